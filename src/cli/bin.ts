@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+
+const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+const args = process.argv.slice(2);
+
+if (args.length === 1 && args[0] === '--version') {
+  process.stdout.write(`betif-play ${packageJson.version}\n`);
+} else {
+  const { main } = await import('./main.js');
+  process.exitCode = await main(process.argv, packageJson.version);
+}

@@ -1,0 +1,30 @@
+import type { Playbook, TaskNode } from '../playbook/types.js';
+import { playHosts } from '../runner/play.js';
+import type { RunContext } from '../runner/state.js';
+
+function tagList(tags: readonly string[]): string {
+  return `TAGS: [${tags.join(', ')}]`;
+}
+
+function taskLines(nodes: readonly TaskNode[], indent: string): string[] {
+  return nodes.flatMap((node) => {
+    if (node.kind === 'block') return [...taskLines(node.block, indent), ...taskLines(node.rescue, indent), ...taskLines(node.always, indent)];
+    const name = node.name ?? (node.kind === 'action' ? node.action : node.kind);
+    const title = node.role ? `${node.role.name} : ${name}` : name;
+    return [`${indent}${title}\t${tagList(node.tags)}`];
+  });
+}
+
+/** --list-hosts and --list-tasks, in ansible-playbook's layout. */
+export function listing(playbook: Playbook, run: RunContext, what: { hosts: boolean; tasks: boolean }): string {
+  const lines = ['', `playbook: ${playbook.path}`];
+  playbook.plays.forEach((play, index) => {
+    lines.push('', `  play #${index + 1} (${play.hosts}): ${play.name}\t${tagList(play.keywords.tags ? [String(play.keywords.tags)] : [])}`);
+    if (what.hosts) {
+      const hosts = playHosts(run, play);
+      lines.push(`    pattern: ['${play.hosts}']`, `    hosts (${hosts.length}):`, ...hosts.map((host) => `      ${host}`));
+    }
+    if (what.tasks) lines.push('    tasks:', ...taskLines([...play.preTasks, ...play.tasks, ...play.postTasks], '      '));
+  });
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,139 @@
+import { createHash, createHmac } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ServerHostKeyAlgorithm } from 'ssh2';
+import type { HostKeyChecking } from './settings.js';
+
+/** One key line of a known_hosts file that names the host. */
+interface KnownKey {
+  type: string;
+  blob: Buffer;
+  revoked: boolean;
+  /** "file:line", for messages. */
+  where: string;
+}
+
+export type HostKeyVerdict =
+  | { ok: true; added?: string }
+  | { ok: false; reason: string };
+
+/** How OpenSSH names a host in known_hosts: "addr" on port 22, "[addr]:port" otherwise. */
+export function knownHostsName(address: string, port: number): string {
+  return port === 22 ? address : `[${address}]:${port}`;
+}
+
+/** The fingerprint OpenSSH prints: SHA256 of the key blob, unpadded base64. */
+export function fingerprint(blob: Buffer): string {
+  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** The key type written at the start of an SSH public key blob, e.g. "ssh-ed25519". */
+export function keyType(blob: Buffer): string {
+  const length = blob.readUInt32BE(0);
+  return blob.subarray(4, 4 + length).toString('latin1');
+}
+
+function displayType(type: string): string {
+  if (type === 'ssh-ed25519') return 'ED25519';
+  if (type.startsWith('ecdsa-')) return 'ECDSA';
+  if (type === 'ssh-rsa') return 'RSA';
+  return type;
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, 'i');
+}
+
+/** Whether a host field ("name,[addr]:port,!other,|1|salt|hash") names the host. */
+function fieldMatches(field: string, name: string): boolean {
+  if (field.startsWith('|1|')) {
+    const [, , salt, hash] = field.split('|');
+    if (!salt || !hash) return false;
+    return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
+  }
+  let matched = false;
+  for (const pattern of field.split(',')) {
+    const negated = pattern.startsWith('!');
+    if (globToRegExp(negated ? pattern.slice(1) : pattern).test(name)) {
+      if (negated) return false;
+      matched = true;
+    }
+  }
+  return matched;
+}
+
+function keysFor(files: readonly string[], name: string): KnownKey[] {
+  const keys: KnownKey[] = [];
+  for (const file of files) {
+    if (!existsSync(file)) continue;
+    readFileSync(file, 'utf8').split('\n').forEach((raw, index) => {
+      const words = raw.trim().split(/\s+/);
+      if (words[0] === '' || words[0].startsWith('#')) return;
+      const marker = words[0].startsWith('@') ? words.shift() : undefined;
+      if (marker === '@cert-authority' || words.length < 3) return;
+      const [field, type, base64] = words;
+      if (!fieldMatches(field, name)) return;
+      keys.push({ type, blob: Buffer.from(base64, 'base64'), revoked: marker === '@revoked', where: `${file}:${index + 1}` });
+    });
+  }
+  return keys;
+}
+
+const HOST_KEY_ALGORITHMS: ServerHostKeyAlgorithm[] = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+
+/** Host key algorithms to offer, those of keys already known for the host first (as OpenSSH does). */
+export function preferredHostKeyAlgorithms(files: readonly string[], address: string, port: number): ServerHostKeyAlgorithm[] {
+  const known = new Set(keysFor(files, knownHostsName(address, port)).filter((key) => !key.revoked).map((key) => key.type));
+  const isKnown = (algorithm: ServerHostKeyAlgorithm) => known.has(algorithm.startsWith('rsa-sha2-') ? 'ssh-rsa' : algorithm);
+  return [...HOST_KEY_ALGORITHMS.filter(isKnown), ...HOST_KEY_ALGORITHMS.filter((algorithm) => !isKnown(algorithm))];
+}
+
+/**
+ * Checks the key a server presented against the known_hosts files.
+ * strict refuses unknown and changed keys; accept-new appends unknown keys to the first file; off accepts anything.
+ */
+export function verifyHostKey(
+  blob: Buffer,
+  target: { host: string; address: string; port: number },
+  mode: HostKeyChecking,
+  files: readonly string[],
+): HostKeyVerdict {
+  if (mode === 'off') return { ok: true };
+  const name = knownHostsName(target.address, target.port);
+  const type = keyType(blob);
+  const print = `${displayType(type)} key fingerprint is ${fingerprint(blob)}`;
+  const known = keysFor(files, name);
+  const same = known.filter((key) => key.type === type && key.blob.equals(blob));
+  const revoked = same.find((key) => key.revoked);
+  if (revoked) return { ok: false, reason: `host key for ${target.host} (${name}) is marked as revoked in ${revoked.where}; the server's ${print}` };
+  if (same.length > 0) return { ok: true };
+
+  const changed = known.find((key) => key.type === type && !key.revoked);
+  if (changed) {
+    const file = changed.where.replace(/:\d+$/, '');
+    return {
+      ok: false,
+      reason:
+        `REMOTE HOST IDENTIFICATION HAS CHANGED for ${target.host} (${name}): the server's ${print}, ` +
+        `but ${changed.where} has a different key. Someone could be intercepting the connection, or the host was reinstalled. ` +
+        `If the change is expected, remove the old entry (ssh-keygen -R '${name}' -f ${file}) and accept the new key.`,
+    };
+  }
+
+  if (mode === 'accept-new') {
+    const file = files[0];
+    if (!file) return { ok: false, reason: `host key for ${target.host} (${name}) is unknown and no known_hosts file is configured to add it to` };
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    appendFileSync(file, `${name} ${type} ${blob.toString('base64')}\n`, { mode: 0o600 });
+    return { ok: true, added: file };
+  }
+  const portFlag = target.port === 22 ? '' : `-p ${target.port} `;
+  return {
+    ok: false,
+    reason:
+      `host key verification failed for ${target.host}: ${name} is not in ${files.join(', ') || 'any known_hosts file'}. ` +
+      `The server's ${print}. If that is the right key, add it with ` +
+      `'ssh-keyscan ${portFlag}-t ${displayType(type).toLowerCase()} ${target.address} >> ${files[0] ?? '~/.ssh/known_hosts'}' or run with --host-key-checking accept-new.`,
+  };
+}

@@ -1,0 +1,26 @@
+import { execa } from 'execa';
+import type { Connection, ExecOptions, ExecResult } from './types.js';
+
+/** Runs commands on the controller itself (ansible_connection=local). */
+export class LocalConnection implements Connection {
+  constructor(readonly host: string) {}
+
+  async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const [file, ...args] = argv;
+    const result = await execa(file, args, {
+      input: options.stdin ?? '',
+      cwd: options.cwd,
+      env: options.env,
+      reject: false,
+      stripFinalNewline: false,
+      encoding: 'utf8',
+    });
+    const rc = typeof result.exitCode === 'number' ? result.exitCode : 127;
+    const stderr = result.failed && result.exitCode === undefined ? String(result.shortMessage ?? result.stderr) : result.stderr;
+    return { rc, stdout: result.stdout, stderr };
+  }
+
+  async reconnect(): Promise<void> {}
+
+  async close(): Promise<void> {}
+}

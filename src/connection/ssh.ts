@@ -1,0 +1,254 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { constants, homedir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
+import { NodeSSH } from 'node-ssh';
+import pLimit from 'p-limit';
+import type { AnyAuthMethod, Channel } from 'ssh2';
+import { preferredHostKeyAlgorithms, verifyHostKey } from './known-hosts.js';
+import { quoteArgv, shellScript } from './quote.js';
+import type { ConnectionSettings } from './settings.js';
+import { UnreachableError, type Connection, type ExecOptions, type ExecResult } from './types.js';
+
+/** Below OpenSSH's default MaxSessions (10) so parallel commands never get "open failed". */
+const MAX_CHANNELS = 8;
+const KEEPALIVE_INTERVAL_MS = 15_000;
+const RECONNECT_RETRY_MS = 500;
+const CLOSE_WAIT_MS = 1_000;
+const DEFAULT_KEY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
+const CHANGE_DIRECTORY_THEN_RUN = 'cd -- "$1" || exit 1; shift; exec "$@"';
+const PREFIX = 'Failed to connect to the host via ssh: ';
+
+/** `env` arguments for extra environment variables (names are checked: they become words of a command). */
+export function envAssignments(env: Record<string, string>): string[] {
+  return Object.entries(env).map(([name, value]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`invalid environment variable name '${name}'`);
+    return `${name}=${value}`;
+  });
+}
+
+/** The shell text sent to the remote login shell for one command. */
+export function commandLine(argv: readonly string[], options: ExecOptions = {}): string {
+  if (argv.length === 0) throw new Error('cannot run an empty command');
+  const env = options.env ?? {};
+  const words = Object.keys(env).length > 0 ? ['env', ...envAssignments(env), ...argv] : [...argv];
+  return quoteArgv(options.cwd ? shellScript(CHANGE_DIRECTORY_THEN_RUN, [options.cwd, ...words]) : words);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown; level?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** A command killed by a signal exits as a shell reports it: 128 + the signal number. */
+function signalExitCode(signal: string): number {
+  const signals = constants.signals as Record<string, number | undefined>;
+  const number = signals[signal.startsWith('SIG') ? signal : `SIG${signal}`];
+  return number === undefined ? 255 : 128 + number;
+}
+
+/**
+ * One SSH connection to a host, opened on the first command and reused: every exec is a new
+ * channel on it, with no new handshake. Hosts behind a jump host are reached through a channel
+ * forwarded by the jump host's own (shared) connection.
+ */
+export class SshConnection implements Connection {
+  readonly host: string;
+  /** The login user. */
+  readonly user: string;
+  private ssh?: NodeSSH;
+  private connecting?: Promise<NodeSSH>;
+  private lastError?: string;
+  private readonly channels = pLimit(MAX_CHANNELS);
+
+  constructor(
+    private readonly settings: ConnectionSettings,
+    private readonly jump?: SshConnection,
+  ) {
+    this.host = settings.host;
+    this.user = settings.user;
+  }
+
+  async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const command = commandLine(argv, options);
+    const ssh = await this.open();
+    return this.channels(() => this.run(ssh, command, options.stdin));
+  }
+
+  /** A TCP channel from this host to address:port (how hosts behind this one are reached). */
+  async tunnel(address: string, port: number): Promise<Channel> {
+    const ssh = await this.open().catch((error: Error) => {
+      throw new UnreachableError(`${error.message} (jump host ${this.host})`);
+    });
+    try {
+      return await ssh.forwardOut('127.0.0.1', 0, address, port);
+    } catch (error) {
+      throw new UnreachableError(`${PREFIX}ssh: connect to host ${address} port ${port} via jump host ${this.host}: ${errorText(error)}`);
+    }
+  }
+
+  async reconnect(timeoutMs: number): Promise<void> {
+    await this.close();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const remaining = deadline - Date.now();
+      try {
+        await this.open(Math.max(1_000, Math.min(this.settings.connectTimeoutMs, remaining)));
+        return;
+      } catch (error) {
+        if (!(error instanceof UnreachableError)) throw error;
+        if (Date.now() + RECONNECT_RETRY_MS >= deadline) {
+          throw new UnreachableError(`${error.message} (still unreachable after ${Math.round(timeoutMs / 1000)}s)`);
+        }
+        await delay(RECONNECT_RETRY_MS);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    const ssh = this.ssh ?? (await this.connecting?.catch(() => undefined));
+    this.ssh = undefined;
+    const client = ssh?.connection;
+    if (!ssh || !client) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+      client.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      ssh.dispose();
+    });
+  }
+
+  private open(timeoutMs = this.settings.connectTimeoutMs): Promise<NodeSSH> {
+    if (this.ssh?.isConnected()) return Promise.resolve(this.ssh);
+    this.connecting ??= this.connect(timeoutMs).finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async connect(timeoutMs: number): Promise<NodeSSH> {
+    const { address, port, user } = this.settings;
+    const authHandler = this.authMethods();
+    const sock = this.jump ? await this.jump.tunnel(address, port) : undefined;
+    const ssh = new NodeSSH();
+    let refusal: string | undefined;
+    try {
+      await ssh.connect({
+        host: address,
+        port,
+        username: user,
+        sock,
+        readyTimeout: timeoutMs,
+        keepaliveInterval: KEEPALIVE_INTERVAL_MS,
+        authHandler,
+        algorithms: { serverHostKey: preferredHostKeyAlgorithms(this.settings.knownHostsFiles, address, port) },
+        hostVerifier: (key: Buffer) => {
+          const verdict = verifyHostKey(key, this.settings, this.settings.hostKeyChecking, this.settings.knownHostsFiles);
+          if (!verdict.ok) refusal = verdict.reason;
+          return verdict.ok;
+        },
+      });
+    } catch (error) {
+      ssh.dispose();
+      sock?.destroy();
+      throw new UnreachableError(PREFIX + (refusal ?? this.describeConnectError(error)));
+    }
+    const client = ssh.connection;
+    if (!client) throw new UnreachableError(`${PREFIX}connection to ${address} port ${port} closed right after login`);
+    client.setNoDelay(true);
+    client.setMaxListeners(MAX_CHANNELS + 4);
+    // After login node-ssh no longer listens for errors; without a listener a reset socket would crash the process.
+    client.on('error', (error: Error) => {
+      this.lastError = error.message;
+    });
+    this.lastError = undefined;
+    this.ssh = ssh;
+    return ssh;
+  }
+
+  private authMethods(): AnyAuthMethod[] {
+    const { user: username, privateKeyFile, password } = this.settings;
+    const methods: AnyAuthMethod[] = [];
+    if (privateKeyFile) {
+      try {
+        methods.push({ type: 'publickey', username, key: readFileSync(privateKeyFile) });
+      } catch (error) {
+        throw new UnreachableError(`${PREFIX}cannot read private key file ${privateKeyFile}: ${errorCode(error) ?? errorText(error)}`);
+      }
+    } else {
+      if (process.env.SSH_AUTH_SOCK) methods.push({ type: 'agent', username, agent: process.env.SSH_AUTH_SOCK });
+      for (const name of DEFAULT_KEY_FILES) {
+        const file = join(homedir(), '.ssh', name);
+        if (existsSync(file)) methods.push({ type: 'publickey', username, key: readFileSync(file) });
+      }
+    }
+    if (password !== undefined) {
+      methods.push({ type: 'password', username, password });
+      methods.push({ type: 'keyboard-interactive', username, prompt: (_name, _instructions, _lang, prompts, finish) => finish(prompts.map(() => password)) });
+    }
+    return methods;
+  }
+
+  private describeConnectError(error: unknown): string {
+    const { address, port, user, privateKeyFile, password } = this.settings;
+    const where = `ssh: connect to host ${address} port ${port}`;
+    const level = (error as { level?: unknown } | undefined)?.level;
+    switch (errorCode(error)) {
+      case 'ECONNREFUSED':
+        return `${where}: Connection refused`;
+      case 'ETIMEDOUT':
+        return `${where}: Connection timed out`;
+      case 'EHOSTUNREACH':
+        return `${where}: No route to host`;
+      case 'ENETUNREACH':
+        return `${where}: Network is unreachable`;
+      case 'ENOTFOUND':
+      case 'EAI_AGAIN':
+        return `ssh: Could not resolve hostname ${address}: Name or service not known`;
+    }
+    if (level === 'client-timeout') return `${where}: Connection timed out during the handshake`;
+    if (level === 'client-authentication') {
+      const tried = [
+        privateKeyFile ? `key ${privateKeyFile}` : 'the SSH agent and ~/.ssh/id_* keys',
+        ...(password !== undefined ? ['password'] : []),
+      ].join(', ');
+      return `${user}@${address}: Permission denied (tried ${tried}).`;
+    }
+    return `${where}: ${errorText(error)}`;
+  }
+
+  private dropped(detail?: string): UnreachableError {
+    const reason = detail ?? this.lastError;
+    return new UnreachableError(`${PREFIX}Shared connection to ${this.settings.address} closed${reason ? ` (${reason})` : ''}.`);
+  }
+
+  private async run(ssh: NodeSSH, command: string, stdin?: string | Buffer): Promise<ExecResult> {
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let response;
+    try {
+      response = await ssh.execCommand(command, {
+        stdin: Buffer.isBuffer(stdin) ? Readable.from([stdin]) : stdin,
+        noTrim: true,
+        onStdout: (chunk) => stdout.push(chunk),
+        onStderr: (chunk) => stderr.push(chunk),
+      });
+    } catch (error) {
+      if (!ssh.isConnected()) throw this.dropped(errorText(error));
+      throw new UnreachableError(`${PREFIX}cannot open a session on ${this.settings.address}: ${errorText(error)}`);
+    }
+    if (response.code === null && response.signal === null) throw this.dropped();
+    return {
+      rc: response.code ?? signalExitCode(response.signal ?? ''),
+      stdout: Buffer.concat(stdout).toString('utf8'),
+      stderr: Buffer.concat(stderr).toString('utf8'),
+    };
+  }
+}

@@ -1,0 +1,31 @@
+export interface ExecOptions {
+  /** Bytes or text written to the command's standard input, then closed. */
+  stdin?: string | Buffer;
+  /** Working directory on the target. */
+  cwd?: string;
+  /** Extra environment variables for the command. */
+  env?: Record<string, string>;
+}
+
+export interface ExecResult {
+  rc: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A way to run commands on one target host. Commands are argument arrays, never shell text. */
+export interface Connection {
+  readonly host: string;
+  exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Drop the current session and open a new one, retrying until timeoutMs (used after a reboot). */
+  reconnect(timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The host could not be reached or the session broke: the runner reports the host UNREACHABLE. */
+export class UnreachableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnreachableError';
+  }
+}

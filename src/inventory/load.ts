@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+import { InventoryModel } from './model.js';
+import { mergeHostVars } from './host-vars.js';
+import { LOCALHOST_NAMES, selectHosts } from './patterns.js';
+import { readSources, varsBaseDir } from './sources.js';
+import type { Inventory, LoadOptions } from './types.js';
+import { loadVarsDir, type Vars, type VarsDir } from './vars-dirs.js';
+
+export { InventoryError } from './errors.js';
+export type { Inventory, LoadOptions } from './types.js';
+
+/**
+ * Loads inventory sources like `ansible -i SRC -i SRC ...`: each an INI or YAML file, a folder of them, or a
+ * comma-separated host list ("web1,web2:2222,"). Later sources add to and override earlier ones. The group_vars/
+ * and host_vars/ beside each source and beside options.playbookDir are read too.
+ */
+export async function loadInventory(sources: string[], options: LoadOptions = {}): Promise<Inventory> {
+  const model = new InventoryModel();
+  const warnings: string[] = [];
+  await readSources(model, sources, warnings);
+  warnings.push(...model.reconcile());
+
+  const hostNames = [...model.hosts.keys(), ...LOCALHOST_NAMES];
+  const dirs = new Map<string, VarsDir>();
+  const varsDir = async (base: string) => {
+    if (!dirs.has(base)) dirs.set(base, await loadVarsDir(base, model.groups.keys(), hostNames, warnings));
+    return dirs.get(base)!;
+  };
+  const inventoryDirs: VarsDir[] = [];
+  for (const source of sources) {
+    const base = await varsBaseDir(source);
+    if (base !== undefined) inventoryDirs.push(await varsDir(base));
+  }
+  const playbookDir = options.playbookDir === undefined ? undefined : await varsDir(resolve(options.playbookDir));
+  return new LoadedInventory(model, inventoryDirs, playbookDir, warnings);
+}
+
+class LoadedInventory implements Inventory {
+  private readonly mergedVars = new Map<string, Vars>();
+  private readonly groupHosts = new Map<string, string[]>();
+  /** Ansible's "localhost": the first localhost-like inventory host, else an implicit one made on first mention. */
+  private localhost: string | undefined;
+
+  constructor(
+    private readonly model: InventoryModel,
+    private readonly inventoryDirs: readonly VarsDir[],
+    private readonly playbookDir: VarsDir | undefined,
+    readonly warnings: readonly string[],
+  ) {
+    this.localhost = [...model.hosts.keys()].find((host) => LOCALHOST_NAMES.includes(host));
+  }
+
+  hostNames(): string[] {
+    return this.hostsOf('all');
+  }
+
+  groupNames(): string[] {
+    return [...this.model.groups.keys()];
+  }
+
+  groupsOf(host: string): string[] {
+    return this.model.hosts.has(host) ? this.model.groupsOf(host) : [];
+  }
+
+  hostsOf(group: string): string[] {
+    let hosts = this.groupHosts.get(group);
+    if (hosts === undefined) {
+      hosts = this.model.hostsOf(group);
+      this.groupHosts.set(group, hosts);
+    }
+    return [...hosts];
+  }
+
+  hostVars(host: string): Record<string, unknown> {
+    let vars = this.mergedVars.get(host);
+    if (vars === undefined) {
+      // The implicit localhost is in no group but still gets the vars of 'all', as in Ansible.
+      const own = this.model.hosts.get(host)?.vars ?? (LOCALHOST_NAMES.includes(host) ? { ansible_connection: 'local' } : undefined);
+      if (own === undefined) return {};
+      vars = mergeHostVars(this.model, host, own, this.inventoryDirs, this.playbookDir);
+      this.mergedVars.set(host, vars);
+    }
+    return structuredClone(vars);
+  }
+
+  select(pattern: string): string[] {
+    return selectHosts(this.model, pattern, (name) => (this.localhost ??= name));
+  }
+}

@@ -1,0 +1,100 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { closest } from 'fastest-levenshtein';
+import type { Module } from './contract.js';
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+const compiled = new WeakMap<Module, ValidateFunction>();
+
+const TRUE_WORDS = new Set(['yes', 'on', 'true', 'y', '1']);
+const FALSE_WORDS = new Set(['no', 'off', 'false', 'n', '0']);
+
+export function isTemplateText(value: unknown): boolean {
+  return typeof value === 'string' && (value.includes('{{') || value.includes('{%'));
+}
+
+function propertyTypes(schema: Record<string, unknown>, key: string): string[] {
+  const properties = (schema.properties ?? {}) as Record<string, { type?: string | string[] }>;
+  const type = properties[key]?.type;
+  return type === undefined ? [] : Array.isArray(type) ? type : [type];
+}
+
+/** Ansible's loose typing of arguments: "yes" is a boolean, "3" an integer where the schema says so. */
+function coerce(schema: Record<string, unknown>, args: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...args };
+  for (const [key, value] of Object.entries(out)) {
+    const types = propertyTypes(schema, key);
+    if (types.includes('boolean') && !types.includes('string') && typeof value === 'string') {
+      const word = value.toLowerCase();
+      if (TRUE_WORDS.has(word)) out[key] = true;
+      else if (FALSE_WORDS.has(word)) out[key] = false;
+    } else if ((types.includes('integer') || types.includes('number')) && !types.includes('string') && typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) {
+      out[key] = Number(value);
+    } else if (types.includes('string') && !types.includes('number') && !types.includes('integer') && (typeof value === 'number' || typeof value === 'boolean')) {
+      out[key] = String(value);
+    }
+  }
+  return out;
+}
+
+function valueAt(data: unknown, pointer: string): unknown {
+  let cursor: unknown = data;
+  for (const part of pointer.split('/').slice(1)) {
+    if (cursor === null || typeof cursor !== 'object') return undefined;
+    cursor = (cursor as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return cursor;
+}
+
+function describe(error: ErrorObject, module: Module): string {
+  const where = error.instancePath ? `argument '${error.instancePath.slice(1).replace(/\//g, '.')}'` : 'arguments';
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const name = String(error.params.additionalProperty);
+      const known = Object.keys((module.schema.properties ?? {}) as object);
+      const suggestion = known.length ? closest(name, known) : undefined;
+      const hint = suggestion && distanceOk(name, suggestion) ? ` (did you mean '${suggestion}'?)` : '';
+      return `unsupported argument '${name}' for module '${module.name}'${hint}`;
+    }
+    case 'required':
+      return `missing required argument '${String(error.params.missingProperty)}' for module '${module.name}'`;
+    case 'enum':
+      return `${where} must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}`;
+    default:
+      return `${where} ${error.message ?? 'is invalid'}`;
+  }
+}
+
+function distanceOk(a: string, b: string): boolean {
+  let same = 0;
+  for (const char of new Set(a)) if (b.includes(char)) same += 1;
+  return same >= Math.min(a.length, b.length) / 2;
+}
+
+export class ArgumentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'ArgumentError';
+  }
+}
+
+/**
+ * Checks a module's arguments against its schema. With `lenient` (at load time, before templating),
+ * a value that is still template text may have any type; everything else must already be right.
+ * Returns the coerced arguments with schema defaults filled in.
+ */
+export function validateArgs(module: Module, args: Record<string, unknown>, lenient = false): Record<string, unknown> {
+  let validate = compiled.get(module);
+  if (!validate) {
+    validate = ajv.compile(module.schema);
+    compiled.set(module, validate);
+  }
+  const data = coerce(module.schema, args);
+  if (validate(data)) return data;
+  const problems = (validate.errors ?? [])
+    .filter((error) => error.keyword !== 'if')
+    .filter((error) => !(lenient && isTemplateText(valueAt(data, error.instancePath))))
+    .filter((error) => !(lenient && error.keyword !== 'required' && error.keyword !== 'additionalProperties' && error.instancePath === '' && Object.values(data).some(isTemplateText)))
+    .map((error) => describe(error, module));
+  if (problems.length === 0) return data;
+  throw new ArgumentError([...new Set(problems)]);
+}

@@ -1,0 +1,47 @@
+import { defineModule, ModuleFailure, type ModuleContext } from '../contract.js';
+import { messageText } from '../lib/message-text.js';
+
+interface DebugArgs {
+  msg?: unknown;
+  var?: string;
+  verbosity: number;
+}
+
+/** Asked as a Jinja2 test so that an undefined variable is reported, not raised; a broken expression is left to the evaluation. */
+function isDefined(ctx: ModuleContext, expression: string): boolean {
+  try {
+    return Boolean(ctx.evaluate(`(${expression}) is defined`));
+  } catch {
+    return true;
+  }
+}
+
+export default defineModule<DebugArgs, void>({
+  name: 'debug',
+  controllerOnly: true,
+  schema: {
+    type: 'object',
+    properties: {
+      msg: {},
+      var: { type: 'string', minLength: 1 },
+      verbosity: { type: 'integer', minimum: 0, default: 0 },
+    },
+    additionalProperties: false,
+  },
+
+  async read() {},
+
+  plan(args, _state, ctx) {
+    if (args.msg !== undefined && args.var !== undefined) throw new ModuleFailure("'msg' and 'var' are incompatible options");
+    // ansible_verbosity is the number of -v flags, as the magic variable of the same name in Ansible.
+    const verbosity = Number(ctx.vars.ansible_verbosity ?? 0);
+    if (args.verbosity > verbosity) return { changed: false, skip: 'Verbosity threshold not met.' };
+    if (args.var === undefined) return { changed: false, result: { msg: messageText(args.msg ?? 'Hello world!') } };
+    if (!isDefined(ctx, args.var)) return { changed: false, result: { [args.var]: 'VARIABLE IS NOT DEFINED!' } };
+    try {
+      return { changed: false, result: { [args.var]: ctx.evaluate(args.var) } };
+    } catch (error) {
+      throw new ModuleFailure(`could not evaluate '${args.var}': ${(error as Error).message}`);
+    }
+  },
+});

@@ -1,0 +1,30 @@
+import { defineModule, ModuleFailure } from '../contract.js';
+
+type SetFactArgs = Record<string, unknown> & { cacheable: boolean };
+
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export default defineModule<SetFactArgs, void>({
+  name: 'set_fact',
+  controllerOnly: true,
+  setsHostVars: true,
+  schema: {
+    type: 'object',
+    properties: { cacheable: { type: 'boolean', default: false } },
+    additionalProperties: true,
+  },
+
+  async read() {},
+
+  plan(args) {
+    const { cacheable, ...facts } = args;
+    const names = Object.keys(facts);
+    if (names.length === 0) throw new ModuleFailure('No key/value pairs provided, at least one is required for this action to succeed');
+    const invalid = names.find((name) => !VARIABLE_NAME.test(name));
+    if (invalid !== undefined) {
+      throw new ModuleFailure(`The variable name '${invalid}' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.`);
+    }
+    // Ansible's marker for facts that also belong in the fact cache.
+    return { changed: false, result: { ansible_facts: facts, ...(cacheable ? { _ansible_facts_cacheable: true } : {}) } };
+  },
+});

@@ -1,0 +1,92 @@
+import type { Connection } from '../connection/types.js';
+
+/** One before/after pair shown under --diff as a unified diff. */
+export interface FileDiff {
+  before: string;
+  after: string;
+  /** Usually the path, e.g. "/etc/hosts" (shown as --- before: PATH / +++ after: PATH). */
+  beforeHeader?: string;
+  afterHeader?: string;
+}
+
+/** Ansible's result shape: fixed keys plus each module's own fields. */
+export interface ModuleResult {
+  changed?: boolean;
+  failed?: boolean;
+  skipped?: boolean;
+  msg?: string;
+  rc?: number;
+  stdout?: string;
+  stderr?: string;
+  /** Facts published by the module; set_fact's values land at set_fact precedence (see Module.setsHostVars). */
+  ansible_facts?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** What a module needs from the run, and nothing about playbooks. */
+export interface ModuleContext {
+  /** inventory_hostname of the target. */
+  host: string;
+  /** The target's connection (opened on first use, reused for every task). */
+  connection: Connection;
+  /** --check: plan and report, never apply. */
+  check: boolean;
+  /** --diff: the runner prints Plan.diff. */
+  diff: boolean;
+  /** The host's variables as templated values (facts, inventory, play vars ...). */
+  vars: Record<string, unknown>;
+  /** Evaluates a bare Jinja2 expression (e.g. "x is defined") in the host's variables. */
+  evaluate(expression: string): unknown;
+  /** Renders Jinja2 template text in the host's variables. */
+  render(text: string): string;
+  /** Finds a controller-side file for `src:` (kind "files") or `template` (kind "templates"), role folders first. */
+  findFile(kind: 'files' | 'templates', path: string): string;
+}
+
+export interface Plan {
+  /** Whether applying would change the host. */
+  changed: boolean;
+  /** Human before/after for --diff. */
+  diff?: FileDiff[];
+  /** Result fields known from the read alone (also returned in check mode). */
+  result?: ModuleResult;
+  /** Makes the change. Never called in check mode; its fields are merged over `result`. */
+  apply?: () => Promise<ModuleResult>;
+  /** Set to skip the task with this message (e.g. a command in check mode whose outcome cannot be known). */
+  skip?: string;
+}
+
+export interface Module<Args = any, State = any> {
+  /** Short name used in playbooks, e.g. "copy". */
+  name: string;
+  /** Other accepted names, e.g. "ansible.builtin.copy" (builtin modules get this one automatically). */
+  aliases?: string[];
+  /** JSON Schema of the arguments, checked with ajv before any host is contacted. */
+  schema: Record<string, unknown>;
+  /** The argument that receives free-form text, as in `command: ls -l` (for command, shell). */
+  freeForm?: string;
+  /** Runs on the controller only (debug, set_fact, assert, fail): no connection is opened. */
+  controllerOnly?: boolean;
+  /** The module's ansible_facts are set_fact-level host variables, not gathered facts. */
+  setsHostVars?: boolean;
+  /** Arguments whose values are secret: never printed, logged, or shown in a diff. */
+  secretArgs?: string[];
+  /** Result keys whose values are secret (a join token): kept for `register`, masked in all output and logs. */
+  secretResults?: string[];
+  /** One round trip that reads the current state the plan needs. */
+  read(ctx: ModuleContext, args: Args): Promise<State>;
+  /** Pure: the difference between args and state, and how to apply it. */
+  plan(args: Args, state: State, ctx: ModuleContext): Plan;
+}
+
+export function defineModule<Args, State>(module: Module<Args, State>): Module<Args, State> {
+  return module;
+}
+
+/** A failure a module reports with a message (becomes failed: true, msg), not a crash. */
+export class ModuleFailure extends Error {
+  constructor(message: string, readonly result: ModuleResult = {}) {
+    super(message);
+    this.name = 'ModuleFailure';
+  }
+}

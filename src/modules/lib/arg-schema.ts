@@ -1,0 +1,34 @@
+/** Ansible argument aliases: canonical name -> other accepted names (lineinfile's path: dest, destfile, name). */
+export type Aliases = Record<string, readonly string[]>;
+
+/** The properties, plus a copy of each aliased property's schema under every alias. */
+export function withAliases(properties: Record<string, object>, aliases: Aliases): Record<string, object> {
+  const all = { ...properties };
+  for (const [name, others] of Object.entries(aliases)) for (const other of others) all[other] = properties[name];
+  return all;
+}
+
+/** Schema fragment: `name` is required unless one of its aliases is given (reported as "missing 'name'"). */
+export function requiredWithAliases(name: string, aliases: readonly string[]): Record<string, unknown> {
+  if (aliases.length === 0) return { required: [name] };
+  return { if: { not: { anyOf: aliases.map((alias) => ({ required: [alias] })) } }, then: { required: [name] } };
+}
+
+/** The arguments under their canonical names (the canonical name wins over an alias). */
+export function foldAliases<T>(args: Record<string, unknown>, aliases: Aliases): T {
+  const folded: Record<string, unknown> = { ...args };
+  for (const [name, others] of Object.entries(aliases)) {
+    for (const other of others) {
+      if (folded[name] === undefined && folded[other] !== undefined) folded[name] = folded[other];
+      delete folded[other];
+    }
+  }
+  return folded as T;
+}
+
+/** mode/owner/group, shared by every module that writes files. */
+export const FILE_ATTRIBUTE_PROPERTIES: Record<string, object> = {
+  mode: { type: ['string', 'integer'] },
+  owner: { type: 'string' },
+  group: { type: 'string' },
+};

@@ -1,0 +1,63 @@
+import type { Connection } from '../../connection/types.js';
+import { SET_ATTRIBUTES_SH, type AttributeChange } from './file-attributes.js';
+import { STAT_FORMAT_SH, parseStat, type FileStat } from './file-stat.js';
+import { runHostScript } from './host-script.js';
+
+/** What the file module does to a path, each in one round trip. */
+export type FileOperation =
+  | { kind: 'touch' }
+  | { kind: 'attributes'; recurse: boolean }
+  /** Creates each missing folder of `folders` (parents first), giving new ones the attributes. */
+  | { kind: 'directory'; folders: string[] }
+  | { kind: 'symlink'; src: string }
+  | { kind: 'hardlink'; src: string };
+
+/*
+ * Links replace an existing path atomically: link to a temp name in the same folder, then rename
+ * over the old path (an empty folder is removed first, as Ansible does with force).
+ */
+const FILE_OPS_SCRIPT = `${STAT_FORMAT_SH}${SET_ATTRIBUTES_SH}set -e
+op=$1 p=$2 src=$3 mode=$4 owner=$5 group=$6 recurse=$7 nofollow=$8
+shift 8
+case $op in
+  touch)
+    touch -- "$p"
+    set_attrs "$p" "$mode" "$owner" "$group" 0 "$nofollow" ;;
+  attributes)
+    set_attrs "$p" "$mode" "$owner" "$group" "$recurse" "$nofollow" ;;
+  directory)
+    for d do
+      [ -e "$d" ] || { mkdir -- "$d"; set_attrs "$d" "$mode" "$owner" "$group" 0 0; }
+    done ;;
+  symlink|hardlink)
+    s=; [ "$op" = symlink ] && s=-s
+    if [ -e "$p" ] || [ -L "$p" ]; then
+      t="$(dirname -- "$p")/.betif.$$.tmp"
+      rm -f -- "$t"
+      trap 'rm -f -- "$t"' EXIT
+      ln $s -- "$src" "$t"
+      if [ -d "$p" ] && [ ! -L "$p" ]; then rmdir -- "$p"; fi
+      mv -fT -- "$t" "$p"
+      trap - EXIT
+    else
+      ln $s -- "$src" "$p"
+    fi
+    set_attrs "$p" "$mode" "$owner" "$group" 0 "$nofollow" ;;
+esac
+printf 'stat=%s\\n' "$(stat -c "$F" -- "$p")"
+`;
+
+/** Runs one operation; returns the path's status afterwards. */
+export async function runFileOperation(connection: Connection, path: string, operation: FileOperation, attributes: AttributeChange, noFollow = false): Promise<FileStat> {
+  const src = operation.kind === 'symlink' || operation.kind === 'hardlink' ? operation.src : '';
+  const recurse = operation.kind === 'attributes' && operation.recurse;
+  const folders = operation.kind === 'directory' ? operation.folders : [];
+  const args = [operation.kind, path, src, attributes.mode, attributes.owner, attributes.group, recurse ? '1' : '0', noFollow ? '1' : '0', ...folders];
+  const { sections } = await runHostScript(connection, FILE_OPS_SCRIPT, args);
+  return parseStat(sections[0].get('stat'));
+}
+
+/** Removes a file, link or whole folder tree. */
+export async function removePath(connection: Connection, path: string): Promise<void> {
+  await runHostScript(connection, 'rm -rf -- "$1"', [path]);
+}

@@ -1,0 +1,16 @@
+import type { Reporter } from '../runner/events.js';
+
+/** Sends every event to several reporters (screen, log file, ...). */
+export function fanOut(reporters: Reporter[]): Reporter {
+  return {
+    playStart: (...args) => reporters.forEach((reporter) => reporter.playStart(...args)),
+    noHosts: (...args) => reporters.forEach((reporter) => reporter.noHosts(...args)),
+    taskStart: (...args) => reporters.forEach((reporter) => reporter.taskStart(...args)),
+    itemResult: (...args) => reporters.forEach((reporter) => reporter.itemResult(...args)),
+    hostResult: (...args) => reporters.forEach((reporter) => reporter.hostResult(...args)),
+    included: (...args) => reporters.forEach((reporter) => reporter.included(...args)),
+    pending: (...args) => reporters.forEach((reporter) => reporter.pending(...args)),
+    warning: (...args) => reporters.forEach((reporter) => reporter.warning(...args)),
+    recap: (...args) => reporters.forEach((reporter) => reporter.recap(...args)),
+  };
+}

@@ -1,0 +1,68 @@
+import type { Writable } from 'node:stream';
+import type { HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
+
+interface JsonTask {
+  task: { name: string; path: string };
+  hosts: Record<string, Record<string, unknown>>;
+}
+
+interface JsonPlay {
+  play: { name: string };
+  tasks: JsonTask[];
+}
+
+/** One JSON document for the whole run, shaped like Ansible's json callback (plays → tasks → hosts, then stats). */
+export class JsonReporter implements Reporter {
+  private readonly plays: JsonPlay[] = [];
+  private readonly warnings: string[] = [];
+
+  constructor(private readonly out: Writable) {}
+
+  private currentTask(task: TaskInfo): JsonTask {
+    const play = this.plays.at(-1);
+    if (!play) throw new Error('a task outside of a play');
+    const last = play.tasks.at(-1);
+    if (last && last.task.path === task.where && last.task.name === task.title) return last;
+    const created: JsonTask = { task: { name: task.title, path: task.where }, hosts: {} };
+    play.tasks.push(created);
+    return created;
+  }
+
+  playStart(name: string): void {
+    this.plays.push({ play: { name }, tasks: [] });
+  }
+
+  noHosts(): void {}
+
+  taskStart(task: TaskInfo): void {
+    this.currentTask(task);
+  }
+
+  pending(): void {}
+
+  itemResult(): void {}
+
+  included(task: TaskInfo, file: string, hosts: string[]): void {
+    const entry = this.currentTask(task);
+    for (const host of hosts) entry.hosts[host] = { changed: false, include: file };
+  }
+
+  hostResult(task: TaskInfo, event: HostEvent): void {
+    const entry = this.currentTask(task);
+    entry.hosts[event.host] = { ...event.result, ...(event.diff.length ? { diff: event.diff } : {}) };
+  }
+
+  warning(message: string): void {
+    this.warnings.push(message);
+  }
+
+  recap(stats: Map<string, HostStats>): void {
+    const summary = Object.fromEntries(
+      [...stats.entries()].map(([host, value]) => [
+        host,
+        { ok: value.ok, changed: value.changed, failures: value.failed, unreachable: value.unreachable, skipped: value.skipped, rescued: value.rescued, ignored: value.ignored },
+      ]),
+    );
+    this.out.write(`${JSON.stringify({ plays: this.plays, stats: summary, warnings: this.warnings }, null, 4)}\n`);
+  }
+}

@@ -1,0 +1,60 @@
+import { pino, type Logger } from 'pino';
+import type { HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
+
+/** A JSON-lines log of the run (pino): every task, every host result with its duration, the recap. */
+export class LogReporter implements Reporter {
+  private readonly logger: Logger;
+  private readonly started = new Map<TaskInfo, number>();
+
+  constructor(path: string) {
+    this.logger = pino({ base: undefined }, pino.destination({ dest: path, sync: true, mkdir: true }));
+  }
+
+  playStart(name: string): void {
+    this.logger.info({ event: 'play', play: name });
+  }
+
+  noHosts(message: string): void {
+    this.logger.warn({ event: 'no_hosts', message });
+  }
+
+  taskStart(task: TaskInfo, hostCount: number): void {
+    this.started.set(task, Date.now());
+    this.logger.info({ event: 'task', task: task.title, where: task.where, module: task.module, hosts: hostCount });
+  }
+
+  pending(): void {}
+
+  included(task: TaskInfo, file: string, hosts: string[]): void {
+    this.logger.info({ event: 'included', task: task.title, file, hosts });
+  }
+
+  private hostEvent(kind: string, task: TaskInfo, event: HostEvent): void {
+    const started = this.started.get(task);
+    this.logger.info({
+      event: kind,
+      task: task.title,
+      host: event.host,
+      status: event.status,
+      item: event.item?.label,
+      durationMs: started === undefined ? undefined : Date.now() - started,
+      result: event.result,
+    });
+  }
+
+  itemResult(task: TaskInfo, event: HostEvent): void {
+    this.hostEvent('item', task, event);
+  }
+
+  hostResult(task: TaskInfo, event: HostEvent): void {
+    this.hostEvent('result', task, event);
+  }
+
+  warning(message: string): void {
+    this.logger.warn({ event: 'warning', message });
+  }
+
+  recap(stats: Map<string, HostStats>): void {
+    this.logger.info({ event: 'recap', stats: Object.fromEntries(stats) });
+  }
+}

@@ -1,0 +1,55 @@
+import ora, { type Ora } from 'ora';
+import type { HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
+
+/** On a terminal: a spinner under the output naming the running task and how many hosts are still on it. */
+export class ProgressReporter implements Reporter {
+  private readonly spinner: Ora = ora({ stream: process.stderr, discardStdin: false });
+
+  constructor(private readonly inner: Reporter) {}
+
+  private around(print: () => void): void {
+    const spinning = this.spinner.isSpinning;
+    if (spinning) this.spinner.clear();
+    print();
+    if (spinning) this.spinner.render();
+  }
+
+  playStart(name: string): void {
+    this.around(() => this.inner.playStart(name));
+  }
+
+  noHosts(message: string): void {
+    this.around(() => this.inner.noHosts(message));
+  }
+
+  taskStart(task: TaskInfo, hostCount: number): void {
+    this.around(() => this.inner.taskStart(task, hostCount));
+    this.spinner.start(`${task.title} (${hostCount} host${hostCount === 1 ? '' : 's'} pending)`);
+  }
+
+  pending(task: TaskInfo, pending: number): void {
+    if (pending === 0) this.spinner.stop();
+    else this.spinner.text = `${task.title} (${pending} host${pending === 1 ? '' : 's'} pending)`;
+  }
+
+  itemResult(task: TaskInfo, event: HostEvent): void {
+    this.around(() => this.inner.itemResult(task, event));
+  }
+
+  hostResult(task: TaskInfo, event: HostEvent, loop: boolean): void {
+    this.around(() => this.inner.hostResult(task, event, loop));
+  }
+
+  included(task: TaskInfo, file: string, hosts: string[]): void {
+    this.around(() => this.inner.included(task, file, hosts));
+  }
+
+  warning(message: string): void {
+    this.around(() => this.inner.warning(message));
+  }
+
+  recap(stats: Map<string, HostStats>): void {
+    this.spinner.stop();
+    this.inner.recap(stats);
+  }
+}

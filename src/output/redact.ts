@@ -1,0 +1,47 @@
+import type { HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
+import type { Secrets } from '../runner/secrets.js';
+
+/** Masks the run's secret values in every event before any reporter (screen, JSON, log) sees it. */
+export class RedactingReporter implements Reporter {
+  constructor(private readonly inner: Reporter, private readonly secrets: Secrets) {}
+
+  private event(event: HostEvent): HostEvent {
+    return { ...event, result: this.secrets.mask(event.result), diff: this.secrets.mask(event.diff), item: event.item && { label: this.secrets.mask(event.item.label) } };
+  }
+
+  playStart(name: string): void {
+    this.inner.playStart(name);
+  }
+
+  noHosts(message: string): void {
+    this.inner.noHosts(message);
+  }
+
+  taskStart(task: TaskInfo, hostCount: number): void {
+    this.inner.taskStart(task, hostCount);
+  }
+
+  itemResult(task: TaskInfo, event: HostEvent): void {
+    this.inner.itemResult(task, this.event(event));
+  }
+
+  hostResult(task: TaskInfo, event: HostEvent, loop: boolean): void {
+    this.inner.hostResult(task, this.event(event), loop);
+  }
+
+  included(task: TaskInfo, file: string, hosts: string[]): void {
+    this.inner.included(task, file, hosts);
+  }
+
+  pending(task: TaskInfo, pending: number): void {
+    this.inner.pending(task, pending);
+  }
+
+  warning(message: string): void {
+    this.inner.warning(this.secrets.maskText(message));
+  }
+
+  recap(stats: Map<string, HostStats>): void {
+    this.inner.recap(stats);
+  }
+}

@@ -1,0 +1,46 @@
+import { Ajv } from 'ajv';
+import { closest, distance } from 'fastest-levenshtein';
+import { keyPositionOf, PlaybookError, positionOf } from './source.js';
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validators = new WeakMap<object, ReturnType<typeof ajv.compile>>();
+
+/** A close match among `candidates`, for "did you mean"; none when nothing is near. */
+export function suggestion(word: string, candidates: readonly string[]): string | undefined {
+  if (candidates.length === 0) return undefined;
+  const nearest = distance(word, closest(word, [...candidates]));
+  if (nearest > Math.max(2, Math.floor(word.length / 3))) return undefined;
+  const tied = candidates.filter((candidate) => distance(word, candidate) === nearest);
+  return tied.find((candidate) => containsLetters(candidate, word)) ?? tied[0];
+}
+
+/** Whether every letter of `word` appears in `candidate` (a missing letter beats a changed one: taks -> tasks). */
+function containsLetters(candidate: string, word: string): boolean {
+  const letters = [...candidate];
+  return [...word].every((letter) => {
+    const index = letters.indexOf(letter);
+    if (index < 0) return false;
+    letters.splice(index, 1);
+    return true;
+  });
+}
+
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const best = suggestion(word, candidates);
+  return best ? ` (did you mean '${best}'?)` : '';
+}
+
+/** Checks the types of the known keywords of a play, block or task (unknown keys are the caller's business). */
+export function checkKeywordTypes(map: Record<string, unknown>, keywords: Record<string, object>, what: string): void {
+  let validate = validators.get(keywords);
+  if (!validate) {
+    validate = ajv.compile({ type: 'object', properties: keywords });
+    validators.set(keywords, validate);
+  }
+  const known = Object.fromEntries(Object.entries(map).filter(([key]) => key in keywords));
+  if (validate(known)) return;
+  const [error] = validate.errors ?? [];
+  const key = error.instancePath.split('/')[1] ?? '';
+  const detail = error.keyword === 'enum' ? `must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}` : (error.message ?? 'is invalid');
+  throw new PlaybookError(`the ${what} keyword '${key}' ${detail}`, key ? keyPositionOf(map, key) : positionOf(map));
+}

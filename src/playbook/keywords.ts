@@ -1,0 +1,104 @@
+/** JSON Schemas of the keywords betif-play understands; anything else is an error with a suggestion. */
+
+const stringOrList = { type: ['string', 'array'], items: { type: 'string' } };
+const condition = { type: ['string', 'boolean', 'array'] };
+const boolish = { type: ['boolean', 'string'] };
+const mapping = { type: 'object' };
+const mappingOrTemplate = { type: ['object', 'string'] };
+
+/** Keywords shared by plays, blocks and tasks. */
+const common = {
+  name: { type: 'string' },
+  tags: { type: ['string', 'array', 'number'] },
+  when: condition,
+  vars: mapping,
+  become: boolish,
+  become_user: { type: 'string' },
+  become_method: { type: 'string', enum: ['sudo'] },
+  environment: mappingOrTemplate,
+  ignore_errors: boolish,
+  ignore_unreachable: boolish,
+  no_log: boolish,
+  check_mode: boolish,
+  diff: boolish,
+  delegate_to: { type: 'string' },
+  run_once: boolish,
+  any_errors_fatal: boolish,
+  remote_user: { type: 'string' },
+};
+
+export const TASK_KEYWORDS: Record<string, object> = {
+  ...common,
+  args: mappingOrTemplate,
+  register: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+  notify: stringOrList,
+  listen: stringOrList,
+  changed_when: condition,
+  failed_when: condition,
+  until: condition,
+  retries: { type: ['integer', 'string'] },
+  delay: { type: ['number', 'string'] },
+  loop: { type: ['array', 'string'] },
+  loop_control: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      loop_var: { type: 'string' },
+      index_var: { type: 'string' },
+      label: { type: 'string' },
+      pause: { type: ['number', 'string'] },
+      extended: boolish,
+    },
+  },
+  with_items: { type: ['array', 'string'] },
+  with_list: { type: ['array', 'string'] },
+  with_dict: { type: ['object', 'string'] },
+  with_together: { type: ['array', 'string'] },
+  with_indexed_items: { type: ['array', 'string'] },
+  with_sequence: { type: 'string' },
+  with_nested: { type: ['array', 'string'] },
+  action: { type: ['string', 'object'] },
+};
+
+export const BLOCK_KEYWORDS: Record<string, object> = {
+  ...common,
+  block: { type: 'array' },
+  rescue: { type: 'array' },
+  always: { type: 'array' },
+};
+
+export const PLAY_KEYWORDS: Record<string, object> = {
+  ...common,
+  hosts: { type: ['string', 'array'] },
+  gather_facts: boolish,
+  vars_files: stringOrList,
+  roles: { type: 'array' },
+  pre_tasks: { type: ['array', 'null'] },
+  tasks: { type: ['array', 'null'] },
+  post_tasks: { type: ['array', 'null'] },
+  handlers: { type: ['array', 'null'] },
+  serial: { type: ['integer', 'string', 'array'] },
+  max_fail_percentage: { type: ['number', 'string'] },
+  force_handlers: boolish,
+  strategy: { type: 'string', enum: ['linear'] },
+};
+
+/** Task keywords that name control flow rather than a module. */
+export const INCLUDE_ACTIONS = new Set([
+  'include_tasks', 'import_tasks', 'include_role', 'import_role', 'meta',
+  'ansible.builtin.include_tasks', 'ansible.builtin.import_tasks', 'ansible.builtin.include_role',
+  'ansible.builtin.import_role', 'ansible.builtin.meta',
+]);
+
+export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_host', 'clear_host_errors', 'refresh_inventory']);
+
+/** Ansible keywords that exist but that betif-play does not run: named as such instead of "unknown". */
+export const UNSUPPORTED_KEYWORDS = new Set([
+  'async', 'poll', 'throttle', 'timeout', 'debugger', 'collections', 'module_defaults', 'connection', 'port',
+  'delegate_facts', 'local_action', 'with_fileglob', 'with_subelements', 'with_first_found', 'with_random_choice',
+  'order', 'fact_path', 'gather_subset', 'gather_timeout', 'vars_prompt',
+]);
+
+export function keywordSchema(keywords: Record<string, object>): object {
+  return { type: 'object', properties: keywords };
+}

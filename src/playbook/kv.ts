@@ -1,0 +1,68 @@
+/**
+ * Ansible's `key=value` argument text (`copy: src=a dest="b c"`), split on spaces outside quotes and
+ * outside `{{ }}` / `{% %}`, so templates may contain spaces.
+ */
+function splitWords(text: string): string[] {
+  const words: string[] = [];
+  let current = '';
+  let quote: string | undefined;
+  let depth = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index];
+    const pair = text.slice(index, index + 2);
+    if (quote) {
+      if (char === '\\' && text[index + 1] === quote) {
+        current += char + quote;
+        index += 1;
+        continue;
+      }
+      if (char === quote) quote = undefined;
+      current += char;
+    } else if (pair === '{{' || pair === '{%') {
+      depth += 1;
+      current += pair;
+      index += 1;
+    } else if ((pair === '}}' || pair === '%}') && depth > 0) {
+      depth -= 1;
+      current += pair;
+      index += 1;
+    } else if ((char === '"' || char === "'") && depth === 0) {
+      quote = char;
+      current += char;
+    } else if (/\s/.test(char) && depth === 0) {
+      if (current) words.push(current);
+      current = '';
+    } else {
+      current += char;
+    }
+  }
+  if (current) words.push(current);
+  return words;
+}
+
+function unquote(value: string): string {
+  const first = value[0];
+  if ((first === '"' || first === "'") && value.endsWith(first) && value.length >= 2) {
+    return value.slice(1, -1).replace(new RegExp(`\\\\${first}`, 'g'), first);
+  }
+  return value;
+}
+
+/**
+ * Parses `k=v` words into arguments. Words that are not `k=v` (or whose key is not in `keys`, when given)
+ * form the free-form text, returned under `freeFormKey` (e.g. `cmd` for command/shell).
+ */
+export function parseKeyValueArgs(text: string, freeFormKey?: string, keys?: readonly string[]): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  const freeWords: string[] = [];
+  for (const word of splitWords(text)) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word);
+    if (match && (!freeFormKey || !keys || keys.includes(match[1]))) args[match[1]] = unquote(match[2]);
+    else freeWords.push(word);
+  }
+  if (freeWords.length > 0) {
+    if (!freeFormKey) throw new Error(`cannot parse '${freeWords.join(' ')}': this module takes key=value arguments`);
+    args[freeFormKey] = freeWords.join(' ');
+  }
+  return args;
+}

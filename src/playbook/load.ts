@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isTemplateText } from '../modules/args.js';
+import type { ModuleRegistry } from '../modules/registry.js';
+import { checkKeywordTypes, didYouMean } from './keyword-check.js';
+import { PLAY_KEYWORDS } from './keywords.js';
+import { roleSearchPath } from './roles.js';
+import { keyPositionOf, loadYamlFile, PlaybookError, positionOf, type Position } from './source.js';
+import { asTags, expandRole, parseHandlers, parseTaskList, roleReference, type LoadContext, type PlayCollector } from './tasks.js';
+import type { Play, Playbook, TaskNode } from './types.js';
+
+function parsePlay(raw: unknown, file: string, registry: ModuleRegistry, importing: string[]): Play {
+  const position = positionOf(raw) ?? { file, line: 1, column: 1 };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new PlaybookError('a play must be a mapping', position);
+  const play = raw as Record<string, unknown>;
+  for (const key of Object.keys(play)) {
+    if (!(key in PLAY_KEYWORDS)) throw new PlaybookError(`'${key}' is not a valid attribute for a play${didYouMean(key, Object.keys(PLAY_KEYWORDS))}`, keyPositionOf(play, key));
+  }
+  checkKeywordTypes(play, PLAY_KEYWORDS, 'play');
+  if (play.hosts === undefined || play.hosts === null || play.hosts === '') throw new PlaybookError("the field 'hosts' is required but was not set", position);
+  const baseDir = dirname(file);
+  const collector: PlayCollector = { roles: [], handlers: [], roleKeys: new Set() };
+  const ctx: LoadContext = {
+    registry,
+    roleSearchPath: roleSearchPath(baseDir),
+    baseDir,
+    tags: asTags(play.tags),
+    when: [],
+    play: collector,
+    importing,
+  };
+  const varsFiles = play.vars_files === undefined ? [] : Array.isArray(play.vars_files) ? play.vars_files.map(String) : [String(play.vars_files)];
+  for (const varsFile of varsFiles) {
+    const path = isAbsolute(varsFile) ? varsFile : join(baseDir, varsFile);
+    if (!isTemplateText(varsFile) && !existsSync(path)) throw new PlaybookError(`vars file '${varsFile}' was not found`, keyPositionOf(play, 'vars_files'));
+    if (!isTemplateText(varsFile)) loadYamlFile(path);
+  }
+  const preTasks = parseTaskList(play.pre_tasks, ctx);
+  const roleTasks: TaskNode[] = [];
+  for (const entry of (play.roles as unknown[] | undefined) ?? []) {
+    const reference = roleReference(entry);
+    const map = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : {};
+    const inner: LoadContext = { ...ctx, tags: [...ctx.tags, ...asTags(map.tags)], when: map.when === undefined ? [] : [map.when] };
+    roleTasks.push(...expandRole(reference, inner));
+  }
+  const tasks = [...roleTasks, ...parseTaskList(play.tasks, ctx)];
+  const postTasks = parseTaskList(play.post_tasks, ctx);
+  const handlers = [...collector.handlers, ...parseHandlers(play.handlers, { ...ctx, tags: [] })];
+  const hosts = Array.isArray(play.hosts) ? play.hosts.map(String).join(',') : String(play.hosts);
+  return {
+    name: typeof play.name === 'string' ? play.name : hosts,
+    position,
+    hosts,
+    keywords: play,
+    vars: (play.vars as Record<string, unknown> | undefined) ?? {},
+    varsFiles,
+    roles: collector.roles,
+    preTasks,
+    tasks,
+    postTasks,
+    handlers,
+    baseDir,
+  };
+}
+
+function parsePlays(file: string, registry: ModuleRegistry, importing: string[]): Play[] {
+  if (importing.includes(file)) throw new PlaybookError(`${file} imports itself`);
+  const data = loadYamlFile(file);
+  if (data === null) return [];
+  if (!Array.isArray(data)) throw new PlaybookError('a playbook must be a list of plays', positionOf(data) ?? { file, line: 1, column: 1 });
+  return data.flatMap((entry) => {
+    const map = entry as Record<string, unknown> | null;
+    const imported = map && typeof map === 'object' ? (map.import_playbook ?? map['ansible.builtin.import_playbook']) : undefined;
+    if (imported === undefined) return [parsePlay(entry, file, registry, [...importing, file])];
+    const position: Position | undefined = positionOf(entry);
+    if (typeof imported !== 'string' || isTemplateText(imported)) throw new PlaybookError('import_playbook needs a static file name', position);
+    const path = isAbsolute(imported) ? imported : join(dirname(file), imported);
+    return parsePlays(path, registry, [...importing, file]);
+  });
+}
+
+/** Reads and validates a whole playbook (plays, roles, static includes, module arguments) before anything runs. */
+export function loadPlaybook(path: string, registry: ModuleRegistry): Playbook {
+  const file = resolve(path);
+  if (!existsSync(file)) throw new PlaybookError(`the playbook ${path} could not be found`);
+  return { path: file, dir: dirname(file), plays: parsePlays(file, registry, []) };
+}

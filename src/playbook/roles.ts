@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { Role } from './types.js';
+import { loadYamlFile, PlaybookError, type Position } from './source.js';
+
+/** A role reference as written in `roles:`, meta dependencies, or import_role/include_role. */
+export interface RoleReference {
+  name: string;
+  params: Record<string, unknown>;
+  position: Position | undefined;
+}
+
+/** Folders searched for roles, in order: beside the playbook, then BETIF_ROLES_PATH / ANSIBLE_ROLES_PATH. */
+export function roleSearchPath(playbookDir: string): string[] {
+  const fromEnvironment = (process.env.BETIF_ROLES_PATH ?? process.env.ANSIBLE_ROLES_PATH ?? '').split(':').filter(Boolean);
+  return [join(playbookDir, 'roles'), ...fromEnvironment.map((path) => resolve(path)), playbookDir];
+}
+
+export function mainFile(folder: string, name = 'main'): string | undefined {
+  return [`${name}.yml`, `${name}.yaml`, name].map((file) => join(folder, file)).find((path) => existsSync(path));
+}
+
+function loadMapping(path: string | undefined, what: string): Record<string, unknown> {
+  if (!path) return {};
+  const data = loadYamlFile(path);
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) throw new PlaybookError(`${what} must be a mapping`, { file: path, line: 1, column: 1 });
+  return data as Record<string, unknown>;
+}
+
+export function findRolePath(name: string, searchPath: readonly string[], position: Position | undefined): string {
+  const candidates = isAbsolute(name) ? [name] : searchPath.map((folder) => join(folder, name));
+  const found = candidates.find((path) => existsSync(join(path, 'tasks')) || existsSync(join(path, 'meta')) || existsSync(join(path, 'handlers')));
+  if (!found) throw new PlaybookError(`the role '${name}' was not found in ${searchPath.join(':')}`, position);
+  return found;
+}
+
+export function loadRole(reference: RoleReference, searchPath: readonly string[]): Role {
+  const path = findRolePath(reference.name, searchPath, reference.position);
+  return {
+    name: reference.name.split('/').pop() ?? reference.name,
+    path,
+    defaults: loadMapping(mainFile(join(path, 'defaults')), `defaults of role ${reference.name}`),
+    vars: loadMapping(mainFile(join(path, 'vars')), `vars of role ${reference.name}`),
+    params: reference.params,
+  };
+}
+
+export function roleDependencies(role: Role): unknown[] {
+  const meta = loadMapping(mainFile(join(role.path, 'meta')), `meta of role ${role.name}`);
+  const dependencies = meta.dependencies ?? [];
+  if (!Array.isArray(dependencies)) throw new PlaybookError(`dependencies of role ${role.name} must be a list`);
+  return dependencies;
+}

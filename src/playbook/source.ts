@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { pyyamlTags } from '../inventory/yaml-1.1.js';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+
+/** Where something was written: shown in every message about it. */
+export interface Position {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export function formatPosition(position: Position | undefined): string {
+  return position ? `${position.file}:${position.line}:${position.column}` : '<unknown>';
+}
+
+/** A user error in a playbook, role, or vars file: one message, with where it is. */
+export class PlaybookError extends Error {
+  constructor(message: string, readonly position?: Position) {
+    super(position ? `${formatPosition(position)}: ${message}` : message);
+    this.name = 'PlaybookError';
+  }
+}
+
+const objectPositions = new WeakMap<object, Position>();
+const keyPositions = new WeakMap<object, Map<string, Position>>();
+
+/** The position of a mapping or list that came from a YAML file. */
+export function positionOf(value: unknown): Position | undefined {
+  return value !== null && typeof value === 'object' ? objectPositions.get(value) : undefined;
+}
+
+/** The position of one key of a mapping that came from a YAML file (falls back to the mapping). */
+export function keyPositionOf(value: object, key: string): Position | undefined {
+  return keyPositions.get(value)?.get(key) ?? positionOf(value);
+}
+
+function toPosition(file: string, counter: LineCounter, offset: number): Position {
+  const { line, col } = counter.linePos(offset);
+  return { file, line, column: col };
+}
+
+interface Source {
+  file: string;
+  counter: LineCounter;
+  document: Document;
+}
+
+function convert(node: Node | null | undefined, source: Source): unknown {
+  if (!node) return null;
+  if (isAlias(node)) return convert(node.resolve(source.document) as Node, source);
+  const { file, counter } = source;
+  if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    const keys = new Map<string, Position>();
+    for (const pair of node.items) {
+      const keyNode = pair.key as Node | null;
+      const key = isScalar(keyNode) ? String(keyNode.value) : String(convert(keyNode, source));
+      if (key === '<<') {
+        Object.assign(out, convert(pair.value as Node, source));
+        continue;
+      }
+      out[key] = convert(pair.value as Node, source);
+      if (keyNode?.range) keys.set(key, toPosition(file, counter, keyNode.range[0]));
+    }
+    if (node.range) objectPositions.set(out, toPosition(file, counter, node.range[0]));
+    keyPositions.set(out, keys);
+    return out;
+  }
+  if (isSeq(node)) {
+    const out = node.items.map((item) => convert(item as Node, source));
+    if (node.range) objectPositions.set(out, toPosition(file, counter, node.range[0]));
+    return out;
+  }
+  if (isScalar(node)) return node.value;
+  return (node as { toJSON(): unknown }).toJSON();
+}
+
+/** Parses YAML the way Ansible does (YAML 1.1: yes/no booleans, 0644 octal), remembering positions. */
+export function parseYaml(text: string, file: string): unknown {
+  const counter = new LineCounter();
+  const document = parseDocument(text, { version: '1.1', customTags: pyyamlTags, lineCounter: counter, prettyErrors: false, uniqueKeys: false, merge: true });
+  const [error] = document.errors;
+  if (error) {
+    const [start] = error.pos;
+    throw new PlaybookError(`YAML syntax error: ${error.message.split('\n')[0]}`, toPosition(file, counter, start));
+  }
+  return convert(document.contents as Node, { file, counter, document });
+}
+
+export function loadYamlFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new PlaybookError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  return parseYaml(text, path);
+}

@@ -1,0 +1,256 @@
+import { dirname, isAbsolute, join } from 'node:path';
+import { ArgumentError, isTemplateText, validateArgs } from '../modules/args.js';
+import type { ModuleRegistry } from '../modules/registry.js';
+import { checkKeywordTypes, didYouMean, suggestion } from './keyword-check.js';
+import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, META_ACTIONS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
+import { parseKeyValueArgs } from './kv.js';
+import { loadRole, mainFile, roleDependencies, type RoleReference } from './roles.js';
+import { keyPositionOf, loadYamlFile, PlaybookError, positionOf, type Position } from './source.js';
+import type { ActionTask, BlockNode, Handler, Role, TaskNode } from './types.js';
+
+/** What the loader carries down while it reads a play: where paths resolve, and what is inherited. */
+export interface LoadContext {
+  registry: ModuleRegistry;
+  roleSearchPath: string[];
+  baseDir: string;
+  role?: Role;
+  tags: string[];
+  when: unknown[];
+  play: PlayCollector;
+  importing: string[];
+}
+
+/** Roles and handlers gathered from every part of one play. */
+export interface PlayCollector {
+  roles: Role[];
+  handlers: Handler[];
+  roleKeys: Set<string>;
+}
+
+const SHORT_INCLUDE = (action: string): string => action.replace(/^ansible\.builtin\./, '');
+
+export function asTags(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value.map(String);
+  return String(value).split(',').map((tag) => tag.trim()).filter(Boolean);
+}
+
+function asMapping(value: unknown, what: string, position: Position | undefined): Record<string, unknown> {
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new PlaybookError(`${what} must be a mapping`, position);
+  return value as Record<string, unknown>;
+}
+
+function resolvePath(base: string, path: string): string {
+  return isAbsolute(path) ? path : join(base, path);
+}
+
+/** Loads a YAML file that must hold a list of tasks (an empty file is an empty list). */
+export function loadTaskFile(path: string, ctx: LoadContext, position: Position | undefined): TaskNode[] {
+  if (ctx.importing.includes(path)) throw new PlaybookError(`${path} includes itself (via ${ctx.importing.join(' -> ')})`, position);
+  const data = loadYamlFile(path);
+  if (data === null) return [];
+  if (!Array.isArray(data)) throw new PlaybookError('a tasks file must be a list of tasks', positionOf(data) ?? { file: path, line: 1, column: 1 });
+  return parseTaskList(data, { ...ctx, baseDir: dirname(path), importing: [...ctx.importing, path] });
+}
+
+export function parseTaskList(list: unknown, ctx: LoadContext): TaskNode[] {
+  if (list === null || list === undefined) return [];
+  if (!Array.isArray(list)) throw new PlaybookError('expected a list of tasks', positionOf(list));
+  return list.map((item) => parseTask(item, ctx));
+}
+
+function findAction(raw: Record<string, unknown>, ctx: LoadContext, position: Position | undefined): string {
+  const candidates = Object.keys(raw).filter((key) => !(key in TASK_KEYWORDS) || key === 'action');
+  for (const key of candidates) {
+    if (UNSUPPORTED_KEYWORDS.has(key)) throw new PlaybookError(`the keyword '${key}' is not supported by betif-play`, keyPositionOf(raw, key));
+  }
+  if (candidates.length === 1) return candidates[0];
+  if (candidates.length === 0) throw new PlaybookError('no module/action detected in task', position);
+  const misspelt = candidates.find((key) => !ctx.registry.find(key) && !INCLUDE_ACTIONS.has(key) && suggestion(key, Object.keys(TASK_KEYWORDS)));
+  if (misspelt) throw new PlaybookError(`unknown keyword '${misspelt}'${didYouMean(misspelt, Object.keys(TASK_KEYWORDS))}`, keyPositionOf(raw, misspelt));
+  throw new PlaybookError(`conflicting action statements: ${candidates.join(', ')}`, position);
+}
+
+function nodeBase(raw: Record<string, unknown>, ctx: LoadContext, position: Position) {
+  const keywords = Object.fromEntries(Object.entries(raw).filter(([key]) => key in TASK_KEYWORDS || key in BLOCK_KEYWORDS));
+  return {
+    position,
+    name: typeof raw.name === 'string' ? raw.name : undefined,
+    keywords,
+    tags: [...new Set([...ctx.tags, ...asTags(raw.tags)])],
+    inheritedWhen: ctx.when,
+    role: ctx.role,
+    baseDir: ctx.baseDir,
+  };
+}
+
+function parseTask(raw: unknown, ctx: LoadContext): TaskNode {
+  const position = positionOf(raw) ?? { file: ctx.importing.at(-1) ?? '<unknown>', line: 0, column: 0 };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new PlaybookError('a task must be a mapping of keywords and one module', position);
+  const task = raw as Record<string, unknown>;
+  if ('block' in task) return parseBlock(task, ctx, position);
+  const action = findAction(task, ctx, position);
+  checkKeywordTypes(task, TASK_KEYWORDS, 'task');
+  if (action === 'action') return parseModuleTask(task, ctx, position, 'action');
+  if (INCLUDE_ACTIONS.has(action)) return parseInclude(task, SHORT_INCLUDE(action), action, ctx, position);
+  return parseModuleTask(task, ctx, position, action);
+}
+
+function parseBlock(task: Record<string, unknown>, ctx: LoadContext, position: Position): BlockNode {
+  for (const key of Object.keys(task)) {
+    if (!(key in BLOCK_KEYWORDS)) throw new PlaybookError(`'${key}' is not a valid keyword for a block${didYouMean(key, Object.keys(BLOCK_KEYWORDS))}`, keyPositionOf(task, key));
+  }
+  checkKeywordTypes(task, BLOCK_KEYWORDS, 'block');
+  const base = nodeBase(task, ctx, position);
+  const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when] };
+  return {
+    kind: 'block',
+    ...base,
+    block: parseTaskList(task.block, inner),
+    rescue: parseTaskList(task.rescue, inner),
+    always: parseTaskList(task.always, inner),
+  };
+}
+
+function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, position: Position, actionKey: string): ActionTask {
+  let action = actionKey;
+  let written = task[actionKey];
+  if (actionKey === 'action') {
+    const text = typeof written === 'string' ? written.trim() : '';
+    const [first, ...rest] = text.split(/\s+/);
+    if (!first) throw new PlaybookError("'action' needs a module name", keyPositionOf(task, 'action'));
+    action = first;
+    written = rest.join(' ');
+  }
+  const module = ctx.registry.find(action);
+  if (!module) {
+    throw new PlaybookError(
+      `couldn't resolve module/action '${action}'${didYouMean(action, [...ctx.registry.names(), ...Object.keys(TASK_KEYWORDS)])}`,
+      keyPositionOf(task, actionKey),
+    );
+  }
+  const where = keyPositionOf(task, actionKey);
+  let args: Record<string, unknown>;
+  if (typeof written === 'string') {
+    try {
+      args = parseKeyValueArgs(written, module.freeForm, Object.keys((module.schema.properties ?? {}) as object));
+    } catch (error) {
+      throw new PlaybookError((error as Error).message, where);
+    }
+  } else {
+    args = { ...asMapping(written, `arguments of '${action}'`, where) };
+  }
+  if (task.args !== undefined && typeof task.args === 'object') args = { ...(task.args as Record<string, unknown>), ...args };
+  if (!(typeof task.args === 'string' && isTemplateText(task.args))) {
+    try {
+      validateArgs(module, args, true);
+    } catch (error) {
+      if (error instanceof ArgumentError) throw new PlaybookError(error.message, where);
+      throw error;
+    }
+  }
+  return { kind: 'action', ...nodeBase(task, ctx, position), action, module, args };
+}
+
+function includeArgs(task: Record<string, unknown>, action: string, position: Position | undefined): Record<string, unknown> {
+  const value = task[action];
+  if (typeof value === 'string') return { file: value, name: value };
+  return asMapping(value, `arguments of '${action}'`, position);
+}
+
+function parseInclude(task: Record<string, unknown>, kind: string, actionKey: string, ctx: LoadContext, position: Position): TaskNode {
+  const where = keyPositionOf(task, actionKey);
+  const args = includeArgs(task, actionKey, where);
+  const base = nodeBase(task, ctx, position);
+  if (kind === 'meta') {
+    const action = String(task[actionKey]);
+    if (!META_ACTIONS.has(action)) throw new PlaybookError(`invalid meta action '${action}'${didYouMean(action, [...META_ACTIONS])}`, where);
+    return { kind: 'meta', ...base, action };
+  }
+  if (kind === 'import_tasks' || kind === 'include_tasks') {
+    const file = String(args.file ?? args._raw_params ?? '');
+    if (!file) throw new PlaybookError(`${kind} needs a file name`, where);
+    const relativeTo = ctx.role ? join(ctx.role.path, 'tasks') : ctx.baseDir;
+    if (kind === 'import_tasks') {
+      if (isTemplateText(file)) throw new PlaybookError('import_tasks needs a static file name (use include_tasks for a templated one)', where);
+      const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when] };
+      return { kind: 'block', ...base, block: loadTaskFile(resolvePath(ctx.baseDir, file), inner, where), rescue: [], always: [] };
+    }
+    const node = { kind: 'include_tasks' as const, ...base, file, baseDir: relativeTo };
+    if (isTemplateText(file)) return node;
+    const inner: LoadContext = { ...ctx, tags: [], when: [] };
+    return { ...node, preloaded: loadTaskFile(resolvePath(ctx.baseDir, file), inner, where) };
+  }
+  const reference: RoleReference = {
+    name: String(args.name ?? args.role ?? ''),
+    params: asMapping(task.vars ?? {}, 'vars', where),
+    position: where,
+  };
+  if (!reference.name) throw new PlaybookError(`${kind} needs a role name`, where);
+  const tasksFrom = String(args.tasks_from ?? 'main');
+  if (kind === 'import_role') {
+    const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when] };
+    return { kind: 'block', ...base, block: expandRole(reference, inner, tasksFrom), rescue: [], always: [] };
+  }
+  const node = { kind: 'include_role' as const, ...base, roleName: reference.name, tasksFrom };
+  if (isTemplateText(reference.name)) return node;
+  const role = loadRole(reference, searchPathFor(ctx));
+  const tasks = roleTasks(role, { ...ctx, tags: [], when: [] }, tasksFrom, where);
+  ctx.play.handlers.push(...roleHandlers(role, ctx));
+  return { ...node, preloaded: { role, tasks } };
+}
+
+function searchPathFor(ctx: LoadContext): string[] {
+  return ctx.role ? [dirname(ctx.role.path), ...ctx.roleSearchPath] : ctx.roleSearchPath;
+}
+
+function roleTasks(role: Role, ctx: LoadContext, tasksFrom: string, position: Position | undefined): TaskNode[] {
+  const file = mainFile(join(role.path, 'tasks'), tasksFrom);
+  if (!file) {
+    if (tasksFrom !== 'main') throw new PlaybookError(`the role '${role.name}' has no tasks file '${tasksFrom}'`, position);
+    return [];
+  }
+  return loadTaskFile(file, { ...ctx, role, baseDir: join(role.path, 'tasks') }, position);
+}
+
+function roleHandlers(role: Role, ctx: LoadContext): Handler[] {
+  const file = mainFile(join(role.path, 'handlers'));
+  if (!file) return [];
+  const data = loadYamlFile(file);
+  return parseHandlers(data, { ...ctx, role, baseDir: join(role.path, 'handlers'), tags: [], when: [] }, role.name);
+}
+
+export function parseHandlers(list: unknown, ctx: LoadContext, roleName?: string): Handler[] {
+  return parseTaskList(list, ctx).map((node) => {
+    if (node.kind !== 'action') throw new PlaybookError('a handler must be a module task', node.position);
+    const name = node.name ?? node.action;
+    const listen = asTags(node.keywords.listen);
+    return { ...node, answersTo: [name, ...(roleName ? [`${roleName} : ${name}`] : []), ...listen] };
+  });
+}
+
+export function roleReference(entry: unknown): RoleReference {
+  const position = positionOf(entry);
+  if (typeof entry === 'string') return { name: entry, params: {}, position };
+  const map = asMapping(entry, 'a role entry', position);
+  const name = String(map.role ?? map.name ?? '');
+  if (!name) throw new PlaybookError('a role entry needs `role: NAME`', position);
+  const { role: _role, name: _name, vars, tags: _tags, when: _when, ...rest } = map;
+  return { name, params: { ...rest, ...asMapping(vars, 'vars', position) }, position };
+}
+
+/**
+ * A role used statically (`roles:` or import_role): its dependencies first, then its tasks, each role once per
+ * play for the same parameters; its handlers join the play's.
+ */
+export function expandRole(reference: RoleReference, ctx: LoadContext, tasksFrom = 'main'): TaskNode[] {
+  const role = loadRole(reference, searchPathFor(ctx));
+  const key = `${role.path}|${tasksFrom}|${JSON.stringify(reference.params)}`;
+  if (ctx.play.roleKeys.has(key)) return [];
+  ctx.play.roleKeys.add(key);
+  const dependencies = roleDependencies(role).flatMap((dependency) => expandRole(roleReference(dependency), { ...ctx, role }));
+  ctx.play.roles.push(role);
+  ctx.play.handlers.push(...roleHandlers(role, ctx));
+  return [...dependencies, ...roleTasks(role, ctx, tasksFrom, reference.position)];
+}

@@ -1,0 +1,91 @@
+import type { Module } from '../modules/contract.js';
+import type { Position } from './source.js';
+
+/** A loaded role: where it lives and its variable files. */
+export interface Role {
+  name: string;
+  path: string;
+  defaults: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  /** Variables given where the role is used (`roles: [{role: x, vars...}]`, include_role vars). */
+  params: Record<string, unknown>;
+}
+
+/** Keywords a task or block carries, as written (templated at run time). */
+export type Keywords = Record<string, unknown>;
+
+interface NodeBase {
+  position: Position;
+  name?: string;
+  keywords: Keywords;
+  /** Tags inherited from the play, roles, blocks and imports, plus the node's own. */
+  tags: string[];
+  /** Conditions inherited from blocks, roles and imports (all must hold), evaluated per task. */
+  inheritedWhen: unknown[];
+  role?: Role;
+  /** Folder that relative paths of this node (include_tasks, vars files) are resolved against. */
+  baseDir: string;
+}
+
+export interface ActionTask extends NodeBase {
+  kind: 'action';
+  /** The module name as written (e.g. ansible.builtin.copy). */
+  action: string;
+  module: Module;
+  args: Record<string, unknown>;
+}
+
+export interface BlockNode extends NodeBase {
+  kind: 'block';
+  block: TaskNode[];
+  rescue: TaskNode[];
+  always: TaskNode[];
+}
+
+export interface IncludeTasksNode extends NodeBase {
+  kind: 'include_tasks';
+  file: string;
+  /** Files loaded ahead of time when the file name has no template. */
+  preloaded?: TaskNode[];
+}
+
+export interface IncludeRoleNode extends NodeBase {
+  kind: 'include_role';
+  roleName: string;
+  tasksFrom: string;
+  /** The role loaded ahead of time when its name has no template. */
+  preloaded?: { role: Role; tasks: TaskNode[] };
+}
+
+export interface MetaNode extends NodeBase {
+  kind: 'meta';
+  action: string;
+}
+
+export type TaskNode = ActionTask | BlockNode | IncludeTasksNode | IncludeRoleNode | MetaNode;
+
+export interface Handler extends ActionTask {
+  /** The names this handler answers to: its name, "ROLE : name", and its `listen` topics. */
+  answersTo: string[];
+}
+
+export interface Play {
+  name: string;
+  position: Position;
+  hosts: string;
+  keywords: Keywords;
+  vars: Record<string, unknown>;
+  varsFiles: string[];
+  roles: Role[];
+  preTasks: TaskNode[];
+  tasks: TaskNode[];
+  postTasks: TaskNode[];
+  handlers: Handler[];
+  baseDir: string;
+}
+
+export interface Playbook {
+  path: string;
+  dir: string;
+  plays: Play[];
+}

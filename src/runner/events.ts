@@ -1,0 +1,56 @@
+import type { FileDiff, ModuleResult } from '../modules/contract.js';
+
+export type HostStatus = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable';
+
+export interface HostStats {
+  ok: number;
+  changed: number;
+  unreachable: number;
+  failed: number;
+  skipped: number;
+  rescued: number;
+  ignored: number;
+}
+
+export function emptyStats(): HostStats {
+  return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
+}
+
+export interface TaskInfo {
+  /** As Ansible shows it: "role : name", or the module name when the task has none. */
+  title: string;
+  isHandler: boolean;
+  /** file:line:column of the task. */
+  where: string;
+  module?: string;
+}
+
+export interface HostEvent {
+  host: string;
+  status: HostStatus;
+  result: ModuleResult;
+  diff: FileDiff[];
+  /** Present for one item of a loop: the label shown as (item=...). */
+  item?: { label: unknown };
+  delegatedTo?: string;
+  ignored: boolean;
+  /** The task has no_log (or the result holds secrets): show nothing of the result. */
+  hidden: boolean;
+}
+
+/** What the runner tells the outside world; the output layer implements it. */
+export interface Reporter {
+  playStart(name: string): void;
+  noHosts(message: string): void;
+  taskStart(task: TaskInfo, hostCount: number): void;
+  /** A loop item's result (printed as it comes). */
+  itemResult(task: TaskInfo, event: HostEvent): void;
+  /** A host's result for a whole task (for loops: the summary, after its items). */
+  hostResult(task: TaskInfo, event: HostEvent, loop: boolean): void;
+  /** include_tasks / include_role: which file now runs for which hosts. */
+  included(task: TaskInfo, file: string, hosts: string[]): void;
+  /** How many hosts are still running the current task (for a progress display). */
+  pending(task: TaskInfo, pending: number): void;
+  warning(message: string): void;
+  recap(stats: Map<string, HostStats>): void;
+}

@@ -1,0 +1,16 @@
+import type { TaskNode } from '../playbook/types.js';
+import type { PlayRun, Scope } from './state.js';
+
+/** A keyword as it applies to a task: the task's own value, else the nearest block's, else the play's. */
+export function inheritedKeyword(playRun: PlayRun, scope: Scope, node: TaskNode, name: string): unknown {
+  if (node.keywords[name] !== undefined) return node.keywords[name];
+  for (let index = scope.blocks.length - 1; index >= 0; index -= 1) {
+    if (scope.blocks[index][name] !== undefined) return scope.blocks[index][name];
+  }
+  return playRun.play.keywords[name];
+}
+
+/** `environment` merges from the play down to the task, inner values winning. */
+export function inheritedEnvironment(playRun: PlayRun, scope: Scope, node: TaskNode): unknown[] {
+  return [playRun.play.keywords.environment, ...scope.blocks.map((block) => block.environment), node.keywords.environment].filter((value) => value !== undefined);
+}

@@ -1,0 +1,324 @@
+import { isAbsolute, join } from 'node:path';
+import pLimit from 'p-limit';
+import { formatPosition } from '../playbook/source.js';
+import { loadRole } from '../playbook/roles.js';
+import { loadTaskFile, type LoadContext } from '../playbook/tasks.js';
+import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, TaskNode } from '../playbook/types.js';
+import type { ModuleRegistry } from '../modules/registry.js';
+import { createTemplar, TemplateError } from '../template/templar.js';
+import type { TaskInfo } from './events.js';
+import { inheritedKeyword } from './keywords.js';
+import { loopItems } from './loops.js';
+import { isActive, type HostState, type PlayRun, type Scope } from './state.js';
+import { selectedByTags } from './tags.js';
+import { TaskExecution, type Outcome } from './task.js';
+import { taskVars } from './vars.js';
+
+function asBool(value: unknown): boolean {
+  if (typeof value === 'string') return ['yes', 'true', 'on', '1', 'y'].includes(value.toLowerCase());
+  return Boolean(value);
+}
+
+function asNames(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value.map(String) : [String(value)];
+}
+
+/** Runs task lists over a play's hosts with Ansible's linear strategy: each task on every active host, then the next. */
+export class LinearStrategy {
+  constructor(
+    private readonly playRun: PlayRun,
+    private readonly registry: ModuleRegistry,
+    private readonly roleSearchPath: string[],
+  ) {}
+
+  private get run() {
+    return this.playRun.run;
+  }
+
+  async runNodes(nodes: readonly TaskNode[], hosts: readonly HostState[], scope: Scope): Promise<void> {
+    for (const node of nodes) {
+      if (this.playRun.aborted) return;
+      const active = hosts.filter(isActive);
+      if (active.length === 0) return;
+      switch (node.kind) {
+        case 'action':
+          await this.runAction(node, active, scope);
+          break;
+        case 'block':
+          await this.runBlock(node, active, scope);
+          break;
+        case 'include_tasks':
+          await this.runIncludeTasks(node, active, scope);
+          break;
+        case 'include_role':
+          await this.runIncludeRole(node, active, scope);
+          break;
+        case 'meta':
+          await this.runMeta(node, active, scope);
+          break;
+      }
+    }
+  }
+
+  private taskInfo(node: TaskNode, scope: Scope, fallback: string): TaskInfo {
+    const role = scope.role ?? node.role;
+    const base = node.name ?? fallback;
+    return {
+      title: role ? `${role.name} : ${base}` : base,
+      isHandler: scope.isHandler,
+      where: formatPosition(node.position),
+      module: node.kind === 'action' ? node.action : node.kind,
+    };
+  }
+
+  private selected(node: TaskNode): boolean {
+    return selectedByTags(node.tags, this.run.options.tags, this.run.options.skipTags);
+  }
+
+  async runAction(task: ActionTask, hosts: readonly HostState[], scope: Scope, title?: string): Promise<void> {
+    if (!scope.isHandler && !this.selected(task)) return;
+    const info = { ...this.taskInfo(task, scope, task.action), ...(title ? { title } : {}) };
+    const runOnce = asBool(inheritedKeyword(this.playRun, scope, task, 'run_once'));
+    const targets = runOnce ? hosts.slice(0, 1) : [...hosts];
+    const { reporter, options } = this.run;
+    reporter.taskStart(info, targets.length);
+    const execution = new TaskExecution(this.playRun, scope, task, info, (event) => reporter.itemResult(info, event));
+    const limit = pLimit(Math.max(1, options.forks));
+    let pending = targets.length;
+    const outcomes = await Promise.all(
+      targets.map((host) =>
+        limit(async () => {
+          const outcome = await execution.run(host);
+          this.record(task, info, host, outcome, scope);
+          pending -= 1;
+          reporter.pending(info, pending);
+          return outcome;
+        }),
+      ),
+    );
+    if (runOnce && outcomes[0]) {
+      for (const host of hosts.slice(1)) this.remember(task, host, outcomes[0]);
+    }
+    this.checkFailureLimits(task, scope, outcomes);
+  }
+
+  /** Stats, the host's state, register and notify for one host's outcome of a task. */
+  private record(task: ActionTask, info: TaskInfo, host: HostState, outcome: Outcome, scope: Scope): void {
+    const loop = Array.isArray(outcome.result.results) && loopItemsDeclared(task);
+    this.run.reporter.hostResult(info, { host: host.name, ...outcome, item: undefined }, loop);
+    const stats = host.stats;
+    switch (outcome.status) {
+      case 'ok':
+        stats.ok += 1;
+        break;
+      case 'changed':
+        stats.ok += 1;
+        stats.changed += 1;
+        break;
+      case 'skipped':
+        stats.skipped += 1;
+        break;
+      case 'unreachable':
+        stats.unreachable += 1;
+        host.unreachable = true;
+        break;
+      case 'failed':
+        if (outcome.ignored) {
+          stats.ok += 1;
+          stats.ignored += 1;
+          if (outcome.result.changed) stats.changed += 1;
+        } else {
+          stats.failed += 1;
+          host.failed = true;
+          host.failureVars = { ansible_failed_task: { name: task.name ?? task.action, action: task.action }, ansible_failed_result: outcome.result };
+        }
+        break;
+    }
+    this.remember(task, host, outcome);
+    if (outcome.status === 'changed' || (outcome.status === 'failed' && outcome.ignored && outcome.result.changed)) this.notify(task, host, scope);
+  }
+
+  private remember(task: ActionTask, host: HostState, outcome: Outcome): void {
+    const facts = outcome.result.ansible_facts;
+    if (facts && typeof facts === 'object' && outcome.status !== 'failed') {
+      if (task.module.setsHostVars) Object.assign(host.hostVars, facts);
+      else Object.assign(host.facts, facts);
+    }
+    const register = task.keywords.register;
+    if (typeof register === 'string') host.hostVars[register] = outcome.result;
+  }
+
+  private notify(task: ActionTask, host: HostState, scope: Scope): void {
+    const names = asNames(task.keywords.notify);
+    if (names.length === 0) return;
+    const templar = createTemplar(taskVars(this.playRun, host, scope, task));
+    for (const written of names) {
+      const name = String(templar.render(written));
+      const handlers = this.playRun.play.handlers.filter((handler) => handler.answersTo.includes(name));
+      if (handlers.length === 0) {
+        this.run.reporter.warning(`${formatPosition(task.position)}: the handler '${name}' is not defined in this play`);
+        continue;
+      }
+      for (const handler of handlers) host.notified.add(handler);
+    }
+  }
+
+  /** any_errors_fatal and max_fail_percentage, checked after each task as Ansible does. */
+  private checkFailureLimits(task: ActionTask, scope: Scope, outcomes: Outcome[]): void {
+    const newlyFailed = outcomes.some((outcome) => outcome.status === 'failed' && !outcome.ignored);
+    if (newlyFailed && !scope.rescuable && asBool(inheritedKeyword(this.playRun, scope, task, 'any_errors_fatal'))) {
+      this.abortPlay();
+      return;
+    }
+    const percentage = this.playRun.play.keywords.max_fail_percentage;
+    if (percentage === undefined || scope.rescuable) return;
+    const batch = this.playRun.batch;
+    const failed = batch.filter((host) => host.failed || host.unreachable).length;
+    if (batch.length > 0 && (failed * 100) / batch.length > Number(percentage)) this.abortPlay();
+  }
+
+  private abortPlay(): void {
+    this.playRun.aborted = true;
+    for (const host of this.playRun.batch) if (isActive(host)) host.ended = true;
+  }
+
+  private async runBlock(block: BlockNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
+    const inner: Scope = { ...scope, blocks: [...scope.blocks, block.keywords] };
+    await this.runNodes(block.block, hosts, { ...inner, rescuable: block.rescue.length > 0 || scope.rescuable });
+    const failedInBlock = hosts.filter((host) => host.failed && !host.unreachable);
+    if (block.rescue.length > 0 && failedInBlock.length > 0) {
+      for (const host of failedInBlock) {
+        host.failed = false;
+        host.stats.failed -= 1;
+        host.stats.rescued += 1;
+      }
+      await this.runNodes(block.rescue, failedInBlock, inner);
+    }
+    if (block.always.length > 0) {
+      const stillFailed = hosts.filter((host) => host.failed && !host.unreachable);
+      for (const host of stillFailed) host.failed = false;
+      await this.runNodes(block.always, hosts.filter((host) => !host.unreachable && !host.ended), inner);
+      for (const host of stillFailed) host.failed = true;
+    }
+    for (const host of hosts) if (!host.failed) host.failureVars = {};
+  }
+
+  private loadContext(baseDir: string, role?: Role): LoadContext {
+    return {
+      registry: this.registry,
+      roleSearchPath: this.roleSearchPath,
+      baseDir,
+      role,
+      tags: [],
+      when: [],
+      play: { roles: [], handlers: this.playRun.play.handlers, roleKeys: new Set() },
+      importing: [],
+    };
+  }
+
+  /** Evaluates an include for each host: its conditions, its loop, its file; groups hosts that include the same thing. */
+  private planIncludes(node: IncludeTasksNode | IncludeRoleNode, hosts: readonly HostState[], scope: Scope, info: TaskInfo) {
+    const groups = new Map<string, { target: string; params: Record<string, unknown>; hosts: HostState[] }>();
+    for (const host of hosts) {
+      const vars = taskVars(this.playRun, host, scope, node);
+      const templar = createTemplar(vars);
+      try {
+        const conditions = [...node.inheritedWhen, ...(node.keywords.when !== undefined ? [node.keywords.when] : [])];
+        if (!conditions.every((condition) => templar.condition(condition as string))) {
+          host.stats.skipped += 1;
+          this.run.reporter.hostResult(info, { host: host.name, status: 'skipped', result: { changed: false, skipped: true }, diff: [], ignored: false, hidden: false }, false);
+          continue;
+        }
+        const control = (node.keywords.loop_control ?? {}) as Record<string, unknown>;
+        const loopVar = String(control.loop_var ?? 'item');
+        const items = loopItems({ ...node, kind: 'action' } as unknown as ActionTask, templar);
+        for (const item of items ?? [undefined]) {
+          const itemVars = items ? { ...vars, [loopVar]: item } : vars;
+          const itemTemplar = createTemplar(itemVars);
+          const target = String(itemTemplar.render(node.kind === 'include_tasks' ? node.file : node.roleName));
+          const params = { ...((itemTemplar.render(node.keywords.vars ?? {}) as Record<string, unknown>) ?? {}), ...(items ? { [loopVar]: item } : {}) };
+          const key = `${target}\u0000${JSON.stringify(params)}`;
+          const group = groups.get(key) ?? { target, params, hosts: [] };
+          group.hosts.push(host);
+          groups.set(key, group);
+        }
+        host.stats.ok += 1;
+      } catch (error) {
+        if (!(error instanceof TemplateError)) throw error;
+        host.stats.failed += 1;
+        host.failed = true;
+        this.run.reporter.hostResult(info, { host: host.name, status: 'failed', result: { failed: true, msg: `${info.where}: ${error.message}` }, diff: [], ignored: false, hidden: false }, false);
+      }
+    }
+    return [...groups.values()];
+  }
+
+  private async runIncludeTasks(node: IncludeTasksNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
+    if (!this.selected(node)) return;
+    const info = this.taskInfo(node, scope, 'include_tasks');
+    this.run.reporter.taskStart(info, hosts.length);
+    for (const group of this.planIncludes(node, hosts, scope, info)) {
+      const path = isAbsolute(group.target) ? group.target : join(node.baseDir, group.target);
+      const tasks = node.preloaded && group.target === node.file ? node.preloaded : loadTaskFile(path, this.loadContext(node.baseDir, scope.role ?? node.role), node.position);
+      this.run.reporter.included(info, path, group.hosts.map((host) => host.name));
+      const { when: _when, tags: _tags, loop: _loop, ...inherited } = node.keywords;
+      await this.runNodes(tasks, group.hosts, { ...scope, blocks: [...scope.blocks, { ...inherited, vars: undefined }], includeParams: { ...scope.includeParams, ...group.params } });
+    }
+  }
+
+  private async runIncludeRole(node: IncludeRoleNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
+    if (!this.selected(node)) return;
+    const info = this.taskInfo(node, scope, 'include_role');
+    this.run.reporter.taskStart(info, hosts.length);
+    for (const group of this.planIncludes(node, hosts, scope, info)) {
+      const preloaded = node.preloaded && group.target === node.roleName ? node.preloaded : undefined;
+      const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, position: node.position }, this.roleSearchPath);
+      const tasks = preloaded?.tasks ?? loadTaskFile(join(role.path, 'tasks', `${node.tasksFrom}.yml`), this.loadContext(join(role.path, 'tasks'), role), node.position);
+      this.run.reporter.included(info, role.path, group.hosts.map((host) => host.name));
+      await this.runNodes(tasks, group.hosts, { ...scope, role: { ...role, params: group.params }, includeParams: { ...scope.includeParams, ...group.params } });
+    }
+  }
+
+  private async runMeta(node: MetaNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
+    switch (node.action) {
+      case 'flush_handlers':
+        await this.flushHandlers();
+        break;
+      case 'end_play':
+        this.playRun.aborted = true;
+        for (const host of this.playRun.batch) host.ended = true;
+        break;
+      case 'end_host':
+        for (const host of hosts) {
+          const templar = createTemplar(taskVars(this.playRun, host, scope, node));
+          const conditions = [...node.inheritedWhen, ...(node.keywords.when !== undefined ? [node.keywords.when] : [])];
+          if (conditions.every((condition) => templar.condition(condition as string))) host.ended = true;
+        }
+        break;
+      case 'clear_host_errors':
+        for (const host of this.playRun.batch) host.failed = false;
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Runs notified handlers in the order they are defined, once each, on the hosts that notified them. */
+  async flushHandlers(): Promise<void> {
+    const force = this.run.options.forceHandlers || asBool(this.playRun.play.keywords.force_handlers);
+    for (const handler of this.playRun.play.handlers as Handler[]) {
+      const targets = this.playRun.batch.filter((host) => host.notified.has(handler) && (isActive(host) || (force && host.failed && !host.unreachable)));
+      for (const host of this.playRun.batch) host.notified.delete(handler);
+      if (targets.length === 0) continue;
+      const wasFailed = targets.filter((host) => host.failed);
+      for (const host of wasFailed) host.failed = false;
+      await this.runAction(handler, targets, { blocks: [], role: handler.role, includeParams: {}, rescuable: false, isHandler: true });
+      for (const host of wasFailed) host.failed = true;
+    }
+  }
+}
+
+function loopItemsDeclared(task: ActionTask): boolean {
+  return Object.keys(task.keywords).some((key) => key === 'loop' || key.startsWith('with_'));
+}

@@ -1,0 +1,76 @@
+import { isAbsolute, join } from 'node:path';
+import type { ModuleRegistry } from '../modules/registry.js';
+import { roleSearchPath } from '../playbook/roles.js';
+import { loadYamlFile, PlaybookError } from '../playbook/source.js';
+import type { ActionTask, Play } from '../playbook/types.js';
+import { createTemplar } from '../template/templar.js';
+import { LinearStrategy } from './nodes.js';
+import { serialBatches } from './serial.js';
+import { newHostState, type HostState, type PlayRun, type RunContext, type Scope } from './state.js';
+
+function asBool(value: unknown, fallback: boolean): boolean {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'string') return ['yes', 'true', 'on', '1', 'y'].includes(value.toLowerCase());
+  return Boolean(value);
+}
+
+/** The hosts a play targets: its `hosts` pattern, narrowed by --limit. */
+export function playHosts(run: RunContext, play: Play): string[] {
+  const pattern = String(createTemplar({ ...play.vars, ...run.options.extraVars }).render(play.hosts));
+  const selected = run.inventory.select(pattern);
+  if (!run.options.limit) return selected;
+  const allowed = new Set(run.inventory.select(run.options.limit));
+  return selected.filter((host) => allowed.has(host));
+}
+
+function loadVarsFiles(run: RunContext, play: Play): Record<string, unknown> {
+  const templar = createTemplar({ ...play.vars, ...run.options.extraVars });
+  const vars: Record<string, unknown> = {};
+  for (const written of play.varsFiles) {
+    const name = String(templar.render(written));
+    const data = loadYamlFile(isAbsolute(name) ? name : join(play.baseDir, name));
+    if (data !== null && (typeof data !== 'object' || Array.isArray(data))) throw new PlaybookError(`vars file ${name} must be a mapping`);
+    Object.assign(vars, data);
+  }
+  return vars;
+}
+
+function gatherFactsTask(play: Play, registry: ModuleRegistry): ActionTask {
+  const module = registry.find('setup');
+  if (!module) throw new Error('the setup module is missing');
+  return { kind: 'action', action: 'gather_facts', module, args: {}, position: play.position, keywords: {}, tags: ['always'], inheritedWhen: [], baseDir: play.baseDir };
+}
+
+function hostState(run: RunContext, name: string): HostState {
+  let state = run.hosts.get(name);
+  if (!state) {
+    state = newHostState(name, run.inventory.hostVars(name));
+    run.hosts.set(name, state);
+  }
+  return state;
+}
+
+/** Runs one play: its hosts in serial batches; per batch facts, pre_tasks, roles and tasks, post_tasks, with handlers after each. */
+export async function runPlay(run: RunContext, play: Play, registry: ModuleRegistry): Promise<void> {
+  run.reporter.playStart(play.name);
+  const names = playHosts(run, play);
+  const eligible = names.map((name) => hostState(run, name)).filter((host) => !host.failed && !host.unreachable);
+  if (eligible.length === 0) {
+    run.reporter.noHosts('skipping: no hosts matched');
+    return;
+  }
+  const playRun: PlayRun = { run, play, varsFiles: loadVarsFiles(run, play), playHosts: names, batch: [], aborted: false };
+  const strategy = new LinearStrategy(playRun, registry, roleSearchPath(play.baseDir));
+  const scope: Scope = { blocks: [], includeParams: {}, rescuable: false, isHandler: false };
+  for (const batch of serialBatches(eligible, play.keywords.serial)) {
+    playRun.batch = batch;
+    for (const host of batch) host.ended = false;
+    if (asBool(play.keywords.gather_facts, true)) await strategy.runAction(gatherFactsTask(play, registry), batch, scope, 'Gathering Facts');
+    for (const section of [play.preTasks, play.tasks, play.postTasks]) {
+      await strategy.runNodes(section, batch, scope);
+      await strategy.flushHandlers();
+      if (playRun.aborted) break;
+    }
+    if (playRun.aborted || batch.every((host) => host.failed || host.unreachable)) break;
+  }
+}

@@ -1,0 +1,36 @@
+import { ConnectionPool } from '../connection/pool.js';
+import type { Inventory } from '../inventory/types.js';
+import type { ModuleRegistry } from '../modules/registry.js';
+import type { Playbook } from '../playbook/types.js';
+import type { HostStats, Reporter } from './events.js';
+import { runPlay } from './play.js';
+import type { Secrets } from './secrets.js';
+import type { RunContext, RunOptions } from './state.js';
+
+export interface RunSummary {
+  stats: Map<string, HostStats>;
+  exitCode: number;
+}
+
+/** Ansible's exit codes: 2 when a host failed, 4 when a host was unreachable (and none failed), else 0. */
+export function exitCodeOf(stats: Map<string, HostStats>): number {
+  const all = [...stats.values()];
+  if (all.some((host) => host.failed > 0)) return 2;
+  if (all.some((host) => host.unreachable > 0)) return 4;
+  return 0;
+}
+
+export async function runPlaybooks(playbooks: Playbook[], inventory: Inventory, registry: ModuleRegistry, options: RunOptions, reporter: Reporter, secrets: Secrets): Promise<RunSummary> {
+  const run: RunContext = { options, inventory, pool: new ConnectionPool(), reporter, hosts: new Map(), playbookDir: playbooks[0]?.dir ?? process.cwd(), secrets };
+  try {
+    for (const playbook of playbooks) {
+      run.playbookDir = playbook.dir;
+      for (const play of playbook.plays) await runPlay(run, play, registry);
+    }
+  } finally {
+    await run.pool.closeAll();
+  }
+  const stats = new Map([...run.hosts.values()].map((host) => [host.name, host.stats]));
+  reporter.recap(stats);
+  return { stats, exitCode: exitCodeOf(stats) };
+}

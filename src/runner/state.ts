@@ -1,0 +1,95 @@
+import type { Inventory } from '../inventory/types.js';
+import type { ConnectionPool } from '../connection/pool.js';
+import type { ModuleResult } from '../modules/contract.js';
+import type { Handler, Keywords, Play, Role } from '../playbook/types.js';
+import { emptyStats, type HostStats, type Reporter } from './events.js';
+import type { Secrets } from './secrets.js';
+
+export interface RunOptions {
+  check: boolean;
+  diff: boolean;
+  forks: number;
+  tags: string[];
+  skipTags: string[];
+  extraVars: Record<string, unknown>;
+  limit?: string;
+  user?: string;
+  become: boolean;
+  becomeUser?: string;
+  forceHandlers: boolean;
+  hostKeyChecking: 'strict' | 'accept-new' | 'off';
+  knownHostsFiles: string[];
+  verbosity: number;
+}
+
+/** Everything the run knows about one host; it outlives plays (facts, set_fact and registered results persist). */
+export interface HostState {
+  name: string;
+  inventoryVars: Record<string, unknown>;
+  facts: Record<string, unknown>;
+  /** set_fact values and registered results. */
+  hostVars: Record<string, unknown>;
+  /** ansible_failed_task / ansible_failed_result inside rescue. */
+  failureVars: Record<string, unknown>;
+  failed: boolean;
+  unreachable: boolean;
+  /** Left the play (end_host, any_errors_fatal, max_fail_percentage): not counted as failed. */
+  ended: boolean;
+  notified: Set<Handler>;
+  stats: HostStats;
+}
+
+export function newHostState(name: string, inventoryVars: Record<string, unknown>): HostState {
+  return {
+    name,
+    inventoryVars,
+    facts: {},
+    hostVars: {},
+    failureVars: {},
+    failed: false,
+    unreachable: false,
+    ended: false,
+    notified: new Set(),
+    stats: emptyStats(),
+  };
+}
+
+export function isActive(host: HostState): boolean {
+  return !host.failed && !host.unreachable && !host.ended;
+}
+
+/** The run-wide services a task needs. */
+export interface RunContext {
+  options: RunOptions;
+  inventory: Inventory;
+  pool: ConnectionPool;
+  reporter: Reporter;
+  hosts: Map<string, HostState>;
+  playbookDir: string;
+  /** Secret values seen so far (tokens, secret arguments): masked in all output. */
+  secrets: Secrets;
+}
+
+/** One play being run: its hosts and its loaded variables. */
+export interface PlayRun {
+  run: RunContext;
+  play: Play;
+  varsFiles: Record<string, unknown>;
+  /** All hosts of the play, and the current serial batch. */
+  playHosts: string[];
+  batch: HostState[];
+  /** Set when the play must stop for everyone (any_errors_fatal, max_fail_percentage, end_play). */
+  aborted: boolean;
+}
+
+/** Where a node sits: the blocks around it, the role it belongs to, the include that brought it. */
+export interface Scope {
+  blocks: Keywords[];
+  role?: Role;
+  includeParams: Record<string, unknown>;
+  /** Inside the `block:` part of a block that has a `rescue:`. */
+  rescuable: boolean;
+  isHandler: boolean;
+}
+
+export type TaskResult = ModuleResult;

@@ -1,0 +1,269 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UnreachableError } from '../connection/types.js';
+import { ArgumentError } from '../modules/args.js';
+import type { FileDiff, ModuleContext, ModuleResult } from '../modules/contract.js';
+import { formatPosition } from '../playbook/source.js';
+import type { ActionTask } from '../playbook/types.js';
+import { createTemplar, OMIT, TemplateError, type Templar } from '../template/templar.js';
+import { connectionFor, settingsFor } from './connections.js';
+import type { HostEvent, HostStatus, TaskInfo } from './events.js';
+import { executeModule } from './execute-module.js';
+import { inheritedEnvironment, inheritedKeyword } from './keywords.js';
+import { LoopError, loopItems } from './loops.js';
+import type { HostState, PlayRun, Scope } from './state.js';
+import { taskVars } from './vars.js';
+
+export interface Outcome {
+  status: HostStatus;
+  result: ModuleResult;
+  diff: FileDiff[];
+  ignored: boolean;
+  hidden: boolean;
+  delegatedTo?: string;
+}
+
+const NO_LOG_RESULT = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+
+function asBool(value: unknown): boolean {
+  if (typeof value === 'string') return ['yes', 'true', 'on', '1', 'y'].includes(value.toLowerCase());
+  return Boolean(value);
+}
+
+function dropOmitted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((item) => item !== OMIT).map(dropOmitted);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== OMIT).map(([key, item]) => [key, dropOmitted(item)]));
+  }
+  return value;
+}
+
+function statusOf(result: ModuleResult): HostStatus {
+  if (result.unreachable) return 'unreachable';
+  if (result.failed) return 'failed';
+  if (result.skipped) return 'skipped';
+  return result.changed ? 'changed' : 'ok';
+}
+
+function linesOf(text: unknown): string[] {
+  return typeof text === 'string' && text.length > 0 ? text.replace(/\n$/, '').split('\n') : [];
+}
+
+/** Runs one task on one host: conditions, loop, retries, the module, changed_when/failed_when. */
+export class TaskExecution {
+  private readonly where: string;
+
+  constructor(
+    private readonly playRun: PlayRun,
+    private readonly scope: Scope,
+    private readonly task: ActionTask,
+    private readonly info: TaskInfo,
+    private readonly onItem: (event: HostEvent) => void,
+  ) {
+    this.where = formatPosition(task.position);
+  }
+
+  private keyword(name: string): unknown {
+    return inheritedKeyword(this.playRun, this.scope, this.task, name);
+  }
+
+  private searchPaths(): string[] {
+    const role = this.scope.role ?? this.task.role;
+    return [...(role ? [join(role.path, 'files'), join(role.path, 'templates'), role.path] : []), this.task.baseDir, this.playRun.run.playbookDir];
+  }
+
+  private findFile(kind: 'files' | 'templates', path: string): string {
+    if (isAbsolute(path)) return path;
+    const role = this.scope.role ?? this.task.role;
+    const folders = [...(role ? [join(role.path, kind), role.path] : []), join(this.task.baseDir, kind), this.task.baseDir, join(this.playRun.run.playbookDir, kind), this.playRun.run.playbookDir];
+    return folders.map((folder) => join(folder, path)).find((candidate) => existsSync(candidate)) ?? join(folders[0], path);
+  }
+
+  private conditionsHold(templar: Templar): { ok: boolean; failed?: string } {
+    const conditions = [...this.task.inheritedWhen, ...(this.task.keywords.when !== undefined ? [this.task.keywords.when] : [])];
+    for (const condition of conditions) {
+      if (!templar.condition(condition as string | boolean | unknown[])) return { ok: false, failed: String(condition) };
+    }
+    return { ok: true };
+  }
+
+  async run(host: HostState): Promise<Outcome> {
+    const hidden = asBool(this.keyword('no_log'));
+    const ignoreErrors = (templar: Templar) => asBool(templar.render(this.keyword('ignore_errors') ?? false));
+    const vars = taskVars(this.playRun, host, this.scope, this.task);
+    const templar = createTemplar(vars, { searchPaths: this.searchPaths() });
+    let delegatedTo: string | undefined;
+    try {
+      const delegate = this.keyword('delegate_to');
+      delegatedTo = delegate === undefined ? undefined : String(templar.render(delegate));
+      const items = loopItems(this.task, templar);
+      const { result, diff } = items === undefined ? await this.runConditional(host, vars, templar, delegatedTo) : await this.runLoop(host, vars, items, delegatedTo, hidden);
+      const status = statusOf(result);
+      const ignored = status === 'failed' && ignoreErrors(templar);
+      return { status, result: hidden ? this.hide(result) : result, diff: hidden ? [] : diff, ignored, hidden, delegatedTo };
+    } catch (error) {
+      if (error instanceof UnreachableError) {
+        const ignoreUnreachable = asBool(this.keyword('ignore_unreachable'));
+        return { status: ignoreUnreachable ? 'skipped' : 'unreachable', result: { changed: false, unreachable: true, msg: error.message }, diff: [], ignored: false, hidden: false, delegatedTo };
+      }
+      if (error instanceof TemplateError || error instanceof LoopError || error instanceof ArgumentError) {
+        const result = { changed: false, failed: true, msg: `${this.where}: task '${this.info.title}': ${error.message}` };
+        let ignored = false;
+        try {
+          ignored = ignoreErrors(templar);
+        } catch {
+          ignored = false;
+        }
+        return { status: 'failed', result, diff: [], ignored, hidden: false, delegatedTo };
+      }
+      throw error;
+    }
+  }
+
+  private hide(result: ModuleResult): ModuleResult {
+    const shown: ModuleResult = { censored: NO_LOG_RESULT, changed: result.changed };
+    if (result.failed) shown.failed = true;
+    if (result.skipped) shown.skipped = true;
+    return shown;
+  }
+
+  private async runConditional(host: HostState, vars: Record<string, unknown>, templar: Templar, delegatedTo: string | undefined) {
+    const check = this.conditionsHold(templar);
+    if (!check.ok) {
+      return { result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: check.failed } as ModuleResult, diff: [] };
+    }
+    return this.runWithRetries(host, vars, templar, delegatedTo);
+  }
+
+  private async runLoop(host: HostState, vars: Record<string, unknown>, items: unknown[], delegatedTo: string | undefined, hidden: boolean) {
+    const control = (this.task.keywords.loop_control ?? {}) as Record<string, unknown>;
+    const loopVar = String(control.loop_var ?? 'item');
+    const indexVar = control.index_var === undefined ? undefined : String(control.index_var);
+    const results: ModuleResult[] = [];
+    const diffs: FileDiff[] = [];
+    for (const [index, item] of items.entries()) {
+      const itemVars: Record<string, unknown> = {
+        ...vars,
+        [loopVar]: item,
+        ansible_loop_var: loopVar,
+        ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length, allitems: items },
+      };
+      if (indexVar) itemVars[indexVar] = index;
+      const itemTemplar = createTemplar(itemVars, { searchPaths: this.searchPaths() });
+      const check = this.conditionsHold(itemTemplar);
+      const outcome = check.ok
+        ? await this.runWithRetries(host, itemVars, itemTemplar, delegatedTo)
+        : { result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: check.failed } as ModuleResult, diff: [] };
+      const result: ModuleResult = { ...outcome.result, [loopVar]: item, ansible_loop_var: loopVar };
+      if (indexVar) result[indexVar] = index;
+      results.push(result);
+      diffs.push(...outcome.diff);
+      const label = control.label === undefined ? item : itemTemplar.render(control.label);
+      const ignored = statusOf(result) === 'failed' && asBool(itemTemplar.render(this.keyword('ignore_errors') ?? false));
+      this.onItem({
+        host: host.name,
+        status: statusOf(result),
+        result: hidden ? this.hide(result) : result,
+        diff: hidden ? [] : outcome.diff,
+        item: { label: hidden ? '(censored due to no_log)' : label },
+        delegatedTo,
+        ignored,
+        hidden,
+      });
+    }
+    const failed = results.some((result) => result.failed);
+    const summary: ModuleResult = {
+      changed: results.some((result) => result.changed),
+      msg: failed ? 'One or more items failed' : 'All items completed',
+      results,
+    };
+    if (failed) summary.failed = true;
+    if (results.length === 0 || results.every((result) => result.skipped)) {
+      summary.skipped = true;
+      if (results.length === 0) summary.skipped_reason = 'No items in the list';
+    }
+    return { result: summary, diff: diffs };
+  }
+
+  private async runWithRetries(host: HostState, vars: Record<string, unknown>, templar: Templar, delegatedTo: string | undefined) {
+    const until = this.task.keywords.until;
+    const retries = until === undefined ? 0 : Number(templar.render(this.task.keywords.retries ?? 3));
+    const delay = Number(templar.render(this.task.keywords.delay ?? 5));
+    let attempt = 0;
+    for (;;) {
+      attempt += 1;
+      const outcome = await this.runModule(host, vars, templar, delegatedTo);
+      if (until === undefined) return outcome;
+      const withResult = this.resultTemplar(vars, outcome.result);
+      if (withResult.condition(until as string)) {
+        outcome.result.attempts = attempt;
+        return outcome;
+      }
+      if (attempt > retries) {
+        outcome.result.attempts = attempt;
+        outcome.result.failed = true;
+        outcome.result.msg = outcome.result.msg ?? `Task failed after ${attempt} attempts (until: ${String(until)})`;
+        return outcome;
+      }
+      await sleep(delay * 1000);
+    }
+  }
+
+  private resultTemplar(vars: Record<string, unknown>, result: ModuleResult): Templar {
+    const register = this.task.keywords.register;
+    return createTemplar(typeof register === 'string' ? { ...vars, [register]: result } : vars, { searchPaths: this.searchPaths() });
+  }
+
+  private async runModule(host: HostState, vars: Record<string, unknown>, templar: Templar, delegatedTo: string | undefined) {
+    const { run } = this.playRun;
+    const module = this.task.module;
+    const args = dropOmitted(templar.render(this.task.args)) as Record<string, unknown>;
+    const checkKeyword = this.keyword('check_mode');
+    const diffKeyword = this.keyword('diff');
+    const environment: Record<string, string> = {};
+    for (const layer of inheritedEnvironment(this.playRun, this.scope, this.task)) {
+      const rendered = templar.render(layer);
+      if (rendered && typeof rendered === 'object') for (const [key, value] of Object.entries(rendered)) environment[key] = String(value);
+    }
+    const target = delegatedTo ?? host.name;
+    const targetVars = delegatedTo === undefined ? vars : { ...vars, ...(run.inventory.hostNames().includes(delegatedTo) ? run.inventory.hostVars(delegatedTo) : { ansible_host: delegatedTo }) };
+    const become = {
+      become: asBool(templar.render(this.keyword('become') ?? vars.ansible_become ?? run.options.become)),
+      becomeUser: (this.keyword('become_user') ?? vars.ansible_become_user ?? run.options.becomeUser) as string | undefined,
+    };
+    if (become.becomeUser !== undefined) become.becomeUser = String(templar.render(become.becomeUser));
+    const remoteUser = this.keyword('remote_user');
+    if (remoteUser !== undefined && targetVars.ansible_user === undefined) targetVars.ansible_user = templar.render(remoteUser);
+    const settings = settingsFor(run, target, targetVars, templar, become);
+    const ctx: ModuleContext = {
+      host: host.name,
+      connection: connectionFor(run, settings, environment),
+      check: checkKeyword === undefined ? run.options.check : asBool(templar.render(checkKeyword)),
+      diff: diffKeyword === undefined ? run.options.diff : asBool(templar.render(diffKeyword)),
+      vars,
+      evaluate: (expression) => templar.evaluate(expression),
+      render: (text) => templar.renderText(text),
+      findFile: (kind, path) => this.findFile(kind, path),
+    };
+    for (const key of module.secretArgs ?? []) run.secrets.add(args[key]);
+    const execution = await executeModule(module, args, ctx);
+    for (const key of module.secretResults ?? []) run.secrets.add(execution.result[key]);
+    const result: ModuleResult = { ...execution.result };
+    if ('stdout' in result && !('stdout_lines' in result)) result.stdout_lines = linesOf(result.stdout);
+    if ('stderr' in result && !('stderr_lines' in result)) result.stderr_lines = linesOf(result.stderr);
+    if (result.failed === undefined && !result.skipped) result.failed = false;
+    const changedWhen = this.task.keywords.changed_when;
+    const failedWhen = this.task.keywords.failed_when;
+    if (changedWhen !== undefined || failedWhen !== undefined) {
+      const withResult = this.resultTemplar(vars, result);
+      if (changedWhen !== undefined) result.changed = withResult.condition(changedWhen as string);
+      if (failedWhen !== undefined) {
+        const failed = withResult.condition(failedWhen as string);
+        result.failed_when_result = failed;
+        result.failed = failed;
+      }
+    }
+    return { result, diff: execution.diff };
+  }
+}

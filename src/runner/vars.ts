@@ -1,0 +1,81 @@
+import { OMIT } from '../template/templar.js';
+import type { TaskNode } from '../playbook/types.js';
+import type { HostState, PlayRun, Scope } from './state.js';
+
+const VERSION = { full: '2.14.0', major: 2, minor: 14, revision: 0, string: '2.14.0 (betif-play)' };
+
+/** Gathered facts as Ansible exposes them: under ansible_facts, and as ansible_NAME. */
+function factVars(facts: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ansible_facts: facts };
+  for (const [key, value] of Object.entries(facts)) out[key.startsWith('ansible_') ? key : `ansible_${key}`] = value;
+  return out;
+}
+
+function mappingOf(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** What `hostvars[NAME]` shows: another host's inventory variables, facts and set_fact values. */
+function hostvarsView(playRun: PlayRun): Record<string, unknown> {
+  const { run } = playRun;
+  return new Proxy({} as Record<string, unknown>, {
+    get(_target, name) {
+      if (typeof name !== 'string') return undefined;
+      const host = run.hosts.get(name);
+      if (!host) return undefined;
+      return { ...host.inventoryVars, ...factVars(host.facts), ...host.hostVars, inventory_hostname: name };
+    },
+    has: (_target, name) => typeof name === 'string' && run.hosts.has(name),
+    ownKeys: () => [...run.hosts.keys()],
+    getOwnPropertyDescriptor: (_target, name) => (typeof name === 'string' && run.hosts.has(name) ? { enumerable: true, configurable: true } : undefined),
+  });
+}
+
+function groupsView(playRun: PlayRun): Record<string, string[]> {
+  const { inventory } = playRun.run;
+  return Object.fromEntries(['all', ...inventory.groupNames().filter((name) => name !== 'all')].map((group) => [group, inventory.hostsOf(group)]));
+}
+
+/**
+ * A host's variables for one task, lowest precedence first, as Ansible orders them: role defaults, inventory
+ * (group then host vars), facts, play vars, vars_files, role vars, block vars, task vars, set_fact/register,
+ * role and include params, extra vars; then the magic variables.
+ */
+export function taskVars(playRun: PlayRun, host: HostState, scope: Scope, node?: TaskNode): Record<string, unknown> {
+  const { play, run } = playRun;
+  const ownRole = scope.role;
+  const vars: Record<string, unknown> = {};
+  for (const role of play.roles) Object.assign(vars, role.defaults);
+  if (ownRole) Object.assign(vars, ownRole.defaults);
+  Object.assign(vars, host.inventoryVars, factVars(host.facts), play.vars, playRun.varsFiles);
+  for (const role of play.roles) Object.assign(vars, role.vars);
+  if (ownRole) Object.assign(vars, ownRole.vars);
+  for (const block of scope.blocks) Object.assign(vars, mappingOf(block.vars));
+  if (node) Object.assign(vars, mappingOf(node.keywords.vars));
+  Object.assign(vars, host.hostVars, host.failureVars, ownRole?.params, scope.includeParams, run.options.extraVars);
+  const batchNames = playRun.batch.map((state) => state.name);
+  Object.assign(vars, {
+    inventory_hostname: host.name,
+    inventory_hostname_short: host.name.split('.')[0],
+    group_names: run.inventory.groupsOf(host.name).filter((group) => group !== 'all' && group !== 'ungrouped').sort(),
+    groups: groupsView(playRun),
+    hostvars: hostvarsView(playRun),
+    play_hosts: batchNames,
+    ansible_play_hosts: playRun.playHosts.filter((name) => {
+      const state = run.hosts.get(name);
+      return state ? !state.failed && !state.unreachable : false;
+    }),
+    ansible_play_hosts_all: playRun.playHosts,
+    ansible_play_batch: batchNames,
+    ansible_play_name: play.name,
+    playbook_dir: run.playbookDir,
+    ansible_check_mode: run.options.check,
+    ansible_diff_mode: run.options.diff,
+    ansible_run_tags: run.options.tags.length ? run.options.tags : ['all'],
+    ansible_skip_tags: run.options.skipTags,
+    ansible_version: VERSION,
+    omit: OMIT,
+  });
+  if (ownRole) Object.assign(vars, { role_name: ownRole.name, role_path: ownRole.path, ansible_role_name: ownRole.name });
+  return vars;
+}

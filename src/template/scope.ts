@@ -1,0 +1,29 @@
+/** What the running template can reach beyond its own text: the variables and files of the Templar rendering it. */
+export interface Scope {
+  /** A variable's value, lazily templated; MISSING when there is no such variable. */
+  resolve(name: string): unknown;
+  /** Where lookup('file') and lookup('template') look for relative paths, before the working directory. */
+  readonly searchPaths: readonly string[];
+  /** Renders a whole template file's text with the same variables. */
+  renderText(text: string): string;
+}
+
+export const MISSING: unique symbol = Symbol('missing variable');
+
+let active: Scope | undefined;
+
+/** Rendering is synchronous, so the scope in force is simply the innermost one entered. */
+export function inScope<T>(scope: Scope, run: () => T): T {
+  const previous = active;
+  active = scope;
+  try {
+    return run();
+  } finally {
+    active = previous;
+  }
+}
+
+export function currentScope(): Scope {
+  if (!active) throw new Error('template rendered outside of a Templar');
+  return active;
+}

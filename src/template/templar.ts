@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import { engineFor, isTemplate } from './engine.js';
+import { TemplateError } from './errors.js';
+import { truthy } from './python-ops.js';
+import { pythonRepr } from './python-repr.js';
+import { isDict } from './python-types.js';
+import { MISSING, type Scope, inScope } from './scope.js';
+
+export { TemplateError };
+
+/** The value of `omit`: the runner drops module arguments equal to it. */
+export const OMIT = `__omit_place_holder__${randomBytes(20).toString('hex')}`;
+
+export interface Templar {
+  /** Deep: every string templated; arrays/objects recursively; other types unchanged. */
+  render(value: unknown): unknown;
+  /** A bare Jinja2 expression ("x | default(3)", "a.b[0]") to its typed value. */
+  evaluate(expression: string): unknown;
+  /** when/changed_when/failed_when/until: a list means all; booleans pass; Jinja truthiness. */
+  condition(expression: string | boolean | unknown[]): boolean;
+  /** A whole template file's text ({% for %}, {% if %}, macros ...) to a string (template module). */
+  renderText(text: string): string;
+}
+
+const unsafe = new WeakSet<object>();
+
+/**
+ * Lists and dicts already walked and found to hold no template text (facts, registered results),
+ * so later renders skip them. Variable data is treated as immutable once handed to a Templar.
+ */
+const templateFree = new WeakSet<object>();
+
+/**
+ * Marks data that must never be templated, such as registered module results whose output may
+ * contain "{{" (Ansible's "unsafe" values). Returns the value.
+ */
+export function markUnsafe<T>(value: T): T {
+  if (value !== null && typeof value === 'object') unsafe.add(value);
+  return value;
+}
+
+class VariableTemplar implements Templar, Scope {
+  /** Variables already templated during the current call (a var used in a loop is rendered once). */
+  private readonly resolved = new Map<string, unknown>();
+  private readonly resolving = new Set<string>();
+  private depth = 0;
+  private varsView?: Record<string, unknown>;
+
+  constructor(
+    private readonly vars: Record<string, unknown>,
+    readonly searchPaths: readonly string[],
+  ) {}
+
+  render(value: unknown): unknown {
+    return this.enter(() => this.renderDeep(value));
+  }
+
+  evaluate(expression: string): unknown {
+    return this.enter(() => (isTemplate(expression) ? this.renderDeep(expression) : engineFor(this.searchPaths, false).render(`{{ ${expression} }}`, true)));
+  }
+
+  /** Ansible's Conditional: templating delimiters in a condition are rendered first, then evaluated. */
+  condition(expression: string | boolean | unknown[]): boolean {
+    if (Array.isArray(expression)) return expression.every((item) => this.condition(item as string));
+    if (typeof expression === 'boolean') return expression;
+    if (expression === null || expression === undefined) return true;
+    if (typeof expression !== 'string') return truthy(expression);
+    if (expression.trim() === '') return true;
+    let text = expression;
+    if (isTemplate(expression)) {
+      const rendered = this.render(expression);
+      if (typeof rendered !== 'string') return truthy(rendered);
+      if (rendered.trim() === '') return false;
+      text = rendered;
+    }
+    return truthy(this.evaluate(text));
+  }
+
+  renderText(text: string): string {
+    return this.enter(() => (isTemplate(text) ? String(engineFor(this.searchPaths, false).render(text, false)) : text));
+  }
+
+  resolve(name: string): unknown {
+    if (!Object.hasOwn(this.vars, name)) {
+      if (name === 'omit') return OMIT;
+      if (name === 'vars') return this.allVariables();
+      return MISSING;
+    }
+    if (this.resolved.has(name)) return this.resolved.get(name);
+    const raw = this.vars[name];
+    if (this.resolving.has(name)) throw new TemplateError(`recursive loop detected in template string: ${typeof raw === 'string' ? raw : pythonRepr(raw)}`);
+    this.resolving.add(name);
+    try {
+      const value = this.renderDeep(raw);
+      this.resolved.set(name, value);
+      return value;
+    } finally {
+      this.resolving.delete(name);
+    }
+  }
+
+  /** Ansible's `vars` variable: every variable by name, each templated when read. */
+  private allVariables(): Record<string, unknown> {
+    this.varsView ??= new Proxy(this.vars, {
+      get: (target, key) => (typeof key === 'string' && Object.hasOwn(target, key) ? this.resolve(key) : undefined),
+      getOwnPropertyDescriptor: (target, key) => {
+        const descriptor = Reflect.getOwnPropertyDescriptor(target, key);
+        return descriptor && typeof key === 'string' ? { ...descriptor, value: this.resolve(key) } : descriptor;
+      },
+    });
+    return this.varsView;
+  }
+
+  private enter<T>(run: () => T): T {
+    this.depth += 1;
+    try {
+      return inScope(this, run);
+    } finally {
+      this.depth -= 1;
+      if (this.depth === 0) this.resolved.clear();
+    }
+  }
+
+  /** Templates strings inside the value; containers are copied only where something changed. */
+  private renderDeep(value: unknown): unknown {
+    if (typeof value === 'string') return isTemplate(value) ? engineFor(this.searchPaths, true).render(value, true) : value;
+    if (value === null || typeof value !== 'object' || unsafe.has(value) || templateFree.has(value)) return value;
+    const rendered = Array.isArray(value) ? this.renderList(value) : isDict(value) ? this.renderDict(value) : value;
+    if (rendered === value) templateFree.add(value);
+    return rendered;
+  }
+
+  private renderList(value: unknown[]): unknown[] {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const rendered = this.renderDeep(item);
+      if (rendered !== item) (copy ??= [...value])[i] = rendered;
+    });
+    return copy ?? value;
+  }
+
+  private renderDict(value: Record<string, unknown>): Record<string, unknown> {
+    let copy: Record<string, unknown> | undefined;
+    for (const [key, item] of Object.entries(value)) {
+      const renderedKey = isTemplate(key) ? String(this.renderDeep(key)) : key;
+      const rendered = this.renderDeep(item);
+      if (rendered === item && renderedKey === key) continue;
+      copy ??= { ...value };
+      if (renderedKey !== key) delete copy[key];
+      copy[renderedKey] = rendered;
+    }
+    return copy ?? value;
+  }
+}
+
+export function createTemplar(vars: Record<string, unknown>, options: { searchPaths?: string[] } = {}): Templar {
+  return new VariableTemplar(vars, options.searchPaths ?? []);
+}

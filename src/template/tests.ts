@@ -1,0 +1,145 @@
+import { isAbsolute } from 'node:path';
+import { bindArgs } from './args.js';
+import { type Callable, guarded, withBuiltinAliases } from './callable.js';
+import { TemplateError } from './errors.js';
+import { toBool } from './filters-text.js';
+import { pyCompare, pyContains, pyEquals, truthy } from './python-ops.js';
+import { pythonStr } from './python-repr.js';
+import { type Dict, isDict, isText, plain } from './python-types.js';
+import { firstMatch, pyRegex } from './regex.js';
+import { isUndefined } from './undefined.js';
+
+function comparison(op: string): Callable {
+  return (value: unknown, other: unknown) => pyCompare(value, [op, other]);
+}
+
+function matching(kind: 'match' | 'search'): Callable {
+  return (value: unknown, ...args: unknown[]) => {
+    const [pattern, ignorecase, multiline, matchType] = bindArgs(kind, args, ['pattern', 'ignorecase', 'multiline', 'match_type'], ['', false, false, kind]);
+    return firstMatch(pythonStr(value), pyRegex(pythonStr(pattern), { ignorecase, multiline }), matchType === 'match') !== null;
+  };
+}
+
+/** distutils' LooseVersion: numbers compare as numbers, letters as text. */
+function looseVersion(version: unknown): (number | string)[] {
+  return pythonStr(version)
+    .split(/(\d+|[a-z]+|\.)/)
+    .filter((part) => part !== '' && part !== '.')
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+function compareVersions(a: (number | string)[], b: (number | string)[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] === b[i]) continue;
+    if (typeof a[i] === typeof b[i]) return a[i] < b[i] ? -1 : 1;
+    return typeof a[i] === 'number' ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+const VERSION_OPERATORS: Record<string, (order: number) => boolean> = {
+  '==': (o) => o === 0, '=': (o) => o === 0, eq: (o) => o === 0,
+  '!=': (o) => o !== 0, '<>': (o) => o !== 0, ne: (o) => o !== 0,
+  '<': (o) => o < 0, lt: (o) => o < 0,
+  '<=': (o) => o <= 0, le: (o) => o <= 0,
+  '>': (o) => o > 0, gt: (o) => o > 0,
+  '>=': (o) => o >= 0, ge: (o) => o >= 0,
+};
+
+function version(value: unknown, ...args: unknown[]): boolean {
+  const [other, operator] = bindArgs('version', args, ['version', 'operator', 'strict', 'version_type'], ['', 'eq']);
+  const check = VERSION_OPERATORS[pythonStr(operator)];
+  if (!check) throw new TemplateError(`Invalid operator type (${pythonStr(operator)})`);
+  return check(compareVersions(looseVersion(value), looseVersion(other)));
+}
+
+function result(test: string): (value: unknown) => Dict {
+  return (value) => {
+    if (!isDict(value)) throw new TemplateError(`The '${test}' test expects a dictionary`);
+    return value;
+  };
+}
+
+const failed = (value: unknown) => truthy(result('failed')(value).failed ?? false);
+const succeeded = (value: unknown) => !truthy(result('succeeded')(value).failed ?? false);
+const skipped = (value: unknown) => truthy(result('skipped')(value).skipped ?? false);
+function changed(value: unknown): boolean {
+  const registered = result('changed')(value);
+  if (Object.hasOwn(registered, 'changed')) return truthy(registered.changed);
+  return Array.isArray(registered.results) && registered.results.some((item) => isDict(item) && truthy(item.changed ?? false));
+}
+
+function subset(a: unknown, b: unknown): boolean {
+  return (plain(a) as unknown[]).every((item) => pyContains(b, item));
+}
+
+/** Tests that answer for an undefined value instead of failing on it (type checks, `defined`). */
+const UNDEFINED_SAFE_TESTS = new Set(['defined', 'undefined', 'none', 'null', 'string', 'number', 'integer', 'float', 'boolean', 'mapping', 'sequence', 'iterable', 'callable', 'sameas']);
+
+/** Jinja's builtin tests and Ansible's. */
+const TESTS: Record<string, Callable> = {
+  defined: (value: unknown) => !isUndefined(value),
+  undefined: (value: unknown) => isUndefined(value),
+  none: (value: unknown) => value === null,
+  null: (value: unknown) => value === null,
+  true: (value: unknown) => value === true,
+  false: (value: unknown) => value === false,
+  boolean: (value: unknown) => typeof value === 'boolean',
+  string: (value: unknown) => isText(value),
+  number: (value: unknown) => typeof value === 'number' || typeof value === 'boolean',
+  integer: (value: unknown) => typeof value === 'number' && Number.isInteger(value),
+  float: (value: unknown) => typeof value === 'number' && !Number.isInteger(value),
+  mapping: (value: unknown) => isDict(value),
+  sequence: (value: unknown) => isText(value) || Array.isArray(value) || isDict(value),
+  iterable: (value: unknown) => isText(value) || Array.isArray(value) || isDict(value),
+  callable: (value: unknown) => typeof value === 'function',
+  sameas: (value: unknown, other: unknown) => plain(value) === plain(other),
+  lower: (value: unknown) => isText(value) && value.toString() === value.toString().toLowerCase(),
+  upper: (value: unknown) => isText(value) && value.toString() === value.toString().toUpperCase(),
+  divisibleby: (value: unknown, divisor: unknown) => Number(value) % Number(divisor) === 0,
+  even: (value: unknown) => Number(value) % 2 === 0,
+  odd: (value: unknown) => Math.abs(Number(value) % 2) === 1,
+  eq: (value: unknown, other: unknown) => pyEquals(value, other),
+  equalto: (value: unknown, other: unknown) => pyEquals(value, other),
+  '==': (value: unknown, other: unknown) => pyEquals(value, other),
+  ne: (value: unknown, other: unknown) => !pyEquals(value, other),
+  '!=': (value: unknown, other: unknown) => !pyEquals(value, other),
+  lt: comparison('<'), '<': comparison('<'), lessthan: comparison('<'),
+  le: comparison('<='), '<=': comparison('<='),
+  gt: comparison('>'), '>': comparison('>'), greaterthan: comparison('>'),
+  ge: comparison('>='), '>=': comparison('>='),
+  in: (value: unknown, container: unknown) => pyContains(container, value),
+  contains: (container: unknown, value: unknown) => pyContains(container, value),
+  match: matching('match'),
+  search: matching('search'),
+  regex: matching('search'),
+  version,
+  version_compare: version,
+  subset,
+  issubset: subset,
+  superset: (a: unknown, b: unknown) => subset(b, a),
+  issuperset: (a: unknown, b: unknown) => subset(b, a),
+  any: (value: unknown) => (plain(value) as unknown[]).some(truthy),
+  all: (value: unknown) => (plain(value) as unknown[]).every(truthy),
+  truthy: (value: unknown, convertBool: unknown = false) => (truthy(convertBool) ? truthy(toBool(value)) : truthy(value)),
+  falsy: (value: unknown, convertBool: unknown = false) => !(truthy(convertBool) ? truthy(toBool(value)) : truthy(value)),
+  abs: (value: unknown) => isAbsolute(pythonStr(value)),
+  nan: (value: unknown) => typeof value === 'number' && Number.isNaN(value),
+  failed,
+  failure: failed,
+  succeeded,
+  success: succeeded,
+  successful: succeeded,
+  changed,
+  change: changed,
+  skipped,
+  skip: skipped,
+  reachable: (value: unknown) => !truthy(result('reachable')(value).unreachable ?? false),
+  unreachable: (value: unknown) => truthy(result('unreachable')(value).unreachable ?? false),
+};
+
+export function buildTests(): Record<string, Callable> {
+  const tests: Record<string, Callable> = {};
+  for (const [name, fn] of Object.entries(TESTS)) tests[name] = guarded(fn, UNDEFINED_SAFE_TESTS.has(name));
+  return withBuiltinAliases(tests);
+}

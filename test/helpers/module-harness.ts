@@ -1,0 +1,35 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalConnection } from '../../src/connection/local.js';
+import type { Connection } from '../../src/connection/types.js';
+import type { Module, ModuleContext } from '../../src/modules/contract.js';
+import { executeModule, type Execution } from '../../src/runner/execute-module.js';
+
+export interface HarnessOptions {
+  check?: boolean;
+  diff?: boolean;
+  connection?: Connection;
+  vars?: Record<string, unknown>;
+  /** Folder searched by findFile (stands in for a role's files/ and templates/). */
+  filesDir?: string;
+}
+
+/** Runs one module through the same contract the runner uses, on this machine (or a given connection). */
+export function runModule(module: Module, args: Record<string, unknown>, options: HarnessOptions = {}): Promise<Execution> {
+  const ctx: ModuleContext = {
+    host: 'localhost',
+    connection: options.connection ?? new LocalConnection('localhost'),
+    check: options.check ?? false,
+    diff: options.diff ?? true,
+    vars: options.vars ?? {},
+    evaluate: (expression) => options.vars?.[expression],
+    render: (text) => text,
+    findFile: (_kind, path) => (path.startsWith('/') ? path : join(options.filesDir ?? '.', path)),
+  };
+  return executeModule(module, args, ctx);
+}
+
+export function scratchDir(prefix = 'betif-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# up.sh N [BASEPORT] -- start N SSH test hosts h1..hN on 127.0.0.1:BASEPORT.. (default 2301).
+#
+# Each host is a real sshd chrooted into its own root LAB_DIR/hosts/hN/root, inside a private
+# mount + UTS namespace (hostname hN). The root holds PRIVATE /etc (copied from a template made
+# once from the real /etc), /root, /home, /opt, /srv, /mnt, /run, /tmp and /var; /usr (and
+# /bin, /lib... when they are not symlinks) and /var/lib/dpkg are read-only bind mounts of the
+# real ones; /dev, /proc and /sys are shared. The mounts exist only inside the namespace, so they
+# vanish with the host and never leak into the controller's view.
+# Sessions get PATH=/opt/lab/bin:..., so a test can drop fake tools into hosts/hN/root/opt/lab/bin.
+#
+# LAB_DIR (default /tmp/betif-lab) is a tmpfs (creating a few thousand files per host on disk can
+# take a second; in memory it takes milliseconds). It holds inventory.ini, known_hosts,
+# client_ed25519(.pub), ssh_config and hosts/. Idempotent: running hosts are left alone, keys are
+# reused. Needs root.
+set -euo pipefail
+
+N=${1:?usage: up.sh N [BASEPORT]}
+BASEPORT=${2:-2301}
+ADDR=127.0.0.1
+LAB=${LAB_DIR:-/tmp/betif-lab}
+SESSION_PATH=/opt/lab/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+[ "$(id -u)" = 0 ] || { echo "up.sh: must run as root (needs mount namespaces and chroot)" >&2; exit 1; }
+[ -x /usr/sbin/sshd ] || bash "$(dirname "$0")/install-deps.sh"
+unshare --mount --propagation private -- mount --bind /usr /usr 2>/dev/null \
+  || { echo "up.sh: cannot create private mount namespaces here (needs CAP_SYS_ADMIN)" >&2; exit 1; }
+
+mkdir -p "$LAB"
+LAB=$(cd "$LAB" && pwd)
+mountpoint -q "$LAB" || mount -t tmpfs -o mode=700 betif-lab "$LAB"
+mkdir -p "$LAB/hosts"
+
+[ -f "$LAB/client_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C betif-lab -f "$LAB/client_ed25519"
+
+# The /etc every host starts from: a copy of the real one without its ssh host keys.
+if [ ! -f "$LAB/template/.complete" ]; then
+  rm -rf "$LAB/template"
+  mkdir -p "$LAB/template/etc"
+  cp -a /etc/. "$LAB/template/etc/"
+  rm -f "$LAB"/template/etc/ssh/ssh_host_*
+  touch "$LAB/template/.complete"
+fi
+
+# sshd_pid ROOT -> the pid of the listening sshd of the host with that root, if it runs.
+sshd_pid() {
+  local pid
+  pid=$(cat "$1/run/betif-sshd.pid" 2>/dev/null) || return 1
+  [ -n "$pid" ] && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = sshd ] && [ "$(readlink /proc/"$pid"/root)" = "$1" ] && echo "$pid"
+}
+
+make_root() {
+  local root=$1 name=$2 dir
+  [ -f "$root/.complete" ] && return 0
+  mkdir -p "$root"
+  for dir in usr proc sys dev root home opt/lab/bin srv mnt run/sshd tmp \
+             var/tmp var/log var/cache var/lib/dpkg var/spool var/mail; do mkdir -p "$root/$dir"; done
+  chmod 1777 "$root/tmp" "$root/var/tmp"; chmod 700 "$root/root"
+  for dir in bin sbin lib lib32 lib64 libx32; do
+    if [ -L "/$dir" ]; then ln -sfn "$(readlink "/$dir")" "$root/$dir"
+    elif [ -d "/$dir" ]; then mkdir -p "$root/$dir"; fi
+  done
+  cp -a "$LAB/template/etc" "$root/etc"
+  echo "$name" > "$root/etc/hostname"
+  printf '127.0.1.1\t%s.lab.test %s\n' "$name" "$name" >> "$root/etc/hosts"
+  touch "$root/.complete"
+}
+
+write_sshd_config() {
+  local root=$1 port=$2
+  cat > "$root/etc/ssh/betif_sshd_config" <<CFG
+ListenAddress $ADDR:$port
+HostKey /etc/ssh/betif_host_ed25519_key
+PidFile /run/betif-sshd.pid
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication yes
+KbdInteractiveAuthentication no
+AuthorizedKeysFile /etc/ssh/betif_authorized_keys
+StrictModes no
+UsePAM no
+UseDNS no
+PrintMotd no
+PrintLastLog no
+MaxSessions 100
+MaxStartups 100:30:200
+SetEnv PATH=$SESSION_PATH
+Subsystem sftp internal-sftp
+LogLevel INFO
+CFG
+}
+
+start_host() {
+  local root=$1 name=$2
+  rm -f "$root/run/betif-sshd.pid"
+  # The namespace lives as long as sshd (which daemonizes) and its sessions.
+  unshare --mount --uts --propagation private -- /bin/bash -euc '
+    root=$1
+    hostname "$2"
+    mount --bind /usr "$root/usr"; mount -o remount,bind,ro "$root/usr"
+    for dir in bin sbin lib lib32 lib64 libx32; do
+      if [ -d "/$dir" ] && [ ! -L "/$dir" ]; then mount --bind "/$dir" "$root/$dir"; mount -o remount,bind,ro "$root/$dir"; fi
+    done
+    mount --rbind /dev "$root/dev"
+    mount --rbind /proc "$root/proc"
+    mount --rbind /sys "$root/sys"
+    mount --bind /var/lib/dpkg "$root/var/lib/dpkg"; mount -o remount,bind,ro "$root/var/lib/dpkg"
+    exec chroot "$root" /usr/sbin/sshd -f /etc/ssh/betif_sshd_config -E /var/log/betif-sshd.log
+  ' _ "$root" "$name"
+}
+
+started=()
+for i in $(seq 1 "$N"); do
+  name=h$i; port=$((BASEPORT + i - 1)); host="$LAB/hosts/$name"; root="$host/root"
+  mkdir -p "$host"
+  make_root "$root" "$name"
+  [ -f "$host/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$host/ssh_host_ed25519_key"
+  install -m 600 "$host/ssh_host_ed25519_key" "$root/etc/ssh/betif_host_ed25519_key"
+  install -m 644 "$LAB/client_ed25519.pub" "$root/etc/ssh/betif_authorized_keys"
+  write_sshd_config "$root" "$port"
+  if pid=$(sshd_pid "$root"); then
+    echo "$name: already running (pid $pid, port $port)"
+  else
+    start_host "$root" "$name"
+    started+=("$name")
+  fi
+done
+
+for name in "${started[@]}"; do
+  root="$LAB/hosts/$name/root"
+  for _ in $(seq 1 200); do sshd_pid "$root" >/dev/null && break; sleep 0.02; done
+  pid=$(sshd_pid "$root") || { echo "$name: sshd failed to start:" >&2; cat "$root/var/log/betif-sshd.log" >&2 || true; exit 1; }
+  echo "$name: started (pid $pid)"
+done
+
+{
+  echo "[lab]"
+  for i in $(seq 1 "$N"); do
+    echo "h$i ansible_host=$ADDR ansible_port=$((BASEPORT + i - 1)) ansible_user=root ansible_ssh_private_key_file=$LAB/client_ed25519"
+  done
+} > "$LAB/inventory.ini.tmp"
+for i in $(seq 1 "$N"); do
+  echo "[$ADDR]:$((BASEPORT + i - 1)) $(cut -d' ' -f1,2 "$LAB/hosts/h$i/ssh_host_ed25519_key.pub")"
+done > "$LAB/known_hosts.tmp"
+{
+  for i in $(seq 1 "$N"); do printf 'Host h%s\n  HostName %s\n  Port %s\n' "$i" "$ADDR" $((BASEPORT + i - 1)); done
+  printf 'Host *\n  User root\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n  BatchMode yes\n' \
+    "$LAB/client_ed25519" "$LAB/known_hosts"
+} > "$LAB/ssh_config.tmp"
+mv "$LAB/inventory.ini.tmp" "$LAB/inventory.ini"
+mv "$LAB/known_hosts.tmp" "$LAB/known_hosts"
+mv "$LAB/ssh_config.tmp" "$LAB/ssh_config"
+
+echo "lab:       $LAB"
+echo "inventory: $LAB/inventory.ini   (ANSIBLE_SSH_ARGS='-F $LAB/ssh_config' ansible -i $LAB/inventory.ini all -m ping)"
+echo "ssh:       ssh -F $LAB/ssh_config h1"

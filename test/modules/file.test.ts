@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { ArgumentError } from '../../src/modules/args.js';
+import file from '../../src/modules/builtin/file.js';
+import { runModule, scratchDir } from '../helpers/module-harness.js';
+
+const modeOf = (path: string) => (statSync(path).mode & 0o7777).toString(8);
+
+describe('file', () => {
+  test('state=directory creates every missing folder with the mode, then is idempotent', async () => {
+    const dir = scratchDir();
+    const path = join(dir, 'a', 'b', 'c');
+    const first = await runModule(file, { path, state: 'directory', mode: '0750' });
+    assert.equal(first.result.changed, true);
+    assert.equal(first.result.path, path);
+    assert.equal(first.result.state, 'directory');
+    assert.equal(first.result.mode, '0750');
+    for (const folder of [join(dir, 'a'), join(dir, 'a', 'b'), path]) assert.equal(modeOf(folder), '750');
+    assert.deepEqual(first.diff, [{ before: `path: ${path}\nstate: absent\n`, after: `path: ${path}\nstate: directory\n` }]);
+    const second = await runModule(file, { path, state: 'directory', mode: 0o750 });
+    assert.equal(second.result.changed, false);
+    assert.deepEqual(second.diff, []);
+  });
+
+  test('mode changes show in the diff; symbolic modes follow Ansible', async () => {
+    const dir = scratchDir();
+    const path = join(dir, 'f');
+    writeFileSync(path, '');
+    chmodSync(path, 0o644);
+    const cases: [string, string][] = [['u+x', '744'], ['u=g', '444'], ['a-w', '444'], ['g+s,o=t', '3440'], ['u=rwX,go=rX', '644'], ['0600', '600']];
+    for (const [mode, expected] of cases) {
+      await runModule(file, { path, mode });
+      assert.equal(modeOf(path), expected, mode);
+    }
+    const result = await runModule(file, { path, mode: 'o+r' });
+    assert.deepEqual(result.diff, [{ before: `mode: "0600"\npath: ${path}\n`, after: `mode: "0604"\npath: ${path}\n` }]);
+    assert.equal(result.result.state, 'file');
+  });
+
+  test('recurse sets the mode on everything inside', async () => {
+    const dir = scratchDir();
+    mkdirSync(join(dir, 'tree', 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'tree', 'sub', 'f'), '');
+    chmodSync(join(dir, 'tree', 'sub', 'f'), 0o666);
+    const first = await runModule(file, { path: join(dir, 'tree'), state: 'directory', recurse: true, mode: 'u=rwX,g=rX,o=' });
+    assert.equal(first.result.changed, true);
+    assert.equal(modeOf(join(dir, 'tree', 'sub')), '750');
+    assert.equal(modeOf(join(dir, 'tree', 'sub', 'f')), '640');
+    assert.equal((await runModule(file, { path: join(dir, 'tree'), recurse: true, mode: 'u=rwX,g=rX,o=' })).result.changed, false);
+    await runModule(file, { path: join(dir, 'tree'), recurse: true, mode: '0o700' });
+    assert.equal(modeOf(join(dir, 'tree', 'sub', 'f')), '700');
+  });
+
+  test('check mode reports changes without making them', async () => {
+    const dir = scratchDir();
+    const folder = await runModule(file, { path: join(dir, 'new'), state: 'directory' }, { check: true });
+    assert.equal(folder.result.changed, true);
+    assert.equal(existsSync(join(dir, 'new')), false);
+    writeFileSync(join(dir, 'f'), 'x');
+    chmodSync(join(dir, 'f'), 0o644);
+    const mode = await runModule(file, { path: join(dir, 'f'), mode: '0600' }, { check: true });
+    assert.equal(mode.result.changed, true);
+    assert.equal(modeOf(join(dir, 'f')), '644');
+    const gone = await runModule(file, { path: join(dir, 'f'), state: 'absent' }, { check: true });
+    assert.equal(gone.result.changed, true);
+    assert.equal(existsSync(join(dir, 'f')), true);
+    const link = await runModule(file, { path: join(dir, 'l'), state: 'link', src: 'f' }, { check: true });
+    assert.equal(link.result.changed, true);
+    assert.equal(existsSync(join(dir, 'l')), false);
+  });
+
+  test('state=absent removes files and whole trees', async () => {
+    const dir = scratchDir();
+    mkdirSync(join(dir, 'tree', 'deep'), { recursive: true });
+    writeFileSync(join(dir, 'tree', 'deep', 'f'), '');
+    const result = await runModule(file, { path: join(dir, 'tree'), state: 'absent' });
+    assert.equal(result.result.changed, true);
+    assert.equal(result.result.state, 'absent');
+    assert.deepEqual(result.diff, [{ before: `path: ${join(dir, 'tree')}\nstate: directory\n`, after: `path: ${join(dir, 'tree')}\nstate: absent\n` }]);
+    assert.equal(existsSync(join(dir, 'tree')), false);
+    assert.equal((await runModule(file, { path: join(dir, 'tree'), state: 'absent' })).result.changed, false);
+  });
+
+  test('state=link creates and repoints symlinks', async () => {
+    const dir = scratchDir();
+    writeFileSync(join(dir, 'v1'), '');
+    writeFileSync(join(dir, 'v2'), '');
+    const path = join(dir, 'current');
+    const first = await runModule(file, { path, state: 'link', src: 'v1' });
+    assert.equal(first.result.changed, true);
+    assert.equal(first.result.dest, path);
+    assert.equal(first.result.state, 'link');
+    assert.equal(readlinkSync(path), 'v1');
+    assert.equal((await runModule(file, { path, state: 'link', src: 'v1' })).result.changed, false);
+    const repoint = await runModule(file, { path, state: 'link', src: 'v2' });
+    assert.equal(readlinkSync(path), 'v2');
+    assert.deepEqual(repoint.diff, [{ before: `path: ${path}\nsrc: v1\n`, after: `path: ${path}\nsrc: v2\n` }]);
+    assert.equal((await runModule(file, { path })).result.changed, false, 'state defaults to what is there');
+  });
+
+  test('links: refuses to replace files or folders unless forced', async () => {
+    const dir = scratchDir();
+    writeFileSync(join(dir, 'file'), '');
+    const refused = await runModule(file, { path: join(dir, 'file'), state: 'link', src: '/etc/hosts' });
+    assert.equal(refused.result.msg, `refusing to convert from file to symlink for ${join(dir, 'file')}`);
+    await runModule(file, { path: join(dir, 'file'), state: 'link', src: '/etc/hosts', force: true });
+    assert.equal(readlinkSync(join(dir, 'file')), '/etc/hosts');
+    const missing = await runModule(file, { path: join(dir, 'l'), state: 'link', src: 'nowhere' });
+    assert.equal(missing.result.msg, `src file does not exist, use "force=yes" if you really want to create the link: ${join(dir, 'nowhere')}`);
+    await runModule(file, { path: join(dir, 'l'), state: 'link', src: 'nowhere', force: true });
+    assert.equal(lstatSync(join(dir, 'l')).isSymbolicLink(), true);
+    mkdirSync(join(dir, 'full'));
+    writeFileSync(join(dir, 'full', 'x'), '');
+    const full = await runModule(file, { path: join(dir, 'full'), state: 'link', src: '/etc/hosts', force: true });
+    assert.equal(full.result.msg, `the directory ${join(dir, 'full')} is not empty, refusing to convert it`);
+  });
+
+  test('state=hard links to the same inode', async () => {
+    const dir = scratchDir();
+    writeFileSync(join(dir, 'orig'), 'x');
+    const result = await runModule(file, { path: join(dir, 'twin'), state: 'hard', src: join(dir, 'orig') });
+    assert.equal(result.result.changed, true);
+    assert.equal(result.result.state, 'hard');
+    assert.equal(statSync(join(dir, 'twin')).ino, statSync(join(dir, 'orig')).ino);
+    assert.equal((await runModule(file, { path: join(dir, 'twin'), state: 'hard', src: join(dir, 'orig') })).result.changed, false);
+  });
+
+  test('state=touch creates a file and always reports a change', async () => {
+    const dir = scratchDir();
+    const path = join(dir, 'stamp');
+    const first = await runModule(file, { path, state: 'touch', mode: 'u=rw,g=r,o=' });
+    assert.equal(first.result.changed, true);
+    assert.equal(first.result.dest, path);
+    assert.equal(modeOf(path), '640');
+    assert.equal((await runModule(file, { path, state: 'touch' })).result.changed, true);
+  });
+
+  test('follow works on what a symlink points to', async () => {
+    const dir = scratchDir();
+    writeFileSync(join(dir, 'target'), '');
+    chmodSync(join(dir, 'target'), 0o644);
+    symlinkSync('target', join(dir, 'link'));
+    await runModule(file, { path: join(dir, 'link'), state: 'file', mode: '0600' });
+    assert.equal(modeOf(join(dir, 'target')), '600');
+    assert.equal(lstatSync(join(dir, 'link')).isSymbolicLink(), true);
+  });
+
+  test('user mistakes fail with Ansible\'s messages', async () => {
+    const dir = scratchDir();
+    writeFileSync(join(dir, 'f'), '');
+    const cases: [Record<string, unknown>, string][] = [
+      [{ path: join(dir, 'none'), state: 'file' }, `file (${join(dir, 'none')}) is absent, cannot continue`],
+      [{ path: dir, state: 'file' }, `file (${dir}) is directory, cannot continue`],
+      [{ path: join(dir, 'f'), state: 'directory' }, `${join(dir, 'f')} already exists as a file`],
+      [{ path: join(dir, 'f'), src: '/etc/hosts' }, "src option requires state to be 'link' or 'hard'"],
+      [{ path: join(dir, 'f'), recurse: true }, "recurse option requires state to be 'directory'"],
+      [{ path: join(dir, 'new'), state: 'link' }, 'src is required for creating new symlinks'],
+      [{ path: join(dir, 'new'), state: 'hard', src: join(dir, 'none') }, 'src does not exist'],
+      [{ path: join(dir, 'f'), mode: 'u=rwz' }, "mode must be in octal or symbolic form: 'u=rwz' (bad symbolic permission for mode: u=rwz)"],
+      [{ path: join(dir, 'f'), mode: '017777' }, "Invalid mode supplied, only permission info is allowed: '017777'"],
+      [{ path: join(dir, 'f'), owner: 'no-such-user-here' }, 'chown failed: failed to look up user no-such-user-here'],
+    ];
+    for (const [args, msg] of cases) {
+      const { result } = await runModule(file, args);
+      assert.equal(result.failed, true, msg);
+      assert.equal(result.msg, msg);
+    }
+  });
+
+  test('rejects bad arguments; accepts dest and name for path', async () => {
+    const dir = scratchDir();
+    await runModule(file, { name: join(dir, 'by-name'), state: 'directory' });
+    await runModule(file, { dest: join(dir, 'by-dest'), state: 'touch' });
+    assert.deepEqual(readdirSync(dir).sort(), ['by-dest', 'by-name']);
+    await assert.rejects(runModule(file, { path: dir, stat: 'directory' }), (error: Error) => {
+      assert.ok(error instanceof ArgumentError);
+      assert.match(error.message, /unsupported argument 'stat' for module 'file' \(did you mean 'state'\?\)/);
+      return true;
+    });
+    await assert.rejects(runModule(file, { state: 'directory' }), /missing required argument 'path' for module 'file'/);
+    await assert.rejects(runModule(file, { path: dir, state: 'folder' }), /argument 'state' must be one of: file, directory, absent, link, hard, touch/);
+    await assert.rejects(runModule(file, { path: dir, recurse: 'deep' }), /argument 'recurse' must be boolean/);
+  });
+
+  test('paths are data, never shell', async () => {
+    const dir = scratchDir();
+    const tag = `pwned-${process.pid}-${Date.now()}`;
+    const names = [`a; touch ${tag}-1`, `$(touch ${tag}-2)`, `\`touch ${tag}-3\``];
+    for (const name of names) {
+      await runModule(file, { path: join(dir, name), state: 'directory', mode: '0700' });
+      await runModule(file, { path: join(dir, `${name}-link`), state: 'link', src: `$(touch ${tag}-4)`, force: true });
+      await runModule(file, { path: join(dir, `${name}-touched`), state: 'touch' });
+    }
+    assert.equal(readlinkSync(join(dir, `${names[0]}-link`)), `$(touch ${tag}-4)`);
+    assert.equal(statSync(join(dir, names[1])).isDirectory(), true);
+    for (const where of [dir, process.cwd()]) {
+      assert.deepEqual(readdirSync(where).filter((entry) => entry.startsWith(tag)), []);
+    }
+  });
+});

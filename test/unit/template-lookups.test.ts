@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, test } from 'node:test';
+import { TemplateError, createTemplar } from '../../src/template/templar.js';
+
+/** A playbook-like folder: files/, templates/ and a loose file at the top. */
+function layout(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'betif-lookups-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+const root = layout({
+  'files/motd.txt': 'Welcome to {{ host }}\n\n',
+  'top.txt': '  top level  \n',
+  'templates/app.conf.j2': 'name={{ name }}\n{% for p in ports %}port={{ p }}\n{% endfor %}',
+  'templates/partial.j2': 'partial {{ name }}',
+  'templates/main.j2': 'start\n{% include "partial.j2" %}\nend',
+  'other/fallback.txt': 'fallback',
+});
+
+const VARS = { name: 'web', ports: [80, 443], host: 'h1', greeting: '{{ name | upper }}' };
+
+function templar() {
+  return createTemplar(VARS, { searchPaths: [root] });
+}
+
+function failure(expression: string): string {
+  try {
+    templar().render(expression);
+  } catch (error) {
+    assert.ok(error instanceof TemplateError, String(error));
+    return error.message;
+  }
+  return assert.fail(`${expression} did not fail`);
+}
+
+describe('lookup file', () => {
+  test('relative paths are found under a search path files/ folder, trailing whitespace stripped, not templated', () => {
+    assert.equal(templar().render("{{ lookup('file', 'motd.txt') }}"), 'Welcome to {{ host }}');
+  });
+
+  test('relative paths are also found at the top of a search path', () => {
+    assert.equal(templar().render("{{ lookup('file', 'top.txt') }}"), '  top level');
+  });
+
+  test('absolute paths are read directly', () => {
+    assert.equal(createTemplar({}).render(`{{ lookup('file', '${join(root, 'other/fallback.txt')}') }}`), 'fallback');
+  });
+
+  test('several files are joined with commas, query gives a list', () => {
+    assert.equal(templar().render("{{ lookup('file', 'top.txt', 'motd.txt') }}"), '  top level,Welcome to {{ host }}');
+    assert.deepEqual(templar().render("{{ query('file', 'top.txt', 'motd.txt') }}"), ['  top level', 'Welcome to {{ host }}']);
+    assert.deepEqual(templar().render("{{ lookup('file', 'top.txt', wantlist=true) }}"), ['  top level']);
+  });
+
+  test('a missing file is an error naming it, unless errors are ignored', () => {
+    assert.equal(failure("{{ lookup('file', 'missing.txt') }}"), 'could not locate file in lookup: missing.txt');
+    assert.equal(templar().render("{{ lookup('file', 'missing.txt', errors='ignore') }}"), '');
+  });
+});
+
+describe('lookup template', () => {
+  test('renders the file with the same variables', () => {
+    assert.equal(templar().render("{{ lookup('template', 'app.conf.j2') }}"), 'name=web\nport=80\nport=443\n');
+  });
+
+  test('includes inside the template are found on the search paths', () => {
+    assert.equal(templar().render("{{ lookup('template', 'main.j2') }}"), 'start\npartial webend');
+  });
+
+  test('a missing template is an error', () => {
+    assert.equal(failure("{{ lookup('template', 'nope.j2') }}"), 'the template file nope.j2 could not be found for the lookup');
+  });
+});
+
+describe('lookup env', () => {
+  test('reads the controller environment, empty or a default when unset', () => {
+    process.env.BETIF_TEMPLATE_TEST = 'from-env';
+    assert.equal(templar().render("{{ lookup('env', 'BETIF_TEMPLATE_TEST') }}"), 'from-env');
+    assert.equal(templar().render("{{ lookup('env', 'BETIF_TEMPLATE_UNSET_VAR') }}"), '');
+    assert.equal(templar().render("{{ lookup('env', 'BETIF_TEMPLATE_UNSET_VAR', default='dflt') }}"), 'dflt');
+    assert.deepEqual(templar().render("{{ query('env', 'BETIF_TEMPLATE_TEST') }}"), ['from-env']);
+  });
+});
+
+describe('lookup vars', () => {
+  test('reads a variable by a computed name, rendered', () => {
+    assert.equal(templar().render("{{ lookup('vars', 'gree' + 'ting') }}"), 'WEB');
+    assert.deepEqual(templar().render("{{ lookup('vars', 'ports') }}"), [80, 443]);
+    assert.deepEqual(templar().render("{{ query('vars', 'name', 'host') }}"), ['web', 'h1']);
+  });
+
+  test('a missing variable is an error unless a default is given', () => {
+    assert.equal(failure("{{ lookup('vars', 'nope') }}"), 'No variable found with this name: nope');
+    assert.equal(templar().render("{{ lookup('vars', 'nope', default=3) }}"), 3);
+  });
+});
+
+describe('other lookups', () => {
+  test('first_found returns the first existing file', () => {
+    assert.equal(templar().render("{{ lookup('first_found', ['nope.txt', 'top.txt']) }}"), join(root, 'top.txt'));
+    assert.equal(templar().render(`{{ lookup('first_found', {'files': ['fallback.txt'], 'paths': ['${join(root, 'other')}']}) }}`), join(root, 'other/fallback.txt'));
+    assert.equal(failure("{{ lookup('first_found', ['nope.txt']) }}"), 'No file was found when using first_found.');
+  });
+
+  test('items, list and dict lookups', () => {
+    assert.deepEqual(templar().render("{{ query('items', [1, 2], 3) }}"), [1, 2, 3]);
+    assert.deepEqual(templar().render("{{ query('dict', {'a': 1}) }}"), [{ key: 'a', value: 1 }]);
+    assert.deepEqual(templar().render("{{ lookup('ansible.builtin.list', 'a', 'b', wantlist=true) }}"), ['a', 'b']);
+  });
+
+  test('an unknown plugin is reported', () => {
+    assert.equal(failure("{{ lookup('nosuchplugin', 'x') }}"), 'lookup plugin (nosuchplugin) not found');
+  });
+});
+
+describe('template files with includes (renderText)', () => {
+  test('{% include %} and {% import %} resolve against the search paths', () => {
+    const text = '{% include "templates/partial.j2" %}|{% from "templates/macros.j2" import shout %}{{ shout(name) }}';
+    const dir = layout({ 'templates/partial.j2': 'p={{ name }}', 'templates/macros.j2': '{% macro shout(v) %}{{ v | upper }}!{% endmacro %}' });
+    assert.equal(createTemplar({ name: 'web' }, { searchPaths: [dir] }).renderText(text), 'p=web|WEB!');
+  });
+});
