@@ -9,8 +9,6 @@ import { loadModules } from '../modules/registry.js';
 import { fanOut } from '../output/fanout.js';
 import { HumanReporter } from '../output/human.js';
 import { JsonReporter } from '../output/json.js';
-import { LogReporter } from '../output/log.js';
-import { ProgressReporter } from '../output/progress.js';
 import { RedactingReporter } from '../output/redact.js';
 import { loadPlaybook } from '../playbook/load.js';
 import { PlaybookError } from '../playbook/source.js';
@@ -35,7 +33,8 @@ function knownHostsFiles(options: CliOptions): string[] {
   return [join(homedir(), '.ssh', 'known_hosts'), ...fromEnvironment, ...options.knownHosts];
 }
 
-function reporterFor(options: CliOptions, secrets: Secrets): Reporter {
+/** The reporters this run needs; the spinner (ora) and the log (pino) are loaded only when used, to keep start-up fast. */
+async function reporterFor(options: CliOptions, secrets: Secrets): Promise<Reporter> {
   const reporters: Reporter[] = [];
   if (options.json) {
     reporters.push(new JsonReporter(process.stdout));
@@ -44,12 +43,19 @@ function reporterFor(options: CliOptions, secrets: Secrets): Reporter {
       verbosity: options.verbose,
       color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
       columns: process.stdout.isTTY ? Math.max(79, (process.stdout.columns ?? 80) - 1) : 79,
-      diff: options.diff,
     });
-    reporters.push(process.stderr.isTTY && process.stdout.isTTY ? new ProgressReporter(human) : human);
+    if (process.stderr.isTTY && process.stdout.isTTY) {
+      const { ProgressReporter } = await import('../output/progress.js');
+      reporters.push(new ProgressReporter(human));
+    } else {
+      reporters.push(human);
+    }
   }
   const logFile = options.logFile ?? process.env.BETIF_LOG;
-  if (logFile) reporters.push(new LogReporter(logFile));
+  if (logFile) {
+    const { LogReporter } = await import('../output/log.js');
+    reporters.push(new LogReporter(logFile));
+  }
   return new RedactingReporter(reporters.length === 1 ? reporters[0] : fanOut(reporters), secrets);
 }
 
@@ -94,7 +100,7 @@ export async function main(argv: string[], version: string): Promise<number> {
       process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${options.limit}\n`);
     }
     if (options.syntaxCheck || options.listHosts || options.listTasks) {
-      const context: RunContext = { options: run, inventory, pool: new ConnectionPool(), reporter: reporterFor(options, secrets), hosts: new Map(), playbookDir: playbooks[0]?.dir ?? '.', secrets };
+      const context: RunContext = { options: run, inventory, pool: new ConnectionPool(), reporter: await reporterFor(options, secrets), hosts: new Map(), playbookDir: playbooks[0]?.dir ?? '.', secrets };
       for (const playbook of playbooks) {
         process.stdout.write(options.syntaxCheck && !options.listHosts && !options.listTasks ? `\nplaybook: ${playbook.path}\n` : listing(playbook, context, { hosts: options.listHosts, tasks: options.listTasks }));
       }
@@ -104,7 +110,7 @@ export async function main(argv: string[], version: string): Promise<number> {
       process.stderr.write('\n[ERROR]: User interrupted execution\n');
       process.exit(EXIT.interrupted);
     });
-    const summary = await runPlaybooks(playbooks, inventory, registry, run, reporterFor(options, secrets), secrets);
+    const summary = await runPlaybooks(playbooks, inventory, registry, run, await reporterFor(options, secrets), secrets);
     return summary.exitCode;
   } catch (error) {
     if (error instanceof OptionError) {

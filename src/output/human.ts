@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { ModuleResult } from '../modules/contract.js';
 import type { HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
-import { pythonRepr } from '../template/python-repr.js';
+import { pythonStr } from '../template/python-repr.js';
 import { unifiedDiff } from './diff.js';
 import { banner, dumpResult, recapLine } from './format.js';
 
@@ -15,7 +15,6 @@ export interface HumanOptions {
   verbosity: number;
   color: boolean;
   columns: number;
-  diff: boolean;
 }
 
 /** Ansible's default output: PLAY/TASK banners, one line per host, diffs under --diff, and the PLAY RECAP. */
@@ -69,7 +68,10 @@ export class HumanReporter implements Reporter {
   private cleaned(task: TaskInfo, result: ModuleResult): Record<string, unknown> {
     const shown: Record<string, unknown> = { ...result };
     for (const key of Object.keys(shown)) if (key.startsWith('_ansible_')) delete shown[key];
+    // As Ansible's TaskResult.clean_copy: the status is the line's prefix, not a key.
     delete shown.diff;
+    delete shown.failed;
+    delete shown.skipped;
     if (task.module && DEBUG_MODULES.has(task.module)) {
       if ('msg' in shown) {
         for (const key of Object.keys(shown)) if (key !== 'msg') delete shown[key];
@@ -89,7 +91,7 @@ export class HumanReporter implements Reporter {
   }
 
   private printDiffs(event: HostEvent): void {
-    if (!this.options.diff || event.hidden) return;
+    if (event.hidden) return;
     for (const change of event.diff) {
       const text = unifiedDiff(change);
       if (text) this.out.write(text);
@@ -99,7 +101,7 @@ export class HumanReporter implements Reporter {
   itemResult(task: TaskInfo, event: HostEvent): void {
     this.ensureBanner(task);
     this.printDiffs(event);
-    const label = `(item=${pythonRepr(event.item?.label)})`;
+    const label = `(item=${pythonStr(event.item?.label)})`;
     const host = this.hostLabel(event);
     const indent = this.options.verbosity > 2 || this.alwaysShown(task);
     const dump = () => dumpResult(this.cleaned(task, event.result), indent);

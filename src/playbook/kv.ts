@@ -40,6 +40,18 @@ function splitWords(text: string): string[] {
   return words;
 }
 
+const ESCAPE = /\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-7]{1,3}|[\\'"abfnrtv])/g;
+const SIMPLE_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+/** Python's unicode-escape decoding of `\n`, `\t`, `\\`, `\x41` ... as Ansible applies it to key=value words. */
+function decodeEscapes(word: string): string {
+  return word.replace(ESCAPE, (_match, code: string) => {
+    if (code in SIMPLE_ESCAPES) return SIMPLE_ESCAPES[code];
+    if (/^[0-7]/.test(code)) return String.fromCodePoint(parseInt(code, 8));
+    return String.fromCodePoint(parseInt(code.slice(1), 16));
+  });
+}
+
 function unquote(value: string): string {
   const first = value[0];
   if ((first === '"' || first === "'") && value.endsWith(first) && value.length >= 2) {
@@ -56,7 +68,7 @@ export function parseKeyValueArgs(text: string, freeFormKey?: string, keys?: rea
   const args: Record<string, unknown> = {};
   const freeWords: string[] = [];
   for (const word of splitWords(text)) {
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word);
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(decodeEscapes(word));
     if (match && (!freeFormKey || !keys || keys.includes(match[1]))) args[match[1]] = unquote(match[2]);
     else freeWords.push(word);
   }

@@ -26,9 +26,9 @@ export interface BecomeWish {
 /** Connection settings of a host (or of a delegate), from its variables and the command line. */
 export function settingsFor(run: RunContext, host: string, vars: Record<string, unknown>, templar: Templar, become: BecomeWish): ConnectionSettings {
   const resolveJump = (nameOrAddress: string): ConnectionSettings => {
-    const jumpState = run.hosts.get(nameOrAddress);
-    const jumpVars = jumpState ? jumpState.inventoryVars : run.inventory.hostNames().includes(nameOrAddress) ? run.inventory.hostVars(nameOrAddress) : { ansible_host: nameOrAddress };
-    return settingsFor(run, nameOrAddress, { ...vars, ...jumpVars, betif_jump_host: jumpVars.betif_jump_host }, templar, { become: false });
+    const known = run.hosts.get(nameOrAddress)?.inventoryVars ?? (run.inventory.hostNames().includes(nameOrAddress) ? run.inventory.hostVars(nameOrAddress) : undefined);
+    const jumpVars = known ?? { ansible_host: nameOrAddress, ansible_user: vars.ansible_user, ansible_ssh_private_key_file: vars.ansible_ssh_private_key_file };
+    return settingsFor(run, nameOrAddress, jumpVars, templar, { become: false });
   };
   const own = connectionVars(vars, templar);
   if (!run.inventory.hostNames().includes(host) && LOCAL_NAMES.has(host) && own.ansible_connection === undefined) own.ansible_connection = 'local';

@@ -5,7 +5,7 @@ import { loadRole } from '../playbook/roles.js';
 import { loadTaskFile, type LoadContext } from '../playbook/tasks.js';
 import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, TaskNode } from '../playbook/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
-import { createTemplar, TemplateError } from '../template/templar.js';
+import { createTemplar, markUnsafe, TemplateError } from '../template/templar.js';
 import type { TaskInfo } from './events.js';
 import { inheritedKeyword } from './keywords.js';
 import { loopItems } from './loops.js';
@@ -61,9 +61,27 @@ export class LinearStrategy {
     }
   }
 
+  /** Ansible templates a task's name with what it knows without a host; when that is not enough, the name stays as written. */
+  private displayName(node: TaskNode, scope: Scope, name: string): string {
+    if (!name.includes('{{') && !name.includes('{%')) return name;
+    const role = scope.role ?? node.role;
+    const vars: Record<string, unknown> = {};
+    for (const playRole of this.playRun.play.roles) Object.assign(vars, playRole.defaults);
+    Object.assign(vars, role?.defaults, this.playRun.play.vars, this.playRun.varsFiles);
+    for (const playRole of this.playRun.play.roles) Object.assign(vars, playRole.vars);
+    Object.assign(vars, role?.vars);
+    for (const block of scope.blocks) Object.assign(vars, block.vars);
+    Object.assign(vars, node.keywords.vars, role?.params, scope.includeParams, this.run.options.extraVars);
+    try {
+      return String(createTemplar(vars).render(name));
+    } catch {
+      return name;
+    }
+  }
+
   private taskInfo(node: TaskNode, scope: Scope, fallback: string): TaskInfo {
     const role = scope.role ?? node.role;
-    const base = node.name ?? fallback;
+    const base = node.name === undefined ? fallback : this.displayName(node, scope, node.name);
     return {
       title: role ? `${role.name} : ${base}` : base,
       isHandler: scope.isHandler,
@@ -143,10 +161,10 @@ export class LinearStrategy {
     const facts = outcome.result.ansible_facts;
     if (facts && typeof facts === 'object' && outcome.status !== 'failed') {
       if (task.module.setsHostVars) Object.assign(host.hostVars, facts);
-      else Object.assign(host.facts, facts);
+      else Object.assign(host.facts, markUnsafe(facts));
     }
     const register = task.keywords.register;
-    if (typeof register === 'string') host.hostVars[register] = outcome.result;
+    if (typeof register === 'string') host.hostVars[register] = markUnsafe(outcome.result);
   }
 
   private notify(task: ActionTask, host: HostState, scope: Scope): void {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BecomeError } from '../connection/become.js';
 import { UnreachableError } from '../connection/types.js';
 import { ArgumentError } from '../modules/args.js';
 import type { FileDiff, ModuleContext, ModuleResult } from '../modules/contract.js';
@@ -106,6 +107,9 @@ export class TaskExecution {
       if (error instanceof UnreachableError) {
         const ignoreUnreachable = asBool(this.keyword('ignore_unreachable'));
         return { status: ignoreUnreachable ? 'skipped' : 'unreachable', result: { changed: false, unreachable: true, msg: error.message }, diff: [], ignored: false, hidden: false, delegatedTo };
+      }
+      if (error instanceof BecomeError) {
+        return { status: 'failed', result: { changed: false, failed: true, msg: error.message }, diff: [], ignored: false, hidden: false, delegatedTo };
       }
       if (error instanceof TemplateError || error instanceof LoopError || error instanceof ArgumentError) {
         const result = { changed: false, failed: true, msg: `${this.where}: task '${this.info.title}': ${error.message}` };
@@ -248,6 +252,7 @@ export class TaskExecution {
     };
     for (const key of module.secretArgs ?? []) run.secrets.add(args[key]);
     const execution = await executeModule(module, args, ctx);
+    if (!ctx.diff) execution.diff = [];
     for (const key of module.secretResults ?? []) run.secrets.add(execution.result[key]);
     const result: ModuleResult = { ...execution.result };
     if ('stdout' in result && !('stdout_lines' in result)) result.stdout_lines = linesOf(result.stdout);

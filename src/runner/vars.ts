@@ -1,4 +1,4 @@
-import { OMIT } from '../template/templar.js';
+import { createTemplar, markUnsafe, OMIT } from '../template/templar.js';
 import type { TaskNode } from '../playbook/types.js';
 import type { HostState, PlayRun, Scope } from './state.js';
 
@@ -15,20 +15,31 @@ function mappingOf(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+/** Another host's values are rendered with that host's own variables, when read. */
+function renderedWhenTemplate(templar: ReturnType<typeof createTemplar>, value: unknown): unknown {
+  return typeof value === 'string' && (value.includes('{{') || value.includes('{%')) ? templar.render(value) : value;
+}
+
 /** What `hostvars[NAME]` shows: another host's inventory variables, facts and set_fact values. */
 function hostvarsView(playRun: PlayRun): Record<string, unknown> {
   const { run } = playRun;
-  return new Proxy({} as Record<string, unknown>, {
+  return markUnsafe(new Proxy({} as Record<string, unknown>, {
     get(_target, name) {
       if (typeof name !== 'string') return undefined;
       const host = run.hosts.get(name);
       if (!host) return undefined;
-      return { ...host.inventoryVars, ...factVars(host.facts), ...host.hostVars, inventory_hostname: name };
+      const own: Record<string, unknown> = { ...host.inventoryVars, ...factVars(host.facts), ...host.hostVars, ...run.options.extraVars, inventory_hostname: name };
+      const templar = createTemplar(own);
+      return markUnsafe(
+        new Proxy(own, {
+          get: (target, key) => (typeof key === 'string' ? renderedWhenTemplate(templar, target[key]) : undefined),
+        }),
+      );
     },
     has: (_target, name) => typeof name === 'string' && run.hosts.has(name),
     ownKeys: () => [...run.hosts.keys()],
     getOwnPropertyDescriptor: (_target, name) => (typeof name === 'string' && run.hosts.has(name) ? { enumerable: true, configurable: true } : undefined),
-  });
+  }));
 }
 
 function groupsView(playRun: PlayRun): Record<string, string[]> {
@@ -43,7 +54,7 @@ function groupsView(playRun: PlayRun): Record<string, string[]> {
  */
 export function taskVars(playRun: PlayRun, host: HostState, scope: Scope, node?: TaskNode): Record<string, unknown> {
   const { play, run } = playRun;
-  const ownRole = scope.role;
+  const ownRole = scope.role ?? node?.role;
   const vars: Record<string, unknown> = {};
   for (const role of play.roles) Object.assign(vars, role.defaults);
   if (ownRole) Object.assign(vars, ownRole.defaults);
@@ -57,7 +68,7 @@ export function taskVars(playRun: PlayRun, host: HostState, scope: Scope, node?:
   Object.assign(vars, {
     inventory_hostname: host.name,
     inventory_hostname_short: host.name.split('.')[0],
-    group_names: run.inventory.groupsOf(host.name).filter((group) => group !== 'all' && group !== 'ungrouped').sort(),
+    group_names: run.inventory.groupsOf(host.name).filter((group) => group !== 'all').sort(),
     groups: groupsView(playRun),
     hostvars: hostvarsView(playRun),
     play_hosts: batchNames,
@@ -71,6 +82,7 @@ export function taskVars(playRun: PlayRun, host: HostState, scope: Scope, node?:
     playbook_dir: run.playbookDir,
     ansible_check_mode: run.options.check,
     ansible_diff_mode: run.options.diff,
+    ansible_verbosity: run.options.verbosity,
     ansible_run_tags: run.options.tags.length ? run.options.tags : ['all'],
     ansible_skip_tags: run.options.skipTags,
     ansible_version: VERSION,

@@ -5,7 +5,9 @@ import { TemplateError, asTemplateError } from './errors.js';
 import { buildFilters } from './filters.js';
 import { toDict } from './filters-collections.js';
 import { LOOKUP_GLOBALS } from './lookups.js';
-import { capture, installPythonSemantics } from './nunjucks-patches.js';
+import { capture } from './jinja-runtime.js';
+import { installPythonSemantics } from './jinja-semantics.js';
+import { type AstNode, internals } from './nunjucks-internals.js';
 import { plain } from './python-types.js';
 import { buildTests } from './tests.js';
 
@@ -14,16 +16,11 @@ export function isTemplate(text: string): boolean {
   return text.includes('{{') || text.includes('{%') || text.includes('{#');
 }
 
-interface AstNode {
-  typename: string;
-  value?: unknown;
-  children?: AstNode[];
-}
-
 /** True when the source is one `{{ expr }}` with only whitespace around it. */
 function isSingleExpression(root: AstNode): boolean {
-  const meaningful = (root.children ?? []).filter((node) => !(node.typename === 'Output' && node.children?.every((child) => child.typename === 'TemplateData' && String(child.value).trim() === '')));
-  return meaningful.length === 1 && meaningful[0].typename === 'Output' && meaningful[0].children?.length === 1 && meaningful[0].children[0].typename !== 'TemplateData';
+  const children: AstNode[] = root.children;
+  const meaningful = children.filter((node) => !(node.typename === 'Output' && node.children.every((child: AstNode) => child.typename === 'TemplateData' && String(child.value).trim() === '')));
+  return meaningful.length === 1 && meaningful[0].typename === 'Output' && meaningful[0].children.length === 1 && meaningful[0].children[0].typename !== 'TemplateData';
 }
 
 interface Compiled {
@@ -74,8 +71,7 @@ class Engine {
   private compile(source: string): Compiled {
     const cached = this.cache.get(source);
     if (cached) return cached;
-    const parser = (nunjucks as unknown as { parser: { parse(src: string, extensions: unknown[], opts: unknown): AstNode } }).parser;
-    const single = isSingleExpression(parser.parse(source, [], this.opts));
+    const single = isSingleExpression(internals.parser.parse(source, [], this.opts));
     const compiled = { template: new nunjucks.Template(source, this.env, undefined, true), single };
     if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(source, compiled);

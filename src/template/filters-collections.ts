@@ -8,7 +8,7 @@ import { type Dict, isDict, isText, plain, pyTypeName } from './python-types.js'
 import { StrictUndefined, isUndefined } from './undefined.js';
 
 /** What Python iteration yields: list items, dict keys, string characters. */
-export function toList(value: unknown): unknown[] {
+function toList(value: unknown): unknown[] {
   if (isUndefined(value)) value.fail();
   const v = plain(value);
   if (Array.isArray(v)) return v;
@@ -180,7 +180,7 @@ function mergeLists(left: unknown[], right: unknown[], mode: string): unknown[] 
 }
 
 /** Ansible's merge_hash, as used by `combine`. */
-export function mergeHash(left: Dict, right: Dict, recursive: boolean, listMerge: string): Dict {
+function mergeHash(left: Dict, right: Dict, recursive: boolean, listMerge: string): Dict {
   const result: Dict = { ...left };
   for (const [key, value] of Object.entries(right)) {
     const current = result[key];

@@ -1,6 +1,6 @@
 import { TemplateError } from './errors.js';
 
-export interface RegexOptions {
+interface RegexOptions {
   ignorecase?: unknown;
   multiline?: unknown;
 }

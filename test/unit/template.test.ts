@@ -216,6 +216,9 @@ describe('expressions', () => {
     ['{{ s[::-1] }}', 'olleh'],
     ['{{ l[-1] }}', 2],
     ['{{ l[:-1] }}', [1]],
+    ['{{ users.0.name }}', 'a'],
+    ['{{ users.1.groups.0 }}', 'g3'],
+    ['{{ [[1, [2, 3]]].0.1.1 }}', 3],
     ["{{ {'a': {'b': 1}} }}", { a: { b: 1 } }],
     ["{{ {'a': 1} | combine({'b': {'c': 2}}) }}", { a: 1, b: { c: 2 } }],
     ['{{ (1 + 2) * 3 }}', 9],
@@ -395,6 +398,16 @@ describe('renderText', () => {
       'end',
     ].join('\n');
     assert.equal(templar.renderText(text), 'total=3\nfound=True\nempty{{ not templated }}end');
+  });
+
+  test('call blocks, filter blocks, block set and tuple unpacking', () => {
+    const text = [
+      '{% macro wrap() %}<{{ caller() }}>{% endmacro %}{% call wrap() %}inner{% endcall %}',
+      '{% filter upper %}abc {{ s }}{% endfilter %}',
+      '{% set block %}B{{ x }}{% endset %}{{ block }}',
+      '{% for name, groups in [["a", 1], ["b", 2]] %}{{ name }}{{ groups }}{% endfor %}',
+    ].join('|');
+    assert.equal(templar.renderText(text), '<inner>|ABC HELLO|B5|a1b2');
   });
 
   test('values print the Python way and trailing newlines are kept', () => {

@@ -1,5 +1,4 @@
-import { defineModule, ModuleFailure, type ModuleContext } from '../contract.js';
-import { messageText } from '../lib/message-text.js';
+import { defineModule, ModuleFailure, type ModuleContext, type ModuleResult } from '../contract.js';
 
 interface DebugArgs {
   msg?: unknown;
@@ -36,7 +35,8 @@ export default defineModule<DebugArgs, void>({
     // ansible_verbosity is the number of -v flags, as the magic variable of the same name in Ansible.
     const verbosity = Number(ctx.vars.ansible_verbosity ?? 0);
     if (args.verbosity > verbosity) return { changed: false, skip: 'Verbosity threshold not met.' };
-    if (args.var === undefined) return { changed: false, result: { msg: messageText(args.msg ?? 'Hello world!') } };
+    // Like Ansible, a list or mapping msg stays a list or mapping (printed as JSON), not text.
+    if (args.var === undefined) return { changed: false, result: { msg: args.msg ?? 'Hello world!' } as ModuleResult };
     if (!isDefined(ctx, args.var)) return { changed: false, result: { [args.var]: 'VARIABLE IS NOT DEFINED!' } };
     try {
       return { changed: false, result: { [args.var]: ctx.evaluate(args.var) } };

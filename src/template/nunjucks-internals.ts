@@ -1,0 +1,50 @@
+/** Typed handles on nunjucks' untyped internals (compiler, parser, lexer, runtime) that the Jinja patches touch. */
+import nunjucks from 'nunjucks';
+
+export interface Token { type: string; value: string; lineno: number; colno: number }
+export interface AstNode { lineno: number; colno: number; [field: string]: any }
+export type NodeClass = new (lineno: number, colno: number, ...fields: unknown[]) => AstNode;
+export interface CompilerThis {
+  _emit(code: string): void;
+  compile(node: AstNode, frame: unknown): void;
+  _compileAggregate(node: AstNode, frame: unknown, start: string, end: string): void;
+}
+export interface ParserThis {
+  parseCompare(): AstNode;
+  parseAggregate(): AstNode;
+  parsePrimary(): AstNode;
+  parseSignature(): AstNode;
+  skipSymbol(name: string): boolean;
+  skipValue(type: string, value: string): boolean;
+  nextToken(): Token | null;
+  peekToken(): Token | null;
+  expect(type: string): Token;
+  fail(message: string, lineno?: number, colno?: number): never;
+}
+export interface TokenizerThis {
+  str: string;
+  index: number;
+  lineno: number;
+  colno: number;
+  in_code: boolean;
+  trimBlocks: boolean;
+  openCurlies?: number;
+  inVariable?: boolean;
+  rawBackslashes?: boolean;
+  current(): string;
+  forward(): void;
+  isFinished(): boolean;
+}
+export interface Context {
+  ctx: Record<string, unknown>;
+  env: { globals: Record<string, unknown>; getTest(name: string): (...args: unknown[]) => unknown };
+}
+export interface Frame { lookup(name: string): unknown }
+
+export const internals = nunjucks as unknown as {
+  runtime: Record<string, any>;
+  compiler: { Compiler: { prototype: Record<string, any> } };
+  parser: { Parser: { prototype: Record<string, any> }; parse(source: string, extensions: unknown[], opts: unknown): AstNode };
+  lexer: Record<string, any>;
+  nodes: Record<string, any>;
+};
