@@ -6,6 +6,7 @@ export function fanOut(reporters: Reporter[]): Reporter {
     playStart: (...args) => reporters.forEach((reporter) => reporter.playStart(...args)),
     noHosts: (...args) => reporters.forEach((reporter) => reporter.noHosts(...args)),
     taskStart: (...args) => reporters.forEach((reporter) => reporter.taskStart(...args)),
+    retrying: (...args) => reporters.forEach((reporter) => reporter.retrying(...args)),
     itemResult: (...args) => reporters.forEach((reporter) => reporter.itemResult(...args)),
     hostResult: (...args) => reporters.forEach((reporter) => reporter.hostResult(...args)),
     included: (...args) => reporters.forEach((reporter) => reporter.included(...args)),

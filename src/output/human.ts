@@ -52,6 +52,11 @@ export class HumanReporter implements Reporter {
 
   pending(): void {}
 
+  retrying(task: TaskInfo, host: string, retriesLeft: number): void {
+    this.ensureBanner(task);
+    this.write(`FAILED - RETRYING: [${host}]: ${task.title} (${retriesLeft} retries left).`, COLORS.failed);
+  }
+
   warning(message: string): void {
     this.write(`[WARNING]: ${message}`, COLORS.warning);
   }
@@ -132,7 +137,7 @@ export class HumanReporter implements Reporter {
         if (event.ignored) this.write('...ignoring', COLORS.skipped);
         return;
       case 'skipped':
-        if (!loop) this.write(`skipping: [${host}]${this.options.verbosity > 0 ? ` => ${dump()}` : ''}`, COLORS.skipped);
+        this.write(`skipping: [${host}]${this.options.verbosity > 0 ? ` => ${dump()}` : ''}`, COLORS.skipped);
         return;
       default:
         if (!loop) this.write(`${event.status}: [${host}]${this.verbose(task) ? ` => ${dump()}` : ''}`, COLORS[event.status]);

@@ -40,6 +40,8 @@ export class JsonReporter implements Reporter {
 
   pending(): void {}
 
+  retrying(): void {}
+
   itemResult(): void {}
 
   included(task: TaskInfo, file: string, hosts: string[]): void {

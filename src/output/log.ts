@@ -25,6 +25,10 @@ export class LogReporter implements Reporter {
 
   pending(): void {}
 
+  retrying(task: TaskInfo, host: string, retriesLeft: number): void {
+    this.logger.info({ event: 'retry', task: task.title, host, retriesLeft });
+  }
+
   included(task: TaskInfo, file: string, hosts: string[]): void {
     this.logger.info({ event: 'included', task: task.title, file, hosts });
   }

@@ -32,6 +32,10 @@ export class ProgressReporter implements Reporter {
     else this.spinner.text = `${task.title} (${pending} host${pending === 1 ? '' : 's'} pending)`;
   }
 
+  retrying(task: TaskInfo, host: string, retriesLeft: number): void {
+    this.around(() => this.inner.retrying(task, host, retriesLeft));
+  }
+
   itemResult(task: TaskInfo, event: HostEvent): void {
     this.around(() => this.inner.itemResult(task, event));
   }

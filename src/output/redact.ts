@@ -21,6 +21,10 @@ export class RedactingReporter implements Reporter {
     this.inner.taskStart(task, hostCount);
   }
 
+  retrying(task: TaskInfo, host: string, retriesLeft: number): void {
+    this.inner.retrying(task, host, retriesLeft);
+  }
+
   itemResult(task: TaskInfo, event: HostEvent): void {
     this.inner.itemResult(task, this.event(event));
   }

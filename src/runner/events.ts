@@ -49,6 +49,8 @@ export interface Reporter {
   hostResult(task: TaskInfo, event: HostEvent, loop: boolean): void;
   /** include_tasks / include_role: which file now runs for which hosts. */
   included(task: TaskInfo, file: string, hosts: string[]): void;
+  /** An `until` condition failed and the task will run again. */
+  retrying(task: TaskInfo, host: string, retriesLeft: number): void;
   /** How many hosts are still running the current task (for a progress display). */
   pending(task: TaskInfo, pending: number): void;
   warning(message: string): void;

@@ -101,7 +101,14 @@ export class LinearStrategy {
     const targets = runOnce ? hosts.slice(0, 1) : [...hosts];
     const { reporter, options } = this.run;
     reporter.taskStart(info, targets.length);
-    const execution = new TaskExecution(this.playRun, scope, task, info, (event) => reporter.itemResult(info, event));
+    const execution = new TaskExecution(
+      this.playRun,
+      scope,
+      task,
+      info,
+      (event) => reporter.itemResult(info, event),
+      (host, retriesLeft) => reporter.retrying(info, host, retriesLeft),
+    );
     const limit = pLimit(Math.max(1, options.forks));
     let pending = targets.length;
     const outcomes = await Promise.all(

@@ -61,6 +61,7 @@ export class TaskExecution {
     private readonly task: ActionTask,
     private readonly info: TaskInfo,
     private readonly onItem: (event: HostEvent) => void,
+    private readonly onRetry: (host: string, retriesLeft: number) => void,
   ) {
     this.where = formatPosition(task.position);
   }
@@ -205,11 +206,12 @@ export class TaskExecution {
         return outcome;
       }
       if (attempt > retries) {
-        outcome.result.attempts = attempt;
+        // ansible-core 2.14 runs retries + 1 attempts but reports `attempts: retries` when they all fail.
+        outcome.result.attempts = retries;
         outcome.result.failed = true;
-        outcome.result.msg = outcome.result.msg ?? `Task failed after ${attempt} attempts (until: ${String(until)})`;
         return outcome;
       }
+      this.onRetry(host.name, retries + 1 - attempt);
       await sleep(delay * 1000);
     }
   }

@@ -23,12 +23,15 @@ function renderedWhenTemplate(templar: ReturnType<typeof createTemplar>, value: 
 /** What `hostvars[NAME]` shows: another host's inventory variables, facts and set_fact values. */
 function hostvarsView(playRun: PlayRun): Record<string, unknown> {
   const { run } = playRun;
+  const known = (name: string) => run.hosts.has(name) || run.inventory.hostNames().includes(name);
   return markUnsafe(new Proxy({} as Record<string, unknown>, {
     get(_target, name) {
       if (typeof name !== 'string') return undefined;
       const host = run.hosts.get(name);
-      if (!host) return undefined;
-      const own: Record<string, unknown> = { ...host.inventoryVars, ...factVars(host.facts), ...host.hostVars, ...run.options.extraVars, inventory_hostname: name };
+      if (!host && !run.inventory.hostNames().includes(name)) return undefined;
+      const own: Record<string, unknown> = host
+        ? { ...host.inventoryVars, ...factVars(host.facts), ...host.hostVars, ...run.options.extraVars, inventory_hostname: name }
+        : { ...run.inventory.hostVars(name), ...run.options.extraVars, inventory_hostname: name };
       const templar = createTemplar(own);
       return markUnsafe(
         new Proxy(own, {
@@ -36,9 +39,9 @@ function hostvarsView(playRun: PlayRun): Record<string, unknown> {
         }),
       );
     },
-    has: (_target, name) => typeof name === 'string' && run.hosts.has(name),
-    ownKeys: () => [...run.hosts.keys()],
-    getOwnPropertyDescriptor: (_target, name) => (typeof name === 'string' && run.hosts.has(name) ? { enumerable: true, configurable: true } : undefined),
+    has: (_target, name) => typeof name === 'string' && known(name),
+    ownKeys: () => [...new Set([...run.inventory.hostNames(), ...run.hosts.keys()])],
+    getOwnPropertyDescriptor: (_target, name) => (typeof name === 'string' && known(name) ? { enumerable: true, configurable: true } : undefined),
   }));
 }
 
