@@ -165,5 +165,8 @@ describe('command', () => {
     assert.equal(both.result.msg, 'only command or argv can be given, not both');
     const none = await runModule(command, { cmd: '  ' });
     assert.equal(none.result.msg, 'no command given');
+    const unbalanced = await runModule(command, { cmd: "echo it's" });
+    assert.equal(unbalanced.result.failed, true);
+    assert.match(String(unbalanced.result.msg), /^failed at splitting arguments, unbalanced quotes: echo it's/);
   });
 });

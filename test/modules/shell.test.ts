@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import raw from '../../src/modules/builtin/raw.js';
 import shell from '../../src/modules/builtin/shell.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
@@ -61,5 +62,23 @@ describe('shell', () => {
 
   test('a missing cmd is refused before anything runs', async () => {
     await assert.rejects(runModule(shell, { chdir: '/tmp' }), /missing required argument 'cmd' for module 'shell'/);
+  });
+});
+
+describe('raw', () => {
+  test('runs the text with sh and keeps the output as it is', async () => {
+    const { result } = await runModule(raw, { cmd: 'echo hi; echo err >&2' });
+    assert.deepEqual(result, { changed: true, rc: 0, stdout: 'hi\n', stderr: 'err\n', stdout_lines: ['hi'], stderr_lines: ['err'] });
+  });
+
+  test('a non-zero exit is failed; check mode skips', async () => {
+    const failed = await runModule(raw, { cmd: 'exit 3' });
+    assert.equal(failed.result.failed, true);
+    assert.equal(failed.result.msg, 'non-zero return code');
+    assert.equal(failed.result.rc, 3);
+    const dir = scratchDir();
+    const check = await runModule(raw, { cmd: `touch ${dir}/x` }, { check: true });
+    assert.equal(check.result.skipped, true);
+    assert.equal(existsSync(join(dir, 'x')), false);
   });
 });

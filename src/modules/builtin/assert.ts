@@ -1,4 +1,4 @@
-import { defineModule, ModuleFailure } from '../contract.js';
+import { defineModule, ModuleFailure, type ModuleResult } from '../contract.js';
 import { messageText } from '../lib/message-text.js';
 
 type Message = string | string[];
@@ -53,6 +53,7 @@ export default defineModule<AssertArgs, void>({
         throw new ModuleFailure(messageText(args.fail_msg ?? args.msg ?? 'Assertion failed'), { assertion: condition, evaluated_to: false });
       }
     }
-    return { changed: false, result: { msg: messageText(args.success_msg) } };
+    // As debug's msg: a list stays a list.
+    return { changed: false, result: { msg: args.success_msg } as ModuleResult };
   },
 });

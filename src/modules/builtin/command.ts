@@ -19,12 +19,7 @@ function commandWords(args: CommandArgs): string[] {
   const hasArgv = args.argv !== undefined && args.argv.length > 0;
   if (hasText && hasArgv) throw new ModuleFailure('only command or argv can be given, not both', { rc: 256 });
   if (!hasText && !hasArgv) throw new ModuleFailure('no command given', { rc: 256 });
-  if (hasArgv) return args.argv!.map(String);
-  try {
-    return splitCommandLine(args.cmd!);
-  } catch (error) {
-    throw new ModuleFailure((error as Error).message, { rc: 256 });
-  }
+  return hasArgv ? args.argv!.map(String) : splitCommandLine(args.cmd!);
 }
 
 export default defineModule<CommandArgs, CommandState>({

@@ -20,37 +20,29 @@ interface RebootArgs {
 /** $1: extra directories for PATH (shutdown lives in sbin, often missing from a login PATH); then the command. */
 const WITH_SEARCH_PATHS = 'PATH="$PATH:$1"; export PATH; shift; exec "$@"';
 
-function words(commandLine: string, argument: string): string[] {
-  try {
-    return splitCommandLine(commandLine);
-  } catch (error) {
-    throw new ModuleFailure(`Invalid value given for '${argument}': ${(error as Error).message}`);
-  }
-}
-
-async function readBootId(connection: Connection, args: RebootArgs): Promise<string> {
-  const { rc, stdout, stderr } = await connection.exec(words(args.boot_time_command, 'boot_time_command'));
+async function readBootId(connection: Connection, bootTimeArgv: string[]): Promise<string> {
+  const { rc, stdout, stderr } = await connection.exec(bootTimeArgv);
   if (rc !== 0) throw new ModuleFailure(`reboot: failed to get host boot time info, rc: ${rc}, stdout: ${stdout}, stderr: ${stderr}`, { rebooted: false });
   return stdout.trim();
 }
 
 /** Ansible's default: shutdown's delay is in whole minutes. */
 function rebootArgv(args: RebootArgs): string[] {
-  if (args.reboot_command !== undefined) return words(args.reboot_command, 'reboot_command');
+  if (args.reboot_command !== undefined) return splitCommandLine(args.reboot_command);
   const minutes = Math.floor(args.pre_reboot_delay / 60);
   return ['shutdown', '-r', minutes > 0 ? `+${minutes}` : 'now', args.msg];
 }
 
 async function reboot(connection: Connection, args: RebootArgs, previousBootId: string): Promise<ModuleResult> {
-  const argv = rebootArgv(args);
-  try {
-    const { rc, stdout, stderr } = await connection.exec(shellScript(WITH_SEARCH_PATHS, [args.search_paths.join(':'), ...argv]));
-    if (rc !== 0) {
-      throw new ModuleFailure(`Reboot command failed. Error was: '${stdout.trim()}, ${stderr.trim()}'`, { rebooted: false, elapsed: 0 });
-    }
-  } catch (error) {
+  const bootTimeArgv = splitCommandLine(args.boot_time_command);
+  const testArgv = splitCommandLine(args.test_command);
+  const issued = await connection.exec(shellScript(WITH_SEARCH_PATHS, [args.search_paths.join(':'), ...rebootArgv(args)])).catch((error: unknown) => {
     // The host going down under the command is the reboot happening.
-    if (!(error instanceof UnreachableError)) throw error;
+    if (error instanceof UnreachableError) return undefined;
+    throw error;
+  });
+  if (issued && issued.rc !== 0) {
+    throw new ModuleFailure(`Reboot command failed. Error was: '${issued.stdout.trim()}, ${issued.stderr.trim()}'`, { rebooted: false, elapsed: 0 });
   }
   const start = Date.now();
   const elapsed = (): number => Math.floor((Date.now() - start) / 1000);
@@ -58,13 +50,13 @@ async function reboot(connection: Connection, args: RebootArgs, previousBootId: 
   const wait = { timeoutSeconds: args.reboot_timeout, connectTimeoutSeconds: args.connect_timeout };
   try {
     await retryUntil(connection, { ...wait, description: 'last boot time check' }, async () => {
-      const bootId = await readBootId(connection, args).catch((error: unknown) => {
+      const bootId = await readBootId(connection, bootTimeArgv).catch((error: unknown) => {
         throw error instanceof ModuleFailure ? new NotYet(error.message) : error;
       });
       if (bootId === '' || bootId === previousBootId) throw new NotYet('boot time has not changed');
     });
     await retryUntil(connection, { ...wait, description: 'post-reboot test command' }, async () => {
-      const { rc, stdout, stderr } = await connection.exec(words(args.test_command, 'test_command'));
+      const { rc, stdout, stderr } = await connection.exec(testArgv);
       if (rc !== 0) throw new NotYet(`Test command failed: ${stderr} ${stdout}`);
     });
   } catch (error) {
@@ -94,7 +86,7 @@ export default defineModule<RebootArgs, string | undefined>({
 
   /** In check mode nothing is read or done, as in Ansible. */
   async read(ctx, args) {
-    return ctx.check ? undefined : readBootId(ctx.connection, args);
+    return ctx.check ? undefined : readBootId(ctx.connection, splitCommandLine(args.boot_time_command));
   },
 
   plan(args, bootId, ctx) {

@@ -19,11 +19,10 @@ export interface CommandRun {
   argv: string[];
 }
 
-/** Python's str.splitlines(). */
+/** Python's str.splitlines(): no empty last line for a trailing line break. */
 export function splitLines(text: string): string[] {
-  if (text === '') return [];
   const lines = text.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/);
-  if (/(\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])$/.test(text)) lines.pop();
+  if (lines.at(-1) === '') lines.pop();
   return lines;
 }
 

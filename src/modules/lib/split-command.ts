@@ -1,20 +1,17 @@
-import { parse } from 'shell-quote';
+import { shlexSplit } from '../../inventory/shlex.js';
+import { ModuleFailure } from '../contract.js';
+
+/** shlexSplit reads '#' as a comment (as INI lines need); the command module's shlex.split keeps it as text. */
+const HASH_STAND_IN = '\ue000';
 
 /**
- * Characters shell-quote gives a meaning (operators, globs, comments, $variables) that Python's shlex.split,
- * which Ansible's command module uses, reads as plain text. Each is swapped for a private-use character
- * while parsing, so shell-quote only groups words by quotes, backslashes and whitespace, as shlex does.
+ * Splits a command line into words as Ansible's command module does (Python's shlex.split): quotes group,
+ * backslashes escape, and nothing else has a meaning: no operators, globs, or expansion ($VARS are left for the target).
  */
-const PLAIN_TEXT = ['$', '#', '|', '&', ';', '(', ')', '<', '>', '*', '?'];
-const STAND_IN = PLAIN_TEXT.map((_, index) => String.fromCharCode(0xe000 + index));
-
-const hide = (text: string): string => [...text].map((char) => STAND_IN[PLAIN_TEXT.indexOf(char)] ?? char).join('');
-const restore = (text: string): string => [...text].map((char) => PLAIN_TEXT[STAND_IN.indexOf(char)] ?? char).join('');
-
-/** Splits a command line into words: quotes group, nothing is run or expanded ($VARS are left for the target). */
 export function splitCommandLine(line: string): string[] {
-  return parse(hide(line)).map((entry) => {
-    if (typeof entry !== 'string') throw new Error(`unexpected shell syntax in: ${line}`);
-    return restore(entry);
-  });
+  try {
+    return shlexSplit(line.replaceAll('#', HASH_STAND_IN)).map((word) => word.replaceAll(HASH_STAND_IN, '#'));
+  } catch (error) {
+    throw new ModuleFailure(`failed at splitting arguments, unbalanced quotes: ${line} (${(error as Error).message})`);
+  }
 }

@@ -11,16 +11,19 @@ export interface SystemctlFlags {
   force?: boolean;
 }
 
-export function systemctlArgv(flags: SystemctlFlags, ...verbAndArgs: string[]): string[] {
-  const options = [
+function systemctlOptions(flags: SystemctlFlags): string[] {
+  return [
     ...(flags.scope && flags.scope !== 'system' ? [`--${flags.scope}`] : []),
     ...(flags.no_block ? ['--no-block'] : []),
     ...(flags.force ? ['--force'] : []),
   ];
-  return ['systemctl', ...options, ...verbAndArgs];
 }
 
-export const SHOWN_PROPERTIES = ['LoadState', 'ActiveState', 'SubState', 'UnitFileState', 'LoadError'];
+export function systemctlArgv(flags: SystemctlFlags, ...verbAndArgs: string[]): string[] {
+  return ['systemctl', ...systemctlOptions(flags), ...verbAndArgs];
+}
+
+const SHOWN_PROPERTIES = ['LoadState', 'ActiveState', 'SubState', 'UnitFileState', 'LoadError'];
 
 /** What the target's systemd says about one unit. */
 export interface UnitState {
@@ -51,11 +54,12 @@ enablement=$(systemctl "$@" is-enabled -- "$unit" 2>/dev/null); enabled_rc=$?
 printf 'ok\\0%s\\0%s\\0%s\\0%s\\0' "$show_rc" "$show" "$enablement" "$enabled_rc"
 `;
 
+/** `Key=value` lines; anything else (a warning on stderr) is not a property. */
 function parseShow(output: string): Record<string, string> {
   const status: Record<string, string> = {};
   for (const line of output.split('\n')) {
-    const equals = line.indexOf('=');
-    if (equals > 0) status[line.slice(0, equals)] = line.slice(equals + 1).trim();
+    const property = /^([A-Za-z]+)=(.*)$/.exec(line);
+    if (property) status[property[1]] = property[2].trim();
   }
   return status;
 }
@@ -68,13 +72,12 @@ export interface ReadUnitRequest extends SystemctlFlags {
 
 /** One round trip: the daemon reloads asked for (skipped in check mode by the caller), then the unit's state. */
 export async function readUnit(connection: Connection, request: ReadUnitRequest): Promise<UnitState | undefined> {
-  const options = systemctlArgv(request).slice(1);
   const script = shellScript(READ_SCRIPT, [
     request.unit ?? '',
     request.daemonReload ? 'yes' : '',
     request.daemonReexec ? 'yes' : '',
     SHOWN_PROPERTIES.join(','),
-    ...options,
+    ...systemctlOptions(request),
   ]);
   const { rc, stdout, stderr } = await connection.exec(script);
   const [outcome, ...fields] = stdout.split('\0');

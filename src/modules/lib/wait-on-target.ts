@@ -25,6 +25,7 @@ done`;
 const WAIT_SCRIPT = `
 kind=$1 goal=$2 host=$3 port=$4 path=$5 regex=$6 timeout=$7 delay=$8 pause=$9 connect_timeout=\${10}
 end=$(( $(date +%s) + timeout ))
+case $path in "~" | "~/"*) path=$HOME\${path#"~"} ;; esac
 if [ -n "$regex" ]; then
   problem=$(grep -Pzq -- "(?m)$regex" </dev/null 2>&1)
   if [ $? -eq 2 ]; then printf '%s\\n' "$problem" >&2; exit 2; fi
