@@ -1,6 +1,7 @@
 import { settingsFromVars, type ConnectionSettings } from '../connection/settings.js';
 import { withBecome } from '../connection/become.js';
-import type { Connection, ExecOptions } from '../connection/types.js';
+import { withEnvironment } from '../connection/environment.js';
+import { UnreachableError, type Connection } from '../connection/types.js';
 import type { Templar } from '../template/templar.js';
 import type { RunContext } from './state.js';
 
@@ -32,39 +33,23 @@ export function settingsFor(run: RunContext, host: string, vars: Record<string, 
   };
   const own = connectionVars(vars, templar);
   if (!run.inventory.hostNames().includes(host) && LOCAL_NAMES.has(host) && own.ansible_connection === undefined) own.ansible_connection = 'local';
-  return settingsFromVars(host, own, resolveJump, {
-    user: run.options.user,
-    hostKeyChecking: run.options.hostKeyChecking,
-    knownHostsFiles: run.options.knownHostsFiles,
-    become: become.become,
-    becomeUser: become.becomeUser,
-  });
-}
-
-class EnvironmentConnection implements Connection {
-  constructor(private readonly inner: Connection, private readonly environment: Record<string, string>) {}
-
-  get host(): string {
-    return this.inner.host;
-  }
-
-  exec(argv: readonly string[], options: ExecOptions = {}) {
-    return this.inner.exec(argv, { ...options, env: { ...this.environment, ...options.env } });
-  }
-
-  reconnect(timeoutMs: number) {
-    return this.inner.reconnect(timeoutMs);
-  }
-
-  close() {
-    return this.inner.close();
+  try {
+    return settingsFromVars(host, own, resolveJump, {
+      user: run.options.user,
+      hostKeyChecking: run.options.hostKeyChecking,
+      knownHostsFiles: run.options.knownHostsFiles,
+      become: become.become,
+      becomeUser: become.becomeUser,
+    });
+  } catch (error) {
+    if (error instanceof UnreachableError) throw error;
+    // Connection variables that make no sense (a bad port, an unknown connection type) leave the host unreachable.
+    throw new UnreachableError((error as Error).message);
   }
 }
 
 /** The pooled connection for these settings, with become and the task's environment applied. */
 export function connectionFor(run: RunContext, settings: ConnectionSettings, environment: Record<string, string>): Connection {
-  let connection = run.pool.get(settings);
-  if (settings.become) connection = withBecome(connection, settings.become);
-  if (Object.keys(environment).length > 0) connection = new EnvironmentConnection(connection, environment);
-  return connection;
+  const connection = run.pool.get(settings);
+  return withEnvironment(settings.become ? withBecome(connection, settings.become) : connection, environment);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { LocalConnection } from '../../src/connection/local.js';
-import type { Connection, ExecOptions } from '../../src/connection/types.js';
+import { withEnvironment } from '../../src/connection/environment.js';
 import { ArgumentError } from '../../src/modules/args.js';
 import grubby from '../../src/modules/platform/grubby.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
@@ -15,15 +15,6 @@ const BASE_OPTIONS = 'root=UUID=7c1f4d2e-1111-2222-3333-444455556666 ro crashker
 const NEW = '5.14.0-427.13.1.el9_4.x86_64';
 const OLD = '5.14.0-362.8.1.el9_3.x86_64';
 const RESCUE = '0-rescue-9a8b7c6d';
-
-function withEnv(local: Connection, env: Record<string, string>): Connection {
-  return {
-    host: local.host,
-    exec: (argv: readonly string[], options: ExecOptions = {}) => local.exec(argv, { ...options, env: { ...env, ...options.env } }),
-    reconnect: (timeoutMs) => local.reconnect(timeoutMs),
-    close: () => local.close(),
-  };
-}
 
 /** A machine whose grubby is the stand-in, over a folder of real BLS entries (AlmaLinux 9 style). */
 function standInBoot(options: Record<string, string>) {
@@ -40,7 +31,7 @@ function standInBoot(options: Record<string, string>) {
   const log = join(root, 'grubby.log');
   const env = { PATH: `${STANDINS}:${process.env.PATH}`, GRUBBY_BLS_DIR: entries, GRUBBY_ENV: join(root, 'grubenv'), LAB_GRUBBY_LOG: log };
   return {
-    connection: withEnv(new LocalConnection('localhost'), env),
+    connection: withEnvironment(new LocalConnection('localhost'), env),
     options: (version: string) => /^options (.*)$/m.exec(readFileSync(file(version), 'utf8'))?.[1],
     setDefault: (version: string) => writeFileSync(env.GRUBBY_ENV, `# GRUB Environment Block\nsaved_entry=${MACHINE_ID}-${version}\n`),
     calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []),
@@ -125,7 +116,7 @@ describe('grubby', () => {
     assert.equal(nothing.result.msg, 'one of the following is required: args, remove_args');
     const clash = await runModule(grubby, { args: 'iommu=pt', remove_args: 'iommu' }, { connection: boot.connection });
     assert.equal(clash.result.msg, "args and remove_args contradict each other: 'iommu=pt' is in args but remove_args 'iommu' removes it");
-    const missing = await runModule(grubby, { args: 'iommu=pt' }, { connection: withEnv(new LocalConnection('localhost'), { PATH: '/usr/bin:/bin' }) });
+    const missing = await runModule(grubby, { args: 'iommu=pt' }, { connection: withEnvironment(new LocalConnection('localhost'), { PATH: '/usr/bin:/bin' }) });
     assert.equal(missing.result.msg, 'grubby --info=ALL failed: grubby is not installed on the target');
     assert.deepEqual(boot.calls(), []);
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { LocalConnection } from '../../src/connection/local.js';
-import type { Connection, ExecOptions } from '../../src/connection/types.js';
+import { withEnvironment } from '../../src/connection/environment.js';
 import systemd from '../../src/modules/builtin/systemd.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
@@ -17,13 +17,7 @@ function standInSystemd() {
   const root = scratchDir('betif-systemd-');
   mkdirSync(join(root, 'units'));
   const env = { PATH: `${STANDINS}:${process.env.PATH}`, LAB_SYSTEMD_ROOT: root, LAB_SYSTEMD_UNIT_PATH: join(root, 'units') };
-  const local = new LocalConnection('localhost');
-  const connection: Connection = {
-    host: local.host,
-    exec: (argv: readonly string[], options: ExecOptions = {}) => local.exec(argv, { ...options, env: { ...env, ...options.env } }),
-    reconnect: () => local.reconnect(),
-    close: () => local.close(),
-  };
+  const connection = withEnvironment(new LocalConnection('localhost'), env);
   return {
     connection,
     addUnit: (name: string, text = SERVICE_WITH_INSTALL) => writeFileSync(join(root, 'units', name), text),

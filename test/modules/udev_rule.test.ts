@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { LocalConnection } from '../../src/connection/local.js';
-import type { Connection, ExecOptions } from '../../src/connection/types.js';
+import { withEnvironment } from '../../src/connection/environment.js';
 import { ArgumentError } from '../../src/modules/args.js';
 import udevRule from '../../src/modules/platform/udev_rule.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
@@ -18,14 +18,7 @@ const VFIO_LINE = 'ACTION=="add", SUBSYSTEM=="pci", KERNEL=="0000:01:00.0", DRIV
 function standInUdev() {
   const dir = scratchDir('betif-udev-');
   const log = join(dir, 'udevadm.log');
-  const local: Connection = new LocalConnection('localhost');
-  const env = { PATH: `${STANDINS}:${process.env.PATH}`, LAB_UDEVADM_LOG: log };
-  const connection: Connection = {
-    host: local.host,
-    exec: (argv: readonly string[], options: ExecOptions = {}) => local.exec(argv, { ...options, env: { ...env, ...options.env } }),
-    reconnect: (timeoutMs) => local.reconnect(timeoutMs),
-    close: () => local.close(),
-  };
+  const connection = withEnvironment(new LocalConnection('localhost'), { PATH: `${STANDINS}:${process.env.PATH}`, LAB_UDEVADM_LOG: log });
   return {
     connection,
     dir,
