@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import type { HostStats } from '../../src/runner/events.js';
 
 export const BIN = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'src', 'cli', 'bin.js');
 
@@ -20,15 +21,7 @@ export function betifPlay(args: string[], options: { cwd?: string; env?: Record<
   });
 }
 
-export interface RecapCounts {
-  ok: number;
-  changed: number;
-  unreachable: number;
-  failed: number;
-  skipped: number;
-  rescued: number;
-  ignored: number;
-}
+export type RecapCounts = HostStats;
 
 /** The PLAY RECAP lines of an ansible-playbook-style output, per host. */
 export function parseRecap(output: string): Record<string, RecapCounts> {
