@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { parseKeyValueArgs } from '../playbook/kv.js';
+import { ANSIBLE_YAML } from '../yaml/pyyaml.js';
 
 export class OptionError extends Error {}
 
@@ -36,7 +37,7 @@ export function parseExtraVars(values: readonly string[]): Record<string, unknow
 
 function parseYamlText(text: string, where: string): unknown {
   try {
-    return parse(text, { version: '1.1' });
+    return parse(text, ANSIBLE_YAML);
   } catch (error) {
     throw new OptionError(`invalid YAML/JSON in ${where}: ${(error as Error).message.split('\n')[0]}`);
   }

@@ -61,13 +61,13 @@ export class HumanReporter implements Reporter {
     this.write(`[WARNING]: ${message}`, COLORS.warning);
   }
 
-  included(task: TaskInfo, file: string, hosts: string[]): void {
+  included(task: TaskInfo, file: string, hosts: string[], item?: { label: unknown }): void {
     this.ensureBanner(task);
-    this.write(`included: ${file} for ${hosts.join(', ')}`, COLORS.skipped);
+    this.write(`included: ${file} for ${hosts.join(', ')}${item ? ` => (item=${pythonStr(item.label)})` : ''}`, COLORS.skipped);
   }
 
   private hostLabel(event: HostEvent): string {
-    return event.delegatedTo && event.delegatedTo !== event.host ? `${event.host} -> ${event.delegatedTo}` : event.host;
+    return event.delegatedTo ? `${event.host} -> ${event.delegatedTo}` : event.host;
   }
 
   private cleaned(task: TaskInfo, result: ModuleResult): Record<string, unknown> {
@@ -125,7 +125,7 @@ export class HumanReporter implements Reporter {
   hostResult(task: TaskInfo, event: HostEvent, loop: boolean): void {
     this.ensureBanner(task);
     const host = this.hostLabel(event);
-    const indent = this.options.verbosity > 2 || this.alwaysShown(task);
+    const indent = this.options.verbosity > 2 || (this.alwaysShown(task) && !event.runnerError);
     const dump = () => dumpResult(this.cleaned(task, event.result), indent);
     if (!loop) this.printDiffs(event);
     switch (event.status) {

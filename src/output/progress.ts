@@ -44,8 +44,8 @@ export class ProgressReporter implements Reporter {
     this.around(() => this.inner.hostResult(task, event, loop));
   }
 
-  included(task: TaskInfo, file: string, hosts: string[]): void {
-    this.around(() => this.inner.included(task, file, hosts));
+  included(task: TaskInfo, file: string, hosts: string[], item?: { label: unknown }): void {
+    this.around(() => this.inner.included(task, file, hosts, item));
   }
 
   warning(message: string): void {

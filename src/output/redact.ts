@@ -33,8 +33,8 @@ export class RedactingReporter implements Reporter {
     this.inner.hostResult(task, this.event(event), loop);
   }
 
-  included(task: TaskInfo, file: string, hosts: string[]): void {
-    this.inner.included(task, file, hosts);
+  included(task: TaskInfo, file: string, hosts: string[], item?: { label: unknown }): void {
+    this.inner.included(task, file, hosts, item);
   }
 
   pending(task: TaskInfo, pending: number): void {

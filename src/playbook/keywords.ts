@@ -71,7 +71,7 @@ export const PLAY_KEYWORDS: Record<string, object> = {
   ...common,
   hosts: { type: ['string', 'array'] },
   gather_facts: boolish,
-  vars_files: stringOrList,
+  vars_files: { type: ['string', 'array'], items: { type: ['string', 'array'], items: { type: 'string' } } },
   roles: { type: 'array' },
   pre_tasks: { type: ['array', 'null'] },
   tasks: { type: ['array', 'null'] },

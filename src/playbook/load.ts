@@ -19,7 +19,7 @@ function parsePlay(raw: unknown, file: string, registry: ModuleRegistry, importi
   checkKeywordTypes(play, PLAY_KEYWORDS, 'play');
   if (play.hosts === undefined || play.hosts === null || play.hosts === '') throw new PlaybookError("the field 'hosts' is required but was not set", position);
   const baseDir = dirname(file);
-  const collector: PlayCollector = { roles: [], handlers: [], roleKeys: new Set() };
+  const collector: PlayCollector = { roles: [], handlers: [], roleKeys: new Set(), handlerRoles: new Set() };
   const ctx: LoadContext = {
     registry,
     roleSearchPath: roleSearchPath(baseDir),
@@ -29,11 +29,13 @@ function parsePlay(raw: unknown, file: string, registry: ModuleRegistry, importi
     play: collector,
     importing,
   };
-  const varsFiles = play.vars_files === undefined ? [] : Array.isArray(play.vars_files) ? play.vars_files.map(String) : [String(play.vars_files)];
-  for (const varsFile of varsFiles) {
-    const path = isAbsolute(varsFile) ? varsFile : join(baseDir, varsFile);
-    if (!isTemplateText(varsFile) && !existsSync(path)) throw new PlaybookError(`vars file '${varsFile}' was not found`, keyPositionOf(play, 'vars_files'));
-    if (!isTemplateText(varsFile)) loadYamlFile(path);
+  const varsFiles: (string | string[])[] = play.vars_files === undefined ? [] : Array.isArray(play.vars_files) ? play.vars_files : [String(play.vars_files)];
+  for (const entry of varsFiles) {
+    const candidates = Array.isArray(entry) ? entry : [entry];
+    if (candidates.some(isTemplateText)) continue;
+    const found = candidates.map((name) => (isAbsolute(name) ? name : join(baseDir, name))).find((path) => existsSync(path));
+    if (!found) throw new PlaybookError(`vars file '${candidates.join("' or '")}' was not found`, keyPositionOf(play, 'vars_files'));
+    loadYamlFile(found);
   }
   const preTasks = parseTaskList(play.pre_tasks, ctx);
   const roleTasks: TaskNode[] = [];

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { pyyamlTags } from '../inventory/yaml-1.1.js';
+import { pyyamlTags } from '../yaml/pyyaml.js';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 
 /** Where something was written: shown in every message about it. */

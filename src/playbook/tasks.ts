@@ -25,6 +25,8 @@ export interface PlayCollector {
   roles: Role[];
   handlers: Handler[];
   roleKeys: Set<string>;
+  /** Roles whose handlers are already in `handlers`: a role used several times has its handlers once. */
+  handlerRoles: Set<string>;
 }
 
 const SHORT_INCLUDE = (action: string): string => action.replace(/^ansible\.builtin\./, '');
@@ -177,7 +179,8 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
       const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when] };
       return { kind: 'block', ...base, block: loadTaskFile(resolvePath(ctx.baseDir, file), inner, where), rescue: [], always: [] };
     }
-    const node = { kind: 'include_tasks' as const, ...base, file, baseDir: relativeTo };
+    const apply = args.apply === undefined ? undefined : asMapping(args.apply, 'apply', where);
+    const node = { kind: 'include_tasks' as const, ...base, file, baseDir: relativeTo, ...(apply ? { apply } : {}) };
     if (isTemplateText(file)) return node;
     const inner: LoadContext = { ...ctx, tags: [], when: [] };
     return { ...node, preloaded: loadTaskFile(resolvePath(ctx.baseDir, file), inner, where) };
@@ -216,7 +219,8 @@ function roleTasks(role: Role, ctx: LoadContext, tasksFrom: string, position: Po
 
 function roleHandlers(role: Role, ctx: LoadContext): Handler[] {
   const file = mainFile(join(role.path, 'handlers'));
-  if (!file) return [];
+  if (!file || ctx.play.handlerRoles.has(role.path)) return [];
+  ctx.play.handlerRoles.add(role.path);
   const data = loadYamlFile(file);
   return parseHandlers(data, { ...ctx, role, baseDir: join(role.path, 'handlers'), tags: [], when: [] }, role.name);
 }

@@ -45,6 +45,8 @@ export interface BlockNode extends NodeBase {
 export interface IncludeTasksNode extends NodeBase {
   kind: 'include_tasks';
   file: string;
+  /** `apply:` keywords given to every included task (tags, become, ...). */
+  apply?: Keywords;
   /** Files loaded ahead of time when the file name has no template. */
   preloaded?: TaskNode[];
 }
@@ -75,7 +77,8 @@ export interface Play {
   hosts: string;
   keywords: Keywords;
   vars: Record<string, unknown>;
-  varsFiles: string[];
+  /** Each entry a file, or a list of candidates of which the first that exists is loaded. */
+  varsFiles: (string | string[])[];
   roles: Role[];
   preTasks: TaskNode[];
   tasks: TaskNode[];

@@ -36,6 +36,8 @@ export interface HostEvent {
   ignored: boolean;
   /** The task has no_log (or the result holds secrets): show nothing of the result. */
   hidden: boolean;
+  /** The failure came from the runner (templating, arguments) before the module ran. */
+  runnerError?: boolean;
 }
 
 /** What the runner tells the outside world; the output layer implements it. */
@@ -48,7 +50,7 @@ export interface Reporter {
   /** A host's result for a whole task (for loops: the summary, after its items). */
   hostResult(task: TaskInfo, event: HostEvent, loop: boolean): void;
   /** include_tasks / include_role: which file now runs for which hosts. */
-  included(task: TaskInfo, file: string, hosts: string[]): void;
+  included(task: TaskInfo, file: string, hosts: string[], item?: { label: unknown }): void;
   /** An `until` condition failed and the task will run again. */
   retrying(task: TaskInfo, host: string, retriesLeft: number): void;
   /** How many hosts are still running the current task (for a progress display). */

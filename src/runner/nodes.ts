@@ -2,7 +2,7 @@ import { isAbsolute, join } from 'node:path';
 import pLimit from 'p-limit';
 import { formatPosition } from '../playbook/source.js';
 import { loadRole } from '../playbook/roles.js';
-import { loadTaskFile, type LoadContext } from '../playbook/tasks.js';
+import { asTags, loadTaskFile, type LoadContext } from '../playbook/tasks.js';
 import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, TaskNode } from '../playbook/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { createTemplar, markUnsafe, TemplateError } from '../template/templar.js';
@@ -90,12 +90,12 @@ export class LinearStrategy {
     };
   }
 
-  private selected(node: TaskNode): boolean {
-    return selectedByTags(node.tags, this.run.options.tags, this.run.options.skipTags);
+  private selected(node: TaskNode, scope: Scope): boolean {
+    return selectedByTags([...node.tags, ...scope.appliedTags], this.run.options.tags, this.run.options.skipTags);
   }
 
   async runAction(task: ActionTask, hosts: readonly HostState[], scope: Scope, title?: string): Promise<void> {
-    if (!scope.isHandler && !this.selected(task)) return;
+    if (!scope.isHandler && !this.selected(task, scope)) return;
     const info = { ...this.taskInfo(task, scope, task.action), ...(title ? { title } : {}) };
     const runOnce = asBool(inheritedKeyword(this.playRun, scope, task, 'run_once'));
     const targets = runOnce ? hosts.slice(0, 1) : [...hosts];
@@ -237,14 +237,22 @@ export class LinearStrategy {
       role,
       tags: [],
       when: [],
-      play: { roles: [], handlers: this.playRun.play.handlers, roleKeys: new Set() },
+      play: {
+        roles: [],
+        handlers: this.playRun.play.handlers,
+        roleKeys: new Set(),
+        handlerRoles: new Set(this.playRun.play.handlers.flatMap((handler) => (handler.role ? [handler.role.path] : []))),
+      },
       importing: [],
     };
   }
 
-  /** Evaluates an include for each host: its conditions, its loop, its file; groups hosts that include the same thing. */
-  private planIncludes(node: IncludeTasksNode | IncludeRoleNode, hosts: readonly HostState[], scope: Scope, info: TaskInfo) {
-    const groups = new Map<string, { target: string; params: Record<string, unknown>; hosts: HostState[] }>();
+  /**
+   * Evaluates an include for each host: its conditions, its loop, its target; groups the hosts that include the
+   * same thing with the same parameters. Like Ansible, each included file (per item) counts as one ok.
+   */
+  private planIncludes(node: IncludeTasksNode | IncludeRoleNode, hosts: readonly HostState[], scope: Scope, info: TaskInfo): IncludeGroup[] {
+    const groups = new Map<string, IncludeGroup>();
     for (const host of hosts) {
       const vars = taskVars(this.playRun, host, scope, node);
       const templar = createTemplar(vars);
@@ -264,11 +272,11 @@ export class LinearStrategy {
           const target = String(itemTemplar.render(node.kind === 'include_tasks' ? node.file : node.roleName));
           const params = { ...((itemTemplar.render(node.keywords.vars ?? {}) as Record<string, unknown>) ?? {}), ...(items ? { [loopVar]: item } : {}) };
           const key = `${target}\u0000${JSON.stringify(params)}`;
-          const group = groups.get(key) ?? { target, params, hosts: [] };
+          const group = groups.get(key) ?? { target, params, hosts: [], item: items ? { label: control.label === undefined ? item : itemTemplar.render(control.label) } : undefined };
           group.hosts.push(host);
           groups.set(key, group);
+          if (node.kind === 'include_tasks') host.stats.ok += 1;
         }
-        host.stats.ok += 1;
       } catch (error) {
         if (!(error instanceof TemplateError)) throw error;
         host.stats.failed += 1;
@@ -280,27 +288,32 @@ export class LinearStrategy {
   }
 
   private async runIncludeTasks(node: IncludeTasksNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
-    if (!this.selected(node)) return;
+    if (!this.selected(node, scope)) return;
     const info = this.taskInfo(node, scope, 'include_tasks');
     this.run.reporter.taskStart(info, hosts.length);
-    for (const group of this.planIncludes(node, hosts, scope, info)) {
-      const path = isAbsolute(group.target) ? group.target : join(node.baseDir, group.target);
-      const tasks = node.preloaded && group.target === node.file ? node.preloaded : loadTaskFile(path, this.loadContext(node.baseDir, scope.role ?? node.role), node.position);
-      this.run.reporter.included(info, path, group.hosts.map((host) => host.name));
-      const { when: _when, tags: _tags, loop: _loop, ...inherited } = node.keywords;
-      await this.runNodes(tasks, group.hosts, { ...scope, blocks: [...scope.blocks, { ...inherited, vars: undefined }], includeParams: { ...scope.includeParams, ...group.params } });
+    const groups = this.planIncludes(node, hosts, scope, info).map((group) => ({ ...group, path: isAbsolute(group.target) ? group.target : join(node.baseDir, group.target) }));
+    for (const group of groups) this.run.reporter.included(info, group.path, group.hosts.map((host) => host.name), group.item);
+    const { when: _when, tags: _tags, loop: _loop, apply: _apply, ...inherited } = node.keywords;
+    const apply = node.apply ?? {};
+    for (const group of groups) {
+      const tasks = node.preloaded && group.target === node.file ? node.preloaded : loadTaskFile(group.path, this.loadContext(node.baseDir, scope.role ?? node.role), node.position);
+      await this.runNodes(tasks, group.hosts, {
+        ...scope,
+        blocks: [...scope.blocks, { ...inherited, vars: undefined }, { ...apply, tags: undefined }],
+        includeParams: { ...scope.includeParams, ...group.params },
+        appliedTags: [...scope.appliedTags, ...asTags(apply.tags)],
+      });
     }
   }
 
   private async runIncludeRole(node: IncludeRoleNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
-    if (!this.selected(node)) return;
+    if (!this.selected(node, scope)) return;
     const info = this.taskInfo(node, scope, 'include_role');
     this.run.reporter.taskStart(info, hosts.length);
     for (const group of this.planIncludes(node, hosts, scope, info)) {
       const preloaded = node.preloaded && group.target === node.roleName ? node.preloaded : undefined;
       const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, position: node.position }, this.roleSearchPath);
       const tasks = preloaded?.tasks ?? loadTaskFile(join(role.path, 'tasks', `${node.tasksFrom}.yml`), this.loadContext(join(role.path, 'tasks'), role), node.position);
-      this.run.reporter.included(info, role.path, group.hosts.map((host) => host.name));
       await this.runNodes(tasks, group.hosts, { ...scope, role: { ...role, params: group.params }, includeParams: { ...scope.includeParams, ...group.params } });
     }
   }
@@ -338,10 +351,17 @@ export class LinearStrategy {
       if (targets.length === 0) continue;
       const wasFailed = targets.filter((host) => host.failed);
       for (const host of wasFailed) host.failed = false;
-      await this.runAction(handler, targets, { blocks: [], role: handler.role, includeParams: {}, rescuable: false, isHandler: true });
+      await this.runAction(handler, targets, { blocks: [], role: handler.role, includeParams: {}, rescuable: false, isHandler: true, appliedTags: [] });
       for (const host of wasFailed) host.failed = true;
     }
   }
+}
+
+interface IncludeGroup {
+  target: string;
+  params: Record<string, unknown>;
+  hosts: HostState[];
+  item?: { label: unknown };
 }
 
 function loopItemsDeclared(task: ActionTask): boolean {

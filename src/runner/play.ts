@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { roleSearchPath } from '../playbook/roles.js';
@@ -26,10 +27,11 @@ export function playHosts(run: RunContext, play: Play): string[] {
 function loadVarsFiles(run: RunContext, play: Play): Record<string, unknown> {
   const templar = createTemplar({ ...play.vars, ...run.options.extraVars });
   const vars: Record<string, unknown> = {};
-  for (const written of play.varsFiles) {
-    const name = String(templar.render(written));
-    const data = loadYamlFile(isAbsolute(name) ? name : join(play.baseDir, name));
-    if (data !== null && (typeof data !== 'object' || Array.isArray(data))) throw new PlaybookError(`vars file ${name} must be a mapping`);
+  for (const entry of play.varsFiles) {
+    const candidates = (Array.isArray(entry) ? entry : [entry]).map((written) => String(templar.render(written))).map((name) => (isAbsolute(name) ? name : join(play.baseDir, name)));
+    const path = candidates.find((candidate) => existsSync(candidate)) ?? candidates[0];
+    const data = loadYamlFile(path);
+    if (data !== null && (typeof data !== 'object' || Array.isArray(data))) throw new PlaybookError(`vars file ${path} must be a mapping`);
     Object.assign(vars, data);
   }
   return vars;
@@ -61,7 +63,7 @@ export async function runPlay(run: RunContext, play: Play, registry: ModuleRegis
   }
   const playRun: PlayRun = { run, play, varsFiles: loadVarsFiles(run, play), playHosts: names, batch: [], aborted: false };
   const strategy = new LinearStrategy(playRun, registry, roleSearchPath(play.baseDir));
-  const scope: Scope = { blocks: [], includeParams: {}, rescuable: false, isHandler: false };
+  const scope: Scope = { blocks: [], includeParams: {}, rescuable: false, isHandler: false, appliedTags: [] };
   for (const batch of serialBatches(eligible, play.keywords.serial)) {
     playRun.batch = batch;
     for (const host of batch) host.ended = false;

@@ -90,6 +90,8 @@ export interface Scope {
   /** Inside the `block:` part of a block that has a `rescue:`. */
   rescuable: boolean;
   isHandler: boolean;
+  /** Tags given to included tasks by `include_tasks: {apply: {tags}}`. */
+  appliedTags: string[];
 }
 
 export type TaskResult = ModuleResult;

@@ -23,6 +23,7 @@ export interface Outcome {
   ignored: boolean;
   hidden: boolean;
   delegatedTo?: string;
+  runnerError?: boolean;
 }
 
 const NO_LOG_RESULT = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
@@ -98,9 +99,10 @@ export class TaskExecution {
     let delegatedTo: string | undefined;
     try {
       const delegate = this.keyword('delegate_to');
-      delegatedTo = delegate === undefined ? undefined : String(templar.render(delegate));
+      const target = delegate === undefined ? undefined : String(templar.render(delegate));
+      delegatedTo = target === undefined || target === host.name ? undefined : this.delegateLabel(target, templar);
       const items = loopItems(this.task, templar);
-      const { result, diff } = items === undefined ? await this.runConditional(host, vars, templar, delegatedTo) : await this.runLoop(host, vars, items, delegatedTo, hidden);
+      const { result, diff } = items === undefined ? await this.runConditional(host, vars, templar, target) : await this.runLoop(host, vars, items, target, delegatedTo, hidden);
       const status = statusOf(result);
       const ignored = status === 'failed' && ignoreErrors(templar);
       return { status, result: hidden ? this.hide(result) : result, diff: hidden ? [] : diff, ignored, hidden, delegatedTo };
@@ -120,10 +122,18 @@ export class TaskExecution {
         } catch {
           ignored = false;
         }
-        return { status: 'failed', result, diff: [], ignored, hidden: false, delegatedTo };
+        return { status: 'failed', result, diff: [], ignored, hidden: false, delegatedTo, runnerError: true };
       }
       throw error;
     }
+  }
+
+  /** As Ansible shows a delegate: its name, and its address when that differs ("h2(10.0.0.2)"). */
+  private delegateLabel(delegate: string, templar: Templar): string {
+    const { inventory } = this.playRun.run;
+    const address = inventory.hostNames().includes(delegate) ? inventory.hostVars(delegate).ansible_host : undefined;
+    const shown = address === undefined ? delegate : String(templar.render(address));
+    return shown === delegate ? delegate : `${delegate}(${shown})`;
   }
 
   private hide(result: ModuleResult): ModuleResult {
@@ -133,15 +143,15 @@ export class TaskExecution {
     return shown;
   }
 
-  private async runConditional(host: HostState, vars: Record<string, unknown>, templar: Templar, delegatedTo: string | undefined) {
+  private async runConditional(host: HostState, vars: Record<string, unknown>, templar: Templar, target: string | undefined) {
     const check = this.conditionsHold(templar);
     if (!check.ok) {
       return { result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: check.failed } as ModuleResult, diff: [] };
     }
-    return this.runWithRetries(host, vars, templar, delegatedTo);
+    return this.runWithRetries(host, vars, templar, target);
   }
 
-  private async runLoop(host: HostState, vars: Record<string, unknown>, items: unknown[], delegatedTo: string | undefined, hidden: boolean) {
+  private async runLoop(host: HostState, vars: Record<string, unknown>, items: unknown[], target: string | undefined, delegatedTo: string | undefined, hidden: boolean) {
     const control = (this.task.keywords.loop_control ?? {}) as Record<string, unknown>;
     const loopVar = String(control.loop_var ?? 'item');
     const indexVar = control.index_var === undefined ? undefined : String(control.index_var);
@@ -158,7 +168,7 @@ export class TaskExecution {
       const itemTemplar = createTemplar(itemVars, { searchPaths: this.searchPaths() });
       const check = this.conditionsHold(itemTemplar);
       const outcome = check.ok
-        ? await this.runWithRetries(host, itemVars, itemTemplar, delegatedTo)
+        ? await this.runWithRetries(host, itemVars, itemTemplar, target)
         : { result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: check.failed } as ModuleResult, diff: [] };
       const result: ModuleResult = { ...outcome.result, [loopVar]: item, ansible_loop_var: loopVar };
       if (indexVar) result[indexVar] = index;
@@ -191,14 +201,14 @@ export class TaskExecution {
     return { result: summary, diff: diffs };
   }
 
-  private async runWithRetries(host: HostState, vars: Record<string, unknown>, templar: Templar, delegatedTo: string | undefined) {
+  private async runWithRetries(host: HostState, vars: Record<string, unknown>, templar: Templar, target: string | undefined) {
     const until = this.task.keywords.until;
     const retries = until === undefined ? 0 : Number(templar.render(this.task.keywords.retries ?? 3));
     const delay = Number(templar.render(this.task.keywords.delay ?? 5));
     let attempt = 0;
     for (;;) {
       attempt += 1;
-      const outcome = await this.runModule(host, vars, templar, delegatedTo);
+      const outcome = await this.runModule(host, vars, templar, target);
       if (until === undefined) return outcome;
       const withResult = this.resultTemplar(vars, outcome.result);
       if (withResult.condition(until as string)) {
@@ -221,7 +231,7 @@ export class TaskExecution {
     return createTemplar(typeof register === 'string' ? { ...vars, [register]: result } : vars, { searchPaths: this.searchPaths() });
   }
 
-  private async runModule(host: HostState, vars: Record<string, unknown>, templar: Templar, delegatedTo: string | undefined) {
+  private async runModule(host: HostState, vars: Record<string, unknown>, templar: Templar, delegate: string | undefined) {
     const { run } = this.playRun;
     const module = this.task.module;
     const args = dropOmitted(templar.render(this.task.args)) as Record<string, unknown>;
@@ -232,8 +242,9 @@ export class TaskExecution {
       const rendered = templar.render(layer);
       if (rendered && typeof rendered === 'object') for (const [key, value] of Object.entries(rendered)) environment[key] = String(value);
     }
-    const target = delegatedTo ?? host.name;
-    const targetVars = delegatedTo === undefined ? vars : { ...vars, ...(run.inventory.hostNames().includes(delegatedTo) ? run.inventory.hostVars(delegatedTo) : { ansible_host: delegatedTo }) };
+    const target = delegate ?? host.name;
+    // A delegate is reached with its own connection variables, never with the original host's.
+    const targetVars = delegate === undefined ? vars : { ...(run.inventory.hostNames().includes(delegate) ? run.inventory.hostVars(delegate) : { ansible_host: delegate }), ...run.options.extraVars };
     const become = {
       become: asBool(templar.render(this.keyword('become') ?? vars.ansible_become ?? run.options.become)),
       becomeUser: (this.keyword('become_user') ?? vars.ansible_become_user ?? run.options.becomeUser) as string | undefined,

@@ -16,11 +16,24 @@ export function isTemplate(text: string): boolean {
   return text.includes('{{') || text.includes('{%') || text.includes('{#');
 }
 
-/** True when the source is one `{{ expr }}` with only whitespace around it. */
+/** True when the source is exactly one `{{ expr }}`: any text around it, even a newline, makes the result text. */
 function isSingleExpression(root: AstNode): boolean {
   const children: AstNode[] = root.children;
-  const meaningful = children.filter((node) => !(node.typename === 'Output' && node.children.every((child: AstNode) => child.typename === 'TemplateData' && String(child.value).trim() === '')));
+  const meaningful = children.filter((node) => !(node.typename === 'Output' && node.children.every((child: AstNode) => child.typename === 'TemplateData' && String(child.value) === '')));
   return meaningful.length === 1 && meaningful[0].typename === 'Output' && meaningful[0].children.length === 1 && meaningful[0].children[0].typename !== 'TemplateData';
+}
+
+function trailingNewlines(text: string): number {
+  return text.length - text.replace(/\n+$/, '').length;
+}
+
+/**
+ * As Ansible's preserve_trailing_newlines: newlines that end the source but were eaten by trim_blocks
+ * after a final block tag are given back, so a template ending in a newline renders to text ending in one.
+ */
+function withSourceTrailingNewlines(source: string, text: string): string {
+  const missing = trailingNewlines(source) - trailingNewlines(text);
+  return missing > 0 ? text + '\n'.repeat(missing) : text;
 }
 
 interface Compiled {
@@ -86,7 +99,7 @@ class Engine {
       capture.active = typed && compiled.single;
       capture.value = undefined;
       const text = compiled.template.render({});
-      return capture.active ? plain(capture.value ?? null) : text;
+      return capture.active ? plain(capture.value ?? null) : withSourceTrailingNewlines(source, text);
     } catch (error) {
       throw asTemplateError(error, source);
     } finally {

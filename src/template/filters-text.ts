@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import shellQuote from 'shell-quote';
 import { bindArgs, splitArgs } from './args.js';
 import type { Callable } from './callable.js';
 import { TemplateError } from './errors.js';
@@ -201,6 +200,13 @@ function text(fn: (value: string, ...args: any[]) => unknown): Callable {
 }
 
 /** Filters on strings, numbers and encodings (Jinja builtins and Ansible's core filters). */
+/** Python's shlex.quote, which Ansible's `quote` filter is: plain words as they are, anything else in single quotes. */
+function shlexQuote(text: string): string {
+  if (text === '') return "''";
+  if (/^[\w@%+=:,./-]+$/.test(text)) return text;
+  return `'${text.replace(/'/g, `'"'"'`)}'`;
+}
+
 export const TEXT_FILTERS: Record<string, Callable> = {
   default: defaultFilter,
   d: defaultFilter,
@@ -244,7 +250,7 @@ export const TEXT_FILTERS: Record<string, Callable> = {
   basename,
   dirname,
   path_join: pathJoin,
-  quote: (value: unknown) => shellQuote.quote([value === null ? '' : pythonStr(value)]),
+  quote: (value: unknown) => shlexQuote(value === null ? '' : pythonStr(value)),
   hash,
   checksum: (value: unknown) => hash(value, 'sha1'),
   sha1: (value: unknown) => hash(value, 'sha1'),

@@ -1,3 +1,4 @@
+import { ANSIBLE_YAML } from '../yaml/pyyaml.js';
 import { Document, Scalar, parse, parseAllDocuments, stringify } from 'yaml';
 import { TemplateError } from './errors.js';
 import { isDict, isText } from './python-types.js';
@@ -119,14 +120,14 @@ export function toYaml(value: unknown, indent: number, flowLeaves: boolean): str
 
 export function fromYaml(text: string): unknown {
   try {
-    return parse(text, { version: '1.1' });
+    return parse(text, ANSIBLE_YAML);
   } catch (error) {
     throw new TemplateError(`from_yaml: ${(error as Error).message.split('\n')[0]}`);
   }
 }
 
 export function fromYamlAll(text: string): unknown[] {
-  return parseAllDocuments(text, { version: '1.1' }).map((doc) => {
+  return parseAllDocuments(text, ANSIBLE_YAML).map((doc) => {
     if (doc.errors.length > 0) throw new TemplateError(`from_yaml_all: ${doc.errors[0].message}`);
     return doc.toJS();
   });

@@ -168,7 +168,8 @@ cases('encoding, hashing, paths, quoting', [
   ["{{ ['/etc', '/abs'] | path_join }}", '/abs'],
   ["{{ 'simple' | quote }}", 'simple'],
   ["{{ 'a b' | quote }}", "'a b'"],
-  ["{{ \"it's\" | quote }}", '"it\'s"'],
+  ["{{ \"it's\" | quote }}", `'it'"'"'s'`],
+  ["{{ '' | quote }}", "''"],
   ["{{ '$HOME; rm -rf /' | quote }}", "'$HOME; rm -rf /'"],
 ]);
 

@@ -36,7 +36,6 @@ describe('typed rendering', () => {
     ['{{ l }}', [1, 2]],
     ['{{ d }}', { k: 'v' }],
     ['{{ none_var }}', null],
-    ['  {{ l }}  ', [1, 2]],
     ['{{ x + 1 }}', 6],
     ['{{ [x, "a"] }}', [5, 'a']],
     ['{{ {"a": x} }}', { a: 5 }],
@@ -46,6 +45,10 @@ describe('typed rendering', () => {
   for (const [text, expected] of cases) {
     test(`${text} keeps its type`, () => assert.deepEqual(render(text), expected));
   }
+  test('text around a lone expression, even whitespace or a newline, makes the result text (as Ansible)', () => {
+    assert.equal(render('  {{ l }}  '), '  [1, 2]  ');
+    assert.equal(render('{{ s }}\n'), 'hello\n');
+  });
 
   test('strings without template markers come back untouched', () => {
     const value = { a: ['plain', 1, true], b: 'no {braces} here' };

@@ -36,7 +36,7 @@ export default defineModule<DebugArgs, void>({
     const verbosity = Number(ctx.vars.ansible_verbosity ?? 0);
     if (args.verbosity > verbosity) return { changed: false, skip: 'Verbosity threshold not met.' };
     // Like Ansible, a list or mapping msg stays a list or mapping (printed as JSON), not text.
-    if (args.var === undefined) return { changed: false, result: { msg: args.msg ?? 'Hello world!' } as ModuleResult };
+    if (args.var === undefined) return { changed: false, result: { msg: args.msg === undefined ? 'Hello world!' : (args.msg ?? '') } as ModuleResult };
     if (!isDefined(ctx, args.var)) return { changed: false, result: { [args.var]: 'VARIABLE IS NOT DEFINED!' } };
     try {
       return { changed: false, result: { [args.var]: ctx.evaluate(args.var) } };

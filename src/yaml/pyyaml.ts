@@ -1,0 +1,35 @@
+import type { ScalarTag, Tags } from 'yaml';
+
+// PyYAML, which Ansible uses, knows fewer YAML 1.1 spellings than the spec: no y/n booleans, no "09" integers, no
+// exponent without a dot and a signed power, and no timestamps (dates stay text).
+const PYYAML_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
+const PYYAML_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+const PYYAML_DECIMAL = /^[-+]?(?:0|[1-9][0-9_]*)$/;
+const PYYAML_EXPONENT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)[eE][-+][0-9]+$/;
+
+function pyyamlTest(tag: ScalarTag): RegExp | undefined {
+  switch (tag.tag) {
+    case 'tag:yaml.org,2002:bool':
+      return tag.test?.test('true') ? PYYAML_TRUE : PYYAML_FALSE;
+    case 'tag:yaml.org,2002:int':
+      return tag.format === undefined ? PYYAML_DECIMAL : undefined;
+    case 'tag:yaml.org,2002:float':
+      return tag.format === 'EXP' ? PYYAML_EXPONENT : undefined;
+  }
+  return undefined;
+}
+
+/** YAML 1.1 tags narrowed to the spellings PyYAML (and so Ansible) accepts: pass as `customTags` with version '1.1'. */
+export function pyyamlTags(tags: Tags): Tags {
+  return tags
+    .filter((tag) => typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:timestamp')
+    .map((tag) => {
+      if (typeof tag === 'string' || tag.collection) return tag;
+      const test = pyyamlTest(tag as ScalarTag);
+      return test ? { ...tag, test } : tag;
+    });
+}
+
+
+/** Options for the `yaml` package that read YAML as Ansible (PyYAML) does. */
+export const ANSIBLE_YAML = { version: '1.1', customTags: pyyamlTags } as const;
