@@ -44,7 +44,8 @@ async function reporterFor(options: CliOptions, secrets: Secrets): Promise<Repor
       color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
       columns: process.stdout.isTTY ? Math.max(79, (process.stdout.columns ?? 80) - 1) : 79,
     });
-    if (process.stderr.isTTY && process.stdout.isTTY) {
+    // A terminal that reports no width (some pseudo-terminals) cannot host a spinner that erases its own line.
+    if (process.stderr.isTTY && process.stdout.isTTY && (process.stderr.columns ?? 0) > 0) {
       const { ProgressReporter } = await import('../output/progress.js');
       reporters.push(new ProgressReporter(human));
     } else {
