@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { Connection } from '../../connection/types.js';
 import { SET_ATTRIBUTES_SH, type AttributeChange } from './file-attributes.js';
 import { STAT_FORMAT_SH, parseStat, type FileStat } from './file-stat.js';
@@ -27,11 +28,10 @@ export interface WriteOutcome {
  * interrupted run never leaves a half-written file.
  */
 const WRITE_SCRIPT = `${STAT_FORMAT_SH}${SET_ATTRIBUTES_SH}set -e
-p=$1 src=$2 keep_owner=$3 keep_mode=$4 mode=$5 owner=$6 group=$7 backup=$8 parents=$9
-d=$(dirname -- "$p")
+p=$1 d=$2 src=$3 keep_owner=$4 keep_mode=$5 mode=$6 owner=$7 group=$8 backup=$9 parents=\${10}
 [ "$parents" != 1 ] || mkdir -p -- "$d"
 t="$d/.betif.$$.tmp"
-rm -f -- "$t"
+if [ -e "$t" ] || [ -L "$t" ]; then rm -f -- "$t"; fi
 trap 'rm -f -- "$t"' EXIT
 if [ -n "$src" ]; then
   (set -C; cat -- "$src" > "$t")
@@ -55,6 +55,7 @@ export async function writeFileAtomically(connection: Connection, request: Write
   const { replacing, attributes } = request;
   const args = [
     request.path,
+    posix.dirname(request.path),
     request.remoteSource ?? '',
     replacing ? `${replacing.uid}:${replacing.gid}` : '',
     replacing ? replacing.mode.toString(8) : '',

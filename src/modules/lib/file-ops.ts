@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { Connection } from '../../connection/types.js';
 import { SET_ATTRIBUTES_SH, type AttributeChange } from './file-attributes.js';
 import { STAT_FORMAT_SH, parseStat, type FileStat } from './file-stat.js';
@@ -17,8 +18,8 @@ export type FileOperation =
  * over the old path (an empty folder is removed first, as Ansible does with force).
  */
 const FILE_OPS_SCRIPT = `${STAT_FORMAT_SH}${SET_ATTRIBUTES_SH}set -e
-op=$1 p=$2 src=$3 mode=$4 owner=$5 group=$6 recurse=$7 nofollow=$8
-shift 8
+op=$1 p=$2 d=$3 src=$4 mode=$5 owner=$6 group=$7 recurse=$8 nofollow=$9
+shift 9
 case $op in
   touch)
     touch -- "$p"
@@ -32,8 +33,8 @@ case $op in
   symlink|hardlink)
     s=; [ "$op" = symlink ] && s=-s
     if [ -e "$p" ] || [ -L "$p" ]; then
-      t="$(dirname -- "$p")/.betif.$$.tmp"
-      rm -f -- "$t"
+      t="$d/.betif.$$.tmp"
+      if [ -e "$t" ] || [ -L "$t" ]; then rm -f -- "$t"; fi
       trap 'rm -f -- "$t"' EXIT
       ln $s -- "$src" "$t"
       if [ -d "$p" ] && [ ! -L "$p" ]; then rmdir -- "$p"; fi
@@ -52,7 +53,7 @@ export async function runFileOperation(connection: Connection, path: string, ope
   const src = operation.kind === 'symlink' || operation.kind === 'hardlink' ? operation.src : '';
   const recurse = operation.kind === 'attributes' && operation.recurse;
   const folders = operation.kind === 'directory' ? operation.folders : [];
-  const args = [operation.kind, path, src, attributes.mode, attributes.owner, attributes.group, recurse ? '1' : '0', noFollow ? '1' : '0', ...folders];
+  const args = [operation.kind, path, posix.dirname(path), src, attributes.mode, attributes.owner, attributes.group, recurse ? '1' : '0', noFollow ? '1' : '0', ...folders];
   const { sections } = await runHostScript(connection, FILE_OPS_SCRIPT, args);
   return parseStat(sections[0].get('stat'));
 }

@@ -1,7 +1,11 @@
 import { ModuleFailure } from '../contract.js';
 
-/** Shell fragment: `F` is the stat(1) format that parseStat reads (GNU coreutils). */
-export const STAT_FORMAT_SH = "F='%f|%u|%g|%s|%h|%i|%d|%b|%o|%t|%T|%.9X|%.9Y|%.9Z|%U|%G'\n";
+/**
+ * Shell fragment: `F` is the stat(1) format that parseStat reads (GNU coreutils). The owner name comes
+ * first and the group name last, so a script can tell by pattern matching whether a name it must
+ * resolve already owns a path it stat'ed (a line starting `NAME|` or ending `|NAME`).
+ */
+export const STAT_FORMAT_SH = "F='%U|%f|%u|%g|%s|%h|%i|%d|%b|%o|%t|%T|%.9X|%.9Y|%.9Z|%G'\n";
 
 export type FileKind = 'file' | 'directory' | 'link' | 'fifo' | 'socket' | 'char' | 'block';
 
@@ -39,8 +43,7 @@ const KINDS: Record<number, FileKind> = {
 export function parseStat(line: string | undefined): FileStat {
   const fields = (line ?? '').split('|');
   if (fields.length < 16) throw new ModuleFailure(`could not read file status from the host: ${line ?? '(nothing printed)'}`);
-  const [rawMode, uid, gid, size, nlink, inode, dev, blocks, blockSize, major, minor, atime, mtime, ctime] = fields;
-  const owner = fields[14];
+  const [owner, rawMode, uid, gid, size, nlink, inode, dev, blocks, blockSize, major, minor, atime, mtime, ctime] = fields;
   const group = fields.slice(15).join('|');
   const modeBits = parseInt(rawMode, 16);
   const majorNumber = parseInt(major, 16);

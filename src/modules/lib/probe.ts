@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { Connection } from '../../connection/types.js';
 import { ModuleFailure } from '../contract.js';
 import { STAT_FORMAT_SH, parseStat, type FileStat } from './file-stat.js';
@@ -21,6 +22,11 @@ export interface ProbeOptions {
   mime?: boolean;
   /** Ask lsattr(1) for the file attributes. */
   attributes?: boolean;
+  /**
+   * The checksum of content the caller already has: with `content` and `checksum`, a regular file
+   * with this checksum is not fetched (unless the path is a symlink), as there is nothing to diff.
+   */
+  knownChecksum?: string;
 }
 
 export interface PathProbe {
@@ -58,63 +64,96 @@ export interface HostProbe {
   paths: PathProbe[];
 }
 
-const PROBE_SCRIPT = `${STAT_FORMAT_SH}content=$1 limit=$2 algo=$3 owner=$4 group=$5 tree=$6 mime=$7 attrs=$8
-shift 8
-b64() { base64 | tr -d '\\n'; }
-echo "umask=$(umask)"
-echo "uid=$(id -u)"
-echo "gid=$(id -g)"
-[ -z "$owner" ] || echo "owner_uid=$(id -u -- "$owner" 2>/dev/null)"
-[ -z "$group" ] || echo "group_gid=$(getent group -- "$group" 2>/dev/null | cut -d: -f3)"
-for p do
+/*
+ * Every program the script starts is a fork and exec on the host, which costs more than anything
+ * else a no-change task does: the common reads start one `stat` for all paths (and the host's own
+ * ids, from /proc/self/), plus one program for a checksum or the content. Everything else is a shell
+ * builtin. Sections: the header, one `--` section per path, then a trailer with the `s=` stat lines of
+ * the host itself and of each existing path, in order, and the owner/group lookups that were needed.
+ */
+const PROBE_SCRIPT = `${STAT_FORMAT_SH}content=$1 limit=$2 algo=$3 owner=$4 group=$5 tree=$6 mime=$7 attrs=$8 same=$9
+shift 9
+nl='
+'
+printf 'umask='; umask
+self=/proc/self/
+[ -d "$self" ] || { self=; echo "uid=$(id -u)"; echo "gid=$(id -g)"; }
+has_entries() {
+  for e in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+    if [ -e "$e" ] || [ -L "$e" ]; then return 0; fi
+  done
+  return 1
+}
+# Pairs of path and parent folder; each existing path is appended to the arguments for the one stat.
+n=$(($# / 2))
+while [ "$n" -gt 0 ]; do
+  p=$1 up=$2
+  shift 2
+  n=$((n - 1))
   echo --
   if [ ! -e "$p" ] && [ ! -L "$p" ]; then
-    [ -d "$(dirname -- "$p")" ] && echo parent=1
+    [ -d "$up" ] && echo parent=1
     continue
   fi
-  echo "lstat=$(stat -c "$F" -- "$p")"
+  set -- "$@" "$p"
+  echo exists=1
   if [ -L "$p" ]; then
-    printf 'link='; readlink -- "$p" | b64; echo
-    printf 'real='; readlink -f -- "$p" | b64; echo
+    printf 'links='; { readlink -z -- "$p"; readlink -fz -- "$p"; } | base64 -w0; echo
     [ -e "$p" ] && echo "stat=$(stat -L -c "$F" -- "$p")"
   fi
   [ -r "$p" ] && echo readable=1
   [ -w "$p" ] && echo writeable=1
   [ -x "$p" ] && echo executable=1
   if [ -d "$p" ]; then
-    [ -n "$(ls -A -- "$p" 2>/dev/null | head -n 1)" ] || echo empty=1
+    has_entries "$p" || echo empty=1
     [ "$tree" = 1 ] && find -H "$p" -mindepth 1 -exec stat -c "entry=$F" -- {} +
   fi
   if [ -f "$p" ] && [ -r "$p" ]; then
-    if [ "$content" = 1 ]; then
-      if [ -z "$limit" ] || [ "$(stat -L -c %s -- "$p")" -le "$limit" ]; then
-        printf 'content='; b64 < "$p"; echo
-      else
-        echo content_skipped=1
-      fi
-    fi
+    sum=
     case $algo in
-      md5|sha1|sha224|sha256|sha384|sha512) printf 'checksum='; "\${algo}sum" < "$p" | cut -d' ' -f1 ;;
+      md5|sha1|sha224|sha256|sha384|sha512) sum=$("\${algo}sum" < "$p"); sum=\${sum%% *}; echo "checksum=$sum" ;;
     esac
+    if [ "$content" = 1 ] && { [ -z "$same" ] || [ "$sum" != "$same" ] || [ -L "$p" ]; }; then
+      printf 'content='
+      if [ -z "$limit" ]; then base64 -w0 < "$p"; else head -c "$((limit + 1))" < "$p" | base64 -w0; fi
+      echo
+    fi
   fi
   if [ "$mime" = 1 ] && command -v file >/dev/null 2>&1; then
-    echo "mime=$(file -b --mime-type --mime-encoding -- "$p" 2>/dev/null)"
+    m=$(file -b --mime-type --mime-encoding -- "$p" 2>/dev/null)
+    echo "mime=\${m%%"$nl"*}"
   fi
   if [ "$attrs" = 1 ] && command -v lsattr >/dev/null 2>&1; then
-    echo "attr=$(lsattr -vd -- "$p" 2>/dev/null | cut -d' ' -f1,2)"
+    a=$(lsattr -vd -- "$p" 2>/dev/null)
+    echo "attr=\${a%%"$nl"*}"
   fi
 done
+# A path stat cannot read (removed meanwhile) gets an empty line, so the others keep their places.
+if ! s=$(stat -c "s=$F" -- \${self:+"$self"} "$@" 2>/dev/null); then
+  s=
+  for p in \${self:+"$self"} "$@"; do s="$s\${nl}s=$(stat -c "$F" -- "$p")"; done
+  s=\${s#"$nl"}
+fi
+echo --
+printf '%s\\n' "$s"
+# A name that already owns (or is the group of) a stat'ed path needs no lookup; stat prints UNKNOWN for ids without a name.
+known() { [ "$2" != UNKNOWN ] && case "$nl$s$nl" in *"$1"*) ;; *) false ;; esac; }
+[ -z "$owner" ] || known "\${nl}s=$owner|" "$owner" || echo "owner_uid=$(id -u -- "$owner" 2>/dev/null)"
+[ -z "$group" ] || known "|$group$nl" "$group" || echo "group_entry=$(getent group -- "$group" 2>/dev/null)"
 exit 0
 `;
 
-function resolvedId(record: HostRecord, key: string): number | null | undefined {
-  const value = record.get(key);
-  if (value === undefined) return undefined;
-  return /^\d+$/.test(value) ? Number(value) : null;
+/** A user or group: its id as given, as looked up on the host, or as seen owning a probed path. */
+function resolvedId(name: string | undefined, lookedUp: string | undefined, seen: number | undefined): number | null | undefined {
+  if (name === undefined) return undefined;
+  if (/^\d+$/.test(name)) return Number(name);
+  if (lookedUp !== undefined) return /^\d+$/.test(lookedUp) ? Number(lookedUp) : null;
+  return seen ?? null;
 }
 
-function withoutFinalNewline(text: string | undefined): string | undefined {
-  return text?.endsWith('\n') ? text.slice(0, -1) : text;
+/** The gid field of a `getent group` line ('' when there is no such group). */
+function groupIdOf(entry: string | undefined): string | undefined {
+  return entry === undefined ? undefined : (entry.split(':')[2] ?? '');
 }
 
 function parseMime(value: string | undefined): PathProbe['mime'] {
@@ -128,29 +167,39 @@ function parseAttributes(value: string | undefined): PathProbe['attributes'] {
   return flags === undefined ? undefined : { version, flags: flags.replace(/-/g, '') };
 }
 
-function parsePath(path: string, record: HostRecord, stderr: string): PathProbe {
-  if (!record.has('lstat')) {
+/** `readlink` then `readlink -f`, NUL-terminated; the second is missing when it could not resolve. */
+function parseLinks(value: string | undefined): { linkTarget: string; realPath: string } {
+  const [linkTarget, realPath] = (decodeBase64Text(value) ?? '').split('\0');
+  return { linkTarget, realPath: realPath ?? '' };
+}
+
+function parseContent(value: string | undefined, limit: number | undefined): Pick<PathProbe, 'content' | 'contentSkipped'> {
+  if (value === undefined) return { content: undefined, contentSkipped: false };
+  const content = Buffer.from(value, 'base64');
+  // The host sends at most one byte more than the limit: enough to know the file is bigger.
+  if (limit !== undefined && content.length > limit) return { content: undefined, contentSkipped: true };
+  return { content, contentSkipped: false };
+}
+
+function parsePath(path: string, record: HostRecord, lstatLine: string | undefined, stderr: string, options: ProbeOptions): PathProbe {
+  if (!record.has('exists')) {
     return { path, exists: false, parentIsDirectory: record.has('parent'), readable: false, writeable: false, executable: false };
   }
-  const lstatLine = record.get('lstat');
   if (!lstatLine) throw new ModuleFailure(`could not read the status of ${path}: ${stderr || 'stat printed nothing'}`);
   const lstat = parseStat(lstatLine);
   const isLink = lstat.kind === 'link';
-  const content = record.get('content');
   return {
     path,
     exists: true,
     parentIsDirectory: true,
     lstat,
     stat: isLink ? (record.has('stat') ? parseStat(record.get('stat')) : undefined) : lstat,
-    linkTarget: isLink ? withoutFinalNewline(decodeBase64Text(record.get('link'))) : undefined,
-    realPath: isLink ? withoutFinalNewline(decodeBase64Text(record.get('real'))) : undefined,
+    ...(isLink ? parseLinks(record.get('links')) : { linkTarget: undefined, realPath: undefined }),
     readable: record.has('readable'),
     writeable: record.has('writeable'),
     executable: record.has('executable'),
     directoryEmpty: record.has('empty'),
-    content: content === undefined ? undefined : Buffer.from(content, 'base64'),
-    contentSkipped: record.has('content_skipped'),
+    ...parseContent(record.get('content'), options.contentLimit),
     checksum: record.get('checksum') || undefined,
     tree: record.has('entry') ? record.all('entry').map(parseStat) : lstat.kind === 'directory' ? [] : undefined,
     mime: parseMime(record.get('mime')),
@@ -161,28 +210,36 @@ function parsePath(path: string, record: HostRecord, stderr: string): PathProbe 
 /** One round trip: the status (and optionally content, checksum, ids) of each path. */
 export async function probePaths(connection: Connection, paths: readonly string[], options: ProbeOptions = {}): Promise<HostProbe> {
   const flag = (value: boolean | undefined) => (value ? '1' : '0');
-  const owner = options.owner !== undefined && !/^\d+$/.test(options.owner) ? options.owner : '';
-  const group = options.group !== undefined && !/^\d+$/.test(options.group) ? options.group : '';
+  const name = (value: string | undefined) => (value !== undefined && !/^\d+$/.test(value) ? value : '');
   const args = [
     flag(options.content),
     options.contentLimit === undefined ? '' : String(options.contentLimit),
     options.checksum ?? '',
-    owner,
-    group,
+    name(options.owner),
+    name(options.group),
     flag(options.tree),
     flag(options.mime),
     flag(options.attributes),
-    ...paths,
+    options.knownChecksum ?? '',
+    ...paths.flatMap((path) => [path, posix.dirname(path)]),
   ];
   const { sections, stderr } = await runHostScript(connection, PROBE_SCRIPT, args);
   const [header, ...records] = sections;
-  const numericId = (value: string | undefined) => (value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined);
+  const trailer = records[paths.length] ?? new HostRecord([]);
+  const statLines = trailer.all('s');
+  const self = header.has('uid') ? undefined : parseStat(statLines.shift());
+  let existing = 0;
+  const found = paths.map((path, index) => {
+    const record = records[index] ?? new HostRecord([]);
+    return parsePath(path, record, record.has('exists') ? statLines[existing++] : undefined, stderr, options);
+  });
+  const seen = [...(self ? [self] : []), ...found.flatMap((path) => (path.lstat ? [path.lstat] : []))];
   return {
     umask: parseInt(header.get('umask') ?? '022', 8),
-    uid: Number(header.get('uid')),
-    gid: Number(header.get('gid')),
-    ownerUid: numericId(options.owner) ?? resolvedId(header, 'owner_uid'),
-    groupGid: numericId(options.group) ?? resolvedId(header, 'group_gid'),
-    paths: paths.map((path, index) => parsePath(path, records[index] ?? new HostRecord([]), stderr)),
+    uid: self?.uid ?? Number(header.get('uid')),
+    gid: self?.gid ?? Number(header.get('gid')),
+    ownerUid: resolvedId(options.owner, trailer.get('owner_uid'), seen.find((stat) => stat.owner === options.owner)?.uid),
+    groupGid: resolvedId(options.group, groupIdOf(trailer.get('group_entry')), seen.find((stat) => stat.group === options.group)?.gid),
+    paths: found,
   };
 }

@@ -38,9 +38,12 @@ export interface PutState {
 export async function readPut(ctx: ModuleContext, request: PutRequest): Promise<PutState> {
   const inside = request.basename === undefined ? [] : [posix.join(request.dest, request.basename)];
   const remote = request.remoteSource === undefined ? [] : [request.remoteSource];
+  // The destination's content is only needed to diff it against new content that is diffable and differs.
+  const newContent = request.remoteSource === undefined ? request.content : undefined;
   const probe = await probePaths(ctx.connection, [request.dest, ...inside, ...remote], {
     checksum: 'sha1',
-    content: ctx.diff,
+    content: ctx.diff && (newContent === undefined || diffText(newContent) !== undefined),
+    knownChecksum: ctx.diff && newContent !== undefined ? sha1(newContent) : undefined,
     contentLimit: MAX_DIFF_BYTES,
     owner: request.attributes.owner,
     group: request.attributes.group,
