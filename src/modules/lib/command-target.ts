@@ -49,7 +49,8 @@ BEGIN { for (i = 1; i < ARGC; i++) printf "%s%c", expand(ARGV[i]), 0; exit }`;
  */
 const READ_SCRIPT = `
 expand_program='${EXPAND_AWK}'
-expand_one() { awk "$expand_program" "$1" | tr -d '\\000'; }
+needs_expansion() { case $1 in *'$'*|'~'|'~/'*) return 0 ;; esac; return 1; }
+expand_one() { if needs_expansion "$1"; then awk "$expand_program" "$1" | tr -d '\\000'; else printf '%s' "$1"; fi; }
 matches_something() {
   IFS=
   for candidate in $1; do
@@ -68,7 +69,9 @@ creates_found=; removes_found=
 if [ -n "$creates" ]; then if matches_something "$creates"; then creates_found=yes; else creates_found=no; fi; fi
 if [ -n "$removes" ]; then if matches_something "$removes"; then removes_found=yes; else removes_found=no; fi; fi
 printf '%s\\0' "$cd_state" "$creates_found" "$removes_found" "$chdir" "$creates" "$removes"
-awk "$expand_program" "$@"
+expand_words=
+for word do if needs_expansion "$word"; then expand_words=yes; fi; done
+if [ -n "$expand_words" ]; then awk "$expand_program" "$@"; elif [ $# -gt 0 ]; then printf '%s\\0' "$@"; fi
 `;
 
 /** Anything the target must be asked: a path to check or a word that Ansible would expand. */
