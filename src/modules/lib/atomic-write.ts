@@ -23,7 +23,8 @@ export interface WriteOutcome {
 }
 
 /**
- * Writes a temp file next to the destination, gives it its owner and mode, optionally backs up the
+ * Writes a temp file next to the destination (readable by its owner only until its mode is set, so a
+ * secret is never briefly world-readable), gives it its owner and mode, optionally backs up the
  * old file (Ansible's name: PATH.PID.YYYY-MM-DD@HH:MM:SS~), then renames it into place: an
  * interrupted run never leaves a half-written file.
  */
@@ -34,12 +35,12 @@ t="$d/.betif.$$.tmp"
 if [ -e "$t" ] || [ -L "$t" ]; then rm -f -- "$t"; fi
 trap 'rm -f -- "$t"' EXIT
 if [ -n "$src" ]; then
-  (set -C; cat -- "$src" > "$t")
+  (umask 077; set -C; cat -- "$src" > "$t")
 else
-  (set -C; base64 -d > "$t")
+  (umask 077; set -C; base64 -d > "$t")
 fi
 [ -z "$keep_owner" ] || chown -- "$keep_owner" "$t" 2>/dev/null || :
-[ -z "$keep_mode" ] || chmod -- "$keep_mode" "$t"
+if [ -n "$keep_mode" ]; then chmod -- "$keep_mode" "$t"; else chmod -- "$(printf '%o' $(( 0666 & ~$(umask) )))" "$t"; fi
 set_attrs "$t" "$mode" "$owner" "$group" 0 0
 if [ "$backup" = 1 ] && [ -e "$p" ]; then
   b="$p.$$.$(date +%Y-%m-%d@%H:%M:%S)~"
