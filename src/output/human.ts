@@ -131,6 +131,7 @@ export class HumanReporter implements Reporter {
     switch (event.status) {
       case 'unreachable':
         this.write(`fatal: [${host}]: UNREACHABLE! => ${dump()}`, COLORS.unreachable);
+        if (event.ignored) this.write('...ignoring', COLORS.skipped);
         return;
       case 'failed':
         if (!loop) this.write(`fatal: [${host}]: FAILED! => ${dump()}`, COLORS.failed);

@@ -6,7 +6,9 @@ import { asTags, loadTaskFile, type LoadContext } from '../playbook/tasks.js';
 import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, TaskNode } from '../playbook/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { createTemplar, markUnsafe, TemplateError } from '../template/templar.js';
+import { censored } from './censor.js';
 import type { TaskInfo } from './events.js';
+import { applyFacts } from './facts.js';
 import { inheritedKeyword } from './keywords.js';
 import { loopItems } from './loops.js';
 import { isActive, type HostState, type PlayRun, type Scope } from './state.js';
@@ -123,7 +125,10 @@ export class LinearStrategy {
       ),
     );
     if (runOnce && outcomes[0]) {
-      for (const host of hosts.slice(1)) this.remember(task, host, outcomes[0]);
+      for (const host of hosts.slice(1)) {
+        applyFacts(task.module, host, outcomes[0].result);
+        this.remember(task, host, outcomes[0]);
+      }
     }
     this.checkFailureLimits(task, scope, outcomes);
   }
@@ -131,7 +136,8 @@ export class LinearStrategy {
   /** Stats, the host's state, register and notify for one host's outcome of a task. */
   private record(task: ActionTask, info: TaskInfo, host: HostState, outcome: Outcome, scope: Scope): void {
     const loop = Array.isArray(outcome.result.results) && loopItemsDeclared(task);
-    this.run.reporter.hostResult(info, { host: host.name, ...outcome, item: undefined }, loop);
+    const shown = outcome.hidden ? { result: censored(outcome.result), diff: [] } : {};
+    this.run.reporter.hostResult(info, { host: host.name, ...outcome, ...shown, item: undefined }, loop);
     const stats = host.stats;
     switch (outcome.status) {
       case 'ok':
@@ -145,8 +151,13 @@ export class LinearStrategy {
         stats.skipped += 1;
         break;
       case 'unreachable':
-        stats.unreachable += 1;
-        host.unreachable = true;
+        if (outcome.ignored) {
+          stats.ok += 1;
+          stats.ignored += 1;
+        } else {
+          stats.unreachable += 1;
+          host.unreachable = true;
+        }
         break;
       case 'failed':
         if (outcome.ignored) {
@@ -165,11 +176,6 @@ export class LinearStrategy {
   }
 
   private remember(task: ActionTask, host: HostState, outcome: Outcome): void {
-    const facts = outcome.result.ansible_facts;
-    if (facts && typeof facts === 'object' && outcome.status !== 'failed') {
-      if (task.module.setsHostVars) Object.assign(host.hostVars, facts);
-      else Object.assign(host.facts, markUnsafe(facts));
-    }
     const register = task.keywords.register;
     if (typeof register === 'string') host.hostVars[register] = markUnsafe(outcome.result);
   }

@@ -10,7 +10,9 @@ import type { ActionTask } from '../playbook/types.js';
 import { createTemplar, OMIT, TemplateError, type Templar } from '../template/templar.js';
 import { connectionFor, settingsFor } from './connections.js';
 import type { HostEvent, HostStatus, TaskInfo } from './events.js';
+import { censored } from './censor.js';
 import { executeModule } from './execute-module.js';
+import { applyFacts } from './facts.js';
 import { inheritedEnvironment, inheritedKeyword } from './keywords.js';
 import { LoopError, loopItems } from './loops.js';
 import type { HostState, PlayRun, Scope } from './state.js';
@@ -26,7 +28,6 @@ export interface Outcome {
   runnerError?: boolean;
 }
 
-const NO_LOG_RESULT = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
 function asBool(value: unknown): boolean {
   if (typeof value === 'string') return ['yes', 'true', 'on', '1', 'y'].includes(value.toLowerCase());
@@ -103,13 +104,14 @@ export class TaskExecution {
       delegatedTo = target === undefined || target === host.name ? undefined : this.delegateLabel(target, templar);
       const items = loopItems(this.task, templar);
       const { result, diff } = items === undefined ? await this.runConditional(host, vars, templar, target) : await this.runLoop(host, vars, items, target, delegatedTo, hidden);
+      if (items === undefined) applyFacts(this.task.module, host, result);
       const status = statusOf(result);
       const ignored = status === 'failed' && ignoreErrors(templar);
-      return { status, result: hidden ? this.hide(result) : result, diff: hidden ? [] : diff, ignored, hidden, delegatedTo };
+      return { status, result, diff, ignored, hidden, delegatedTo };
     } catch (error) {
       if (error instanceof UnreachableError) {
         const ignoreUnreachable = asBool(this.keyword('ignore_unreachable'));
-        return { status: ignoreUnreachable ? 'skipped' : 'unreachable', result: { changed: false, unreachable: true, msg: error.message }, diff: [], ignored: false, hidden: false, delegatedTo };
+        return { status: 'unreachable', result: { changed: false, unreachable: true, msg: error.message }, diff: [], ignored: ignoreUnreachable, hidden: false, delegatedTo };
       }
       if (error instanceof BecomeError) {
         return { status: 'failed', result: { changed: false, failed: true, msg: error.message }, diff: [], ignored: false, hidden: false, delegatedTo };
@@ -134,13 +136,6 @@ export class TaskExecution {
     const address = inventory.hostNames().includes(delegate) ? inventory.hostVars(delegate).ansible_host : undefined;
     const shown = address === undefined ? delegate : String(templar.render(address));
     return shown === delegate ? delegate : `${delegate}(${shown})`;
-  }
-
-  private hide(result: ModuleResult): ModuleResult {
-    const shown: ModuleResult = { censored: NO_LOG_RESULT, changed: result.changed };
-    if (result.failed) shown.failed = true;
-    if (result.skipped) shown.skipped = true;
-    return shown;
   }
 
   private async runConditional(host: HostState, vars: Record<string, unknown>, templar: Templar, target: string | undefined) {
@@ -170,6 +165,8 @@ export class TaskExecution {
       const outcome = check.ok
         ? await this.runWithRetries(host, itemVars, itemTemplar, target)
         : { result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: check.failed } as ModuleResult, diff: [] };
+      // Each item sees the facts the items before it set (set_fact accumulating over a loop).
+      Object.assign(vars, applyFacts(this.task.module, host, outcome.result));
       const result: ModuleResult = { ...outcome.result, [loopVar]: item, ansible_loop_var: loopVar };
       if (indexVar) result[indexVar] = index;
       results.push(result);
@@ -179,7 +176,7 @@ export class TaskExecution {
       this.onItem({
         host: host.name,
         status: statusOf(result),
-        result: hidden ? this.hide(result) : result,
+        result: hidden ? censored(result) : result,
         diff: hidden ? [] : outcome.diff,
         item: { label: hidden ? '(censored due to no_log)' : label },
         delegatedTo,

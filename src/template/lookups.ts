@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { splitArgs } from './args.js';
@@ -18,7 +19,8 @@ function isFile(path: string): boolean {
  * Ansible's search order for a relative path: each search path's `files/` (or `templates/`)
  * folder, then the search path itself, then the working directory.
  */
-function findFile(path: string, subdir: string): string | undefined {
+function findFile(written: string, subdir: string): string | undefined {
+  const path = written === '~' || written.startsWith('~/') ? join(homedir(), written.slice(1)) : written;
   if (isAbsolute(path)) return isFile(path) ? path : undefined;
   const candidates = currentScope().searchPaths.flatMap((base) => [join(base, subdir, path), join(base, path)]);
   return [...candidates, resolve(path)].find(isFile);
