@@ -1,0 +1,249 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
+import { betifPlay, parseRecap, type CliRun } from '../helpers/cli.js';
+import { startLab, type Lab } from '../helpers/lab.js';
+
+const run = promisify(execFile);
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const BASE_PORT = 2501;
+const MIRROR_PORT = 2510;
+/** inventory/lab serves the demo on 2551-2556 and its mirror on 2560; this test's lab sits on its own ports. */
+const LAB_INVENTORY_PORTS = { base: 2551, mirror: 2560 };
+const LAYOUT = ['hypervisor:h1', 'master:h2', 'worker:h3', 'worker:h4', 'gpu:h5', 'worker:h6'];
+const NODES: Record<string, { host: string; memory: number; vcpus: number; labels: string[] }> = {
+  master: { host: 'h2', memory: 2048, vcpus: 2, labels: [] },
+  worker1: { host: 'h3', memory: 2048, vcpus: 2, labels: ['betif-difaet/role=worker'] },
+  worker2: { host: 'h4', memory: 2048, vcpus: 2, labels: ['betif-difaet/role=worker'] },
+  'gpu-worker1': { host: 'h5', memory: 4096, vcpus: 4, labels: ['betif-difaet/role=gpu-worker', 'nvidia.com/gpu.present=true'] },
+};
+const VFIO_RULE = 'ACTION=="add", SUBSYSTEM=="pci", KERNEL=="0000:01:00.0", DRIVER=="", ATTR{driver_override}="vfio-pci"\n';
+
+/** What a run may change without changing the host: sshd and daemon logs, caches, dnf's logs, sqlite's shared memory, runtime files. */
+const VOLATILE = [/^[^/]+\/(run|tmp)\//, /\/var\/cache\//, /\/\.cache\//, /\/var\/log\/(betif-sshd|lab-libvirtd|lab-mirror)\.log$/, /\/var\/log\/(dnf|hawkey)[^/]*$/, /-shm$/];
+
+/** Every file of the lab hosts (content, mode, owner), and libvirt's domains and networks (definitions and states). */
+async function snapshot(lab: Lab, hosts = lab.hosts.map((host) => host.name)): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const walk = (root: string, dir: string, host: string): void => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      const key = `${host}/${relative(root, path)}`;
+      const info = lstatSync(path);
+      if (VOLATILE.some((pattern) => pattern.test(key))) continue;
+      if (info.isDirectory()) walk(root, path, host);
+      else {
+        const content = info.isFile() ? createHash('sha1').update(readFileSync(path)).digest('hex') : info.isSymbolicLink() ? 'link' : 'special';
+        files.set(key, `${info.mode.toString(8)} ${info.uid}:${info.gid} ${content}`);
+      }
+    }
+  };
+  for (const host of lab.hosts.filter((candidate) => hosts.includes(candidate.name))) walk(host.root, host.root, host.name);
+  files.set('libvirt/domains', await virsh(lab, 'list', '--all'));
+  files.set('libvirt/networks', await virsh(lab, 'net-list', '--all'));
+  for (const name of (await virsh(lab, 'list', '--all', '--name')).split('\n').filter(Boolean)) files.set(`libvirt/${name}`, await virsh(lab, 'dumpxml', '--inactive', name));
+  for (const name of (await virsh(lab, 'net-list', '--all', '--name')).split('\n').filter(Boolean)) files.set(`libvirt/${name}`, await virsh(lab, 'net-dumpxml', name));
+  return files;
+}
+
+function libvirtUri(lab: Lab): string {
+  return `test+unix:///default?socket=${join(lab.hosts[0].root, 'var/lib/lab-libvirt/libvirt-sock')}`;
+}
+
+async function virsh(lab: Lab, ...args: string[]): Promise<string> {
+  return (await run('virsh', ['-c', libvirtUri(lab), ...args])).stdout.trim();
+}
+
+async function onHost(lab: Lab, host: string, command: string): Promise<string> {
+  return (await run('ssh', ['-F', join(lab.dir, 'ssh_config'), host, command])).stdout;
+}
+
+function hostFile(lab: Lab, host: string, path: string): string {
+  return readFileSync(join(lab.dir, 'hosts', host, 'root', path), 'utf8');
+}
+
+function modeOf(lab: Lab, host: string, path: string): string {
+  return (statSync(join(lab.dir, 'hosts', host, 'root', path)).mode & 0o777).toString(8);
+}
+
+function totals(output: string): { changed: number; failed: number; hosts: string[] } {
+  const recap = parseRecap(output);
+  const counts = Object.values(recap);
+  return {
+    changed: counts.reduce((sum, host) => sum + host.changed, 0),
+    failed: counts.reduce((sum, host) => sum + host.failed + host.unreachable, 0),
+    hosts: Object.keys(recap).sort(),
+  };
+}
+
+describe('the site playbook on the lab: check, run, run again, add a worker (with stand-ins)', () => {
+  let lab: Lab;
+  let work: string;
+  let inventory: string;
+  let chartSecrets: Record<string, string>;
+  let env: Record<string, string>;
+  const outputs: { name: string; run: CliRun; log: string }[] = [];
+
+  /** Copies inventory/lab with its ports moved to this test's lab. */
+  function labInventory(folder: string): string {
+    cpSync(join(REPO, 'inventory/lab'), folder, { recursive: true });
+    for (const file of ['hosts.yml', 'group_vars/all.yml']) {
+      const path = join(folder, file);
+      const text = readFileSync(path, 'utf8')
+        .replace(/ansible_port: (\d+)/g, (_, port: string) => `ansible_port: ${Number(port) - LAB_INVENTORY_PORTS.base + BASE_PORT}`)
+        .replace(`127.0.0.1:${LAB_INVENTORY_PORTS.mirror}`, `127.0.0.1:${MIRROR_PORT}`);
+      writeFileSync(path, text);
+    }
+    return folder;
+  }
+
+  async function site(name: string, args: string[], inventoryPath = inventory): Promise<CliRun> {
+    const log = join(work, `${name}.log`);
+    const result = await betifPlay([join(REPO, 'playbooks/site.yml'), '-i', inventoryPath, '--known-hosts', lab.knownHostsPath, '--log-file', log, ...args], { env });
+    outputs.push({ name, run: result, log });
+    return result;
+  }
+
+  before(async () => {
+    lab = await startLab(6, { basePort: BASE_PORT, dir: join(tmpdir(), 'betif-lab-site') });
+    await run('bash', [join(REPO, 'test/lab/site/prepare.sh'), String(MIRROR_PORT), ...LAYOUT], { env: { ...process.env, LAB_DIR: lab.dir } });
+    work = mkdtempSync(join(tmpdir(), 'betif-site-'));
+    inventory = labInventory(join(work, 'inventory'));
+    chartSecrets = {
+      BETIF_JHUB_PROXY_SECRET_TOKEN: randomBytes(32).toString('hex'),
+      BETIF_JHUB_COOKIE_SECRET: randomBytes(32).toString('hex'),
+      BETIF_IAM_CLIENT_SECRET: randomBytes(16).toString('hex'),
+    };
+    env = { LAB_DIR: lab.dir, ...chartSecrets };
+  });
+
+  after(async () => {
+    await lab?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  test('--check --diff plans the changes and changes no file and no libvirt object on any host', async () => {
+    const before = await snapshot(lab);
+    const check = await site('check', ['--check', '--diff']);
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+    const { changed, failed } = totals(check.stdout);
+    assert.equal(failed, 0);
+    assert.ok(changed > 20, check.stdout);
+    assert.match(check.stdout, /\+intel_iommu=on\n\+iommu=pt\n/);
+    assert.match(check.stdout, /\+server: https:\/\/10\.10\.142\.10:9345\n\+token: "\*\*\*\*\*\*\*\*"\n/);
+    assert.deepEqual(await snapshot(lab), before);
+  });
+
+  test('the first run builds the site: VMs, passthrough with one reboot, RKE2, the GPU worker, JupyterHub', async () => {
+    const first = await site('first', []);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    assert.deepEqual(totals(first.stdout).hosts, ['betif-hv', ...Object.keys(NODES)].sort());
+
+    assert.match(await virsh(lab, 'net-info', 'private-net'), /Active:\s+yes[\s\S]*Autostart:\s+yes/);
+    for (const [name, node] of Object.entries(NODES)) {
+      const xml = await virsh(lab, 'dumpxml', '--inactive', name);
+      assert.match(xml, new RegExp(`<memory unit='KiB'>${node.memory * 1024}</memory>`), name);
+      assert.match(xml, new RegExp(`<vcpu placement='static'>${node.vcpus}</vcpu>`), name);
+      assert.match(xml, /<interface type='network'>[\s\S]*?<source network='private-net'/, name);
+      assert.match(xml, new RegExp(`<source file='/var/lib/libvirt/images/${name}\\.qcow2'/>`), name);
+      assert.match(hostFile(lab, node.host, 'etc/hosts'), /^10\.10\.142\.10 betif-difaet\.jhub$/m);
+    }
+
+    const entries = readdirSync(join(lab.hosts[0].root, 'boot/loader/entries'));
+    assert.equal(entries.length, 2);
+    for (const entry of entries) assert.match(hostFile(lab, 'h1', `boot/loader/entries/${entry}`), /^options .* intel_iommu=on iommu=pt$/m);
+    assert.equal(hostFile(lab, 'h1', 'etc/udev/rules.d/99-vfio.rules'), VFIO_RULE);
+    assert.equal(hostFile(lab, 'h1', 'etc/modules-load.d/vfio-pci.conf'), 'vfio-pci\n');
+    assert.ok(existsSync(join(lab.hosts[0].root, 'var/lib/lab-sys/module/vfio_pci')), 'vfio-pci is loaded');
+    const reboots = (host: string) => hostFile(lab, host, 'var/lib/lab-reboot/boot_id.log').split('\n').length - 1;
+    assert.equal(reboots('h1'), 1, 'the hypervisor rebooted once');
+    assert.equal(hostFile(lab, 'h1', 'var/log/lab-dracut.log'), 'dracut -f\n');
+    assert.match(hostFile(lab, 'h1', 'var/lib/lab-proc/cmdline'), / intel_iommu=on iommu=pt\n$/);
+
+    const token = hostFile(lab, 'h2', 'var/lib/rancher/rke2/server/token').trim();
+    const server = parse(hostFile(lab, 'h2', 'etc/rancher/rke2/config.yaml'));
+    assert.deepEqual(server['tls-san'], ['10.10.142.10', '127.0.0.1', 'betif-difaet.jhub']);
+    assert.equal(modeOf(lab, 'h2', 'etc/rancher/rke2/config.yaml'), '600');
+    assert.equal(hostFile(lab, 'h2', 'home/betif/.kube/config'), hostFile(lab, 'h2', 'etc/rancher/rke2/rke2.yaml'));
+    assert.equal(modeOf(lab, 'h2', 'home/betif/.kube/config'), '600');
+    assert.match(await onHost(lab, 'h2', 'stat -c %U:%G /home/betif/.kube/config'), /^betif:betif$/m);
+    for (const [name, node] of Object.entries(NODES).filter(([name]) => name !== 'master')) {
+      const agent = parse(hostFile(lab, node.host, 'etc/rancher/rke2/config.yaml'));
+      assert.deepEqual(agent, { server: 'https://10.10.142.10:9345', token, 'node-name': name, 'node-label': node.labels });
+      assert.equal(modeOf(lab, node.host, 'etc/rancher/rke2/config.yaml'), '600');
+    }
+
+    const packages = await run('rpm', ['--root', join(lab.hosts[4].root, 'var/lib/lab-dnf/root'), '-qa', '--qf', '%{NAME}-%{VERSION}-%{RELEASE}\\n']);
+    for (const pkg of ['openssl-libs-3.0.7-25.el9_3', 'dkms-3.0.13-1.el9', 'cuda-toolkit-12-4-12.4.1-1', 'nvidia-driver-550.54.15-1.el9', 'kmod-nvidia-latest-dkms-550.54.15-1.el9']) {
+      assert.ok(packages.stdout.split('\n').includes(pkg), `${pkg} installed on the GPU worker`);
+    }
+    assert.equal(hostFile(lab, 'h5', 'etc/modprobe.d/blacklist-nouveau.conf'), 'blacklist nouveau\noptions nouveau modeset=0\n');
+    assert.equal(reboots('h5'), 1, 'the GPU worker rebooted once');
+    assert.match(await onHost(lab, 'h5', 'nvidia-smi'), /Driver Version: 550\.54\.15/);
+
+    const values = JSON.parse(await onHost(lab, 'h2', 'helm get values jhub -n jhub -o json --kubeconfig /etc/rancher/rke2/rke2.yaml')).jupyterhub;
+    assert.deepEqual(values.ingress.hosts, ['betif-difaet.jhub']);
+    assert.equal(values.proxy.secretToken, chartSecrets.BETIF_JHUB_PROXY_SECRET_TOKEN);
+    assert.equal(values.hub.cookieSecret, chartSecrets.BETIF_JHUB_COOKIE_SECRET);
+    const oauth = values.hub.config.GenericOAuthenticator;
+    assert.equal(oauth.authorize_url, 'https://iam.lab.test/authorize');
+    assert.equal(oauth.oauth_callback_url, 'https://betif-difaet.jhub/hub/oauth_callback');
+    assert.deepEqual(oauth.allowed_groups, ['betif-users']);
+    assert.equal(oauth.client_secret, chartSecrets.BETIF_IAM_CLIENT_SECRET);
+  });
+
+  test('a second run changes nothing', async () => {
+    const before = await snapshot(lab);
+    const second = await site('second', []);
+    assert.equal(second.code, 0, second.stdout + second.stderr);
+    for (const [host, counts] of Object.entries(parseRecap(second.stdout))) assert.equal(counts.changed, 0, `${host}: ${second.stdout}`);
+    assert.deepEqual(await snapshot(lab), before);
+  });
+
+  test('one inventory line and --limit create, join and label just the new worker', async () => {
+    const extended = labInventory(join(work, 'inventory-worker3'));
+    const hostsFile = join(extended, 'hosts.yml');
+    writeFileSync(hostsFile, readFileSync(hostsFile, 'utf8').replace(/^( +)worker2: .*$/m, `$&\n$1worker3: {ansible_port: ${BASE_PORT + 5}, vm_ip: 10.10.142.13}`));
+    const others = lab.hosts.map((host) => host.name).filter((name) => name !== 'h6');
+    const before = await snapshot(lab, others);
+
+    const added = await site('worker3', ['--limit', 'worker3'], extended);
+    assert.equal(added.code, 0, added.stdout + added.stderr);
+    const { hosts, changed, failed } = totals(added.stdout);
+    assert.deepEqual(hosts, ['worker3']);
+    assert.ok(changed > 0);
+    assert.equal(failed, 0);
+
+    assert.match(await virsh(lab, 'dumpxml', '--inactive', 'worker3'), /<source network='private-net'/);
+    const token = hostFile(lab, 'h2', 'var/lib/rancher/rke2/server/token').trim();
+    assert.deepEqual(parse(hostFile(lab, 'h6', 'etc/rancher/rke2/config.yaml')), {
+      server: 'https://10.10.142.10:9345',
+      token,
+      'node-name': 'worker3',
+      'node-label': ['betif-difaet/role=worker'],
+    });
+    const after = await snapshot(lab, others);
+    const changedKeys = [...new Set([...before.keys(), ...after.keys()])].filter((key) => after.get(key) !== before.get(key));
+    assert.deepEqual(changedKeys.sort(), ['h1/var/lib/libvirt/images/worker3.qcow2', 'libvirt/domains', 'libvirt/worker3']);
+  });
+
+  test('the RKE2 token, the kubeconfig and the chart secrets appear in no output and no log', () => {
+    const token = hostFile(lab, 'h2', 'var/lib/rancher/rke2/server/token').trim();
+    const kubeconfigKey = /client-key-data: (\S+)/.exec(hostFile(lab, 'h2', 'etc/rancher/rke2/rke2.yaml'))?.[1] ?? '';
+    const secrets = { token, 'token secret': token.split(':').at(-1) ?? '', kubeconfigKey, ...chartSecrets };
+    assert.equal(outputs.length, 4);
+    for (const { name, run: { stdout, stderr }, log } of outputs) {
+      const texts = { stdout, stderr, log: readFileSync(log, 'utf8') };
+      for (const [where, text] of Object.entries(texts)) {
+        for (const [what, secret] of Object.entries(secrets)) assert.ok(secret.length > 8 && !text.includes(secret), `${what} in the ${name} run's ${where}`);
+      }
+    }
+  });
+});

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# demo.sh -- `npm run demo`: the site playbook, end to end, on a local lab that stands for BETIF-DIFAET.
+# Brings up SSH test hosts (test/lab/up.sh: h1 the hypervisor betif-hv, h2 the master, h3/h4 the workers, h5 the GPU
+# worker, h6 a spare for the worker added at the end), prepares them (test/lab/site/prepare.sh), then runs
+#   1. betif-play playbooks/site.yml -i inventory/lab --check --diff   (the plan; the hosts do not change)
+#   2. the same for real                                                (the changes)
+#   3. the same again                                                   (changed=0 everywhere)
+#   4. one new line in a copy of the inventory, and a run with --limit worker3 (creates, joins and labels it)
+# Prints each PLAY RECAP and a one-line summary per phase; full outputs and --log-file logs stay in $LAB_DIR/demo.
+# Leaves the lab running: `npm run lab:down` stops it. Needs root.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+export LAB_DIR=${LAB_DIR:-/tmp/betif-lab}
+BASE_PORT=2551
+MIRROR_PORT=2560
+HOSTS=(hypervisor:h1 master:h2 worker:h3 worker:h4 gpu:h5 worker:h6)
+NEW_WORKER='worker3: {ansible_port: 2556, vm_ip: 10.10.142.13}'
+
+[ "$(id -u)" = 0 ] || { echo "demo: run as root (the lab needs mount namespaces and chroot)" >&2; exit 1; }
+bash test/lab/install-deps.sh
+
+if [ -d "$LAB_DIR/hosts" ]; then
+  echo "demo: replacing the lab at $LAB_DIR"
+  bash test/lab/down.sh >/dev/null
+fi
+bash test/lab/up.sh "${#HOSTS[@]}" "$BASE_PORT" >/dev/null
+bash test/lab/site/prepare.sh "$MIRROR_PORT" "${HOSTS[@]}" | sed 's/^/lab: /'
+
+# The chart's secrets, as an administrator would export them; kept with the lab, mode 0600.
+secrets=$LAB_DIR/secrets.env
+hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+(umask 077 && printf 'BETIF_JHUB_PROXY_SECRET_TOKEN=%s\nBETIF_JHUB_COOKIE_SECRET=%s\nBETIF_IAM_CLIENT_SECRET=%s\n' "$(hex 32)" "$(hex 32)" "$(hex 16)" >"$secrets")
+set -a; . "$secrets"; set +a
+
+work=$LAB_DIR/demo
+mkdir -p "$work"
+inventory=inventory/lab
+
+# The lab hosts' files with size, time and mode: what a run changed. Logs, caches, runtime state and sqlite's
+# shared-memory files (which readers of the rpm database touch) are left out.
+fingerprint() {
+  (cd "$LAB_DIR/hosts" && find . -xdev \( -path '*/var/log' -o -path '*/var/cache' -o -path './*/root/run' -o -path './*/root/tmp' -o -path './*/root/proc' -o -path './*/root/sys' -o -path './*/root/dev' \) -prune \
+    -o -type f ! -name '*-shm' -printf '%p %s %T@ %m\n' | sort)
+}
+
+phase() { # phase NUMBER TITLE ARGS...
+  local number=$1 title=$2 start end code=0 before after
+  shift 2
+  echo
+  echo "=== $number. $title: betif-play playbooks/site.yml -i $inventory $*"
+  before=$(fingerprint)
+  start=$(date +%s.%N)
+  node dist/src/cli/bin.js playbooks/site.yml -i "$inventory" --known-hosts "$LAB_DIR/known_hosts" \
+    --log-file "$work/phase$number.log" "$@" >"$work/phase$number.out" 2>&1 || code=$?
+  end=$(date +%s.%N)
+  after=$(fingerprint)
+  diff <(echo "$before") <(echo "$after") >"$work/phase$number.files" || true
+  if [ "$number" = 1 ]; then cat "$work/phase$number.out"; else sed -n '/^PLAY RECAP/,$p' "$work/phase$number.out"; fi
+  local files
+  files=$(grep -c '^>' "$work/phase$number.files" || true)
+  awk -v n="$number" -v t="$title" -v code="$code" -v start="$start" -v end="$end" -v files="$files" '
+    /^PLAY RECAP/ { recap = 1; next }
+    recap && /: ok=/ { hosts++; for (i = 1; i <= NF; i++) { split($i, kv, "="); sum[kv[1]] += kv[2] } }
+    END {
+      printf "--- phase %s (%s): %d hosts, %d tasks ok, %d changed, %d failed, %d unreachable; %d files changed on the hosts; exit %d; %.1f s\n",
+        n, t, hosts, sum["ok"], sum["changed"], sum["failed"], sum["unreachable"], files, code, end - start
+    }' "$work/phase$number.out"
+  if [ "$code" != 0 ]; then echo "demo: phase $number failed; the full output is in $work/phase$number.out" >&2; exit "$code"; fi
+}
+
+phase 1 "check" --check --diff
+phase 2 "first run"
+phase 3 "second run"
+
+inventory=$work/inventory
+rm -rf "$inventory"
+cp -r inventory/lab "$inventory"
+sed -i "s/^\( *\)worker2: .*$/&\n\1$NEW_WORKER/" "$inventory/hosts.yml"
+echo
+echo "=== Add a worker: one line in the inventory ($inventory/hosts.yml)"
+diff -u inventory/lab/hosts.yml "$inventory/hosts.yml" | sed -n '/^@@/,$p' || true
+phase 4 "add worker3" --limit worker3
+
+config=$LAB_DIR/hosts/h6/root/etc/rancher/rke2/config.yaml
+echo
+echo "worker3's /etc/rancher/rke2/config.yaml (token not shown):"
+grep -v '^token:' "$config" | sed 's/^/  /'
+echo
+echo "Full outputs and --log-file logs: $work/phase{1,2,3,4}.{out,log}"
+echo "The lab is still running (ssh -F $LAB_DIR/ssh_config h2 opens the master). Stop it with: npm run lab:down"
