@@ -145,6 +145,8 @@ export class HumanReporter implements Reporter {
     }
   }
 
+  command(): void {}
+
   recap(stats: Map<string, HostStats>): void {
     this.write(banner('PLAY RECAP', this.options.columns));
     for (const host of [...stats.keys()].sort()) this.write(recapLine(host, stats.get(host) as HostStats));

@@ -58,6 +58,8 @@ export class JsonReporter implements Reporter {
     this.warnings.push(message);
   }
 
+  command(): void {}
+
   recap(stats: Map<string, HostStats>): void {
     const summary = Object.fromEntries(
       [...stats.entries()].map(([host, value]) => [

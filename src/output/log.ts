@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import type { HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
+import type { CommandEvent, HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
 
 /** A JSON-lines log of the run (pino): every task, every host result with its duration, the recap. */
 export class LogReporter implements Reporter {
@@ -56,6 +56,10 @@ export class LogReporter implements Reporter {
 
   warning(message: string): void {
     this.logger.warn({ event: 'warning', message });
+  }
+
+  command(task: TaskInfo, event: CommandEvent): void {
+    this.logger.info({ event: 'command', task: task.title, host: event.host, argv: event.argv ?? '(hidden: no_log)', rc: event.rc, durationMs: event.durationMs });
   }
 
   recap(stats: Map<string, HostStats>): void {

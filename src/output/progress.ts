@@ -1,5 +1,5 @@
 import ora, { type Ora } from 'ora';
-import type { HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
+import type { CommandEvent, HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
 
 /** On a terminal: a spinner under the output naming the running task and how many hosts are still on it. */
 export class ProgressReporter implements Reporter {
@@ -50,6 +50,10 @@ export class ProgressReporter implements Reporter {
 
   warning(message: string): void {
     this.around(() => this.inner.warning(message));
+  }
+
+  command(task: TaskInfo, event: CommandEvent): void {
+    this.inner.command(task, event);
   }
 
   recap(stats: Map<string, HostStats>): void {

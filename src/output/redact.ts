@@ -1,4 +1,4 @@
-import type { HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
+import type { CommandEvent, HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
 import type { Secrets } from '../runner/secrets.js';
 
 /** Masks the run's secret values in every event before any reporter (screen, JSON, log) sees it. */
@@ -43,6 +43,10 @@ export class RedactingReporter implements Reporter {
 
   warning(message: string): void {
     this.inner.warning(this.secrets.maskText(message));
+  }
+
+  command(task: TaskInfo, event: CommandEvent): void {
+    this.inner.command(task, { ...event, ...(event.argv ? { argv: this.secrets.mask([...event.argv]) } : {}) });
   }
 
   recap(stats: Map<string, HostStats>): void {

@@ -1,6 +1,7 @@
 import { settingsFromVars, type ConnectionSettings } from '../connection/settings.js';
 import { withBecome } from '../connection/become.js';
 import { withEnvironment } from '../connection/environment.js';
+import { observed, type CommandRecord } from '../connection/observed.js';
 import { UnreachableError, type Connection } from '../connection/types.js';
 import type { Templar } from '../template/templar.js';
 import type { RunContext } from './state.js';
@@ -48,8 +49,8 @@ export function settingsFor(run: RunContext, host: string, vars: Record<string, 
   }
 }
 
-/** The pooled connection for these settings, with become and the task's environment applied. */
-export function connectionFor(run: RunContext, settings: ConnectionSettings, environment: Record<string, string>): Connection {
-  const connection = run.pool.get(settings);
+/** The pooled connection for these settings, with become and the task's environment applied, its commands logged. */
+export function connectionFor(run: RunContext, settings: ConnectionSettings, environment: Record<string, string>, log: (record: CommandRecord) => void): Connection {
+  const connection = observed(run.pool.get(settings), log);
   return withEnvironment(settings.become ? withBecome(connection, settings.become) : connection, environment);
 }

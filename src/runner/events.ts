@@ -40,6 +40,14 @@ export interface HostEvent {
   runnerError?: boolean;
 }
 
+/** A command that ran on a host; argv is absent for no_log tasks. */
+export interface CommandEvent {
+  host: string;
+  argv?: readonly string[];
+  rc: number;
+  durationMs: number;
+}
+
 /** What the runner tells the outside world; the output layer implements it. */
 export interface Reporter {
   playStart(name: string): void;
@@ -56,5 +64,6 @@ export interface Reporter {
   /** How many hosts are still running the current task (for a progress display). */
   pending(task: TaskInfo, pending: number): void;
   warning(message: string): void;
+  command(task: TaskInfo, event: CommandEvent): void;
   recap(stats: Map<string, HostStats>): void;
 }

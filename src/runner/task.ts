@@ -252,7 +252,9 @@ export class TaskExecution {
     const settings = settingsFor(run, target, targetVars, templar, become);
     const ctx: ModuleContext = {
       host: host.name,
-      connection: connectionFor(run, settings, environment),
+      connection: connectionFor(run, settings, environment, ({ argv, ...record }) =>
+        run.reporter.command(this.info, { ...record, ...(asBool(this.keyword('no_log')) ? {} : { argv }) }),
+      ),
       check: checkKeyword === undefined ? run.options.check : asBool(templar.render(checkKeyword)),
       diff: diffKeyword === undefined ? run.options.diff : asBool(templar.render(diffKeyword)),
       vars,

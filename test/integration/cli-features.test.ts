@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { betifPlay, parseRecap } from '../helpers/cli.js';
+import { BIN, betifPlay, parseRecap } from '../helpers/cli.js';
 
 let work: string;
 let inventory: string;
@@ -108,6 +110,32 @@ describe('command-line features (local connection)', () => {
     assert.ok(entries.some((entry) => entry.event === 'result' && entry.host === 'web1'));
     assert.ok(entries.some((entry) => entry.event === 'recap'));
     assert.doesNotMatch(readFileSync(log, 'utf8'), /hunter2/);
+  });
+
+  test('the log file records every command run on a host, with its exit code and duration', async () => {
+    const playbook = join(work, 'commands.yml');
+    writeFileSync(playbook, '- hosts: db\n  gather_facts: false\n  tasks:\n    - command: echo logged-word\n    - command: echo secret-word\n      no_log: true\n');
+    const log = join(work, 'commands.jsonl');
+    const result = await betifPlay([playbook, '-i', inventory, '--log-file', log]);
+    assert.equal(result.code, 0, result.stderr);
+    const commands = readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.event === 'command');
+    const shown = commands.find((entry) => JSON.stringify(entry.argv).includes('logged-word'));
+    assert.ok(shown, 'the command is logged');
+    assert.equal(shown.rc, 0);
+    assert.equal(typeof shown.durationMs, 'number');
+    assert.ok(commands.some((entry) => entry.argv === '(hidden: no_log)'));
+    assert.doesNotMatch(readFileSync(log, 'utf8'), /secret-word/);
+  });
+
+  test('an interrupted run exits with code 99', async () => {
+    const playbook = join(work, 'slow.yml');
+    writeFileSync(playbook, '- hosts: db\n  gather_facts: false\n  tasks:\n    - command: sleep 10\n');
+    const child = spawn(process.execPath, [BIN, playbook, '-i', inventory], { stdio: 'pipe' });
+    await once(child.stdout, 'data');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number];
+    assert.equal(code, 99);
   });
 
   test('--json prints one document with plays, tasks, host results and stats', async () => {
