@@ -1,7 +1,8 @@
 /**
  * npm run bench: the same 20-task playbook on the same lab hosts, with ansible-playbook (pipelining and
  * ControlPersist on) and with betif-play, first run (changes) and second run (no change), then the ratios.
- * Env: HOSTS (10), FORKS (10), BASEPORT (2901), KEEP=1 to leave the lab running.
+ * betif-play's runs are repeated REPS times (median), since each takes about a second.
+ * Env: HOSTS (10), FORKS (10), BASEPORT (2901), REPS (3), KEEP=1 to leave the lab running.
  */
 import { execa } from 'execa';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 const HOSTS = Number(process.env.HOSTS ?? 10);
 const FORKS = Number(process.env.FORKS ?? 10);
 const BASEPORT = Number(process.env.BASEPORT ?? 2901);
+const REPS = Math.max(1, Number(process.env.REPS ?? 3));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LAB_DIR = join(tmpdir(), 'betif-bench-lab');
 const BIN = join(ROOT, 'dist', 'src', 'cli', 'bin.js');
@@ -41,6 +43,12 @@ const TASKS = `
 `;
 
 const TEMPLATE = '{{ inventory_hostname }} has {{ groups["all"] | length }} peers\n';
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
 
 interface Timing {
   seconds: number;
@@ -107,17 +115,25 @@ async function main(): Promise<void> {
       resetHosts();
       const ansibleFirst = await timed(`ansible-playbook facts=${facts} run 1`, 'ansible-playbook', [join(work, playbook)], work, ansibleEnv, true);
       const ansibleSecond = await timed(`ansible-playbook facts=${facts} run 2`, 'ansible-playbook', [join(work, playbook)], work, ansibleEnv, false);
-      resetHosts();
-      const betifFirst = await timed(`betif-play       facts=${facts} run 1`, process.execPath, betif(playbook), work, {}, true);
-      const betifSecond = await timed(`betif-play       facts=${facts} run 2`, process.execPath, betif(playbook), work, {}, false);
-      results[`facts=${facts} first run`] = { ansible: ansibleFirst.seconds, betif: betifFirst.seconds };
-      results[`facts=${facts} second run`] = { ansible: ansibleSecond.seconds, betif: betifSecond.seconds };
+      const betifFirst: number[] = [];
+      const betifSecond: number[] = [];
+      for (let rep = 1; rep <= REPS; rep += 1) {
+        resetHosts();
+        betifFirst.push((await timed(`betif-play       facts=${facts} run 1 (${rep}/${REPS})`, process.execPath, betif(playbook), work, {}, true)).seconds);
+        betifSecond.push((await timed(`betif-play       facts=${facts} run 2 (${rep}/${REPS})`, process.execPath, betif(playbook), work, {}, false)).seconds);
+      }
+      results[`facts=${facts} first run`] = { ansible: ansibleFirst.seconds, betif: median(betifFirst) };
+      results[`facts=${facts} second run`] = { ansible: ansibleSecond.seconds, betif: median(betifSecond) };
     }
-    const serialFacts = await timed('betif-play facts only, forks 1', process.execPath, betif('facts-only.yml', 1), work, {}, false);
-    const serialNothing = await timed('betif-play ping only, forks 1', process.execPath, betif('nothing.yml', 1), work, {}, false);
-    const factsPerHostMs = (Math.max(0, serialFacts.seconds - serialNothing.seconds) * 1000) / HOSTS;
+    const serialFacts: number[] = [];
+    const serialNothing: number[] = [];
+    for (let rep = 1; rep <= REPS; rep += 1) {
+      serialFacts.push((await timed(`betif-play facts only, forks 1 (${rep}/${REPS})`, process.execPath, betif('facts-only.yml', 1), work, {}, false)).seconds);
+      serialNothing.push((await timed(`betif-play ping only, forks 1 (${rep}/${REPS})`, process.execPath, betif('nothing.yml', 1), work, {}, false)).seconds);
+    }
+    const factsPerHostMs = (Math.max(0, median(serialFacts) - median(serialNothing)) * 1000) / HOSTS;
 
-    console.log(`\n${'run'.padEnd(26)} ${'ansible-playbook'.padStart(16)} ${'betif-play'.padStart(11)} ${'ratio'.padStart(8)}`);
+    console.log(`\n${'run'.padEnd(26)} ${'ansible-playbook'.padStart(16)} ${'betif-play'.padStart(11)} ${'ratio'.padStart(8)}   (betif-play: median of ${REPS})`);
     for (const [label, { ansible, betif: ours }] of Object.entries(results)) {
       console.log(`${label.padEnd(26)} ${`${ansible.toFixed(2)} s`.padStart(16)} ${`${ours.toFixed(2)} s`.padStart(11)} ${`${(ansible / ours).toFixed(1)}x`.padStart(8)}`);
     }
