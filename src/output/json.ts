@@ -51,7 +51,7 @@ export class JsonReporter implements Reporter {
 
   hostResult(task: TaskInfo, event: HostEvent): void {
     const entry = this.currentTask(task);
-    entry.hosts[event.host] = { ...event.result, ...(event.diff.length ? { diff: event.diff } : {}) };
+    entry.hosts[event.host] = event.result;
   }
 
   warning(message: string): void {

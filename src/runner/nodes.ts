@@ -135,7 +135,8 @@ export class LinearStrategy {
 
   /** Stats, the host's state, register and notify for one host's outcome of a task. */
   private record(task: ActionTask, info: TaskInfo, host: HostState, outcome: Outcome, scope: Scope): void {
-    const loop = Array.isArray(outcome.result.results) && loopItemsDeclared(task);
+    // A no_log loop's censored result has no items, so Ansible prints the host line after the items.
+    const loop = Array.isArray(outcome.result.results) && loopItemsDeclared(task) && !outcome.hidden;
     const shown = outcome.hidden ? { result: censored(outcome.result), diff: [] } : {};
     this.run.reporter.hostResult(info, { host: host.name, ...outcome, ...shown, item: undefined }, loop);
     const stats = host.stats;

@@ -178,7 +178,7 @@ export class TaskExecution {
         status: statusOf(result),
         result: hidden ? censored(result) : result,
         diff: hidden ? [] : outcome.diff,
-        item: { label: hidden ? '(censored due to no_log)' : label },
+        item: { label: hidden ? null : label },
         delegatedTo,
         ignored,
         hidden,
@@ -267,6 +267,9 @@ export class TaskExecution {
     if (!ctx.diff) execution.diff = [];
     for (const key of module.secretResults ?? []) run.secrets.add(execution.result[key]);
     const result: ModuleResult = { ...execution.result };
+    if (execution.diff.length > 0) {
+      result.diff = execution.diff.map((change) => ({ before: change.before, after: change.after, before_header: change.beforeHeader, after_header: change.afterHeader }));
+    }
     if ('stdout' in result && !('stdout_lines' in result)) result.stdout_lines = linesOf(result.stdout);
     if ('stderr' in result && !('stderr_lines' in result)) result.stderr_lines = linesOf(result.stderr);
     if (result.failed === undefined && !result.skipped) result.failed = false;

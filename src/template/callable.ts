@@ -18,11 +18,17 @@ function failOnUndefined(args: unknown[]): void {
   }
 }
 
-/** Strict undefined handling and plain strings (not nunjucks SafeStrings) for a filter or test. */
-export function guarded(fn: Callable, acceptsUndefinedValue: boolean): Callable {
+/**
+ * Strict undefined handling and plain strings (not nunjucks SafeStrings) for a filter or test. A filter that
+ * accepts undefined (default) takes undefined arguments too: as in Jinja, `x | default(y.missing)` fails only
+ * when the fallback is used.
+ */
+export function guarded(fn: Callable, acceptsUndefined: boolean): Callable {
   return function (this: TemplateContext, value: unknown, ...args: unknown[]) {
-    if (!acceptsUndefinedValue && isUndefined(value)) value.fail();
-    failOnUndefined(args);
+    if (!acceptsUndefined) {
+      if (isUndefined(value)) value.fail();
+      failOnUndefined(args);
+    }
     return fn.call(this, plain(value), ...args.map(plain));
   };
 }

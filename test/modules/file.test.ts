@@ -18,7 +18,7 @@ describe('file', () => {
     assert.equal(first.result.state, 'directory');
     assert.equal(first.result.mode, '0750');
     for (const folder of [join(dir, 'a'), join(dir, 'a', 'b'), path]) assert.equal(modeOf(folder), '750');
-    assert.deepEqual(first.diff, [{ before: `path: ${path}\nstate: absent\n`, after: `path: ${path}\nstate: directory\n` }]);
+    assert.deepEqual(first.diff, [{ before: `{\n    "path": "${path}",\n    "state": "absent"\n}\n`, after: `{\n    "path": "${path}",\n    "state": "directory"\n}\n` }]);
     const second = await runModule(file, { path, state: 'directory', mode: 0o750 });
     assert.equal(second.result.changed, false);
     assert.deepEqual(second.diff, []);
@@ -35,7 +35,7 @@ describe('file', () => {
       assert.equal(modeOf(path), expected, mode);
     }
     const result = await runModule(file, { path, mode: 'o+r' });
-    assert.deepEqual(result.diff, [{ before: `mode: "0600"\npath: ${path}\n`, after: `mode: "0604"\npath: ${path}\n` }]);
+    assert.deepEqual(result.diff, [{ before: `{\n    "mode": "0600",\n    "path": "${path}"\n}\n`, after: `{\n    "mode": "0604",\n    "path": "${path}"\n}\n` }]);
     assert.equal(result.result.state, 'file');
   });
 
@@ -78,7 +78,7 @@ describe('file', () => {
     const result = await runModule(file, { path: join(dir, 'tree'), state: 'absent' });
     assert.equal(result.result.changed, true);
     assert.equal(result.result.state, 'absent');
-    assert.deepEqual(result.diff, [{ before: `path: ${join(dir, 'tree')}\nstate: directory\n`, after: `path: ${join(dir, 'tree')}\nstate: absent\n` }]);
+    assert.deepEqual(result.diff, [{ before: `{\n    "path": "${join(dir, 'tree')}",\n    "state": "directory"\n}\n`, after: `{\n    "path": "${join(dir, 'tree')}",\n    "state": "absent"\n}\n` }]);
     assert.equal(existsSync(join(dir, 'tree')), false);
     assert.equal((await runModule(file, { path: join(dir, 'tree'), state: 'absent' })).result.changed, false);
   });
@@ -96,7 +96,7 @@ describe('file', () => {
     assert.equal((await runModule(file, { path, state: 'link', src: 'v1' })).result.changed, false);
     const repoint = await runModule(file, { path, state: 'link', src: 'v2' });
     assert.equal(readlinkSync(path), 'v2');
-    assert.deepEqual(repoint.diff, [{ before: `path: ${path}\nsrc: v1\n`, after: `path: ${path}\nsrc: v2\n` }]);
+    assert.deepEqual(repoint.diff, [{ before: `{\n    "path": "${path}",\n    "src": "v1"\n}\n`, after: `{\n    "path": "${path}",\n    "src": "v2"\n}\n` }]);
     assert.equal((await runModule(file, { path })).result.changed, false, 'state defaults to what is there');
   });
 

@@ -131,6 +131,43 @@ describe('helm_release', () => {
     assert.equal((await runModule(helmRelease, { name: 'web', chart: 'lab/hello' }, { connection })).result.changed, false);
   });
 
+  test('secret_values are merged over values and masked in the diff, also when they change (with a stand-in)', async () => {
+    const { connection, helm } = await clusterWithRepo();
+    const values = { proxy: { service: { type: 'ClusterIP' } }, hub: { config: { client_id: 'jhub' } } };
+    const args = { name: 'hub', chart: 'lab/hello', values, secret_values: { proxy: { secretToken: 'token-one-1234' }, hub: { config: { client_secret: 'client-one-5678' } } } };
+    const first = await runModule(helmRelease, args, { connection });
+    assert.equal(first.result.changed, true);
+    assert.equal(
+      first.diff[0].after,
+      'hub:\n  config:\n    client_id: jhub\n    client_secret: "********"\nproxy:\n  secretToken: "********"\n  service:\n    type: ClusterIP\n',
+    );
+    assert.deepEqual(JSON.parse(await helm('get', 'values', 'hub', '-o', 'json')), {
+      proxy: { service: { type: 'ClusterIP' }, secretToken: 'token-one-1234' },
+      hub: { config: { client_id: 'jhub', client_secret: 'client-one-5678' } },
+    });
+    assert.equal((await runModule(helmRelease, args, { connection })).result.changed, false);
+
+    const rotatedSecrets = { ...args.secret_values, proxy: { secretToken: 'token-two-1234' } };
+    const rotated = await runModule(helmRelease, { ...args, values: { ...values, replicas: 2 }, secret_values: rotatedSecrets }, { connection });
+    assert.equal(rotated.result.changed, true);
+    assert.deepEqual(rotated.result.reasons, ['values differ']);
+    assert.equal(rotated.diff[0].before, 'hub:\n  config:\n    client_id: jhub\n    client_secret: "********"\nproxy:\n  secretToken: "********"\n  service:\n    type: ClusterIP\n');
+    assert.equal(
+      rotated.diff[0].after,
+      'hub:\n  config:\n    client_id: jhub\n    client_secret: "********"\nproxy:\n  secretToken: "******** (changed)"\n  service:\n    type: ClusterIP\nreplicas: 2\n',
+    );
+    assert.equal(JSON.parse(await helm('get', 'values', 'hub', '-o', 'json')).proxy.secretToken, 'token-two-1234');
+
+    const removed = await runModule(helmRelease, { name: 'hub', state: 'absent', secret_values: rotatedSecrets }, { connection });
+    assert.equal(removed.result.changed, true);
+    assert.match(removed.diff[0].before, /^ {4}client_secret: "\*{8}"\n[\s\S]*^ {2}secretToken: "\*{8}"$/m);
+    for (const run of [first, rotated, removed]) assert.doesNotMatch(JSON.stringify(run), /token-one|token-two|client-one/);
+  });
+
+  test('secret_values are declared secret, so the runner masks them in all output and logs', () => {
+    assert.deepEqual(helmRelease.secretArgs, ['secret_values']);
+  });
+
   test('a release that is not deployed is upgraded (with a stand-in)', async () => {
     const { root, connection } = await clusterWithRepo();
     await runModule(helmRelease, { name: 'web', chart: 'lab/hello' }, { connection });
@@ -224,5 +261,6 @@ describe('helm_release', () => {
     await assert.rejects(runModule(helmRelease, { chart: 'lab/hello' }), /missing required argument 'name' for module 'helm_release'/);
     await assert.rejects(runModule(helmRelease, { name: 'web' }), /missing required argument 'chart' for module 'helm_release'/);
     await assert.rejects(runModule(helmRelease, { name: 'web', chart: 'lab/hello', wait: 'sometimes' }), /argument 'wait' must be boolean/);
+    await assert.rejects(runModule(helmRelease, { name: 'web', chart: 'lab/hello', secret_values: 'token' }), /argument 'secret_values' must be object/);
   });
 });

@@ -83,7 +83,7 @@ describe('modprobe', () => {
     assert.equal(result.changed, true);
     assert.deepEqual(result.files_changed, ['/etc/modules-load.d/vfio-pci.conf', '/etc/modprobe.d/vfio-pci.conf']);
     assert.deepEqual(diff, [
-      { before: 'state: absent\n', after: 'state: present\n', beforeHeader: 'vfio-pci (kernel module)', afterHeader: 'vfio-pci (kernel module)' },
+      { before: '{\n    "state": "absent"\n}\n', after: '{\n    "state": "present"\n}\n', beforeHeader: 'vfio-pci (kernel module)', afterHeader: 'vfio-pci (kernel module)' },
       { before: '', after: 'vfio-pci\n', beforeHeader: '/etc/modules-load.d/vfio-pci.conf', afterHeader: '/etc/modules-load.d/vfio-pci.conf' },
       { before: '', after: 'options vfio-pci ids=10de:2204 disable_vga=1\n', beforeHeader: '/etc/modprobe.d/vfio-pci.conf', afterHeader: '/etc/modprobe.d/vfio-pci.conf' },
     ]);

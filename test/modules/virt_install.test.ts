@@ -179,24 +179,24 @@ describe('virt_install', () => {
     assert.equal((await runModule(virtInstall, { ...moved, recreate: true })).result.changed, false);
   });
 
-  test('PCI passthrough devices are compared with the definition', async () => {
-    const disk = join(work, 'vm-pci.qcow2');
-    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'qcow2', disk]);
-    const xml = `<domain type='test'><name>vm-pci</name><memory unit='KiB'>262144</memory><vcpu>1</vcpu><os><type>hvm</type></os>
-      <devices><disk type='file' device='disk'><source file='${disk}'/><target dev='vda'/></disk>
-      <hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/></source></hostdev>
-      </devices></domain>`;
-    writeFileSync(join(work, 'vm-pci.xml'), xml);
-    virsh(uri, 'define', join(work, 'vm-pci.xml'));
-    const args = { uri, name: 'vm-pci', disk: { path: disk }, hostdevs: ['01:00.0'] };
+  test('defines PCI passthrough devices without node-device lookups, and compares them with the definition', async () => {
+    const args = domain('vm-pci', { hostdevs: ['01:00.0', '0000:02:00.1'] });
+    const first = await runModule(virtInstall, args);
+    assert.equal(first.result.changed, true, String(first.result.msg));
+    assert.match(first.diff[0].after, /hostdevs:\n {2}- 0000:01:00\.0\n {2}- 0000:02:00\.1\n/);
+    const xml = virsh(uri, 'dumpxml', '--inactive', 'vm-pci');
+    const hostdev = (bus: string, fn: string) =>
+      new RegExp(`<hostdev mode='subsystem' type='pci' managed='yes'>\\s*<source>\\s*<address domain='0x0000' bus='${bus}' slot='0x00' function='${fn}'/>`);
+    assert.match(xml, hostdev('0x01', '0x0'));
+    assert.match(xml, hostdev('0x02', '0x1'));
     assert.equal((await runModule(virtInstall, args)).result.changed, false);
 
-    const { result, diff } = await runModule(virtInstall, { ...args, hostdevs: ['0000:01:00.0', '0000:02:00.1'] }, { check: true });
+    const { result, diff } = await runModule(virtInstall, { ...args, hostdevs: ['0000:01:00.0', '0000:02:00.1', '03:00.0'] }, { check: true });
     assert.equal(result.changed, true);
-    assert.equal(diff[0].before, `disk:\n  path: ${disk}\nhostdevs:\n  - 0000:01:00.0\n`);
-    assert.equal(diff[0].after, `disk:\n  path: ${disk}\nhostdevs:\n  - 0000:01:00.0\n  - 0000:02:00.1\n`);
+    assert.match(diff[0].before, /hostdevs:\n {2}- 0000:01:00\.0\n {2}- 0000:02:00\.1\n$/);
+    assert.match(diff[0].after, /hostdevs:\n {2}- 0000:01:00\.0\n {2}- 0000:02:00\.1\n {2}- 0000:03:00\.0\n$/);
 
-    const refused = await runModule(virtInstall, { ...args, hostdevs: [] });
+    const refused = await runModule(virtInstall, { ...args, hostdevs: ['01:00.0'] });
     assert.equal(refused.result.failed, true);
     assert.match(String(refused.result.msg), /^virsh detach-device failed: .*not supported by the connection driver.*set recreate: true/);
   });
@@ -244,10 +244,27 @@ describe('virt_install', () => {
     assert.match(String(quoted.result.msg), /^disk.path must not contain ', " or &: virt-install escapes them twice/);
   });
 
-  test('a missing backing image or an unreachable libvirt fails with a clear message', async () => {
-    const missing = await runModule(virtInstall, domain('vm-nobase', { disk: { path: join(work, 'nobase.qcow2'), backing: join(work, 'nope.qcow2') } }), { check: true });
+  test('a missing backing image fails a real run; in check mode the overlay and domain are planned on it', async () => {
+    const args = domain('vm-nobase', { disk: { path: join(work, 'nobase.qcow2'), backing: join(work, 'later.qcow2') }, state: 'running' });
+    const checked = await runModule(virtInstall, args, { check: true });
+    assert.equal(checked.result.changed, true, String(checked.result.msg));
+    assert.equal(checked.result.failed, undefined);
+    assert.equal(checked.result.msg, `the backing image ${join(work, 'later.qcow2')} of disk ${join(work, 'nobase.qcow2')} does not exist yet: the run fails unless an earlier task creates it`);
+    assert.match(checked.diff[0].after, new RegExp(`disk_image: qcow2 overlay on ${join(work, 'later.qcow2')}\\nstate: running\\n$`));
+    assert.equal(existsSync(args.disk.path), false);
+
+    const missing = await runModule(virtInstall, args);
     assert.equal(missing.result.failed, true);
-    assert.equal(missing.result.msg, `the backing image ${join(work, 'nope.qcow2')} of disk ${join(work, 'nobase.qcow2')} does not exist`);
+    assert.equal(missing.result.msg, `the backing image ${join(work, 'later.qcow2')} of disk ${join(work, 'nobase.qcow2')} does not exist`);
+    assert.equal(existsSync(args.disk.path), false);
+    assert.doesNotMatch(virsh(uri, 'list', '--all', '--name'), /vm-nobase/);
+
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(work, 'later.qcow2'), '64M']);
+    assert.equal((await runModule(virtInstall, args)).result.changed, true);
+    assert.equal(virsh(uri, 'domstate', 'vm-nobase'), 'running');
+  });
+
+  test('an unreachable libvirt fails with a clear message', async () => {
     const unreachable = await runModule(virtInstall, { name: 'vm', uri: testDriverUri(join(work, 'nowhere')) });
     assert.equal(unreachable.result.failed, true);
     assert.match(String(unreachable.result.msg), /Failed to connect socket/);
@@ -295,13 +312,13 @@ describe('virt_install', () => {
       '--disk', 'path=/var/lib/libvirt/images/gpu-node-1.qcow2,format=qcow2',
       '--network', 'network=default',
       '--network', 'bridge=br0,model=virtio,mac=52:54:00:12:34:56',
-      '--hostdev', '0000:01:00.0',
-      '--hostdev', '0000:01:00.1',
+      '--hostdev', 'type=pci,xpath1.set=./@mode=subsystem,xpath2.set=./@managed=yes,xpath3.set=./source/address/@domain=0x0000,xpath4.set=./source/address/@bus=0x01,xpath5.set=./source/address/@slot=0x00,xpath6.set=./source/address/@function=0x0',
+      '--hostdev', 'type=pci,xpath1.set=./@mode=subsystem,xpath2.set=./@managed=yes,xpath3.set=./source/address/@domain=0x0000,xpath4.set=./source/address/@bus=0x01,xpath5.set=./source/address/@slot=0x00,xpath6.set=./source/address/@function=0x1',
       '--import',
       '--noautoconsole',
     ]);
-    assert.deepEqual(virtInstallArgv({ ...request, networks: [] }, false).slice(-9), [
-      '--network', 'none', '--hostdev', '0000:01:00.0', '--hostdev', '0000:01:00.1', '--import', '--noautoconsole', '--noreboot',
+    assert.deepEqual(virtInstallArgv({ ...request, networks: [], hostdevs: ['01:00.0', '0000:01:00.0'] }, false).slice(-7), [
+      '--network', 'none', '--hostdev', 'type=pci,xpath1.set=./@mode=subsystem,xpath2.set=./@managed=yes,xpath3.set=./source/address/@domain=0x0000,xpath4.set=./source/address/@bus=0x01,xpath5.set=./source/address/@slot=0x00,xpath6.set=./source/address/@function=0x0', '--import', '--noautoconsole', '--noreboot',
     ]);
     assert.deepEqual(qemuImgCreateArgv(request.disk), [
       'qemu-img', 'create', '-f', 'qcow2', '-b', '/var/lib/libvirt/images/rocky9.qcow2', '-F', 'qcow2', '/var/lib/libvirt/images/gpu-node-1.qcow2', '200G',
@@ -336,6 +353,7 @@ const PLAYBOOK = `
         osinfo: linux2022
         disk: {path: /srv/node1.qcow2, backing: /srv/base.qcow2}
         networks: [labnet]
+        hostdevs: ["0000:01:00.0"]
         cloud_init:
           user_data: {hostname: node1}
         state: running
@@ -382,7 +400,7 @@ describe('virt_net and virt_install over real SSH', () => {
     assert.equal(parseRecap(first.stdout).h1.changed, 2, first.stdout);
     assert.equal(imageInfo(overlay)['backing-filename'], '/srv/base.qcow2');
     assert.equal(virsh(libvirt.uri, 'domstate', 'node1'), 'running');
-    assert.match(virsh(libvirt.uri, 'dumpxml', '--inactive', 'node1'), /<source network='labnet'\/>/);
+    assert.match(virsh(libvirt.uri, 'dumpxml', '--inactive', 'node1'), /<source network='labnet'\/>[\s\S]*<address domain='0x0000' bus='0x01' slot='0x00' function='0x0'\/>/);
     assert.match(virsh(libvirt.uri, 'net-info', 'labnet'), /Active:\s+yes[\s\S]*Autostart:\s+yes/);
 
     const second = await betifPlay(base);

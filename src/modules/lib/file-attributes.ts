@@ -1,4 +1,3 @@
-import { stringify } from 'yaml';
 import { ModuleFailure, type FileDiff } from '../contract.js';
 import { chmodText, resolveMode, type ModeArg } from './file-mode.js';
 import { formatMode, type FileStat } from './file-stat.js';
@@ -115,9 +114,10 @@ export function planTreeAttributes(args: AttributeArgs, entries: readonly FileSt
   return { changed, mode: args.mode === undefined ? '' : chmodText(args.mode), owner: args.owner ?? '', group: args.group ?? '', before: {}, after: {} };
 }
 
-/** Renders Ansible's dict diffs ({path, state, mode ...}) as `key: value` lines. */
+/** Renders Ansible's dict diffs ({path, state, mode ...}) as the JSON its callback prints. */
 export function fieldsDiff(before: Record<string, unknown>, after: Record<string, unknown>, header?: string): FileDiff {
-  const text = (fields: Record<string, unknown>) => stringify(fields, { sortMapEntries: true });
+  // As Ansible's callback prints a dict diff: JSON with sorted keys, indented by 4.
+  const text = (fields: Record<string, unknown>) => `${JSON.stringify(Object.fromEntries(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b))), null, 4)}\n`;
   return { before: text(before), after: text(after), ...(header ? { beforeHeader: header, afterHeader: header } : {}) };
 }
 

@@ -110,10 +110,15 @@ export function parseDomainXml(xml: string): DomainConfig {
   };
 }
 
-/** The <hostdev> element attach-device/detach-device take for a PCI address (0000:01:00.0). */
-export function pciHostdevXml(address: string): string {
+/** A PCI address (0000:01:00.0) as the attributes of libvirt's <address> element. */
+export function pciAddressAttributes(address: string): { domain: string; bus: string; slot: string; function: string } {
   const [domain, bus, slotAndFunction] = normalizePciAddress(address).split(':');
   const [slot, fn] = slotAndFunction.split('.');
-  const source = element({}, { address: [element({ domain: `0x${domain}`, bus: `0x${bus}`, slot: `0x${slot}`, function: `0x${fn}` })] });
+  return { domain: `0x${domain}`, bus: `0x${bus}`, slot: `0x${slot}`, function: `0x${fn}` };
+}
+
+/** The <hostdev> element attach-device/detach-device take for a PCI address (0000:01:00.0). */
+export function pciHostdevXml(address: string): string {
+  const source = element({}, { address: [element(pciAddressAttributes(address))] });
   return buildXml('hostdev', element({ mode: 'subsystem', type: 'pci', managed: 'yes' }, { source: [source] }));
 }

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { shellScript } from '../../connection/quote.js';
-import { normalizePciAddress } from './virt-domain.js';
+import { normalizePciAddress, pciAddressAttributes } from './virt-domain.js';
 import type { VirtStep } from './virt-steps.js';
 
 export interface DiskArgs {
@@ -77,6 +77,20 @@ function networkArgs(networks: NetworkArg[] | undefined): string[] {
 }
 
 /**
+ * `--hostdev` for a PCI address, written as the <hostdev> element itself. `--hostdev 0000:01:00.0` makes
+ * virt-install look the address up among libvirt's node devices, which a driver without node devices
+ * (the test driver) refuses; the XPath sub-options need no lookup and give the same element.
+ */
+function hostdevOption(address: string): string {
+  const fields: [string, string][] = [
+    ['./@mode', 'subsystem'],
+    ['./@managed', 'yes'],
+    ...Object.entries(pciAddressAttributes(address)).map(([name, value]): [string, string] => [`./source/address/@${name}`, value]),
+  ];
+  return ['type=pci', ...fields.map(([path, value], index) => `xpath${index + 1}.set=${path}=${value}`)].join(',');
+}
+
+/**
  * The virt-install command that creates the domain from an existing disk (--import). `boot: false`
  * adds --noreboot: the domain is only defined (virt-install still boots it once to hand cloud-init its data).
  */
@@ -94,7 +108,7 @@ export function virtInstallArgv(request: DomainRequest, boot: boolean): string[]
     ...(request.osinfo !== undefined ? ['--osinfo', subOption('name', request.osinfo)] : []),
     ...(disk !== undefined ? ['--disk', `${subOption('path', disk.path)},${subOption('format', disk.format)}`] : []),
     ...networkArgs(request.networks),
-    ...(request.hostdevs ?? []).flatMap((address) => ['--hostdev', normalizePciAddress(address)]),
+    ...[...new Set((request.hostdevs ?? []).map(normalizePciAddress))].flatMap((address) => ['--hostdev', hostdevOption(address)]),
     '--import',
     '--noautoconsole',
     ...(boot ? [] : ['--noreboot']),

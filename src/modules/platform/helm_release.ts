@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { defineModule, ModuleFailure, type FileDiff, type ModuleResult } from '../contract.js';
 import { clusterFlags, requireSuccess, type HelmTarget } from '../lib/helm-command.js';
 import { historyArgv, parseLastRevision, readRelease, type ChartState, type ReleaseRead, type ReleaseState } from '../lib/helm-release-state.js';
+import { maskSecrets, secretPaths } from '../lib/helm-secret-values.js';
 import { canonicalJson, mergeValues, valuesYaml, type Values } from '../lib/helm-values.js';
 import { runCommandBatch } from '../lib/kube-command-batch.js';
 
@@ -13,6 +14,8 @@ interface HelmReleaseArgs {
   create_namespace: boolean;
   version?: string;
   values: Values;
+  /** Merged over values like them, but never shown: masked in the diff, and by the runner everywhere. */
+  secret_values: Values;
   values_files: string[];
   dependency_build: boolean;
   wait: boolean;
@@ -49,14 +52,19 @@ function summary(release: ReleaseState, args: HelmReleaseArgs): ModuleResult {
   return { name: args.name, namespace: args.namespace, revision: release.revision, status: release.status, chart: release.chart, app_version: release.appVersion };
 }
 
-function upgradeArgv(args: HelmReleaseArgs, chart: ChartState, description: string): string[] {
+/** The values this task gives helm on stdin: values with secret_values merged over them. */
+function taskValues(args: HelmReleaseArgs): Values {
+  return mergeValues(args.values, args.secret_values);
+}
+
+function upgradeArgv(args: HelmReleaseArgs, chart: ChartState, description: string, given: Values): string[] {
   return [
     'helm', 'upgrade', '--install', args.name, args.chart ?? '',
     ...clusterFlags(targetOf(args)),
     ...(args.create_namespace ? ['--create-namespace'] : []),
     ...(args.version !== undefined && !chart.local ? ['--version', args.version] : []),
     ...args.values_files.flatMap((file) => ['--values', file]),
-    ...(Object.keys(args.values).length > 0 ? ['--values', '-'] : []),
+    ...(Object.keys(given).length > 0 ? ['--values', '-'] : []),
     // Without it helm reuses the old values when none are given, and a removed value would never go away.
     '--reset-values',
     '--description', description,
@@ -78,6 +86,7 @@ export default defineModule<HelmReleaseArgs, ReleaseRead>({
       create_namespace: { type: 'boolean', default: false },
       version: { type: 'string', minLength: 1 },
       values: { type: 'object', default: {} },
+      secret_values: { type: 'object', default: {} },
       values_files: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
       dependency_build: { type: 'boolean', default: false },
       wait: { type: 'boolean', default: false },
@@ -105,13 +114,17 @@ export default defineModule<HelmReleaseArgs, ReleaseRead>({
     });
   },
 
+  secretArgs: ['secret_values'],
+
   plan(args, { release, chart, valuesFiles }, ctx) {
     const header = `helm release ${args.namespace}/${args.name} (values)`;
+    const secrets = secretPaths(args.secret_values);
+    const deployedValues = maskSecrets(release.values, secrets);
     if (args.state === 'absent') {
       if (!release.exists) return { changed: false, result: summary(release, args) };
       return {
         changed: true,
-        diff: [{ before: valuesYaml(release.values), after: '', beforeHeader: header }],
+        diff: [{ before: valuesYaml(deployedValues), after: '', beforeHeader: header }],
         result: summary(release, args),
         apply: async () => {
           const argv = ['helm', 'uninstall', args.name, ...clusterFlags(targetOf(args)), ...(args.wait ? ['--wait'] : []), ...timeoutOf(args.timeout)];
@@ -122,12 +135,13 @@ export default defineModule<HelmReleaseArgs, ReleaseRead>({
     }
     if (!chart) throw new ModuleFailure('state=present needs a chart');
     if (args.dependency_build && !chart.local) throw new ModuleFailure(`dependency_build needs a chart folder on the target; ${args.chart} is not one`);
-    const values = [...valuesFiles, args.values].reduce(mergeValues, {});
+    const given = taskValues(args);
+    const values = [...valuesFiles, given].reduce(mergeValues, {});
     const description = contentDescription(chart, values);
     const reasons = whyChanged(release, chart, values, description);
     if (reasons.length === 0) return { changed: false, result: summary(release, args) };
 
-    const diff: FileDiff[] = [{ before: valuesYaml(release.values), after: valuesYaml(values), beforeHeader: header }];
+    const diff: FileDiff[] = [{ before: valuesYaml(deployedValues), after: valuesYaml(maskSecrets(values, secrets, release.values)), beforeHeader: header }];
     const wantedChart = `${chart.name}-${chart.version}`;
     if (release.chart !== wantedChart) diff.push({ before: release.chart ? `${release.chart}\n` : '', after: `${wantedChart}\n`, beforeHeader: `helm release ${args.namespace}/${args.name} (chart)` });
     return {
@@ -138,8 +152,8 @@ export default defineModule<HelmReleaseArgs, ReleaseRead>({
         const build = args.dependency_build ? [['helm', 'dependency', 'build', args.chart ?? '']] : [];
         const results = await runCommandBatch(
           ctx.connection,
-          [...build, upgradeArgv(args, chart, description), historyArgv(args.name, targetOf(args))],
-          Object.keys(args.values).length > 0 ? stringify(args.values) : '',
+          [...build, upgradeArgv(args, chart, description, given), historyArgv(args.name, targetOf(args))],
+          Object.keys(given).length > 0 ? stringify(given) : '',
         );
         if (args.dependency_build) requireSuccess(results[0], `helm dependency build ${args.chart}`);
         const upgrade = requireSuccess(results[build.length], `helm upgrade ${args.name}`);

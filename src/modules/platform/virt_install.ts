@@ -33,12 +33,19 @@ interface DiskImage {
   steps: VirtStep[];
   before: FieldView;
   after: FieldView;
+  /** Said in check mode when the backing image is missing: an earlier task of the run may create it. */
+  note?: string;
 }
 
-/** Creates the disk image when it is missing: a qcow2 overlay on the backing image, or an empty image. */
-function diskImage(disk: DiskArgs | undefined, found: DomainState): DiskImage {
+/**
+ * Creates the disk image when it is missing: a qcow2 overlay on the backing image, or an empty image.
+ * A missing backing image fails a real run; --check plans the overlay on it, as an earlier task
+ * (a download) skipped in check mode would have created it.
+ */
+function diskImage(disk: DiskArgs | undefined, found: DomainState, check: boolean): DiskImage {
   if (disk === undefined || found.diskExists !== false) return { steps: [], before: {}, after: {} };
-  if (disk.backing !== undefined && found.backingExists === false) throw new ModuleFailure(`the backing image ${disk.backing} of disk ${disk.path} does not exist`);
+  const backingMissing = disk.backing !== undefined && found.backingExists === false;
+  if (backingMissing && !check) throw new ModuleFailure(`the backing image ${disk.backing} of disk ${disk.path} does not exist`);
   if (disk.backing === undefined && disk.size === undefined) {
     throw new ModuleFailure(`disk ${disk.path} does not exist: give disk.backing to create a qcow2 overlay on a base image, or disk.size to create an empty image`);
   }
@@ -47,6 +54,7 @@ function diskImage(disk: DiskArgs | undefined, found: DomainState): DiskImage {
     steps: [{ what: 'qemu-img create', argv: qemuImgCreateArgv(disk) }],
     before: { disk_image: 'absent' },
     after: { disk_image: disk.backing === undefined ? `new ${disk.format} image${size}` : `${disk.format} overlay on ${disk.backing}${size}` },
+    ...(backingMissing ? { note: `the backing image ${disk.backing} of disk ${disk.path} does not exist yet: the run fails unless an earlier task creates it` } : {}),
   };
 }
 
@@ -165,14 +173,14 @@ export default defineModule<VirtInstallArgs, DomainState>({
       };
     }
 
-    const image = diskImage(args.disk, found);
+    const image = diskImage(args.disk, found, ctx.check);
     if (found.state === undefined || found.config === undefined) {
       const boot = args.state === 'running';
       const state = stateAfter(args, true, boot, undefined);
       return {
         changed: true,
         diff: [viewDiff(label, { state: 'absent' }, { ...creationView(args), ...image.after, state })],
-        result: { name: args.name, state },
+        result: { name: args.name, state, ...(image.note === undefined ? {} : { msg: image.note }) },
         apply: applySteps(ctx.connection, [...image.steps, ...creationSteps(args, boot)]),
       };
     }
@@ -191,9 +199,10 @@ export default defineModule<VirtInstallArgs, DomainState>({
       : [...image.steps, ...drift.sizingSteps, ...drift.deviceSteps, ...powerSteps(args, found.state)];
     const before = { ...drift.before, ...image.before, ...stateView(args, found.state) };
     const after = { ...drift.after, ...image.after, ...stateView(args, state) };
-    const result: ModuleResult = { name: args.name, state, ...(recreate ? { recreated: true } : {}) };
     const definitionEdited = !recreate && drift.sizingSteps.length + drift.deviceSteps.length > 0;
-    if (definitionEdited && isActive(found.state)) result.msg = `the changed definition applies from the next boot of domain ${args.name}`;
+    const nextBoot = definitionEdited && isActive(found.state) ? `the changed definition applies from the next boot of domain ${args.name}` : undefined;
+    const msg = [image.note, nextBoot].filter((part) => part !== undefined).join('; ');
+    const result: ModuleResult = { name: args.name, state, ...(recreate ? { recreated: true } : {}), ...(msg ? { msg } : {}) };
     return {
       changed: steps.length > 0,
       diff: steps.length > 0 ? [viewDiff(label, before, after)] : [],
