@@ -1,6 +1,6 @@
 import type { InventoryEdit } from './edits.js';
 import { InventoryError } from './errors.js';
-import { pythonLiteralOrText } from './python-literal.js';
+import { pythonLiteralOrText } from '../python/literal.js';
 import { expandHostPattern } from './ranges.js';
 import { shlexSplit } from './shlex.js';
 

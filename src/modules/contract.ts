@@ -37,8 +37,10 @@ export interface ModuleContext {
   vars: Record<string, unknown>;
   /** Evaluates a bare Jinja2 expression (e.g. "x is defined") in the host's variables. */
   evaluate(expression: string): unknown;
-  /** Renders Jinja2 template text in the host's variables. */
+  /** Renders Jinja2 template text in the host's variables (a template file: always text). */
   render(text: string): string;
+  /** Templates a value as Ansible types templated variables ("{{ n + 1 }}" is text, "{{ list }}" a list). */
+  template(value: unknown): unknown;
   /** Finds a controller-side file for `src:` (kind "files") or `template` (kind "templates"), role folders first. */
   findFile(kind: 'files' | 'templates', path: string): string;
 }

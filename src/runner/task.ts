@@ -260,6 +260,7 @@ export class TaskExecution {
       vars,
       evaluate: (expression) => templar.evaluate(expression),
       render: (text) => templar.renderText(text),
+      template: (value) => templar.render(value),
       findFile: (kind, path) => this.findFile(kind, path),
     };
     for (const key of module.secretArgs ?? []) run.secrets.add(args[key]);

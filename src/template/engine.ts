@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import nunjucks from 'nunjucks';
+import { pythonLiteralOrText } from '../python/literal.js';
 import type { Callable } from './callable.js';
 import { TemplateError, asTemplateError } from './errors.js';
 import { buildFilters } from './filters.js';
@@ -8,6 +9,7 @@ import { LOOKUP_GLOBALS } from './lookups.js';
 import { capture } from './jinja-runtime.js';
 import { installPythonSemantics } from './jinja-semantics.js';
 import { type AstNode, internals } from './nunjucks-internals.js';
+import { pythonStr } from './python-repr.js';
 import { plain } from './python-types.js';
 import { buildTests } from './tests.js';
 
@@ -34,6 +36,27 @@ function trailingNewlines(text: string): number {
 function withSourceTrailingNewlines(source: string, text: string): string {
   const missing = trailingNewlines(source) - trailingNewlines(text);
   return missing > 0 ? text + '\n'.repeat(missing) : text;
+}
+
+export type RenderMode = 'text' | 'native' | 'ansible';
+
+const BARE_VARIABLE = /^\{\{\s*(\w*)\s*\}\}$/;
+
+/**
+ * ansible-core 2.14 (jinja2_native off) renders every template to text, then reads text that looks like a
+ * list, a dict or a bool back as one (ast.literal_eval); only `{{ name }}` alone returns the variable itself.
+ */
+function textToValue(text: string): unknown {
+  return text.startsWith('[') || text.startsWith('{') || text === 'True' || text === 'False' ? pythonLiteralOrText(text) : text;
+}
+
+/** The same rule, given the value of a lone `{{ expr }}` (lists, dicts and bools read back as themselves). */
+function ansibleTyped(source: string, value: unknown): unknown {
+  if (BARE_VARIABLE.test(source)) return value;
+  if (value === null) return '';
+  if (typeof value === 'number') return pythonStr(value);
+  if (typeof value === 'string') return textToValue(value);
+  return value;
 }
 
 interface Compiled {
@@ -91,15 +114,20 @@ class Engine {
     return compiled;
   }
 
-  /** Renders to text, or with `typed` a lone `{{ expr }}` to expr's value. */
-  render(source: string, typed: boolean): unknown {
+  /**
+   * Renders a template: `text` gives the text (template files), `native` the value of a lone `{{ expr }}`
+   * (conditions, expressions), `ansible` the value as ansible-core 2.14 types a templated variable.
+   */
+  render(source: string, mode: RenderMode): unknown {
     const outer = { active: capture.active, value: capture.value };
     try {
       const compiled = this.compile(source);
-      capture.active = typed && compiled.single;
+      capture.active = mode !== 'text' && compiled.single;
       capture.value = undefined;
       const text = compiled.template.render({});
-      return capture.active ? plain(capture.value ?? null) : withSourceTrailingNewlines(source, text);
+      if (mode === 'text') return withSourceTrailingNewlines(source, text);
+      if (capture.active) return mode === 'native' ? plain(capture.value ?? null) : ansibleTyped(source, plain(capture.value ?? null));
+      return mode === 'native' ? withSourceTrailingNewlines(source, text) : textToValue(withSourceTrailingNewlines(source, text));
     } catch (error) {
       throw asTemplateError(error, source);
     } finally {

@@ -56,7 +56,7 @@ class VariableTemplar implements Templar, Scope {
   }
 
   evaluate(expression: string): unknown {
-    return this.enter(() => (isTemplate(expression) ? this.renderDeep(expression) : engineFor(this.searchPaths, false).render(`{{ ${expression} }}`, true)));
+    return this.enter(() => (isTemplate(expression) ? this.renderDeep(expression) : engineFor(this.searchPaths, false).render(`{{ ${expression} }}`, 'native')));
   }
 
   /** Ansible's Conditional: templating delimiters in a condition are rendered first, then evaluated. */
@@ -77,7 +77,7 @@ class VariableTemplar implements Templar, Scope {
   }
 
   renderText(text: string): string {
-    return this.enter(() => (isTemplate(text) ? String(engineFor(this.searchPaths, false).render(text, false)) : text));
+    return this.enter(() => (isTemplate(text) ? String(engineFor(this.searchPaths, false).render(text, 'text')) : text));
   }
 
   resolve(name: string): unknown {
@@ -123,7 +123,7 @@ class VariableTemplar implements Templar, Scope {
 
   /** Templates strings inside the value; containers are copied only where something changed. */
   private renderDeep(value: unknown): unknown {
-    if (typeof value === 'string') return isTemplate(value) ? engineFor(this.searchPaths, true).render(value, true) : value;
+    if (typeof value === 'string') return isTemplate(value) ? engineFor(this.searchPaths, true).render(value, 'ansible') : value;
     if (value === null || typeof value !== 'object' || unsafe.has(value) || templateFree.has(value)) return value;
     const rendered = Array.isArray(value) ? this.renderList(value) : isDict(value) ? this.renderDict(value) : value;
     if (rendered === value) templateFree.add(value);

@@ -25,6 +25,7 @@ export function runModule(module: Module, args: Record<string, unknown>, options
     vars: options.vars ?? {},
     evaluate: (expression) => options.vars?.[expression],
     render: (text) => text,
+    template: (value) => (typeof value === 'string' ? (options.vars?.[value.replace(/^\{\{\s*|\s*\}\}$/g, '')] ?? value) : value),
     findFile: (_kind, path) => (path.startsWith('/') ? path : join(options.filesDir ?? '.', path)),
   };
   return executeModule(module, args, ctx);

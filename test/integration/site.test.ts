@@ -155,6 +155,8 @@ describe('the site playbook on the lab: check, run, run again, add a worker (wit
       assert.match(xml, new RegExp(`<source file='/var/lib/libvirt/images/${name}\\.qcow2'/>`), name);
       assert.match(hostFile(lab, node.host, 'etc/hosts'), /^10\.10\.142\.10 betif-difaet\.jhub$/m);
     }
+    const gpuDomain = await virsh(lab, 'dumpxml', '--inactive', 'gpu-worker1');
+    assert.match(gpuDomain, /<hostdev mode='subsystem' type='pci' managed='yes'>\s*<source>\s*<address domain='0x0000' bus='0x01' slot='0x00' function='0x0'\/>/);
 
     const entries = readdirSync(join(lab.hosts[0].root, 'boot/loader/entries'));
     assert.equal(entries.length, 2);

@@ -64,7 +64,7 @@ describe('copy', () => {
     assert.equal(readFileSync(dest, 'utf8'), 'old\n');
     assert.equal(modeOf(dest), '644');
     assert.deepEqual(result.diff[0], { before: 'old\n', after: 'new\n', beforeHeader: dest, afterHeader: dest });
-    assert.deepEqual(result.diff[1], { before: '{\n    "mode": "0644"\n}\n', after: '{\n    "mode": "0600"\n}\n', beforeHeader: `${dest} (file attributes)`, afterHeader: `${dest} (file attributes)` });
+    assert.deepEqual(result.diff[1], { before: `{\n    "mode": "0644",\n    "path": "${dest}"\n}\n`, after: `{\n    "mode": "0600",\n    "path": "${dest}"\n}\n`, beforeHeader: `${dest} (file attributes)`, afterHeader: `${dest} (file attributes)` });
   });
 
   test('only the mode differs: changed, content untouched', async () => {

@@ -18,7 +18,7 @@ describe('file', () => {
     assert.equal(first.result.state, 'directory');
     assert.equal(first.result.mode, '0750');
     for (const folder of [join(dir, 'a'), join(dir, 'a', 'b'), path]) assert.equal(modeOf(folder), '750');
-    assert.deepEqual(first.diff, [{ before: `{\n    "path": "${path}",\n    "state": "absent"\n}\n`, after: `{\n    "path": "${path}",\n    "state": "directory"\n}\n` }]);
+    assert.deepEqual(first.diff, [{ before: `{\n    "mode": "0755",\n    "path": "${path}",\n    "state": "absent"\n}\n`, after: `{\n    "mode": "0750",\n    "path": "${path}",\n    "state": "directory"\n}\n` }]);
     const second = await runModule(file, { path, state: 'directory', mode: 0o750 });
     assert.equal(second.result.changed, false);
     assert.deepEqual(second.diff, []);

@@ -14,8 +14,10 @@ const VARS = {
   ],
 };
 
+/** A filter's own value: a lone `{{ expr }}` is evaluated, so Ansible's text typing of results does not hide it. */
 function render(text: string): unknown {
-  return createTemplar(VARS).render(text);
+  const lone = /^\{\{(.*)\}\}$/s.exec(text);
+  return lone ? createTemplar(VARS).evaluate(lone[1]) : createTemplar(VARS).render(text);
 }
 
 /** Each case: template, expected value (checked against ansible 2.14 where the types allow). */

@@ -39,7 +39,8 @@ export default defineModule<DebugArgs, void>({
     if (args.var === undefined) return { changed: false, result: { msg: args.msg === undefined ? 'Hello world!' : (args.msg ?? '') } as ModuleResult };
     if (!isDefined(ctx, args.var)) return { changed: false, result: { [args.var]: 'VARIABLE IS NOT DEFINED!' } };
     try {
-      return { changed: false, result: { [args.var]: ctx.evaluate(args.var) } };
+      // As Ansible's debug: the name or expression is templated (convert_bare), so its value is typed like a variable.
+      return { changed: false, result: { [args.var]: ctx.template(`{{ ${args.var} }}`) } };
     } catch (error) {
       throw new ModuleFailure(`could not evaluate '${args.var}': ${(error as Error).message}`);
     }

@@ -73,14 +73,21 @@ function createdStat(probe: HostProbe, isDirectory: boolean): FileStat {
  * Compares mode/owner/group arguments with a path's status. `current` undefined means the task
  * creates the path: it is compared as created (umask mode, the connecting user's ids), without a diff.
  */
-export function planAttributes(args: AttributeArgs, current: FileStat | undefined, probe: HostProbe, check: boolean, isDirectory = false): AttributeChange {
+export interface AttributeOptions {
+  /** The path is a directory to be created (its default mode differs). */
+  isDirectory?: boolean;
+  /** Show a new file's attribute changes in the diff, from the defaults it is created with (file, lineinfile). */
+  newFileDiff?: boolean;
+}
+
+export function planAttributes(args: AttributeArgs, current: FileStat | undefined, probe: HostProbe, check: boolean, options: AttributeOptions = {}): AttributeChange {
   const uid = wantedId(args.owner, probe.ownerUid, 'user', check);
   const gid = wantedId(args.group, probe.groupGid, 'group', check);
-  const stat = current ?? createdStat(probe, isDirectory);
+  const stat = current ?? createdStat(probe, options.isDirectory ?? false);
   const mode = args.mode === undefined ? undefined : resolveMode(args.mode, { mode: stat.mode, isDirectory: stat.kind === 'directory', umask: probe.umask });
   const change: AttributeChange = { changed: false, mode: '', owner: '', group: '', before: {}, after: {} };
   const record = (key: string, before: unknown, after: unknown) => {
-    if (current) [change.before[key], change.after[key]] = [before, after];
+    if (current || options.newFileDiff) [change.before[key], change.after[key]] = [before, after];
   };
   if (mode !== undefined && stat.mode !== mode) {
     change.mode = formatMode(mode);
@@ -122,6 +129,8 @@ export function fieldsDiff(before: Record<string, unknown>, after: Record<string
 }
 
 /** The "(file attributes)" diff Ansible adds after a content diff, when an attribute changes. */
-export function attributesDiff(path: string, change: AttributeChange): FileDiff[] {
-  return Object.keys(change.before).length === 0 ? [] : [fieldsDiff(change.before, change.after, `${path} (file attributes)`)];
+export function attributesDiff(path: string, change: AttributeChange, withPath: boolean): FileDiff[] {
+  if (Object.keys(change.before).length === 0) return [];
+  const named = (fields: Record<string, unknown>) => (withPath ? { ...fields, path } : fields);
+  return [fieldsDiff(named(change.before), named(change.after), `${path} (file attributes)`)];
 }

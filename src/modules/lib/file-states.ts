@@ -89,7 +89,7 @@ function planAbsent(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext):
 function planFile(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext): Plan {
   const { path, prev, current } = followed(args, snapshot);
   if (prev !== 'file' && prev !== 'hard') throw new ModuleFailure(`file (${path}) is ${prev}, cannot continue`, { path, state: prev });
-  const attributes = planAttributes(args, current, snapshot.probe, ctx.check);
+  const attributes = planAttributes(args, current, snapshot.probe, ctx.check, { newFileDiff: !ctx.check });
   const result = { path, ...info(current) };
   if (!attributes.changed) return { changed: false, result };
   return { changed: true, diff: stateDiff(path, prev, 'file', attributes), result, apply: operation(ctx, path, { kind: 'attributes', recurse: false }, attributes) };
@@ -98,7 +98,7 @@ function planFile(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext): P
 function planDirectory(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext): Plan {
   const { path, prev, current } = followed(args, snapshot);
   if (prev === 'absent') {
-    const attributes = planAttributes(args, undefined, snapshot.probe, ctx.check, true);
+    const attributes = planAttributes(args, undefined, snapshot.probe, ctx.check, { isDirectory: true, newFileDiff: !ctx.check });
     return {
       changed: true,
       diff: stateDiff(path, prev, 'directory', attributes),
@@ -107,7 +107,7 @@ function planDirectory(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContex
     };
   }
   if (prev !== 'directory') throw new ModuleFailure(`${path} already exists as a ${prev}`, { path });
-  const attributes = planAttributes(args, current, snapshot.probe, ctx.check);
+  const attributes = planAttributes(args, current, snapshot.probe, ctx.check, { newFileDiff: !ctx.check });
   const tree = args.recurse ? planTreeAttributes(args, snapshot.target.tree ?? [], snapshot.probe, ctx.check) : NO_ATTRIBUTE_CHANGE;
   const result = { path, ...info(current) };
   if (!attributes.changed && !tree.changed) return { changed: false, result };
@@ -118,7 +118,7 @@ function planDirectory(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContex
 
 function planTouch(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext): Plan {
   const { path, current } = followed(args, snapshot);
-  const attributes = planAttributes(args, current, snapshot.probe, ctx.check);
+  const attributes = planAttributes(args, current, snapshot.probe, ctx.check, { newFileDiff: !ctx.check });
   // Touching always changes the timestamps.
   return {
     changed: true,
@@ -196,7 +196,7 @@ function planHardlink(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext
 
   const current = linkChanged ? source : target.stat;
   const linkExistsAfter = !ctx.check || target.stat !== undefined;
-  const attributes = linkExistsAfter && current ? planAttributes(args, current, snapshot.probe, ctx.check) : NO_ATTRIBUTE_CHANGE;
+  const attributes = linkExistsAfter && current ? planAttributes(args, current, snapshot.probe, ctx.check, { newFileDiff: !ctx.check }) : NO_ATTRIBUTE_CHANGE;
   const result = { dest: path, src, ...info(target.lstat) };
   if (!linkChanged && !attributes.changed) return { changed: false, result };
   const op: FileOperation = linkChanged && src !== undefined ? { kind: 'hardlink', src } : { kind: 'attributes', recurse: false };

@@ -125,7 +125,7 @@ export function planPut(state: PutState, ctx: ModuleContext): Plan {
   if (!contentChanged && !attributes.changed) {
     return { changed: false, result: { ...base, path: writePath, ...(target.stat ? pathInfo(target.stat) : {}) } };
   }
-  const diff = [...(contentChanged ? contentDiff(target.path, target, from, request.sourceLabel ?? target.path) : []), ...attributesDiff(target.path, attributes)];
+  const diff = [...(contentChanged ? contentDiff(target.path, target, from, request.sourceLabel ?? target.path) : []), ...attributesDiff(target.path, attributes, true)];
   return {
     changed: true,
     diff,

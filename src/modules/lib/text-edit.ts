@@ -63,13 +63,13 @@ export function planTextEdit(file: TextFile, edit: TextEditOutcome, options: Tex
   // Like Ansible, a check run on a missing file stops before looking at attributes.
   if (ctx.check && !file.exists) return { changed: edit.changed, diff, result: base };
 
-  const attributes = planAttributes(options.attributes, file.target.stat, file.probe, ctx.check);
+  const attributes = planAttributes(options.attributes, file.target.stat, file.probe, ctx.check, { newFileDiff: !ctx.check });
   const changed = edit.changed || attributes.changed;
   const msg = attributes.changed ? withAttributeMessage(edit.msg, edit.changed) : edit.msg;
   const writePath = file.target.realPath ?? file.path;
   return {
     changed,
-    diff: [...diff, ...attributesDiff(file.path, attributes)],
+    diff: [...diff, ...attributesDiff(file.path, attributes, false)],
     result: { ...base, msg },
     apply: async () => {
       if (!edit.changed) {

@@ -1,0 +1,116 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLab, type Lab } from '../../helpers/lab.js';
+import type { CompatCase } from './case.js';
+import { compareRuns, unmetExpectations, type Disagreement, type RunOutcome } from './compare.js';
+import { resetHosts, snapshotHosts, type HostRoot } from './host-files.js';
+import { parseOutput } from './output.js';
+import { runTool, type Tool, type ToolSettings } from './tools.js';
+import { connectionLines, prepareWorkspace, writeAnsibleConfig } from './workspace.js';
+
+export type Verdict = 'agree' | 'differ' | 'DISAGREE' | 'BROKEN';
+
+export interface CaseResult {
+  compatCase: CompatCase;
+  ansible: RunOutcome[];
+  betif: RunOutcome[];
+  /** Differences not declared in `differs:`: the suite fails on these. */
+  disagreements: Disagreement[];
+  /** Differences in the facets the case declares (a declared difference may also lie in messages no facet compares). */
+  declared: Disagreement[];
+  /** Unmet `expect:` (on Ansible's run: the case itself is wrong) or `differs.expect:` (on betif-play's). */
+  unmet: string[];
+  verdict: Verdict;
+}
+
+export interface Suite {
+  run(compatCase: CompatCase): Promise<CaseResult>;
+  close(): Promise<void>;
+}
+
+const HOSTS_PER_TOOL = 3;
+const BASE_PORT = 2800;
+const TOOLS: Tool[] = ['ansible', 'betif'];
+
+/** Where one tool runs: its own lab hosts, named h1..h3 in its inventory. */
+interface ToolHosts {
+  hosts: HostRoot[];
+  connections: string[];
+}
+
+async function runCase(compatCase: CompatCase, tool: Tool, where: ToolHosts, workspace: string, settings: ToolSettings): Promise<RunOutcome[]> {
+  const { spec } = compatCase;
+  const used = where.hosts.slice(0, spec.hosts);
+  resetHosts(used, spec.paths, spec.setup);
+  const outcomes: RunOutcome[] = [];
+  for (const args of spec.runs) {
+    const started = performance.now();
+    const output = await runTool(tool, workspace, args, spec.env, settings);
+    const seconds = (performance.now() - started) / 1000;
+    outcomes.push({ args, ...output, seconds, parsed: parseOutput(output.stdout, workspace), files: snapshotHosts(used, spec.paths) });
+  }
+  return outcomes;
+}
+
+function judge(compatCase: CompatCase, ansible: RunOutcome[], betif: RunOutcome[]): CaseResult {
+  const { differs, expect } = compatCase.spec;
+  const all = ansible.flatMap((outcome, run) => compareRuns(run, outcome, betif[run]));
+  const declared = all.filter((each) => differs?.facets.includes(each.facet));
+  const disagreements = all.filter((each) => !differs?.facets.includes(each.facet));
+  const caseUnmet = unmetExpectations(ansible.at(-1) as RunOutcome, expect).map((text) => `ansible-playbook: ${text}`);
+  const betifUnmet = differs ? unmetExpectations(betif.at(-1) as RunOutcome, differs.expect).map((text) => `betif-play: ${text}`) : [];
+  const verdict: Verdict = caseUnmet.length > 0 ? 'BROKEN' : disagreements.length > 0 || betifUnmet.length > 0 ? 'DISAGREE' : differs ? 'differ' : 'agree';
+  return { compatCase, ansible, betif, disagreements, declared, unmet: [...caseUnmet, ...betifUnmet], verdict };
+}
+
+/**
+ * One lab of SSH test hosts for the whole suite: h1-h3 for ansible-playbook, h4-h6 for betif-play (named
+ * h1-h3 in its inventory), so that both tools run each case at the same time from the same starting state.
+ */
+export async function openSuite(): Promise<Suite> {
+  const scratch = mkdtempSync(join(tmpdir(), 'betif-compat-'));
+  const lab: Lab = await startLab(HOSTS_PER_TOOL * TOOLS.length, { basePort: BASE_PORT, dir: join(tmpdir(), 'betif-compat-lab') });
+  const inventory = readFileSync(lab.inventoryPath, 'utf8');
+  const where = Object.fromEntries(
+    TOOLS.map((tool, index) => {
+      const own = lab.hosts.slice(index * HOSTS_PER_TOOL, (index + 1) * HOSTS_PER_TOOL);
+      const hosts = own.map((host, position) => ({ name: `h${position + 1}`, root: host.root }));
+      return [tool, { hosts, connections: connectionLines(inventory, own.map((host) => host.name)) }];
+    }),
+  ) as Record<Tool, ToolHosts>;
+  // Short: ssh control sockets must fit in 108 bytes.
+  const controlPathDir = mkdtempSync('/tmp/bcp-');
+  const settings: ToolSettings = {
+    ansibleConfig: writeAnsibleConfig(scratch, lab.knownHostsPath, controlPathDir),
+    knownHostsPath: lab.knownHostsPath,
+  };
+  return {
+    async run(compatCase) {
+      const [ansible, betif] = await Promise.all(
+        TOOLS.map((tool) => {
+          const workspace = prepareWorkspace(compatCase, where[tool].connections, join(scratch, tool, compatCase.name));
+          return runCase(compatCase, tool, where[tool], workspace, settings);
+        }),
+      );
+      return judge(compatCase, ansible, betif);
+    },
+    async close() {
+      await lab.stop();
+      rmSync(scratch, { recursive: true, force: true });
+      rmSync(controlPathDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A readable account of what went wrong in a case, for a failing test or the report. */
+export function explain(result: CaseResult): string {
+  const parts = [...result.unmet];
+  for (const each of result.disagreements) parts.push(`${each.facet} (run ${each.run + 1}) — ansible (-) vs betif-play (+):\n${each.detail}`);
+  if (result.verdict !== 'agree') {
+    const last = (outcomes: RunOutcome[]) => outcomes.at(-1) as RunOutcome;
+    parts.push(`--- ansible-playbook output:\n${last(result.ansible).stdout}${last(result.ansible).stderr}`);
+    parts.push(`--- betif-play output:\n${last(result.betif).stdout}${last(result.betif).stderr}`);
+  }
+  return parts.join('\n\n');
+}
