@@ -41,6 +41,8 @@ function withSourceTrailingNewlines(source: string, text: string): string {
 export type RenderMode = 'text' | 'native' | 'ansible';
 
 const BARE_VARIABLE = /^\{\{\s*(\w*)\s*\}\}$/;
+/** Ansible's STRING_TYPE_FILTERS: a template using one of them at the end of an expression stays text. */
+const STRING_TYPE_FILTER = /^.*?\|\s*(?:string|to_json|to_nice_json|to_yaml|to_nice_yaml|ppretty|json)(?:\([^|]*\))?\s*\)?\s*\}\}/s;
 
 /**
  * ansible-core 2.14 (jinja2_native off) renders every template to text, then reads text that looks like a
@@ -118,7 +120,8 @@ class Engine {
    * Renders a template: `text` gives the text (template files), `native` the value of a lone `{{ expr }}`
    * (conditions, expressions), `ansible` the value as ansible-core 2.14 types a templated variable.
    */
-  render(source: string, mode: RenderMode): unknown {
+  render(source: string, requested: RenderMode): unknown {
+    const mode = requested === 'ansible' && STRING_TYPE_FILTER.test(source) ? 'text' : requested;
     const outer = { active: capture.active, value: capture.value };
     try {
       const compiled = this.compile(source);

@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ConnectionSettings } from '../../src/connection/settings.js';
 
 export interface LabHost {
   /** Inventory name: h1, h2 ... */
@@ -56,5 +57,21 @@ export async function startLab(count: number, options: LabOptions = {}): Promise
     stopHost: (name) => script('down.sh', dir, [name]),
     startHosts: up,
     stop: () => script('down.sh', dir, []),
+  };
+}
+
+/** Connection settings for one lab host: root, the lab's client key, its known_hosts, strict checking. */
+export function labSettings(lab: Lab, host: LabHost, overrides: Partial<ConnectionSettings> = {}): ConnectionSettings {
+  return {
+    host: host.name,
+    kind: 'ssh',
+    address: '127.0.0.1',
+    port: host.port,
+    user: 'root',
+    privateKeyFile: lab.keyPath,
+    hostKeyChecking: 'strict',
+    knownHostsFiles: [lab.knownHostsPath],
+    connectTimeoutMs: 10_000,
+    ...overrides,
   };
 }

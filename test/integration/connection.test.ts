@@ -9,24 +9,13 @@ import { ConnectionPool } from '../../src/connection/pool.js';
 import { settingsFromVars, type ConnectionSettings, type SettingsDefaults } from '../../src/connection/settings.js';
 import { SshConnection } from '../../src/connection/ssh.js';
 import { UnreachableError } from '../../src/connection/types.js';
-import { startLab, type Lab, type LabHost } from '../helpers/lab.js';
+import { labSettings, startLab, type Lab, type LabHost } from '../helpers/lab.js';
 
 let lab: Lab;
 let scratch: string;
 
 function settings(host: LabHost, overrides: Partial<ConnectionSettings> = {}): ConnectionSettings {
-  return {
-    host: host.name,
-    kind: 'ssh',
-    address: '127.0.0.1',
-    port: host.port,
-    user: 'root',
-    privateKeyFile: lab.keyPath,
-    hostKeyChecking: 'strict',
-    knownHostsFiles: [lab.knownHostsPath],
-    connectTimeoutMs: 5_000,
-    ...overrides,
-  };
+  return labSettings(lab, host, overrides);
 }
 
 /** Runs fn with a fresh connection and always closes it. */

@@ -5,34 +5,20 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
 import { withBecome } from '../../src/connection/become.js';
-import type { ConnectionSettings } from '../../src/connection/settings.js';
 import { SshConnection } from '../../src/connection/ssh.js';
 import { gatherFacts } from '../../src/facts/gather.js';
 import ping from '../../src/modules/builtin/ping.js';
 import setup from '../../src/modules/builtin/setup.js';
 import { runModule } from '../helpers/module-harness.js';
-import { startLab, type Lab, type LabHost } from '../helpers/lab.js';
+import { labSettings, startLab, type Lab } from '../helpers/lab.js';
 
 let lab: Lab;
 let conn: SshConnection;
 
-function labSettings(host: LabHost): ConnectionSettings {
-  return {
-    host: host.name,
-    kind: 'ssh',
-    address: '127.0.0.1',
-    port: host.port,
-    user: 'root',
-    privateKeyFile: lab.keyPath,
-    hostKeyChecking: 'strict',
-    knownHostsFiles: [lab.knownHostsPath],
-    connectTimeoutMs: 5_000,
-  };
-}
 
 before(async () => {
   lab = await startLab(2, { basePort: 2451, dir: join(tmpdir(), 'betif-lab-facts') });
-  conn = new SshConnection(labSettings(lab.hosts[0]));
+  conn = new SshConnection(labSettings(lab, lab.hosts[0]));
 });
 
 after(async () => {
@@ -126,7 +112,7 @@ describe('distributions', () => {
     rmSync(join(root, 'etc/debian_version'));
     writeFileSync(join(root, 'etc/os-release'), 'NAME="Rocky Linux"\nVERSION="9.3 (Blue Onyx)"\nID="rocky"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.3"\n');
     writeFileSync(join(root, 'etc/redhat-release'), 'Rocky Linux release 9.3 (Blue Onyx)\n');
-    const rocky = new SshConnection(labSettings(lab.hosts[1]));
+    const rocky = new SshConnection(labSettings(lab, lab.hosts[1]));
     try {
       const facts = await gatherFacts(rocky);
       assert.deepEqual(

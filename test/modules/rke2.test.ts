@@ -11,7 +11,7 @@ import { SshConnection } from '../../src/connection/ssh.js';
 import { ArgumentError } from '../../src/modules/args.js';
 import rke2 from '../../src/modules/platform/rke2.js';
 import { betifPlay, parseRecap } from '../helpers/cli.js';
-import { startLab, type Lab, type LabHost } from '../helpers/lab.js';
+import { labSettings, startLab, type Lab, type LabHost } from '../helpers/lab.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 const STANDINS = fileURLToPath(new URL('../../../test/lab/standins', import.meta.url));
@@ -36,17 +36,7 @@ function installStandIns(host: LabHost): void {
 }
 
 function connect(lab: Lab, host: LabHost): SshConnection {
-  return new SshConnection({
-    host: host.name,
-    kind: 'ssh',
-    address: '127.0.0.1',
-    port: host.port,
-    user: 'root',
-    privateKeyFile: lab.keyPath,
-    hostKeyChecking: 'strict',
-    knownHostsFiles: [lab.knownHostsPath],
-    connectTimeoutMs: 10_000,
-  });
+  return new SshConnection(labSettings(lab, host));
 }
 
 const read = (host: LabHost, path: string): string => readFileSync(join(host.root, path), 'utf8');

@@ -51,6 +51,13 @@ describe('typed rendering', () => {
   for (const [text, expected] of cases) {
     test(`${text} is typed as ansible-core 2.14 types it`, () => assert.deepEqual(render(text), expected));
   }
+  test("text that reads as a list, dict or bool becomes one, unless a string filter (to_json, string ...) made it", () => {
+    assert.deepEqual(render('[{{ x }}, 2]'), [5, 2]);
+    assert.equal(render('{{ x > 1 }}'), true);
+    assert.equal(render('{{ d | to_json }}'), '{"k": "v"}');
+    assert.equal(render('{{ l | string }}'), '[1, 2]');
+  });
+
   test('text around a lone expression, even whitespace or a newline, makes the result text (as Ansible)', () => {
     assert.equal(render('  {{ l }}  '), '  [1, 2]  ');
     assert.equal(render('{{ s }}\n'), 'hello\n');
