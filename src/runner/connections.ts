@@ -35,13 +35,16 @@ export function settingsFor(run: RunContext, host: string, vars: Record<string, 
   const own = connectionVars(vars, templar);
   if (!run.inventory.hostNames().includes(host) && LOCAL_NAMES.has(host) && own.ansible_connection === undefined) own.ansible_connection = 'local';
   try {
-    return settingsFromVars(host, own, resolveJump, {
+    const settings = settingsFromVars(host, own, resolveJump, {
       user: run.options.user,
       hostKeyChecking: run.options.hostKeyChecking,
       knownHostsFiles: run.options.knownHostsFiles,
       become: become.become,
       becomeUser: become.becomeUser,
     });
+    // Passwords never reach the output or the log, even inside a module's result or a failing command's text.
+    run.secrets.add([settings.password, settings.become?.password]);
+    return settings;
   } catch (error) {
     if (error instanceof UnreachableError) throw error;
     // Connection variables that make no sense (a bad port, an unknown connection type) leave the host unreachable.
