@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { LocalConnection } from '../../src/connection/local.js';
-import type { Connection, ExecOptions } from '../../src/connection/types.js';
+import { withEnvironment } from '../../src/connection/environment.js';
 import { ArgumentError } from '../../src/modules/args.js';
 import helmRelease from '../../src/modules/platform/helm_release.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
@@ -43,13 +43,7 @@ function buildCharts(): { repo: string; local: string } {
 function standInCluster() {
   const root = scratchDir('betif-helm-');
   const env = { PATH: `${STANDINS}:${process.env.PATH}`, HELM_STANDIN_STATE: join(root, 'helm'), KUBECTL_STANDIN_STATE: join(root, 'kube') };
-  const local = new LocalConnection('localhost');
-  const connection: Connection = {
-    host: local.host,
-    exec: (argv: readonly string[], options: ExecOptions = {}) => local.exec(argv, { ...options, env: { ...env, ...options.env } }),
-    reconnect: () => local.reconnect(),
-    close: () => local.close(),
-  };
+  const connection = withEnvironment(new LocalConnection('localhost'), env);
   // Asynchronous: the stand-in downloads charts from the server this test process runs.
   const helm = async (...args: string[]): Promise<string> => (await promisify(execFile)(join(STANDINS, 'helm'), args, { env: { ...process.env, ...env }, encoding: 'utf8' })).stdout;
   return { root, connection, helm };

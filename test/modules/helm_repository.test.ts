@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { LocalConnection } from '../../src/connection/local.js';
-import type { Connection, ExecOptions } from '../../src/connection/types.js';
+import { withEnvironment } from '../../src/connection/environment.js';
 import { ArgumentError } from '../../src/modules/args.js';
 import helmRepository from '../../src/modules/platform/helm_repository.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
@@ -19,13 +19,7 @@ const INDEX = 'apiVersion: v1\nentries:\n  hello:\n    - {name: hello, version: 
 function standInHelm() {
   const state = join(scratchDir('betif-helm-repo-'), 'helm');
   const env = { PATH: `${STANDINS}:${process.env.PATH}`, HELM_STANDIN_STATE: state };
-  const local = new LocalConnection('localhost');
-  const connection: Connection = {
-    host: local.host,
-    exec: (argv: readonly string[], options: ExecOptions = {}) => local.exec(argv, { ...options, env: { ...env, ...options.env } }),
-    reconnect: () => local.reconnect(),
-    close: () => local.close(),
-  };
+  const connection = withEnvironment(new LocalConnection('localhost'), env);
   const helm = (...args: string[]): string => execFileSync(join(STANDINS, 'helm'), args, { env: { ...process.env, ...env }, encoding: 'utf8' });
   return { connection, helm };
 }

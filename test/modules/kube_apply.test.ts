@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { LocalConnection } from '../../src/connection/local.js';
-import type { Connection, ExecOptions } from '../../src/connection/types.js';
+import { withEnvironment } from '../../src/connection/environment.js';
 import { ArgumentError } from '../../src/modules/args.js';
 import kubeApply from '../../src/modules/platform/kube_apply.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
@@ -32,13 +32,7 @@ const ISSUER = 'apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: {name: s
 function standInCluster() {
   const root = scratchDir('betif-kube-');
   const env = { PATH: `${STANDINS}:${process.env.PATH}`, KUBECTL_STANDIN_STATE: join(root, 'kube') };
-  const local = new LocalConnection('localhost');
-  const connection: Connection = {
-    host: local.host,
-    exec: (argv: readonly string[], options: ExecOptions = {}) => local.exec(argv, { ...options, env: { ...env, ...options.env } }),
-    reconnect: () => local.reconnect(),
-    close: () => local.close(),
-  };
+  const connection = withEnvironment(new LocalConnection('localhost'), env);
   const kubectl = async (...args: string[]): Promise<string> => (await promisify(execFile)(join(STANDINS, 'kubectl'), args, { env: { ...process.env, ...env }, encoding: 'utf8' })).stdout;
   return { root, connection, kubectl };
 }
