@@ -2,7 +2,7 @@ import type { InventoryEdit } from './edits.js';
 import { InventoryError } from './errors.js';
 import { pythonLiteralOrText } from '../python/literal.js';
 import { expandHostPattern } from './ranges.js';
-import { shlexSplit } from './shlex.js';
+import { shlexSplit } from '../python/shlex.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
 const GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/;

@@ -1,4 +1,4 @@
-import { shlexSplit } from '../../inventory/shlex.js';
+import { shlexSplit } from '../../python/shlex.js';
 import { ModuleFailure } from '../contract.js';
 
 /** shlexSplit reads '#' as a comment (as INI lines need); the command module's shlex.split keeps it as text. */
