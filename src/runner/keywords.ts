@@ -14,3 +14,15 @@ export function inheritedKeyword(playRun: PlayRun, scope: Scope, node: TaskNode,
 export function inheritedEnvironment(playRun: PlayRun, scope: Scope, node: TaskNode): unknown[] {
   return [playRun.play.keywords.environment, ...scope.blocks.map((block) => block.environment), node.keywords.environment].filter((value) => value !== undefined);
 }
+
+/** A keyword's yes/no value as Ansible reads it (yes/true/on/1/y, or any truthy value); absent gives the fallback. */
+export function keywordBool(value: unknown, fallback = false): boolean {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'string') return ['yes', 'true', 'on', '1', 'y'].includes(value.toLowerCase());
+  return Boolean(value);
+}
+
+/** The conditions a node runs under: those inherited from blocks, roles and imports, then its own `when`. */
+export function conditionsOf(node: TaskNode): unknown[] {
+  return node.keywords.when === undefined ? node.inheritedWhen : [...node.inheritedWhen, node.keywords.when];
+}

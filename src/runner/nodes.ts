@@ -9,17 +9,12 @@ import { createTemplar, markUnsafe, TemplateError } from '../template/templar.js
 import { censored } from './censor.js';
 import type { TaskInfo } from './events.js';
 import { applyFacts } from './facts.js';
-import { inheritedKeyword } from './keywords.js';
+import { conditionsOf, inheritedKeyword, keywordBool } from './keywords.js';
 import { loopItems } from './loops.js';
 import { isActive, type HostState, type PlayRun, type Scope } from './state.js';
 import { selectedByTags } from './tags.js';
 import { TaskExecution, type Outcome } from './task.js';
 import { taskVars } from './vars.js';
-
-function asBool(value: unknown): boolean {
-  if (typeof value === 'string') return ['yes', 'true', 'on', '1', 'y'].includes(value.toLowerCase());
-  return Boolean(value);
-}
 
 function asNames(value: unknown): string[] {
   if (value === undefined || value === null) return [];
@@ -99,7 +94,7 @@ export class LinearStrategy {
   async runAction(task: ActionTask, hosts: readonly HostState[], scope: Scope, title?: string): Promise<void> {
     if (!scope.isHandler && !this.selected(task, scope)) return;
     const info = { ...this.taskInfo(task, scope, task.action), ...(title ? { title } : {}) };
-    const runOnce = asBool(inheritedKeyword(this.playRun, scope, task, 'run_once'));
+    const runOnce = keywordBool(inheritedKeyword(this.playRun, scope, task, 'run_once'));
     const targets = runOnce ? hosts.slice(0, 1) : [...hosts];
     const { reporter, options } = this.run;
     reporter.taskStart(info, targets.length);
@@ -199,7 +194,7 @@ export class LinearStrategy {
   /** any_errors_fatal and max_fail_percentage, checked after each task as Ansible does. */
   private checkFailureLimits(task: ActionTask, scope: Scope, outcomes: Outcome[]): void {
     const newlyFailed = outcomes.some((outcome) => outcome.status === 'failed' && !outcome.ignored);
-    if (newlyFailed && !scope.rescuable && asBool(inheritedKeyword(this.playRun, scope, task, 'any_errors_fatal'))) {
+    if (newlyFailed && !scope.rescuable && keywordBool(inheritedKeyword(this.playRun, scope, task, 'any_errors_fatal'))) {
       this.abortPlay();
       return;
     }
@@ -264,7 +259,7 @@ export class LinearStrategy {
       const vars = taskVars(this.playRun, host, scope, node);
       const templar = createTemplar(vars);
       try {
-        const conditions = [...node.inheritedWhen, ...(node.keywords.when !== undefined ? [node.keywords.when] : [])];
+        const conditions = conditionsOf(node);
         if (!conditions.every((condition) => templar.condition(condition as string))) {
           host.stats.skipped += 1;
           this.run.reporter.hostResult(info, { host: host.name, status: 'skipped', result: { changed: false, skipped: true }, diff: [], ignored: false, hidden: false }, false);
@@ -337,7 +332,7 @@ export class LinearStrategy {
       case 'end_host':
         for (const host of hosts) {
           const templar = createTemplar(taskVars(this.playRun, host, scope, node));
-          const conditions = [...node.inheritedWhen, ...(node.keywords.when !== undefined ? [node.keywords.when] : [])];
+          const conditions = conditionsOf(node);
           if (conditions.every((condition) => templar.condition(condition as string))) host.ended = true;
         }
         break;
@@ -351,7 +346,7 @@ export class LinearStrategy {
 
   /** Runs notified handlers in the order they are defined, once each, on the hosts that notified them. */
   async flushHandlers(): Promise<void> {
-    const force = this.run.options.forceHandlers || asBool(this.playRun.play.keywords.force_handlers);
+    const force = this.run.options.forceHandlers || keywordBool(this.playRun.play.keywords.force_handlers);
     for (const handler of this.playRun.play.handlers as Handler[]) {
       const targets = this.playRun.batch.filter((host) => host.notified.has(handler) && (isActive(host) || (force && host.failed && !host.unreachable)));
       for (const host of this.playRun.batch) host.notified.delete(handler);

@@ -5,15 +5,10 @@ import { roleSearchPath } from '../playbook/roles.js';
 import { loadYamlFile, PlaybookError } from '../playbook/source.js';
 import type { ActionTask, Play } from '../playbook/types.js';
 import { createTemplar } from '../template/templar.js';
+import { keywordBool } from './keywords.js';
 import { LinearStrategy } from './nodes.js';
 import { serialBatches } from './serial.js';
 import { newHostState, type HostState, type PlayRun, type RunContext, type Scope } from './state.js';
-
-function asBool(value: unknown, fallback: boolean): boolean {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value === 'string') return ['yes', 'true', 'on', '1', 'y'].includes(value.toLowerCase());
-  return Boolean(value);
-}
 
 /** The hosts a play targets: its `hosts` pattern, narrowed by --limit. */
 export function playHosts(run: RunContext, play: Play): string[] {
@@ -67,7 +62,7 @@ export async function runPlay(run: RunContext, play: Play, registry: ModuleRegis
   for (const batch of serialBatches(eligible, play.keywords.serial)) {
     playRun.batch = batch;
     for (const host of batch) host.ended = false;
-    if (asBool(play.keywords.gather_facts, true)) await strategy.runAction(gatherFactsTask(play, registry), batch, scope, 'Gathering Facts');
+    if (keywordBool(play.keywords.gather_facts, true)) await strategy.runAction(gatherFactsTask(play, registry), batch, scope, 'Gathering Facts');
     for (const section of [play.preTasks, play.tasks, play.postTasks]) {
       await strategy.runNodes(section, batch, scope);
       await strategy.flushHandlers();

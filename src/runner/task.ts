@@ -13,7 +13,7 @@ import type { HostEvent, HostStatus, TaskInfo } from './events.js';
 import { censored } from './censor.js';
 import { executeModule } from './execute-module.js';
 import { applyFacts } from './facts.js';
-import { inheritedEnvironment, inheritedKeyword } from './keywords.js';
+import { conditionsOf, inheritedEnvironment, inheritedKeyword, keywordBool } from './keywords.js';
 import { LoopError, loopItems } from './loops.js';
 import type { HostState, PlayRun, Scope } from './state.js';
 import { taskVars } from './vars.js';
@@ -28,11 +28,6 @@ export interface Outcome {
   runnerError?: boolean;
 }
 
-
-function asBool(value: unknown): boolean {
-  if (typeof value === 'string') return ['yes', 'true', 'on', '1', 'y'].includes(value.toLowerCase());
-  return Boolean(value);
-}
 
 function dropOmitted(value: unknown): unknown {
   if (Array.isArray(value)) return value.filter((item) => item !== OMIT).map(dropOmitted);
@@ -85,7 +80,7 @@ export class TaskExecution {
   }
 
   private conditionsHold(templar: Templar): { ok: boolean; failed?: string } {
-    const conditions = [...this.task.inheritedWhen, ...(this.task.keywords.when !== undefined ? [this.task.keywords.when] : [])];
+    const conditions = conditionsOf(this.task);
     for (const condition of conditions) {
       if (!templar.condition(condition as string | boolean | unknown[])) return { ok: false, failed: String(condition) };
     }
@@ -93,8 +88,8 @@ export class TaskExecution {
   }
 
   async run(host: HostState): Promise<Outcome> {
-    const hidden = asBool(this.keyword('no_log'));
-    const ignoreErrors = (templar: Templar) => asBool(templar.render(this.keyword('ignore_errors') ?? false));
+    const hidden = keywordBool(this.keyword('no_log'));
+    const ignoreErrors = (templar: Templar) => keywordBool(templar.render(this.keyword('ignore_errors') ?? false));
     const vars = taskVars(this.playRun, host, this.scope, this.task);
     const templar = createTemplar(vars, { searchPaths: this.searchPaths() });
     let delegatedTo: string | undefined;
@@ -110,7 +105,7 @@ export class TaskExecution {
       return { status, result, diff, ignored, hidden, delegatedTo };
     } catch (error) {
       if (error instanceof UnreachableError) {
-        const ignoreUnreachable = asBool(this.keyword('ignore_unreachable'));
+        const ignoreUnreachable = keywordBool(this.keyword('ignore_unreachable'));
         return { status: 'unreachable', result: { changed: false, unreachable: true, msg: error.message }, diff: [], ignored: ignoreUnreachable, hidden: false, delegatedTo };
       }
       if (error instanceof BecomeError) {
@@ -172,7 +167,7 @@ export class TaskExecution {
       results.push(result);
       diffs.push(...outcome.diff);
       const label = control.label === undefined ? item : itemTemplar.render(control.label);
-      const ignored = statusOf(result) === 'failed' && asBool(itemTemplar.render(this.keyword('ignore_errors') ?? false));
+      const ignored = statusOf(result) === 'failed' && keywordBool(itemTemplar.render(this.keyword('ignore_errors') ?? false));
       this.onItem({
         host: host.name,
         status: statusOf(result),
@@ -243,7 +238,7 @@ export class TaskExecution {
     // A delegate is reached with its own connection variables, never with the original host's.
     const targetVars = delegate === undefined ? vars : { ...(run.inventory.hostNames().includes(delegate) ? run.inventory.hostVars(delegate) : { ansible_host: delegate }), ...run.options.extraVars };
     const become = {
-      become: asBool(templar.render(this.keyword('become') ?? vars.ansible_become ?? run.options.become)),
+      become: keywordBool(templar.render(this.keyword('become') ?? vars.ansible_become ?? run.options.become)),
       becomeUser: (this.keyword('become_user') ?? vars.ansible_become_user ?? run.options.becomeUser) as string | undefined,
     };
     if (become.becomeUser !== undefined) become.becomeUser = String(templar.render(become.becomeUser));
@@ -253,10 +248,10 @@ export class TaskExecution {
     const ctx: ModuleContext = {
       host: host.name,
       connection: connectionFor(run, settings, environment, ({ argv, ...record }) =>
-        run.reporter.command(this.info, { ...record, ...(asBool(this.keyword('no_log')) ? {} : { argv }) }),
+        run.reporter.command(this.info, { ...record, ...(keywordBool(this.keyword('no_log')) ? {} : { argv }) }),
       ),
-      check: checkKeyword === undefined ? run.options.check : asBool(templar.render(checkKeyword)),
-      diff: diffKeyword === undefined ? run.options.diff : asBool(templar.render(diffKeyword)),
+      check: checkKeyword === undefined ? run.options.check : keywordBool(templar.render(checkKeyword)),
+      diff: diffKeyword === undefined ? run.options.diff : keywordBool(templar.render(diffKeyword)),
       vars,
       evaluate: (expression) => templar.evaluate(expression),
       render: (text) => templar.renderText(text),
