@@ -61,7 +61,9 @@ export interface Plan {
 export interface Module<Args = any, State = any> {
   /** Short name used in playbooks, e.g. "copy". */
   name: string;
-  /** Other accepted names, e.g. "ansible.builtin.copy" (builtin modules get this one automatically). */
+  /** The collection of its fully qualified name (default ansible.builtin): copy is also ansible.builtin.copy. */
+  namespace?: string;
+  /** Other accepted names, e.g. FQCNs of other collections ("community.general.modprobe"). */
   aliases?: string[];
   /** JSON Schema of the arguments, checked with ajv before any host is contacted. */
   schema: Record<string, unknown>;

@@ -38,9 +38,17 @@ async function script(name: string, dir: string, args: string[]): Promise<void> 
   if (result.exitCode !== 0) throw new Error(`${name} ${args.join(' ')} failed (${result.exitCode}):\n${result.all}`);
 }
 
+/**
+ * A lab port moved by BETIF_LAB_PORT_OFFSET, so that several checkouts can run their suites at once
+ * (each with its own TMPDIR for the lab folders).
+ */
+export function labPort(port: number): number {
+  return port + Number(process.env.BETIF_LAB_PORT_OFFSET ?? 0);
+}
+
 /** Starts `count` SSH test hosts h1..hN on 127.0.0.1:basePort.. (see test/lab/up.sh). */
 export async function startLab(count: number, options: LabOptions = {}): Promise<Lab> {
-  const basePort = options.basePort ?? 2301;
+  const basePort = options.basePort ?? labPort(2301);
   const dir = resolve(options.dir ?? '/tmp/betif-lab');
   const up = () => script('up.sh', dir, [String(count), String(basePort)]);
   await up();

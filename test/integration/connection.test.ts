@@ -9,7 +9,7 @@ import { ConnectionPool } from '../../src/connection/pool.js';
 import { settingsFromVars, type ConnectionSettings, type SettingsDefaults } from '../../src/connection/settings.js';
 import { SshConnection } from '../../src/connection/ssh.js';
 import { UnreachableError } from '../../src/connection/types.js';
-import { labSettings, startLab, type Lab, type LabHost } from '../helpers/lab.js';
+import { labSettings, labPort, startLab, type Lab, type LabHost } from '../helpers/lab.js';
 
 let lab: Lab;
 let scratch: string;
@@ -37,7 +37,7 @@ function hostKeyFingerprint(host: LabHost): string {
 }
 
 before(async () => {
-  lab = await startLab(3, { basePort: 2401, dir: join(tmpdir(), 'betif-lab-connection') });
+  lab = await startLab(3, { basePort: labPort(2401), dir: join(tmpdir(), 'betif-lab-connection') });
   scratch = mkdtempSync(join(tmpdir(), 'betif-connection-'));
 });
 

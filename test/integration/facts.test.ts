@@ -7,17 +7,17 @@ import { execa } from 'execa';
 import { withBecome } from '../../src/connection/become.js';
 import { SshConnection } from '../../src/connection/ssh.js';
 import { gatherFacts } from '../../src/facts/gather.js';
-import ping from '../../src/modules/builtin/ping.js';
-import setup from '../../src/modules/builtin/setup.js';
+import ping from '../../src/modules/system/ping.js';
+import setup from '../../src/modules/system/setup.js';
 import { runModule } from '../helpers/module-harness.js';
-import { labSettings, startLab, type Lab } from '../helpers/lab.js';
+import { labSettings, labPort, startLab, type Lab } from '../helpers/lab.js';
 
 let lab: Lab;
 let conn: SshConnection;
 
 
 before(async () => {
-  lab = await startLab(2, { basePort: 2451, dir: join(tmpdir(), 'betif-lab-facts') });
+  lab = await startLab(2, { basePort: labPort(2451), dir: join(tmpdir(), 'betif-lab-facts') });
   conn = new SshConnection(labSettings(lab, lab.hosts[0]));
 });
 

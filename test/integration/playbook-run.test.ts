@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLab, type Lab } from '../helpers/lab.js';
+import { labPort, startLab, type Lab } from '../helpers/lab.js';
 import { betifPlay, parseRecap } from '../helpers/cli.js';
 
 const PLAYBOOK = `
@@ -58,7 +58,7 @@ describe('a playbook over real SSH against lab hosts', () => {
   let base: string[];
 
   before(async () => {
-    lab = await startLab(3, { basePort: 2610, dir: join(tmpdir(), 'betif-lab-run') });
+    lab = await startLab(3, { basePort: labPort(2610), dir: join(tmpdir(), 'betif-lab-run') });
     work = mkdtempSync(join(tmpdir(), 'betif-run-'));
     writeFileSync(join(work, 'site.yml'), PLAYBOOK);
     base = [join(work, 'site.yml'), '-i', lab.inventoryPath, '--known-hosts', lab.knownHostsPath];

@@ -9,11 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { betifPlay, parseRecap, type CliRun } from '../helpers/cli.js';
-import { startLab, type Lab } from '../helpers/lab.js';
+import { labPort, startLab, type Lab } from '../helpers/lab.js';
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const BASE_PORT = 2501;
+const BASE_PORT = labPort(2501);
 const MIRROR_PORT = 2510;
 /** inventory/lab serves the demo on 2551-2556 and its mirror on 2560; this test's lab sits on its own ports. */
 const LAB_INVENTORY_PORTS = { base: 2551, mirror: 2560 };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import assertModule from '../../src/modules/builtin/assert.js';
+import assertModule from '../../src/modules/controller/assert.js';
 import { runModule } from '../helpers/module-harness.js';
 
 /** The harness evaluates an expression by looking it up in vars, so each condition's value is given directly. */

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ArgumentError } from '../../src/modules/args.js';
-import blockinfile from '../../src/modules/builtin/blockinfile.js';
+import blockinfile from '../../src/modules/files/blockinfile.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 const modeOf = (path: string) => (statSync(path).mode & 0o7777).toString(8);

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import command from '../../src/modules/builtin/command.js';
+import command from '../../src/modules/commands/command.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 const PYTHON_DATETIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/;

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, 
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ArgumentError } from '../../src/modules/args.js';
-import copy from '../../src/modules/builtin/copy.js';
+import copy from '../../src/modules/files/copy.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 const modeOf = (path: string) => (statSync(path).mode & 0o7777).toString(8);

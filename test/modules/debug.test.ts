@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import debug from '../../src/modules/builtin/debug.js';
+import debug from '../../src/modules/controller/debug.js';
 import { runModule } from '../helpers/module-harness.js';
 
 describe('debug', () => {

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ArgumentError } from '../../src/modules/args.js';
-import dnf from '../../src/modules/platform/dnf.js';
+import dnf from '../../src/modules/packages/dnf.js';
 import { betifPlay, parseRecap } from '../helpers/cli.js';
-import { startLab, type Lab } from '../helpers/lab.js';
+import { labPort, startLab, type Lab } from '../helpers/lab.js';
 import { runModule } from '../helpers/module-harness.js';
 import { makeInstallroot, pointInstallrootAt, rpmRepos, type RpmRepos } from '../helpers/rpm-repo.js';
 
@@ -244,7 +244,7 @@ describe('dnf over SSH', () => {
 
   before(async () => {
     const repos = await rpmRepos();
-    lab = await startLab(1, { basePort: 2710, dir: join(tmpdir(), 'betif-lab-dnf') });
+    lab = await startLab(1, { basePort: labPort(2710), dir: join(tmpdir(), 'betif-lab-dnf') });
     const host = lab.hosts[0];
     rmSync(join(host.root, 'srv', 'inst'), { recursive: true, force: true });
     cpSync(repos.base, join(host.root, 'srv', 'rpm-repo'), { recursive: true });

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ArgumentError } from '../../src/modules/args.js';
-import dnfRepo from '../../src/modules/platform/dnf_repo.js';
+import dnfRepo from '../../src/modules/packages/dnf_repo.js';
 import { betifPlay, parseRecap } from '../helpers/cli.js';
-import { startLab, type Lab } from '../helpers/lab.js';
+import { labPort, startLab, type Lab } from '../helpers/lab.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 import { rpmRepos, type RpmRepos } from '../helpers/rpm-repo.js';
 
@@ -174,7 +174,7 @@ describe('dnf_repo over SSH', () => {
   let base: string[];
 
   before(async () => {
-    lab = await startLab(1, { basePort: 2711, dir: join(tmpdir(), 'betif-lab-dnf-repo') });
+    lab = await startLab(1, { basePort: labPort(2711), dir: join(tmpdir(), 'betif-lab-dnf-repo') });
     mkdirSync(join(lab.hosts[0].root, 'etc', 'yum.repos.d'), { recursive: true });
     rmSync(join(lab.hosts[0].root, 'etc', 'yum.repos.d', 'vendor.repo'), { force: true });
     const work = mkdtempSync(join(tmpdir(), 'betif-dnf-repo-play-'));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import fail from '../../src/modules/builtin/fail.js';
+import fail from '../../src/modules/controller/fail.js';
 import { runModule } from '../helpers/module-harness.js';
 
 describe('fail', () => {

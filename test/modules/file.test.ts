@@ -3,7 +3,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync,
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ArgumentError } from '../../src/modules/args.js';
-import file from '../../src/modules/builtin/file.js';
+import file from '../../src/modules/files/file.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 const modeOf = (path: string) => (statSync(path).mode & 0o7777).toString(8);

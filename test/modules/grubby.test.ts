@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { LocalConnection } from '../../src/connection/local.js';
 import { withEnvironment } from '../../src/connection/environment.js';
 import { ArgumentError } from '../../src/modules/args.js';
-import grubby from '../../src/modules/platform/grubby.js';
+import grubby from '../../src/modules/kernel/grubby.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 const STANDINS = fileURLToPath(new URL('../../../test/lab/standins', import.meta.url));

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { LocalConnection } from '../../src/connection/local.js';
 import { withEnvironment } from '../../src/connection/environment.js';
 import { ArgumentError } from '../../src/modules/args.js';
-import helmRelease from '../../src/modules/platform/helm_release.js';
+import helmRelease from '../../src/modules/kube/helm_release.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 const STANDINS = fileURLToPath(new URL('../../../test/lab/standins', import.meta.url));

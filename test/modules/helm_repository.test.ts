@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { LocalConnection } from '../../src/connection/local.js';
 import { withEnvironment } from '../../src/connection/environment.js';
 import { ArgumentError } from '../../src/modules/args.js';
-import helmRepository from '../../src/modules/platform/helm_repository.js';
+import helmRepository from '../../src/modules/kube/helm_repository.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 const STANDINS = fileURLToPath(new URL('../../../test/lab/standins', import.meta.url));

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { betifPlay, parseRecap } from '../helpers/cli.js';
-import { startLab, type Lab } from '../helpers/lab.js';
+import { labPort, startLab, type Lab } from '../helpers/lab.js';
 
 const STANDINS = fileURLToPath(new URL('../../../test/lab/standins', import.meta.url));
 const VERSIONS = ['5.14.0-427.13.1.el9_4.x86_64', '5.14.0-362.8.1.el9_3.x86_64', '0-rescue-9a8b7c6d'];
@@ -80,7 +80,7 @@ describe('grubby, udev_rule and modprobe over real SSH (with stand-ins)', () => 
   let root: string;
 
   before(async () => {
-    lab = await startLab(1, { basePort: 2720, dir: join(tmpdir(), 'betif-lab-kernel-boot') });
+    lab = await startLab(1, { basePort: labPort(2720), dir: join(tmpdir(), 'betif-lab-kernel-boot') });
     root = lab.hosts[0].root;
     await prepareHost(root);
     const work = mkdtempSync(join(tmpdir(), 'betif-kernel-boot-'));

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { LocalConnection } from '../../src/connection/local.js';
 import { withEnvironment } from '../../src/connection/environment.js';
 import { ArgumentError } from '../../src/modules/args.js';
-import kubeApply from '../../src/modules/platform/kube_apply.js';
+import kubeApply from '../../src/modules/kube/kube_apply.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 const STANDINS = fileURLToPath(new URL('../../../test/lab/standins', import.meta.url));

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { LocalConnection } from '../../src/connection/local.js';
 import type { Connection, ExecOptions } from '../../src/connection/types.js';
 import { ArgumentError } from '../../src/modules/args.js';
-import modprobe from '../../src/modules/platform/modprobe.js';
+import modprobe from '../../src/modules/kernel/modprobe.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 const STANDINS = fileURLToPath(new URL('../../../test/lab/standins', import.meta.url));

@@ -6,10 +6,10 @@ import { delimiter, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { LocalConnection } from '../../src/connection/local.js';
 import type { Connection } from '../../src/connection/types.js';
-import copy from '../../src/modules/builtin/copy.js';
-import file from '../../src/modules/builtin/file.js';
-import lineinfile from '../../src/modules/builtin/lineinfile.js';
-import template from '../../src/modules/builtin/template.js';
+import copy from '../../src/modules/files/copy.js';
+import file from '../../src/modules/files/file.js';
+import lineinfile from '../../src/modules/files/lineinfile.js';
+import template from '../../src/modules/files/template.js';
 import type { Module } from '../../src/modules/contract.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 

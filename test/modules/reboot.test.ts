@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { LocalConnection } from '../../src/connection/local.js';
 import { UnreachableError, type Connection, type ExecOptions } from '../../src/connection/types.js';
-import reboot from '../../src/modules/builtin/reboot.js';
+import reboot from '../../src/modules/system/reboot.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 const STANDIN = fileURLToPath(new URL('../../../test/lab/standins/reboot-standin', import.meta.url));

@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { SshConnection } from '../../src/connection/ssh.js';
 import { ArgumentError } from '../../src/modules/args.js';
-import rke2 from '../../src/modules/platform/rke2.js';
+import rke2 from '../../src/modules/kube/rke2.js';
 import { betifPlay, parseRecap } from '../helpers/cli.js';
-import { labSettings, startLab, type Lab, type LabHost } from '../helpers/lab.js';
+import { labSettings, labPort, startLab, type Lab, type LabHost } from '../helpers/lab.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 const STANDINS = fileURLToPath(new URL('../../../test/lab/standins', import.meta.url));
@@ -129,7 +129,7 @@ describe('rke2', () => {
   let h2: LabHost;
 
   before(async () => {
-    lab = await startLab(4, { basePort: 2740, dir: join(tmpdir(), 'betif-lab-rke2') });
+    lab = await startLab(4, { basePort: labPort(2740), dir: join(tmpdir(), 'betif-lab-rke2') });
     lab.hosts.forEach(installStandIns);
     [h1, h2] = lab.hosts;
     server = connect(lab, h1);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import setFact from '../../src/modules/builtin/set_fact.js';
+import setFact from '../../src/modules/controller/set_fact.js';
 import { runModule } from '../helpers/module-harness.js';
 
 describe('set_fact', () => {

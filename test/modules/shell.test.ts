@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import raw from '../../src/modules/builtin/raw.js';
-import shell from '../../src/modules/builtin/shell.js';
+import raw from '../../src/modules/commands/raw.js';
+import shell from '../../src/modules/commands/shell.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 describe('shell', () => {

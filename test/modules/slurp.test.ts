@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ArgumentError } from '../../src/modules/args.js';
-import slurp from '../../src/modules/builtin/slurp.js';
+import slurp from '../../src/modules/files/slurp.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 describe('slurp', () => {

@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ArgumentError } from '../../src/modules/args.js';
-import stat from '../../src/modules/builtin/stat.js';
+import stat from '../../src/modules/files/stat.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 const statOf = async (args: Record<string, unknown>) => {

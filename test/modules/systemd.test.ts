@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { LocalConnection } from '../../src/connection/local.js';
 import { withEnvironment } from '../../src/connection/environment.js';
-import systemd from '../../src/modules/builtin/systemd.js';
+import systemd from '../../src/modules/system/systemd.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 const STANDINS = fileURLToPath(new URL('../../../test/lab/standins', import.meta.url));

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSyn
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ArgumentError } from '../../src/modules/args.js';
-import template from '../../src/modules/builtin/template.js';
+import template from '../../src/modules/files/template.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 const modeOf = (path: string) => (statSync(path).mode & 0o7777).toString(8);

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ArgumentError } from '../../src/modules/args.js';
-import { qemuImgCreateArgv, virtInstallArgv } from '../../src/modules/lib/virt-install-command.js';
-import virtInstall from '../../src/modules/platform/virt_install.js';
+import { qemuImgCreateArgv, virtInstallArgv } from '../../src/modules/virt/lib/virt-install-command.js';
+import virtInstall from '../../src/modules/virt/virt_install.js';
 import { startTestLibvirt, testDriverUri, type TestLibvirt } from '../fixtures/libvirt/test-daemon.js';
 import { betifPlay, parseRecap } from '../helpers/cli.js';
-import { startLab } from '../helpers/lab.js';
+import { labPort, startLab } from '../helpers/lab.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 function virsh(uri: string, ...args: string[]): string {
@@ -366,7 +366,7 @@ describe('virt_net and virt_install over real SSH', () => {
   let base: string[];
 
   before(async () => {
-    lab = await startLab(1, { basePort: 2730, dir: join(tmpdir(), 'betif-lab-virt') });
+    lab = await startLab(1, { basePort: labPort(2730), dir: join(tmpdir(), 'betif-lab-virt') });
     const root = lab.hosts[0].root;
     // The host's libvirt: a test-driver libvirtd whose socket is at /run/libvirt-test inside the host.
     libvirt = await startTestLibvirt(join(root, 'run', 'libvirt-test'));

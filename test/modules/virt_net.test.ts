@@ -4,7 +4,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ArgumentError } from '../../src/modules/args.js';
-import virtNet from '../../src/modules/platform/virt_net.js';
+import virtNet from '../../src/modules/virt/virt_net.js';
 import { startTestLibvirt, type TestLibvirt } from '../fixtures/libvirt/test-daemon.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 

@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import waitFor from '../../src/modules/builtin/wait_for.js';
+import waitFor from '../../src/modules/system/wait_for.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 /** A TCP server on a free local port; stop() drops its connections too. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLab, type Lab } from '../../helpers/lab.js';
+import { labPort, startLab, type Lab } from '../../helpers/lab.js';
 import type { CompatCase } from './case.js';
 import { compareRuns, unmetExpectations, type Disagreement, type RunOutcome } from './compare.js';
 import { resetHosts, snapshotHosts, type HostRoot } from './host-files.js';
@@ -30,7 +30,7 @@ export interface Suite {
 }
 
 const HOSTS_PER_TOOL = 3;
-const BASE_PORT = 2800;
+const BASE_PORT = labPort(2800);
 const TOOLS: Tool[] = ['ansible', 'betif'];
 
 /** Where one tool runs: its own lab hosts, named h1..h3 in its inventory. */

@@ -1,0 +1,83 @@
+import { defineModule, ModuleFailure } from '../contract.js';
+import { FILE_ATTRIBUTE_PROPERTIES, foldAliases, requiredWithAliases, withAliases } from '../shared/arg-schema.js';
+import { placeBlock } from './lib/block-edit.js';
+import type { AttributeArgs } from '../shared/file-attributes.js';
+import { toByteString } from '../shared/python-regex.js';
+import { planTextEdit, readTextFile, type TextFile } from './lib/text-edit.js';
+
+interface BlockInFileArgs extends AttributeArgs {
+  path: string;
+  state: 'present' | 'absent';
+  block?: string;
+  marker: string;
+  marker_begin: string;
+  marker_end: string;
+  insertafter?: string;
+  insertbefore?: string;
+  create: boolean;
+  backup: boolean;
+}
+
+const ALIASES = { path: ['dest', 'destfile', 'name'], block: ['content'] };
+
+function canonical(raw: Record<string, unknown>): BlockInFileArgs {
+  const args = foldAliases<BlockInFileArgs>(raw, ALIASES);
+  if (args.insertafter !== undefined && args.insertbefore !== undefined) throw new ModuleFailure('parameters are mutually exclusive: insertbefore|insertafter');
+  return args;
+}
+
+function message(file: TextFile, text: string, removed: boolean): string {
+  if (!file.exists) return 'File created';
+  if (text === file.text) return '';
+  return removed ? 'Block removed' : 'Block inserted';
+}
+
+export default defineModule<Record<string, unknown>, TextFile>({
+  name: 'blockinfile',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    ...requiredWithAliases('path', ALIASES.path),
+    properties: withAliases(
+      {
+        path: { type: 'string', minLength: 1 },
+        state: { enum: ['present', 'absent'], default: 'present' },
+        block: { type: 'string' },
+        marker: { type: 'string', default: '# {mark} ANSIBLE MANAGED BLOCK' },
+        marker_begin: { type: 'string', default: 'BEGIN' },
+        marker_end: { type: 'string', default: 'END' },
+        insertafter: { type: 'string' },
+        insertbefore: { type: 'string' },
+        create: { type: 'boolean', default: false },
+        backup: { type: 'boolean', default: false },
+        ...FILE_ATTRIBUTE_PROPERTIES,
+      },
+      ALIASES,
+    ),
+  },
+  read: (ctx, raw) => {
+    const args = canonical(raw);
+    return readTextFile(ctx, args.path, args);
+  },
+  plan: (raw, file, ctx) => {
+    const args = canonical(raw);
+    const present = args.state === 'present';
+    if (!file.exists) {
+      if (!args.create) throw new ModuleFailure(`Path ${args.path} does not exist !`, { rc: 257 });
+      if (!present) return { changed: false, result: { msg: `File ${args.path} not present` } };
+    }
+    const block = toByteString(args.block ?? '');
+    const text = placeBlock(file.exists ? file.text : undefined, {
+      present,
+      block,
+      marker: toByteString(args.marker),
+      markerBegin: toByteString(args.marker_begin),
+      markerEnd: toByteString(args.marker_end),
+      insertAfter: args.insertafter,
+      insertBefore: args.insertbefore,
+    });
+    const changed = !file.exists || text !== file.text;
+    const msg = message(file, text, !present || block === '');
+    return planTextEdit(file, { text, changed, msg }, { attributes: args, backup: args.backup, backupKey: 'backup_file' }, ctx);
+  },
+});
