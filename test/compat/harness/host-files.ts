@@ -39,15 +39,31 @@ export function resetHosts(hosts: HostRoot[], paths: string[], setup: SetupFile[
   }
 }
 
+/** Several backups of one file share a normalized name: they are told apart by their order of writing (#2, #3 ...). */
+function uniqueKey(into: FileSnapshot, key: string): string {
+  let unique = key;
+  for (let count = 2; into.has(unique); count++) unique = `${key}#${count}`;
+  return unique;
+}
+
+/** Folder entries by name, backups of the same file by the time they were written (their names hold a pid). */
+function entriesInWritingOrder(local: string): string[] {
+  const mtime = (name: string) => lstatSync(join(local, name), { bigint: true }).mtimeNs;
+  return readdirSync(local)
+    .map((name) => ({ name, normalized: normalizeBackupName(name), written: mtime(name) }))
+    .sort((a, b) => (a.normalized === b.normalized ? Number(a.written - b.written) : a.normalized < b.normalized ? -1 : 1))
+    .map((entry) => entry.name);
+}
+
 function walk(local: string, remote: string, into: FileSnapshot, host: string): void {
   const stat = lstatSync(local);
   const mode = (stat.mode & 0o7777).toString(8).padStart(4, '0');
-  const key = `${host}:${normalizeBackupName(remote)}`;
+  const key = uniqueKey(into, `${host}:${normalizeBackupName(remote)}`);
   if (stat.isSymbolicLink()) {
     into.set(key, `link -> ${readlinkSync(local)}`);
   } else if (stat.isDirectory()) {
     into.set(key, `dir ${mode}`);
-    for (const name of readdirSync(local).sort()) walk(join(local, name), `${remote}/${name}`, into, host);
+    for (const name of entriesInWritingOrder(local)) walk(join(local, name), `${remote}/${name}`, into, host);
   } else {
     into.set(key, `file ${mode}\n${readFileSync(local, 'utf8')}`);
   }
