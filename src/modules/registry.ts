@@ -3,6 +3,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Module } from './contract.js';
 
+/** Collections whose modules are also found by their short name (others need their FQCN or `collections:`). */
+const SHORT_NAME_COLLECTIONS = new Set(['ansible.builtin', 'betif.platform']);
+
 /** Folders under src/modules that hold helpers, not modules. */
 const HELPER_FOLDERS = new Set(['shared', 'lib']);
 
@@ -25,7 +28,9 @@ export async function loadModules(): Promise<ModuleRegistry> {
   const modules = await Promise.all(moduleFiles(root).map(async (file) => (await import(pathToFileURL(file).href)).default as Module));
   const byName = new Map<string, Module>();
   for (const module of modules) {
-    for (const name of [module.name, `${module.namespace ?? 'ansible.builtin'}.${module.name}`, ...(module.aliases ?? [])]) byName.set(name, module);
+    const namespace = module.namespace ?? 'ansible.builtin';
+    const shortName = SHORT_NAME_COLLECTIONS.has(namespace) ? [module.name] : [];
+    for (const name of [...shortName, `${namespace}.${module.name}`, ...(module.aliases ?? [])]) byName.set(name, module);
   }
   return {
     find: (name) => byName.get(name),

@@ -1,10 +1,22 @@
 /** Ansible argument aliases: canonical name -> other accepted names (lineinfile's path: dest, destfile, name). */
 export type Aliases = Record<string, readonly string[]>;
 
-/** The properties, plus a copy of each aliased property's schema under every alias. */
+const withoutDefault = (schema: object): object => {
+  const { default: _default, ...rest } = schema as Record<string, unknown>;
+  return rest;
+};
+
+/**
+ * The properties, plus a copy of each aliased property's schema under every alias. An aliased property keeps
+ * no default here (ajv would fill it in and hide a value given under an alias): foldAliases applies it.
+ */
 export function withAliases(properties: Record<string, object>, aliases: Aliases): Record<string, object> {
   const all = { ...properties };
-  for (const [name, others] of Object.entries(aliases)) for (const other of others) all[other] = properties[name];
+  for (const [name, others] of Object.entries(aliases)) {
+    const schema = withoutDefault(properties[name]);
+    all[name] = schema;
+    for (const other of others) all[other] = schema;
+  }
   return all;
 }
 
@@ -14,14 +26,19 @@ export function requiredWithAliases(name: string, aliases: readonly string[]): R
   return { if: { not: { anyOf: aliases.map((alias) => ({ required: [alias] })) } }, then: { required: [name] } };
 }
 
-/** The arguments under their canonical names (the canonical name wins over an alias). */
-export function foldAliases<T>(args: Record<string, unknown>, aliases: Aliases): T {
+/**
+ * The arguments under their canonical names (the canonical name wins over an alias), with the defaults of
+ * aliased properties (from the `properties` given to withAliases) where neither name was given.
+ */
+export function foldAliases<T>(args: Record<string, unknown>, aliases: Aliases, properties: Record<string, object> = {}): T {
   const folded: Record<string, unknown> = { ...args };
   for (const [name, others] of Object.entries(aliases)) {
     for (const other of others) {
       if (folded[name] === undefined && folded[other] !== undefined) folded[name] = folded[other];
       delete folded[other];
     }
+    const fallback = (properties[name] as { default?: unknown } | undefined)?.default;
+    if (folded[name] === undefined && fallback !== undefined) folded[name] = structuredClone(fallback);
   }
   return folded as T;
 }

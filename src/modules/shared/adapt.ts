@@ -1,0 +1,43 @@
+import type { Module, ModuleResult, Plan } from '../contract.js';
+
+/** How a collection's module (kubernetes.core.helm) speaks through a betif-play module (helm_release). */
+export interface Adaptation<Args, BaseArgs> {
+  name: string;
+  namespace: string;
+  aliases?: string[];
+  schema: Record<string, unknown>;
+  secretArgs?: string[];
+  /** The collection's arguments as the betif-play module's arguments. */
+  toBase(args: Args): BaseArgs;
+  /** The betif-play module's result in the collection's shape. */
+  toResult(result: ModuleResult, args: Args): ModuleResult;
+  /** Work the collection's module does before it reads (kubernetes.core.helm's update_repo_cache). */
+  beforeRead?: Module<Args>['read'];
+}
+
+/** A module under another collection's name and arguments, with the reads, plans and applies of `base`. */
+export function adaptModule<Args, BaseArgs, State>(base: Module<BaseArgs, State>, adaptation: Adaptation<Args, BaseArgs>): Module<Args, State> {
+  const { toBase, toResult, beforeRead } = adaptation;
+  return {
+    name: adaptation.name,
+    namespace: adaptation.namespace,
+    aliases: adaptation.aliases,
+    schema: adaptation.schema,
+    secretArgs: adaptation.secretArgs,
+    secretResults: base.secretResults,
+    async read(ctx, args) {
+      if (beforeRead) await beforeRead(ctx, args);
+      return base.read(ctx, toBase(args));
+    },
+    plan(args, state, ctx): Plan {
+      const plan = base.plan(toBase(args), state, ctx);
+      const apply = plan.apply;
+      return {
+        ...plan,
+        result: toResult(plan.result ?? {}, args),
+        // The runner merges apply's fields over the plan's: map the merged result, not each part alone.
+        apply: apply && (async () => toResult({ ...plan.result, ...(await apply()) }, args)),
+      };
+    },
+  };
+}

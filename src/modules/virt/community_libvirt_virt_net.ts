@@ -1,0 +1,48 @@
+import { ModuleFailure } from '../contract.js';
+import { adaptModule } from '../shared/adapt.js';
+import { foldAliases, withAliases } from '../shared/arg-schema.js';
+import virtNet from './virt_net.js';
+
+interface CommunityVirtNetArgs {
+  name?: string;
+  state?: 'active' | 'present' | 'absent';
+  command?: 'define' | 'create' | 'start' | 'undefine';
+  xml?: string;
+  autostart?: boolean;
+  uri: string;
+}
+
+const ALIASES = { name: ['network'] };
+
+const PROPERTIES: Record<string, object> = {
+  name: { type: 'string', minLength: 1, description: 'Name of the network being managed.' },
+  state: { enum: ['active', 'present', 'absent'], description: 'present: defined; active: defined and started; absent: destroyed and undefined.' },
+  command: { enum: ['define', 'create', 'start', 'undefine'], description: 'define (from xml), create/start (start it), undefine (remove it).' },
+  xml: { type: 'string', minLength: 1, description: 'The network definition (libvirt XML), for command=define or state=present.' },
+  autostart: { type: 'boolean', description: 'Start the network when the host boots.' },
+  uri: { type: 'string', minLength: 1, default: 'qemu:///system', description: 'libvirt connection URI.' },
+};
+
+/** The state each command leaves the network in. */
+const COMMAND_STATES = { define: 'present', create: 'active', start: 'active', undefine: 'absent' } as const;
+
+export default adaptModule(virtNet, {
+  name: 'virt_net',
+  namespace: 'community.libvirt',
+  schema: {
+    type: 'object',
+    description: 'Manages libvirt networks (community.libvirt.virt_net, run by betif-play natively with virsh).',
+    properties: withAliases(PROPERTIES, ALIASES),
+    additionalProperties: false,
+  },
+  toBase(args: Record<string, unknown>) {
+    const net = foldAliases<CommunityVirtNetArgs>(args, ALIASES, PROPERTIES);
+    if (net.name === undefined) throw new ModuleFailure('missing required argument: name');
+    if (net.state === undefined && net.command === undefined && net.autostart === undefined) {
+      throw new ModuleFailure('expected state or command parameter to be specified');
+    }
+    const state = net.command !== undefined ? COMMAND_STATES[net.command] : (net.state ?? 'present');
+    return { name: net.name, xml: net.xml, state, autostart: net.autostart, uri: net.uri };
+  },
+  toResult: (result) => result,
+});
