@@ -5,6 +5,7 @@ import { CommanderError } from 'commander';
 import { ConnectionPool } from '../connection/pool.js';
 import { InventoryError } from '../inventory/errors.js';
 import { loadInventory } from '../inventory/load.js';
+import { hostsInSlice, SlicedInventory } from '../inventory/slice.js';
 import { loadModules } from '../modules/registry.js';
 import { fanOut } from '../output/fanout.js';
 import { HumanReporter } from '../output/human.js';
@@ -19,6 +20,7 @@ import type { RunContext, RunOptions } from '../runner/state.js';
 import { TemplateError } from '../template/templar.js';
 import { OptionError, parseExtraVars } from './extra-vars.js';
 import { listing } from './listing.js';
+import { RecapMergeError, recapMerge } from './recap-merge.js';
 import { buildProgram, type CliOptions } from './program.js';
 
 export const EXIT = { ok: 0, hostFailed: 2, unreachableOrInvalid: 4, badOptions: 5, interrupted: 99, unexpected: 250 } as const;
@@ -79,8 +81,21 @@ function runOptions(options: CliOptions): RunOptions {
   };
 }
 
+/** `betif-play recap merge FILES...` (the --json outputs of sliced runs). */
+function recapCommand(args: string[]): number {
+  try {
+    if (args[0] !== 'merge') throw new RecapMergeError('usage: betif-play recap merge SLICE.json...');
+    return recapMerge(args.slice(1));
+  } catch (error) {
+    if (!(error instanceof RecapMergeError)) throw error;
+    process.stderr.write(`ERROR! ${error.message}\n`);
+    return EXIT.unreachableOrInvalid;
+  }
+}
+
 /** Runs betif-play with these arguments and returns the process exit code (ansible-playbook's codes). */
 export async function main(argv: string[], version: string): Promise<number> {
+  if (argv[2] === 'recap') return recapCommand(argv.slice(3));
   const program = buildProgram(version);
   try {
     program.parse(argv);
@@ -95,7 +110,8 @@ export async function main(argv: string[], version: string): Promise<number> {
     const secrets = new Secrets();
     const registry = await loadModules();
     const playbooks = paths.map((path) => loadPlaybook(path, registry));
-    const inventory = await loadInventory(options.inventory.length > 0 ? options.inventory : defaultInventory(), { playbookDir: playbooks[0]?.dir });
+    const whole = await loadInventory(options.inventory.length > 0 ? options.inventory : defaultInventory(), { playbookDir: playbooks[0]?.dir });
+    const inventory = options.slice ? new SlicedInventory(whole, hostsInSlice(whole.select(options.limit ?? 'all'), options.slice), options.slice) : whole;
     for (const warning of inventory.warnings) process.stderr.write(`[WARNING]: ${warning}\n`);
     if (options.limit && inventory.select(options.limit).length === 0) {
       process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${options.limit}\n`);

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseSlice, type Slice } from '../inventory/slice.js';
 
 export interface CliOptions {
   inventory: string[];
@@ -21,6 +22,7 @@ export interface CliOptions {
   hostKeyChecking: 'strict' | 'accept-new' | 'off';
   knownHosts: string[];
   forceHandlers: boolean;
+  slice?: Slice;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -52,6 +54,7 @@ export function buildProgram(version: string): Command {
     .addOption(new Option('--host-key-checking <mode>', 'how to treat SSH host keys').choices(['strict', 'accept-new', 'off']).default('strict'))
     .option('--known-hosts <file>', 'extra known_hosts file to trust (repeatable; also BETIF_KNOWN_HOSTS)', collect, [])
     .option('--force-handlers', 'run notified handlers even on hosts that failed', false)
+    .addOption(new Option('--slice <i/N>', 'run slice i of N of the (limited) hosts, as an AWX slice job: a host is always in the same slice').argParser(sliceOption))
     .showSuggestionAfterError(true)
     .exitOverride();
 }
@@ -60,4 +63,10 @@ function parseForks(value: string): number {
   const forks = Number(value);
   if (!Number.isInteger(forks) || forks < 1) throw new InvalidArgumentError(`--forks must be a whole number of at least 1, not '${value}'`);
   return forks;
+}
+
+function sliceOption(value: string): Slice {
+  const slice = parseSlice(value);
+  if (!slice) throw new InvalidArgumentError(`--slice must be i/N with 1 <= i <= N (for example 2/5), not '${value}'`);
+  return slice;
 }

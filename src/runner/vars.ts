@@ -1,4 +1,5 @@
 import { createTemplar, markUnsafe, OMIT } from '../template/templar.js';
+import { StrictUndefined } from '../template/undefined.js';
 import type { TaskNode } from '../playbook/types.js';
 import type { HostState, PlayRun, Scope } from './state.js';
 
@@ -24,11 +25,16 @@ function renderedWhenTemplate(templar: ReturnType<typeof createTemplar>, value: 
 function hostvarsView(playRun: PlayRun): Record<string, unknown> {
   const { run } = playRun;
   const known = (name: string) => run.hosts.has(name) || run.inventory.hostNames().includes(name);
+  // A host left out by --slice is "there" as an undefined value, so that using it names the slice.
+  const present = (name: string) => known(name) || run.inventory.outsideReason?.(name) !== undefined;
   return markUnsafe(new Proxy({} as Record<string, unknown>, {
     get(_target, name) {
       if (typeof name !== 'string') return undefined;
       const host = run.hosts.get(name);
-      if (!host && !run.inventory.hostNames().includes(name)) return undefined;
+      if (!host && !run.inventory.hostNames().includes(name)) {
+        const outside = run.inventory.outsideReason?.(name);
+        return outside === undefined ? undefined : new StrictUndefined(outside, name);
+      }
       const own: Record<string, unknown> = host
         ? { ...host.inventoryVars, ...factVars(host.facts), ...host.hostVars, ...run.options.extraVars, inventory_hostname: name }
         : { ...run.inventory.hostVars(name), ...run.options.extraVars, inventory_hostname: name };
@@ -39,9 +45,9 @@ function hostvarsView(playRun: PlayRun): Record<string, unknown> {
         }),
       );
     },
-    has: (_target, name) => typeof name === 'string' && known(name),
+    has: (_target, name) => typeof name === 'string' && present(name),
     ownKeys: () => [...new Set([...run.inventory.hostNames(), ...run.hosts.keys()])],
-    getOwnPropertyDescriptor: (_target, name) => (typeof name === 'string' && known(name) ? { enumerable: true, configurable: true } : undefined),
+    getOwnPropertyDescriptor: (_target, name) => (typeof name === 'string' && present(name) ? { enumerable: known(name), configurable: true } : undefined),
   }));
 }
 
