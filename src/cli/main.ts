@@ -36,7 +36,7 @@ function knownHostsFiles(options: CliOptions): string[] {
 }
 
 /** The reporters this run needs; the spinner (ora) and the log (pino) are loaded only when used, to keep start-up fast. */
-async function reporterFor(options: CliOptions, secrets: Secrets): Promise<Reporter> {
+async function reporterFor(options: CliOptions, secrets: Secrets, playbook: string): Promise<Reporter> {
   const reporters: Reporter[] = [];
   if (options.json) {
     reporters.push(new JsonReporter(process.stdout));
@@ -58,6 +58,10 @@ async function reporterFor(options: CliOptions, secrets: Secrets): Promise<Repor
   if (logFile) {
     const { LogReporter } = await import('../output/log.js');
     reporters.push(new LogReporter(logFile));
+  }
+  if (options.junit) {
+    const { JunitReporter } = await import('../output/junit.js');
+    reporters.push(new JunitReporter(options.junit, { playbook, failOnChange: options.junitFailOnChange }));
   }
   return new RedactingReporter(reporters.length === 1 ? reporters[0] : fanOut(reporters), secrets);
 }
@@ -117,7 +121,7 @@ export async function main(argv: string[], version: string): Promise<number> {
       process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${options.limit}\n`);
     }
     if (options.syntaxCheck || options.listHosts || options.listTasks) {
-      const context: RunContext = { options: run, inventory, pool: new ConnectionPool(), reporter: await reporterFor(options, secrets), hosts: new Map(), playbookDir: playbooks[0]?.dir ?? '.', secrets };
+      const context: RunContext = { options: run, inventory, pool: new ConnectionPool(), reporter: await reporterFor(options, secrets, paths[0]), hosts: new Map(), playbookDir: playbooks[0]?.dir ?? '.', secrets };
       for (const playbook of playbooks) {
         process.stdout.write(options.syntaxCheck && !options.listHosts && !options.listTasks ? `\nplaybook: ${playbook.path}\n` : listing(playbook, context, { hosts: options.listHosts, tasks: options.listTasks }));
       }
@@ -127,7 +131,7 @@ export async function main(argv: string[], version: string): Promise<number> {
       process.stderr.write('\n[ERROR]: User interrupted execution\n');
       process.exit(EXIT.interrupted);
     });
-    const summary = await runPlaybooks(playbooks, inventory, registry, run, await reporterFor(options, secrets), secrets);
+    const summary = await runPlaybooks(playbooks, inventory, registry, run, await reporterFor(options, secrets, paths[0]), secrets);
     return summary.exitCode;
   } catch (error) {
     if (error instanceof OptionError) {

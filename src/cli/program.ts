@@ -23,6 +23,8 @@ export interface CliOptions {
   knownHosts: string[];
   forceHandlers: boolean;
   slice?: Slice;
+  junit?: string;
+  junitFailOnChange: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -54,6 +56,8 @@ export function buildProgram(version: string): Command {
     .addOption(new Option('--host-key-checking <mode>', 'how to treat SSH host keys').choices(['strict', 'accept-new', 'off']).default('strict'))
     .option('--known-hosts <file>', 'extra known_hosts file to trust (repeatable; also BETIF_KNOWN_HOSTS)', collect, [])
     .option('--force-handlers', 'run notified handlers even on hosts that failed', false)
+    .option('--junit <file>', 'write a JUnit XML report (one testcase per task and host) to this file')
+    .option('--junit-fail-on-change', 'count changed results as failures in the JUnit report (drift checks with --check)', false)
     .addOption(new Option('--slice <i/N>', 'run slice i of N of the (limited) hosts, as an AWX slice job: a host is always in the same slice').argParser(sliceOption))
     .showSuggestionAfterError(true)
     .exitOverride();
