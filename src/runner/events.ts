@@ -23,6 +23,8 @@ export interface TaskInfo {
   /** file:line:column of the task. */
   where: string;
   module?: string;
+  /** The Ansible module file that runs the task, when betif-play has no native module of that name. */
+  implementation?: string;
 }
 
 export interface HostEvent {

@@ -84,6 +84,7 @@ export class LinearStrategy {
       isHandler: scope.isHandler,
       where: formatPosition(node.position),
       module: node.kind === 'action' ? node.action : node.kind,
+      ...(node.kind === 'action' && node.module.origin ? { implementation: node.module.origin } : {}),
     };
   }
 
@@ -173,7 +174,11 @@ export class LinearStrategy {
 
   private remember(task: ActionTask, host: HostState, outcome: Outcome): void {
     const register = task.keywords.register;
-    if (typeof register === 'string') host.hostVars[register] = markUnsafe(outcome.result);
+    if (typeof register === 'string') {
+      // As Ansible: a registered result never holds the module's invocation (its arguments).
+      const { invocation: _invocation, ...result } = outcome.result;
+      host.hostVars[register] = markUnsafe(result);
+    }
   }
 
   private notify(task: ActionTask, host: HostState, scope: Scope): void {

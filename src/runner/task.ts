@@ -252,6 +252,7 @@ export class TaskExecution {
       ),
       check: checkKeyword === undefined ? run.options.check : keywordBool(templar.render(checkKeyword)),
       diff: diffKeyword === undefined ? run.options.diff : keywordBool(templar.render(diffKeyword)),
+      noLog: keywordBool(this.keyword('no_log')),
       vars,
       evaluate: (expression) => templar.evaluate(expression),
       render: (text) => templar.renderText(text),
@@ -263,8 +264,8 @@ export class TaskExecution {
     if (!ctx.diff) execution.diff = [];
     for (const key of module.secretResults ?? []) run.secrets.add(execution.result[key]);
     const result: ModuleResult = { ...execution.result };
-    if (execution.diff.length > 0) {
-      result.diff = execution.diff.map((change) => ({ before: change.before, after: change.after, before_header: change.beforeHeader, after_header: change.afterHeader }));
+    if (execution.diff.length > 0 && result.diff === undefined) {
+      result.diff = execution.diff.map((change) => (change.prepared === undefined ? { before: change.before, after: change.after, before_header: change.beforeHeader, after_header: change.afterHeader } : { prepared: change.prepared }));
     }
     if ('stdout' in result && !('stdout_lines' in result)) result.stdout_lines = linesOf(result.stdout);
     if ('stderr' in result && !('stderr_lines' in result)) result.stderr_lines = linesOf(result.stderr);
