@@ -75,11 +75,20 @@ interface Routing {
   tombstone?: { removal_version?: string; removal_date?: string; warning_text?: string };
 }
 
+const runtimeTexts = new Map<string, string>();
+
 function moduleRouting(runtimeFile: string, name: string): Routing | undefined {
+  let text = runtimeTexts.get(runtimeFile);
+  if (text === undefined) {
+    text = existsSync(runtimeFile) ? readFileSync(runtimeFile, 'utf8') : '';
+    runtimeTexts.set(runtimeFile, text);
+  }
+  // ansible-core's routing table is large: parsed only when it mentions the name at all.
+  if (!text.includes(`${name}:`)) return undefined;
   let runtime = runtimes.get(runtimeFile);
   if (!runtime) {
     try {
-      runtime = (existsSync(runtimeFile) ? (parse(readFileSync(runtimeFile, 'utf8')) as Record<string, unknown>) : undefined) ?? {};
+      runtime = (parse(text) as Record<string, unknown> | null) ?? {};
     } catch {
       runtime = {};
     }

@@ -27,12 +27,12 @@ function shownPlaces(looked: string[]): string {
  * A module betif-play has no native version of, from the user's Ansible installation (role and playbook
  * library/ folders, ANSIBLE_LIBRARY, installed collections, ansible-core): the module, or why not.
  */
-export function resolveAnsibleModule(name: string, search: ModuleSearch): { module: Module } | { error: string } {
+export function resolveAnsibleModule(name: string, search: ModuleSearch): { module: Module } | { error: string; notFound?: boolean } {
   const looked = lookupModule(name, search);
   if ('failure' in looked) {
     const { failure } = looked;
     const why = failure.reason ?? `betif-play has no native module '${name}' and found no Ansible module of that name (looked in ${shownPlaces(failure.looked)})`;
-    return { error: `${why}; ${installHint(name, controllerAnsible() !== undefined)}` };
+    return { error: `${why}; ${installHint(name, controllerAnsible() !== undefined)}`, notFound: failure.reason === undefined };
   }
   const { found } = looked;
   if (found.actionPlugin) {

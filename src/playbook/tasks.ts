@@ -167,6 +167,7 @@ function ansibleModule(action: string, task: Record<string, unknown>, ctx: LoadC
     collections: collectionsOf(task, ctx),
   });
   if ('module' in resolved) return resolved.module;
+  if (!resolved.notFound) throw new PlaybookError(resolved.error, where);
   throw new PlaybookError(`couldn't resolve module/action '${action}'${didYouMean(action, [...ctx.registry.names(), ...Object.keys(TASK_KEYWORDS)])}: ${resolved.error}`, where);
 }
 
