@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # install-deps.sh -- install the Debian packages the tests need (lab sshd, sudo, ansible-core as the
-# reference and the source of Ansible modules betif-play lacks, ansible for its collections, acl for ansible.posix.acl, the dnf/rpm and libvirt tool chains). Quick no-op when everything is present;
+# reference and the source of the Ansible modules betif-play lacks, ansible for its collections, acl for
+# ansible.posix.acl, the dnf/rpm and libvirt tool chains). Quick no-op when everything is present;
 # runs `apt-get update` only when something is missing.
 set -euo pipefail
 
