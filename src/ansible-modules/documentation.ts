@@ -46,23 +46,17 @@ export interface FragmentPlaces {
   collectionDir(namespace: string, collection: string): string | undefined;
 }
 
+/** The options of a fragment: NAME or NAME.VARIABLE, short (ansible-core's) or fully qualified (a collection's). */
 function fragmentOptions(reference: string, places: FragmentPlaces): Record<string, OptionDoc> | undefined {
   const parts = reference.split('.');
-  let file: string | undefined;
-  let variable = 'DOCUMENTATION';
-  let rest: string[];
-  if (parts.length >= 3) {
-    const base = parts[0] === 'ansible' && parts[1] === 'builtin' ? (places.coreDir ? join(places.coreDir, 'plugins') : undefined) : places.collectionDir(parts[0], parts[1]);
-    const baseDir = base === undefined ? undefined : parts[0] === 'ansible' && parts[1] === 'builtin' ? base : join(base, 'plugins');
-    rest = parts.slice(2);
-    if (baseDir) file = join(baseDir, 'doc_fragments', `${rest[0]}.py`);
-  } else {
-    rest = parts;
-    if (places.coreDir) file = join(places.coreDir, 'plugins', 'doc_fragments', `${rest[0]}.py`);
-  }
-  if (rest.length > 1) variable = rest[1].toUpperCase();
-  if (!file || !existsSync(file)) return undefined;
-  const data = yamlOf(stringConstant(readFileSync(file, 'utf8'), variable));
+  const qualified = parts.length >= 3;
+  const builtin = !qualified || (parts[0] === 'ansible' && parts[1] === 'builtin');
+  const [name, variable = 'documentation'] = qualified ? parts.slice(2) : parts;
+  const root = builtin ? places.coreDir : places.collectionDir(parts[0], parts[1]);
+  if (!root) return undefined;
+  const file = join(root, 'plugins', 'doc_fragments', `${name}.py`);
+  if (!existsSync(file)) return undefined;
+  const data = yamlOf(stringConstant(readFileSync(file, 'utf8'), variable.toUpperCase()));
   if (!data) return undefined;
   return (data.options as Record<string, OptionDoc> | undefined) ?? {};
 }
