@@ -33,6 +33,7 @@ function deprecationText(deprecation: unknown): string {
 export class HumanReporter implements Reporter {
   private bannerPrinted = false;
   private currentTask: TaskInfo | undefined;
+  private readonly noticesShown = new Set<string>();
 
   constructor(private readonly out: Writable, private readonly options: HumanOptions) {}
 
@@ -124,8 +125,14 @@ export class HumanReporter implements Reporter {
   private printNotices(event: HostEvent): void {
     if (event.hidden) return;
     const { warnings, deprecations, exception } = event.result;
-    if (Array.isArray(warnings)) for (const warning of warnings) this.warning(String(warning));
-    if (Array.isArray(deprecations)) for (const deprecation of deprecations) this.write(deprecationText(deprecation), COLORS.warning);
+    // Ansible's Display shows each distinct warning once per run.
+    const once = (text: string, show: () => void) => {
+      if (this.noticesShown.has(text)) return;
+      this.noticesShown.add(text);
+      show();
+    };
+    if (Array.isArray(warnings)) for (const warning of warnings) once(`[WARNING]: ${String(warning)}`, () => this.warning(String(warning)));
+    if (Array.isArray(deprecations)) for (const deprecation of deprecations) once(deprecationText(deprecation), () => this.write(deprecationText(deprecation), COLORS.warning));
     if (event.status === 'failed' && typeof exception === 'string') {
       const text = this.options.verbosity < 3
         ? `An exception occurred during task execution. To see the full traceback, use -vvv. The error was: ${exception.trim().split('\n').at(-1)}`
@@ -160,7 +167,7 @@ export class HumanReporter implements Reporter {
     const indent = this.options.verbosity > 2 || (this.alwaysShown(task) && !event.runnerError);
     const dump = () => dumpResult(this.cleaned(task, event.result), indent);
     if (!loop) this.printDiffs(event);
-    if (!loop) this.printNotices(event);
+    this.printNotices(event);
     switch (event.status) {
       case 'unreachable':
         this.write(`fatal: [${host}]: UNREACHABLE! => ${dump()}`, COLORS.unreachable);
