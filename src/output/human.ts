@@ -61,7 +61,9 @@ export class HumanReporter implements Reporter {
     this.currentTask = task;
     this.ensureBanner(task);
     if (this.options.verbosity >= 2) this.write(`task path: ${task.where}`);
-    if (task.implementation && this.options.verbosity >= 1) this.write(`Using module file ${task.implementation}`);
+    // Python modules are named from -v (they are the exception), native ones from -vvv (as Ansible names its module files).
+    if (task.moduleFile && this.options.verbosity >= 1) this.write(`Using module file ${task.moduleFile}`);
+    if (task.nativeModule && this.options.verbosity >= 3) this.write(`Using betif-play's native module ${task.nativeModule}`);
   }
 
   pending(): void {}

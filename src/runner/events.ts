@@ -24,7 +24,9 @@ export interface TaskInfo {
   where: string;
   module?: string;
   /** The Ansible module file that runs the task, when betif-play has no native module of that name. */
-  implementation?: string;
+  moduleFile?: string;
+  /** The native module that runs the task (its FQCN). */
+  nativeModule?: string;
 }
 
 export interface HostEvent {
