@@ -6,7 +6,7 @@ import type { ModuleRegistry } from '../modules/registry.js';
 import { checkKeywordTypes, didYouMean, suggestion } from './keyword-check.js';
 import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, META_ACTIONS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { parseKeyValueArgs } from './kv.js';
-import { loadRole, mainFile, roleDependencies, type RoleReference } from './roles.js';
+import { loadRole, mainFile, roleCollections, roleDependencies, type RoleReference } from './roles.js';
 import { keyPositionOf, loadYamlFile, PlaybookError, positionOf, type Position } from './source.js';
 import type { ActionTask, BlockNode, Handler, Role, TaskNode } from './types.js';
 
@@ -230,7 +230,7 @@ function roleTasks(role: Role, ctx: LoadContext, tasksFrom: string, position: Po
     if (tasksFrom !== 'main') throw new PlaybookError(`the role '${role.name}' has no tasks file '${tasksFrom}'`, position);
     return [];
   }
-  return loadTaskFile(file, { ...ctx, role, baseDir: join(role.path, 'tasks') }, position);
+  return loadTaskFile(file, { ...ctx, role, baseDir: join(role.path, 'tasks'), collections: roleCollections(role) }, position);
 }
 
 function roleHandlers(role: Role, ctx: LoadContext): Handler[] {
@@ -238,7 +238,7 @@ function roleHandlers(role: Role, ctx: LoadContext): Handler[] {
   if (!file || ctx.play.handlerRoles.has(role.path)) return [];
   ctx.play.handlerRoles.add(role.path);
   const data = loadYamlFile(file);
-  return parseHandlers(data, { ...ctx, role, baseDir: join(role.path, 'handlers'), tags: [], when: [] }, role.name);
+  return parseHandlers(data, { ...ctx, role, baseDir: join(role.path, 'handlers'), tags: [], when: [], collections: roleCollections(role) }, role.name);
 }
 
 export function parseHandlers(list: unknown, ctx: LoadContext, roleName?: string): Handler[] {

@@ -1,7 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import pLimit from 'p-limit';
 import { formatPosition } from '../playbook/source.js';
-import { loadRole } from '../playbook/roles.js';
+import { loadRole, roleCollections } from '../playbook/roles.js';
 import { asTags, loadTaskFile, type LoadContext } from '../playbook/tasks.js';
 import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, TaskNode } from '../playbook/types.js';
 import type { Module } from '../modules/contract.js';
@@ -258,7 +258,7 @@ export class LinearStrategy {
       },
       importing: [],
       playDir: this.playRun.play.baseDir,
-      collections: Array.isArray(this.playRun.play.keywords.collections) ? this.playRun.play.keywords.collections.map(String) : [],
+      collections: role ? roleCollections(role) : Array.isArray(this.playRun.play.keywords.collections) ? this.playRun.play.keywords.collections.map(String) : [],
     };
   }
 

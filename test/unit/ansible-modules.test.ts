@@ -172,3 +172,25 @@ describe('old-style, WANT_JSON and JSON-args modules, on this machine', () => {
     assert.doesNotMatch(run.stdout, /Using module file .*copy\.py/);
   });
 });
+
+describe('the collections keyword', () => {
+  test("applies to a play's tasks and, from meta/main.yml, to a role's; a play's is not inherited by its roles", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'betif-collections-keyword-'));
+    const file = (path: string, text: string) => {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    };
+    file('collections/ansible_collections/acme/tools/plugins/modules/hello.py', '#!/usr/bin/python3\n# WANT_JSON\nprint(\'{"changed": false, "msg": "hello"}\')\n');
+    file('roles/with_meta/meta/main.yml', 'collections: [acme.tools]\n');
+    file('roles/with_meta/tasks/main.yml', '- hello: {}\n');
+    file('roles/without/tasks/main.yml', '- hello: {}\n');
+    file('good.yml', '- hosts: localhost\n  gather_facts: false\n  collections: [acme.tools]\n  roles: [with_meta]\n  tasks: [{hello: {}}]\n');
+    file('bad.yml', '- hosts: localhost\n  gather_facts: false\n  collections: [acme.tools]\n  roles: [without]\n');
+    const good = await betifPlay([join(dir, 'good.yml')]);
+    assert.equal(good.code, 0, good.stdout + good.stderr);
+    assert.match(good.stdout, /localhost\s+: ok=2 /);
+    const bad = await betifPlay([join(dir, 'bad.yml')]);
+    assert.equal(bad.code, 4, bad.stdout + bad.stderr);
+    assert.match(bad.stderr, /roles\/without\/tasks\/main\.yml:1:3: couldn't resolve module\/action 'hello'/);
+  });
+});
