@@ -3,10 +3,10 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { unzipSync } from 'fflate';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import { moduleDocs, stringConstant } from '../../src/ansible-modules/documentation.js';
 import { controllerAnsible } from '../../src/ansible-modules/controller-ansible.js';
-import { findCollectionDir, lookupModule, type ModuleSearch } from '../../src/ansible-modules/lookup.js';
+import { findCollectionDir, lookupModule, setLibraryPaths, type ModuleSearch } from '../../src/ansible-modules/lookup.js';
 import { importsOf } from '../../src/ansible-modules/module-utils.js';
 import { moduleStyle, newStylePayload } from '../../src/ansible-modules/payload.js';
 import { betifPlay } from '../helpers/cli.js';
@@ -60,6 +60,18 @@ plugin_routing:
     assert.equal(foundPath('known_hosts', search()), join(work, 'env-library/known_hosts.py'));
     assert.equal(foundPath('hostname', search()), join(controllerAnsible()!.packageDir, 'modules', 'hostname.py'));
     assert.equal(foundPath('ansible.builtin.hostname', search()), join(controllerAnsible()!.packageDir, 'modules', 'hostname.py'));
+  });
+
+  test('module folders given by the configuration (ansible.cfg library) come after ANSIBLE_LIBRARY', () => {
+    put('configured/only_configured.py', '# configured\n');
+    put('configured/only_env.py', '# configured\n');
+    setLibraryPaths([join(work, 'configured')]);
+    try {
+      assert.equal(foundPath('only_configured', search()), join(work, 'configured/only_configured.py'));
+      assert.equal(foundPath('only_env', search()), join(work, 'env-library/only_env.py'));
+    } finally {
+      setLibraryPaths([]);
+    }
   });
 
   test('FQCNs map to collection folders, runtime.yml redirects are followed, short names use `collections:`', () => {
@@ -141,7 +153,7 @@ describe('reading a module statically', () => {
 });
 
 describe('old-style, WANT_JSON and JSON-args modules, on this machine', () => {
-  test('each gets its arguments the way Ansible hands them over; native modules win over a library/ module of the same name', async () => {
+  test('each (and a binary one) gets its arguments the way Ansible hands them over; native modules win over a library/ module of the same name', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'betif-module-styles-'));
     const file = (path: string, text: string) => {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -150,6 +162,9 @@ describe('old-style, WANT_JSON and JSON-args modules, on this machine', () => {
     file('library/oldstyle', '#!/bin/sh\n. "$1"\necho "{\\"changed\\": false, \\"msg\\": \\"hello $who\\", \\"check\\": \\"$_ansible_check_mode\\"}"\n');
     file('library/wantjson.py', '#!/usr/bin/python3\n# WANT_JSON\nimport json, sys\nargs = json.load(open(sys.argv[1]))\nprint(json.dumps({"changed": True, "got": args["who"]}))\n');
     file('library/jsonargs.py', '#!/usr/bin/python3\nimport json\nARGS = json.loads("""<<INCLUDE_ANSIBLE_MODULE_JSON_ARGS>>""")\nprint(json.dumps({"changed": False, "got": ARGS["who"]}))\n');
+    // A binary module (NUL bytes in it): an executable zip application, run directly with the arguments file.
+    const zipapp = zipSync({ '__main__.py': strToU8('import json, sys\nargs = json.load(open(sys.argv[1]))\nprint(json.dumps({"changed": False, "got": args["who"]}))\n') });
+    writeFileSync(join(dir, 'library', 'binary'), Buffer.concat([Buffer.from('#!/usr/bin/python3\n'), Buffer.from(zipapp)]));
     file('library/copy.py', '#!/usr/bin/python3\nprint("{\\"failed\\": true, \\"msg\\": \\"the library copy ran\\"}")\n');
     file('play.yml', `
 - hosts: localhost
@@ -158,6 +173,7 @@ describe('old-style, WANT_JSON and JSON-args modules, on this machine', () => {
     - {oldstyle: {who: "the world's"}, register: old}
     - {wantjson: {who: json}, register: want}
     - {jsonargs: {who: args}, register: inline}
+    - {binary: {who: binary}, register: binary}
     - {copy: {content: "native\\n", dest: "${dir}/copied"}}
     - assert:
         that:
@@ -165,6 +181,7 @@ describe('old-style, WANT_JSON and JSON-args modules, on this machine', () => {
           - old.check == "False"
           - want.got == "json" and want.changed
           - inline.got == "args"
+          - binary.got == "binary"
 `);
     const run = await betifPlay([join(dir, 'play.yml'), '-v']);
     assert.equal(run.code, 0, run.stdout + run.stderr);
