@@ -216,10 +216,6 @@ export function lookupModule(name: string, search: ModuleSearch): { found: Found
   return { failure: { looked: [...new Set(finder.looked)], ...(finder.reason ? { reason: finder.reason } : {}) } };
 }
 
-export function controllerAnsibleVersion(): string | undefined {
-  return controllerAnsible()?.version;
-}
-
 /** The folder of an installed collection (ansible_collections/ns/coll), first in search order. */
 export function findCollectionDir(namespace: string, collection: string, search: ModuleSearch): string | undefined {
   return collectionRoots(search, controllerAnsible())

@@ -5,8 +5,6 @@ import { moduleDocs } from './documentation.js';
 import { findCollectionDir, lookupModule, type ModuleSearch } from './lookup.js';
 import { ansibleModule, readModuleFile } from './python-module.js';
 
-export type { ModuleSearch } from './lookup.js';
-
 const modules = new Map<string, Module>();
 
 function installHint(name: string, coreInstalled: boolean): string {
