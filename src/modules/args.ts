@@ -89,12 +89,14 @@ export function validateArgs(module: Module, args: Record<string, unknown>, leni
     compiled.set(module, validate);
   }
   const data = coerce(module.schema, args);
-  if (validate(data)) return data;
+  const extra = lenient && module.checkArgs ? module.checkArgs(data) : [];
+  if (validate(data) && extra.length === 0) return data;
   const problems = (validate.errors ?? [])
     .filter((error) => error.keyword !== 'if')
     .filter((error) => !(lenient && isTemplateText(valueAt(data, error.instancePath))))
     .filter((error) => !(lenient && error.keyword !== 'required' && error.keyword !== 'additionalProperties' && error.instancePath === '' && Object.values(data).some(isTemplateText)))
-    .map((error) => describe(error, module));
+    .map((error) => describe(error, module))
+    .concat(extra);
   if (problems.length === 0) return data;
   throw new ArgumentError([...new Set(problems)]);
 }

@@ -7,6 +7,8 @@ export interface FileDiff {
   /** Usually the path, e.g. "/etc/hosts" (shown as --- before: PATH / +++ after: PATH). */
   beforeHeader?: string;
   afterHeader?: string;
+  /** A diff the module wrote itself (Ansible's `prepared`), shown as is instead of before/after. */
+  prepared?: string;
 }
 
 /** Ansible's result shape: fixed keys plus each module's own fields. */
@@ -37,6 +39,8 @@ export interface ModuleContext {
   vars: Record<string, unknown>;
   /** Evaluates a bare Jinja2 expression (e.g. "x is defined") in the host's variables. */
   evaluate(expression: string): unknown;
+  /** The task has no_log: a module that logs its arguments (an Ansible module's invocation) masks them. */
+  noLog?: boolean;
   /** Renders Jinja2 template text in the host's variables (a template file: always text). */
   render(text: string): string;
   /** Templates a value as Ansible types templated variables ("{{ n + 1 }}" is text, "{{ list }}" a list). */
@@ -77,6 +81,10 @@ export interface Module<Args = any, State = any> {
   secretArgs?: string[];
   /** Result keys whose values are secret (a join token): kept for `register`, masked in all output and logs. */
   secretResults?: string[];
+  /** Where the code of a module that is not native to betif-play comes from (an Ansible module file). */
+  origin?: string;
+  /** Load-time checks beyond the schema (problems as messages), for modules that describe their arguments otherwise. */
+  checkArgs?: (args: Record<string, unknown>) => string[];
   /** One round trip that reads the current state the plan needs. */
   read(ctx: ModuleContext, args: Args): Promise<State>;
   /** Pure: the difference between args and state, and how to apply it. */

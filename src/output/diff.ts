@@ -10,6 +10,7 @@ function range(start: number, count: number): string {
 
 /** A unified diff in the shape Ansible prints under --diff (--- before: PATH / +++ after: PATH, 3 lines of context). */
 export function unifiedDiff(change: FileDiff): string {
+  if (change.prepared !== undefined) return change.prepared ? `${change.prepared}\n` : '';
   if (change.before === change.after) return '';
   const beforeHeader = change.beforeHeader === undefined ? 'before' : `before: ${change.beforeHeader}`;
   const afterHeader = change.afterHeader ?? change.beforeHeader;

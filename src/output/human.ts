@@ -17,10 +17,23 @@ export interface HumanOptions {
   columns: number;
 }
 
+/** As Ansible's Display.get_deprecation_message words a module's deprecation. */
+function deprecationText(deprecation: unknown): string {
+  const entry = (deprecation && typeof deprecation === 'object' ? deprecation : { msg: String(deprecation) }) as Record<string, unknown>;
+  let msg = String(entry.msg ?? '').trim();
+  if (msg && !/[!?.]$/.test(msg)) msg += '.';
+  const collection = entry.collection_name === 'ansible.builtin' ? 'ansible-core' : entry.collection_name;
+  const when = entry.date ? `in a release after ${String(entry.date)}.` : entry.version ? `in version ${String(entry.version)}.` : 'in a future release.';
+  return [`[DEPRECATION WARNING]: ${msg}`, 'This feature will be removed', collection ? `from ${String(collection)}` : '', when, 'Deprecation warnings can be disabled by setting deprecation_warnings=False in ansible.cfg.']
+    .filter(Boolean)
+    .join(' ');
+}
+
 /** Ansible's default output: PLAY/TASK banners, one line per host, diffs under --diff, and the PLAY RECAP. */
 export class HumanReporter implements Reporter {
   private bannerPrinted = false;
   private currentTask: TaskInfo | undefined;
+  private readonly noticesShown = new Set<string>();
 
   constructor(private readonly out: Writable, private readonly options: HumanOptions) {}
 
@@ -48,6 +61,9 @@ export class HumanReporter implements Reporter {
     this.currentTask = task;
     this.ensureBanner(task);
     if (this.options.verbosity >= 2) this.write(`task path: ${task.where}`);
+    // Python modules are named from -v (they are the exception), native ones from -vvv (as Ansible names its module files).
+    if (task.moduleFile && this.options.verbosity >= 1) this.write(`Using module file ${task.moduleFile}`);
+    if (task.nativeModule && this.options.verbosity >= 3) this.write(`Using betif-play's native module ${task.nativeModule}`);
   }
 
   pending(): void {}
@@ -77,6 +93,10 @@ export class HumanReporter implements Reporter {
     delete shown.diff;
     delete shown.failed;
     delete shown.skipped;
+    delete shown.exception;
+    delete shown.warnings;
+    delete shown.deprecations;
+    if (this.options.verbosity < 3) delete shown.invocation;
     if (task.module && DEBUG_MODULES.has(task.module)) {
       if ('msg' in shown) {
         for (const key of Object.keys(shown)) if (key !== 'msg') delete shown[key];
@@ -103,9 +123,30 @@ export class HumanReporter implements Reporter {
     }
   }
 
+  /** A module's warnings, deprecations and exception, printed before its host line as Ansible's default callback does. */
+  private printNotices(event: HostEvent): void {
+    if (event.hidden) return;
+    const { warnings, deprecations, exception } = event.result;
+    // Ansible's Display shows each distinct warning once per run.
+    const once = (text: string, show: () => void) => {
+      if (this.noticesShown.has(text)) return;
+      this.noticesShown.add(text);
+      show();
+    };
+    if (Array.isArray(warnings)) for (const warning of warnings) once(`[WARNING]: ${String(warning)}`, () => this.warning(String(warning)));
+    if (Array.isArray(deprecations)) for (const deprecation of deprecations) once(deprecationText(deprecation), () => this.write(deprecationText(deprecation), COLORS.warning));
+    if (event.status === 'failed' && typeof exception === 'string') {
+      const text = this.options.verbosity < 3
+        ? `An exception occurred during task execution. To see the full traceback, use -vvv. The error was: ${exception.trim().split('\n').at(-1)}`
+        : `The full traceback is:\n${exception}`;
+      this.write(text, COLORS.failed);
+    }
+  }
+
   itemResult(task: TaskInfo, event: HostEvent): void {
     this.ensureBanner(task);
     this.printDiffs(event);
+    this.printNotices(event);
     const label = `(item=${pythonStr(event.item?.label)})`;
     const host = this.hostLabel(event);
     const indent = this.options.verbosity > 2 || this.alwaysShown(task);
@@ -128,6 +169,7 @@ export class HumanReporter implements Reporter {
     const indent = this.options.verbosity > 2 || (this.alwaysShown(task) && !event.runnerError);
     const dump = () => dumpResult(this.cleaned(task, event.result), indent);
     if (!loop) this.printDiffs(event);
+    this.printNotices(event);
     switch (event.status) {
       case 'unreachable':
         this.write(`fatal: [${host}]: UNREACHABLE! => ${dump()}`, COLORS.unreachable);

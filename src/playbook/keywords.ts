@@ -25,6 +25,7 @@ const common = {
   run_once: boolish,
   any_errors_fatal: boolish,
   remote_user: { type: 'string' },
+  collections: { type: ['array', 'null'], items: { type: 'string' } },
 };
 
 export const TASK_KEYWORDS: Record<string, object> = {
@@ -94,7 +95,7 @@ export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_
 
 /** Ansible keywords that exist but that betif-play does not run: named as such instead of "unknown". */
 export const UNSUPPORTED_KEYWORDS = new Set([
-  'async', 'poll', 'throttle', 'timeout', 'debugger', 'collections', 'module_defaults', 'connection', 'port',
+  'async', 'poll', 'throttle', 'timeout', 'debugger', 'module_defaults', 'connection', 'port',
   'delegate_facts', 'local_action', 'with_fileglob', 'with_subelements', 'with_first_found', 'with_random_choice',
   'order', 'fact_path', 'gather_subset', 'gather_timeout', 'vars_prompt',
 ]);

@@ -28,6 +28,8 @@ function parsePlay(raw: unknown, file: string, registry: ModuleRegistry, importi
     when: [],
     play: collector,
     importing,
+    collections: Array.isArray(play.collections) ? play.collections.map(String) : [],
+    playDir: baseDir,
   };
   const varsFiles: (string | string[])[] = play.vars_files === undefined ? [] : Array.isArray(play.vars_files) ? play.vars_files : [String(play.vars_files)];
   for (const entry of varsFiles) {

@@ -52,3 +52,9 @@ export function roleDependencies(role: Role): unknown[] {
   if (!Array.isArray(dependencies)) throw new PlaybookError(`dependencies of role ${role.name} must be a list`);
   return dependencies;
 }
+
+/** The role's `collections:` in meta/main.yml: where its short module names are looked up (a play's are not inherited). */
+export function roleCollections(role: Role): string[] {
+  const meta = loadMapping(mainFile(join(role.path, 'meta')), `meta of role ${role.name}`);
+  return Array.isArray(meta.collections) ? meta.collections.map(String) : [];
+}

@@ -1,10 +1,12 @@
 import { dirname, isAbsolute, join } from 'node:path';
+import { resolveAnsibleModule } from '../ansible-modules/resolve.js';
 import { ArgumentError, isTemplateText, validateArgs } from '../modules/args.js';
+import type { Module } from '../modules/contract.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { checkKeywordTypes, didYouMean, suggestion } from './keyword-check.js';
 import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, META_ACTIONS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { parseKeyValueArgs } from './kv.js';
-import { loadRole, mainFile, roleDependencies, type RoleReference } from './roles.js';
+import { loadRole, mainFile, roleCollections, roleDependencies, type RoleReference } from './roles.js';
 import { keyPositionOf, loadYamlFile, PlaybookError, positionOf, type Position } from './source.js';
 import type { ActionTask, BlockNode, Handler, Role, TaskNode } from './types.js';
 
@@ -18,6 +20,10 @@ export interface LoadContext {
   when: unknown[];
   play: PlayCollector;
   importing: string[];
+  /** The `collections:` keyword of the play and enclosing blocks (where short module names are looked up). */
+  collections?: string[];
+  /** The play's folder (its library/ and collections/ hold modules). */
+  playDir?: string;
 }
 
 /** Roles and handlers gathered from every part of one play. */
@@ -105,7 +111,7 @@ function parseBlock(task: Record<string, unknown>, ctx: LoadContext, position: P
   }
   checkKeywordTypes(task, BLOCK_KEYWORDS, 'block');
   const base = nodeBase(task, ctx, position);
-  const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when] };
+  const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], collections: collectionsOf(task, ctx) };
   return {
     kind: 'block',
     ...base,
@@ -125,14 +131,8 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
     action = first;
     written = rest.join(' ');
   }
-  const module = ctx.registry.find(action);
-  if (!module) {
-    throw new PlaybookError(
-      `couldn't resolve module/action '${action}'${didYouMean(action, [...ctx.registry.names(), ...Object.keys(TASK_KEYWORDS)])}`,
-      keyPositionOf(task, actionKey),
-    );
-  }
   const where = keyPositionOf(task, actionKey);
+  const module = ctx.registry.find(action) ?? ansibleModule(action, task, ctx, where);
   let args: Record<string, unknown>;
   if (typeof written === 'string') {
     try {
@@ -153,6 +153,22 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
     }
   }
   return { kind: 'action', ...nodeBase(task, ctx, position), action, module, args };
+}
+
+function collectionsOf(raw: Record<string, unknown>, ctx: LoadContext): string[] {
+  return Array.isArray(raw.collections) ? raw.collections.map(String) : (ctx.collections ?? []);
+}
+
+/** A module betif-play has no native version of: from the user's Ansible installation, or a load-time error. */
+function ansibleModule(action: string, task: Record<string, unknown>, ctx: LoadContext, where: Position | undefined): Module {
+  const resolved = resolveAnsibleModule(action, {
+    roleDirs: [...new Set([...(ctx.role ? [ctx.role.path] : []), ...ctx.play.roles.map((role) => role.path)])],
+    playbookDirs: [...new Set([...(ctx.playDir ? [ctx.playDir] : []), ...ctx.importing.slice(0, 1).map((file) => dirname(file))])],
+    collections: collectionsOf(task, ctx),
+  });
+  if ('module' in resolved) return resolved.module;
+  if (!resolved.notFound) throw new PlaybookError(resolved.error, where);
+  throw new PlaybookError(`couldn't resolve module/action '${action}'${didYouMean(action, [...ctx.registry.names(), ...Object.keys(TASK_KEYWORDS)])}: ${resolved.error}`, where);
 }
 
 function includeArgs(task: Record<string, unknown>, action: string, position: Position | undefined): Record<string, unknown> {
@@ -214,7 +230,7 @@ function roleTasks(role: Role, ctx: LoadContext, tasksFrom: string, position: Po
     if (tasksFrom !== 'main') throw new PlaybookError(`the role '${role.name}' has no tasks file '${tasksFrom}'`, position);
     return [];
   }
-  return loadTaskFile(file, { ...ctx, role, baseDir: join(role.path, 'tasks') }, position);
+  return loadTaskFile(file, { ...ctx, role, baseDir: join(role.path, 'tasks'), collections: roleCollections(role) }, position);
 }
 
 function roleHandlers(role: Role, ctx: LoadContext): Handler[] {
@@ -222,7 +238,7 @@ function roleHandlers(role: Role, ctx: LoadContext): Handler[] {
   if (!file || ctx.play.handlerRoles.has(role.path)) return [];
   ctx.play.handlerRoles.add(role.path);
   const data = loadYamlFile(file);
-  return parseHandlers(data, { ...ctx, role, baseDir: join(role.path, 'handlers'), tags: [], when: [] }, role.name);
+  return parseHandlers(data, { ...ctx, role, baseDir: join(role.path, 'handlers'), tags: [], when: [], collections: roleCollections(role) }, role.name);
 }
 
 export function parseHandlers(list: unknown, ctx: LoadContext, roleName?: string): Handler[] {

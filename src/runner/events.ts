@@ -23,6 +23,10 @@ export interface TaskInfo {
   /** file:line:column of the task. */
   where: string;
   module?: string;
+  /** The Ansible module file that runs the task, when betif-play has no native module of that name. */
+  moduleFile?: string;
+  /** The native module that runs the task (its FQCN). */
+  nativeModule?: string;
 }
 
 export interface HostEvent {

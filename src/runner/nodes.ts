@@ -1,9 +1,10 @@
 import { isAbsolute, join } from 'node:path';
 import pLimit from 'p-limit';
 import { formatPosition } from '../playbook/source.js';
-import { loadRole } from '../playbook/roles.js';
+import { loadRole, roleCollections } from '../playbook/roles.js';
 import { asTags, loadTaskFile, type LoadContext } from '../playbook/tasks.js';
 import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, TaskNode } from '../playbook/types.js';
+import type { Module } from '../modules/contract.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { createTemplar, markUnsafe, TemplateError } from '../template/templar.js';
 import { censored } from './censor.js';
@@ -22,6 +23,11 @@ function asNames(value: unknown): string[] {
 }
 
 /** Runs task lists over a play's hosts with Ansible's linear strategy: each task on every active host, then the next. */
+
+/** Which code runs an action: an Ansible module file, or betif-play's own module. */
+function implementationOf(module: Module): Pick<TaskInfo, 'moduleFile' | 'nativeModule'> {
+  return module.origin ? { moduleFile: module.origin } : { nativeModule: `${module.namespace ?? 'ansible.builtin'}.${module.name}` };
+}
 export class LinearStrategy {
   constructor(
     private readonly playRun: PlayRun,
@@ -84,6 +90,7 @@ export class LinearStrategy {
       isHandler: scope.isHandler,
       where: formatPosition(node.position),
       module: node.kind === 'action' ? node.action : node.kind,
+      ...(node.kind === 'action' ? implementationOf(node.module) : {}),
     };
   }
 
@@ -173,7 +180,11 @@ export class LinearStrategy {
 
   private remember(task: ActionTask, host: HostState, outcome: Outcome): void {
     const register = task.keywords.register;
-    if (typeof register === 'string') host.hostVars[register] = markUnsafe(outcome.result);
+    if (typeof register === 'string') {
+      // As Ansible: a registered result never holds the module's invocation (its arguments).
+      const { invocation: _invocation, ...result } = outcome.result;
+      host.hostVars[register] = markUnsafe(result);
+    }
   }
 
   private notify(task: ActionTask, host: HostState, scope: Scope): void {
@@ -246,6 +257,8 @@ export class LinearStrategy {
         handlerRoles: new Set(this.playRun.play.handlers.flatMap((handler) => (handler.role ? [handler.role.path] : []))),
       },
       importing: [],
+      playDir: this.playRun.play.baseDir,
+      collections: role ? roleCollections(role) : Array.isArray(this.playRun.play.keywords.collections) ? this.playRun.play.keywords.collections.map(String) : [],
     };
   }
 

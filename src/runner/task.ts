@@ -146,6 +146,7 @@ export class TaskExecution {
     const loopVar = String(control.loop_var ?? 'item');
     const indexVar = control.index_var === undefined ? undefined : String(control.index_var);
     const results: ModuleResult[] = [];
+    const notices: { warnings: unknown[]; deprecations: unknown[] } = { warnings: [], deprecations: [] };
     const diffs: FileDiff[] = [];
     for (const [index, item] of items.entries()) {
       const itemVars: Record<string, unknown> = {
@@ -162,7 +163,11 @@ export class TaskExecution {
         : { result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: check.failed } as ModuleResult, diff: [] };
       // Each item sees the facts the items before it set (set_fact accumulating over a loop).
       Object.assign(vars, applyFacts(this.task.module, host, outcome.result));
-      const result: ModuleResult = { ...outcome.result, [loopVar]: item, ansible_loop_var: loopVar };
+      const { warnings, deprecations, ...itemResult } = outcome.result;
+      // As Ansible: the items' warnings move to the loop's result and are shown once, after the items.
+      notices.warnings.push(...(Array.isArray(warnings) ? warnings : warnings ? [warnings] : []));
+      notices.deprecations.push(...(Array.isArray(deprecations) ? deprecations : deprecations ? [deprecations] : []));
+      const result: ModuleResult = { ...itemResult, [loopVar]: item, ansible_loop_var: loopVar };
       if (indexVar) result[indexVar] = index;
       results.push(result);
       diffs.push(...outcome.diff);
@@ -186,6 +191,8 @@ export class TaskExecution {
       results,
     };
     if (failed) summary.failed = true;
+    if (notices.warnings.length > 0) summary.warnings = notices.warnings;
+    if (notices.deprecations.length > 0) summary.deprecations = notices.deprecations;
     if (results.length === 0 || results.every((result) => result.skipped)) {
       summary.skipped = true;
       if (results.length === 0) summary.skipped_reason = 'No items in the list';
@@ -252,6 +259,7 @@ export class TaskExecution {
       ),
       check: checkKeyword === undefined ? run.options.check : keywordBool(templar.render(checkKeyword)),
       diff: diffKeyword === undefined ? run.options.diff : keywordBool(templar.render(diffKeyword)),
+      noLog: keywordBool(this.keyword('no_log')),
       vars,
       evaluate: (expression) => templar.evaluate(expression),
       render: (text) => templar.renderText(text),
@@ -263,8 +271,8 @@ export class TaskExecution {
     if (!ctx.diff) execution.diff = [];
     for (const key of module.secretResults ?? []) run.secrets.add(execution.result[key]);
     const result: ModuleResult = { ...execution.result };
-    if (execution.diff.length > 0) {
-      result.diff = execution.diff.map((change) => ({ before: change.before, after: change.after, before_header: change.beforeHeader, after_header: change.afterHeader }));
+    if (execution.diff.length > 0 && result.diff === undefined) {
+      result.diff = execution.diff.map((change) => (change.prepared === undefined ? { before: change.before, after: change.after, before_header: change.beforeHeader, after_header: change.afterHeader } : { prepared: change.prepared }));
     }
     if ('stdout' in result && !('stdout_lines' in result)) result.stdout_lines = linesOf(result.stdout);
     if ('stderr' in result && !('stderr_lines' in result)) result.stderr_lines = linesOf(result.stderr);
