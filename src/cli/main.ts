@@ -63,6 +63,10 @@ async function reporterFor(options: CliOptions, secrets: Secrets, playbook: stri
     const { JunitReporter } = await import('../output/junit.js');
     reporters.push(new JunitReporter(options.junit, { playbook, failOnChange: options.junitFailOnChange }));
   }
+  if (options.report) {
+    const { HtmlReporter } = await import('../output/report/collect.js');
+    reporters.push(new HtmlReporter(options.report, { playbook, check: options.check, diff: options.diff }));
+  }
   return new RedactingReporter(reporters.length === 1 ? reporters[0] : fanOut(reporters), secrets);
 }
 

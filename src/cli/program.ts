@@ -25,6 +25,7 @@ export interface CliOptions {
   slice?: Slice;
   junit?: string;
   junitFailOnChange: boolean;
+  report?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -58,6 +59,7 @@ export function buildProgram(version: string): Command {
     .option('--force-handlers', 'run notified handlers even on hosts that failed', false)
     .option('--junit <file>', 'write a JUnit XML report (one testcase per task and host) to this file')
     .option('--junit-fail-on-change', 'count changed results as failures in the JUnit report (drift checks with --check)', false)
+    .option('--report <file.html>', 'write a self-contained HTML report of the run: recap, per-host timeline, task x host matrix, failures, diffs')
     .addOption(new Option('--slice <i/N>', 'run slice i of N of the (limited) hosts, as an AWX slice job: a host is always in the same slice').argParser(sliceOption))
     .showSuggestionAfterError(true)
     .exitOverride();

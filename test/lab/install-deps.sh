@@ -5,7 +5,7 @@
 # runs `apt-get update` only when something is missing.
 set -euo pipefail
 
-PACKAGES=(openssh-server sudo iproute2 procps curl ansible-core ansible acl dnf rpm createrepo-c libvirt-clients libvirt-daemon virtinst qemu-utils kmod udev)
+PACKAGES=(chromium openssh-server sudo iproute2 procps curl ansible-core ansible acl dnf rpm createrepo-c libvirt-clients libvirt-daemon virtinst qemu-utils kmod udev)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
