@@ -101,9 +101,22 @@ function recapCommand(args: string[]): number {
   }
 }
 
+/** `betif-play schema ...`: JSON Schemas for editors. */
+async function schemaSubcommand(args: string[]): Promise<number> {
+  const { SchemaCommandError, schemaCommand } = await import('./schema-command.js');
+  try {
+    return schemaCommand(args, await loadModules());
+  } catch (error) {
+    if (!(error instanceof SchemaCommandError)) throw error;
+    process.stderr.write(`ERROR! ${error.message}\n`);
+    return EXIT.badOptions;
+  }
+}
+
 /** Runs betif-play with these arguments and returns the process exit code (ansible-playbook's codes). */
 export async function main(argv: string[], version: string): Promise<number> {
   if (argv[2] === 'recap') return recapCommand(argv.slice(3));
+  if (argv[2] === 'schema') return schemaSubcommand(argv.slice(3));
   const program = buildProgram(version);
   try {
     program.parse(argv);
