@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { pyyamlTags } from '../yaml/pyyaml.js';
+import { readTextDecrypted } from '../vault/active.js';
+import { VaultError } from '../vault/keyring.js';
+import { pyyamlTags, vaultFailureIn } from '../yaml/pyyaml.js';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 
 /** Where something was written: shown in every message about it. */
@@ -79,6 +80,8 @@ function convert(node: Node | null | undefined, source: Source): unknown {
 export function parseYaml(text: string, file: string): unknown {
   const counter = new LineCounter();
   const document = parseDocument(text, { version: '1.1', customTags: pyyamlTags, lineCounter: counter, prettyErrors: false, uniqueKeys: false, merge: true });
+  const vaultFailure = vaultFailureIn(document.errors, (offset) => formatPosition(toPosition(file, counter, offset)));
+  if (vaultFailure) throw vaultFailure;
   const [error] = document.errors;
   if (error) {
     const [start] = error.pos;
@@ -90,8 +93,9 @@ export function parseYaml(text: string, file: string): unknown {
 export function loadYamlFile(path: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextDecrypted(path);
   } catch (error) {
+    if (error instanceof VaultError) throw error;
     throw new PlaybookError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
   return parseYaml(text, path);

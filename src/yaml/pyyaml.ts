@@ -1,4 +1,6 @@
-import type { ScalarTag, Tags } from 'yaml';
+import type { ScalarTag, Tags, YAMLError } from 'yaml';
+import { decryptSecret } from '../vault/active.js';
+import { VaultError } from '../vault/keyring.js';
 
 // PyYAML, which Ansible uses, knows fewer YAML 1.1 spellings than the spec: no y/n booleans, no "09" integers, no
 // exponent without a dot and a signed power, and no timestamps (dates stay text).
@@ -19,9 +21,26 @@ function pyyamlTest(tag: ScalarTag): RegExp | undefined {
   return undefined;
 }
 
-/** YAML 1.1 tags narrowed to the spellings PyYAML (and so Ansible) accepts: pass as `customTags` with version '1.1'. */
+const INLINE_VAULT = 'an inline !vault value';
+
+/** Ansible's `!vault |` scalar: decrypted with the run's vault passwords, and from then on a secret masked in all output. */
+const VAULT_TAG: ScalarTag = {
+  tag: '!vault',
+  identify: () => false,
+  resolve: (text) => decryptSecret(text, INLINE_VAULT),
+};
+
+/** A `!vault` value that could not be decrypted, as a VaultError naming where it is (`where` turns an offset into file:line). */
+export function vaultFailureIn(errors: readonly YAMLError[], where: (offset: number) => string): VaultError | undefined {
+  const failure = errors.find((error) => error.code === 'TAG_RESOLVE_FAILED' && error.message.includes(INLINE_VAULT));
+  if (!failure) return undefined;
+  const [message] = failure.message.split('\n');
+  return new VaultError(message.replace(/ at line \d+, column \d+:?$/, '').replace(INLINE_VAULT, `the !vault value at ${where(failure.pos[0])}`));
+}
+
+/** YAML 1.1 tags narrowed to the spellings PyYAML (and so Ansible) accepts, plus `!vault`: pass as `customTags` with version '1.1'. */
 export function pyyamlTags(tags: Tags): Tags {
-  return tags
+  return [...tags, VAULT_TAG]
     .filter((tag) => typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:timestamp')
     .map((tag) => {
       if (typeof tag === 'string' || tag.collection) return tag;
