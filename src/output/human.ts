@@ -15,6 +15,9 @@ export interface HumanOptions {
   verbosity: number;
   color: boolean;
   columns: number;
+  /** ansible.cfg's display_skipped_hosts and display_ok_hosts (both true by default). */
+  displaySkipped?: boolean;
+  displayOk?: boolean;
 }
 
 /** Ansible's default output: PLAY/TASK banners, one line per host, diffs under --diff, and the PLAY RECAP. */
@@ -46,6 +49,8 @@ export class HumanReporter implements Reporter {
   taskStart(task: TaskInfo): void {
     this.bannerPrinted = false;
     this.currentTask = task;
+    // Like Ansible, a task whose results may all be hidden gets its banner only with its first shown result.
+    if (this.options.displaySkipped === false || this.options.displayOk === false) return;
     this.ensureBanner(task);
     if (this.options.verbosity >= 2) this.write(`task path: ${task.where}`);
   }
@@ -103,7 +108,12 @@ export class HumanReporter implements Reporter {
     }
   }
 
+  private hidden(event: HostEvent): boolean {
+    return (event.status === 'skipped' && this.options.displaySkipped === false) || (event.status === 'ok' && this.options.displayOk === false);
+  }
+
   itemResult(task: TaskInfo, event: HostEvent): void {
+    if (this.hidden(event)) return;
     this.ensureBanner(task);
     this.printDiffs(event);
     const label = `(item=${pythonStr(event.item?.label)})`;
@@ -123,6 +133,7 @@ export class HumanReporter implements Reporter {
   }
 
   hostResult(task: TaskInfo, event: HostEvent, loop: boolean): void {
+    if (this.hidden(event)) return;
     this.ensureBanner(task);
     const host = this.hostLabel(event);
     const indent = this.options.verbosity > 2 || (this.alwaysShown(task) && !event.runnerError);
