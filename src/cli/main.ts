@@ -59,7 +59,9 @@ export async function main(argv: string[], version: string): Promise<number> {
     const run = runOptionsFrom(options, config, passwords, options.step ? askStep : undefined);
     const registry = await loadModules();
     const playbooks = paths.map((path) => loadPlaybook(path, registry));
-    const inventory = await loadInventory(inventorySources(options, config), { playbookDir: playbooks[0]?.dir });
+    const inventory = await loadInventory(inventorySources(options, config), { playbookDir: playbooks[0]?.dir }).catch((error: unknown) => {
+      throw error instanceof VaultError ? new VaultError(error.message, EXIT.unreachableOrInvalid) : error;
+    });
     for (const warning of inventory.warnings) process.stderr.write(`[WARNING]: ${warning}\n`);
     if (options.limit && inventory.select(options.limit).length === 0) {
       process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${options.limit}\n`);
@@ -91,7 +93,7 @@ export async function main(argv: string[], version: string): Promise<number> {
     }
     if (error instanceof VaultError || error instanceof PromptError) {
       process.stderr.write(`ERROR! ${error.message}\n`);
-      return EXIT.error;
+      return error instanceof VaultError ? error.exitCode : EXIT.error;
     }
     if (error instanceof PlaybookError || error instanceof InventoryError || error instanceof TemplateError) {
       process.stderr.write(`ERROR! ${error.message}\n`);

@@ -43,7 +43,7 @@ export function findConfigFile(env: NodeJS.ProcessEnv = process.env, cwd = proce
   candidates.push(join(homedir(), '.ansible.cfg'), '/etc/ansible/ansible.cfg');
   const path = candidates.find(readable);
   const warnings: string[] = [];
-  if (worldWritableSkipped && path !== fromEnvironment) {
+  if (worldWritableSkipped && (fromEnvironment === undefined || path !== fromEnvironment)) {
     warnings.push(
       `Ansible is being run in a world writable directory (${cwd}), ignoring it as an ansible.cfg source. For more information see https://docs.ansible.com/ansible/devel/reference_appendices/config.html#cfg-in-world-writable-dir`,
     );

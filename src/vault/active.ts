@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { isVaultText } from './envelope.js';
 import { VaultKeyring } from './keyring.js';
 
@@ -26,8 +27,28 @@ export function decryptSecret(text: string, source: string): string {
 
 function decryptSecretBytes(text: string, source: string): Buffer {
   const plaintext = keyring.decrypt(text, source);
-  onPlaintext(plaintext.toString('utf8'));
+  const asText = plaintext.toString('utf8');
+  onPlaintext(asText);
+  for (const value of leafValues(asText)) onPlaintext(value);
   return plaintext;
+}
+
+/** The values inside a decrypted YAML/JSON vars file: each one is a secret on its own, wherever it shows up later. */
+function leafValues(text: string): string[] {
+  let data: unknown;
+  try {
+    data = parse(text, { version: '1.1' });
+  } catch {
+    return [];
+  }
+  const values: string[] = [];
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string' || typeof value === 'number') values.push(String(value));
+    else if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === 'object') Object.values(value).forEach(visit);
+  };
+  if (data && typeof data === 'object') visit(data);
+  return values;
 }
 
 /** File content as Ansible's loader sees it: decrypted when the file is vault-encrypted. */

@@ -9,7 +9,8 @@ export interface VaultSecret {
 
 /** A vault problem that stops the run before any host is contacted (ansible-playbook exits 1 for these). */
 export class VaultError extends Error {
-  constructor(message: string) {
+  /** 1 as ansible-playbook exits for vault errors; 4 when the file was part of the inventory (group_vars, host_vars). */
+  constructor(message: string, readonly exitCode = 1) {
     super(message);
     this.name = 'VaultError';
   }
