@@ -1,0 +1,161 @@
+import { execFileSync } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { betifPlay, parseRecap } from '../helpers/cli.js';
+import { labPort, startLab, type Lab } from '../helpers/lab.js';
+
+const SECRET = 'vaulted-S3cret-9f2a';
+
+function ansibleVault(args: string[], cwd: string): string {
+  return execFileSync('ansible-vault', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** A project laid out as an Ansible user has it: ansible.cfg, inventory/, an encrypted group_vars file, a password file. */
+function project(cfg: string, hosts: string, playbook: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'betif-cfgvault-'));
+  mkdirSync(join(dir, 'inventory', 'group_vars'), { recursive: true });
+  writeFileSync(join(dir, 'inventory', 'hosts.ini'), hosts);
+  writeFileSync(join(dir, '.vault-pass'), 'project-pass\n');
+  writeFileSync(join(dir, 'inventory', 'group_vars', 'all.yml'), `app_secret: ${SECRET}\n`);
+  ansibleVault(['encrypt', '--vault-password-file', '.vault-pass', 'inventory/group_vars/all.yml'], dir);
+  writeFileSync(join(dir, 'ansible.cfg'), cfg);
+  writeFileSync(join(dir, 'site.yml'), playbook);
+  return dir;
+}
+
+const LOCAL_PLAYBOOK = `
+- hosts: web
+  gather_facts: false
+  tasks:
+    - name: first
+      debug: {msg: "the secret is {{ app_secret }}"}
+    - name: second
+      debug: {msg: second}
+      tags: [two]
+    - name: third
+      fail: {msg: "failing with {{ app_secret }}"}
+      when: fail_now | default(false) | bool
+`;
+const LOCAL_CFG = '[defaults]\ninventory = inventory/hosts.ini\nvault_password_file = .vault-pass ; beside this file\nretry_files_enabled = True\n';
+const LOCAL_HOSTS = '[web]\nw1 ansible_connection=local\n';
+
+describe('ansible.cfg, vault and ansible-playbook options (local connection)', () => {
+  test('ansible.cfg gives the inventory and the vault password; the vaulted value is masked on screen and in the log', async () => {
+    const dir = project(LOCAL_CFG, LOCAL_HOSTS, LOCAL_PLAYBOOK);
+    const result = await betifPlay(['site.yml', '--log-file', 'run.log'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /"msg": "the secret is \*\*\*\*\*\*\*\*"/);
+    assert.doesNotMatch(result.stdout + result.stderr + readFileSync(join(dir, 'run.log'), 'utf8'), new RegExp(SECRET));
+  });
+
+  test('a failed run writes the retry file as Ansible does', async () => {
+    const dir = project(LOCAL_CFG, LOCAL_HOSTS, LOCAL_PLAYBOOK);
+    const result = await betifPlay(['site.yml', '-e', 'fail_now=true'], { cwd: dir });
+    assert.equal(result.code, 2);
+    assert.equal(readFileSync(join(dir, 'site.retry'), 'utf8'), 'w1\n');
+    assert.match(result.stdout, /to retry, use: --limit @.*site\.retry/);
+    assert.doesNotMatch(result.stdout, new RegExp(SECRET));
+  });
+
+  test('a wrong vault password stops the run with the file named, exit 1 for vars files, 4 for group_vars', async () => {
+    const dir = project('[defaults]\ninventory = inventory/hosts.ini\n', LOCAL_HOSTS, LOCAL_PLAYBOOK);
+    writeFileSync(join(dir, 'wrong'), 'nope\n');
+    const result = await betifPlay(['site.yml', '--vault-password-file', 'wrong'], { cwd: dir });
+    assert.equal(result.code, 4);
+    assert.match(result.stderr, /ERROR! Decryption failed \(no vault secrets were found that could decrypt\) on .*group_vars\/all\.yml: HMAC verification failed: wrong vault password\?/);
+    assert.doesNotMatch(result.stdout, /TASK/);
+  });
+
+  test('a bad value in ansible.cfg is one error naming the file and line, exit 5', async () => {
+    const dir = project('[defaults]\nforks = lots\n', LOCAL_HOSTS, LOCAL_PLAYBOOK);
+    const result = await betifPlay(['site.yml'], { cwd: dir });
+    assert.equal(result.code, 5);
+    assert.match(result.stderr, /^ERROR: Invalid type for configuration option setting: DEFAULT_FORKS \(from .*ansible\.cfg, line 2\)/);
+  });
+
+  test('--ask-vault-pass without a terminal fails at once with a clear message', async () => {
+    const dir = project('[defaults]\ninventory = inventory/hosts.ini\n', LOCAL_HOSTS, LOCAL_PLAYBOOK);
+    const result = await betifPlay(['site.yml', '-J'], { cwd: dir });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /cannot ask "Vault password:": standard input is not a terminal/);
+  });
+
+  test('--start-at-task, --list-tags and -vvvv', async () => {
+    const dir = project(LOCAL_CFG, LOCAL_HOSTS, LOCAL_PLAYBOOK);
+    const started = await betifPlay(['site.yml', '--start-at-task', 'sec*', '-vvvv'], { cwd: dir });
+    assert.equal(started.code, 0, started.stderr);
+    assert.doesNotMatch(started.stdout, /TASK \[first\]/);
+    assert.match(started.stdout, /TASK \[second\]/);
+    const tags = await betifPlay(['site.yml', '--list-tags'], { cwd: dir });
+    assert.equal(tags.code, 0, tags.stderr);
+    assert.match(tags.stdout, /TASK TAGS: \[two\]/);
+  });
+
+  test('callbacks_enabled = profile_tasks, timer print task times and the total after the recap', async () => {
+    const dir = project(`${LOCAL_CFG}callbacks_enabled = profile_tasks, timer\n`, LOCAL_HOSTS, LOCAL_PLAYBOOK);
+    const result = await betifPlay(['site.yml'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    const afterRecap = result.stdout.slice(result.stdout.indexOf('PLAY RECAP'));
+    assert.match(afterRecap, /^first -+ \d+\.\d\ds$/m);
+    assert.match(afterRecap, /Playbook run took 0 days, 0 hours, 0 minutes, \d+ seconds/);
+  });
+
+  test('betif-play vault: files and strings each tool reads from the other', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'betif-vaultcli-'));
+    writeFileSync(join(dir, 'pass'), 'pw\n');
+    writeFileSync(join(dir, 'a.yml'), 'key: value\n');
+    const encrypted = await betifPlay(['vault', 'encrypt', '--vault-id', 'lab@pass', 'a.yml'], { cwd: dir });
+    assert.equal(encrypted.code, 0, encrypted.stderr);
+    assert.match(encrypted.stderr, /Encryption successful/);
+    assert.equal(ansibleVault(['view', '--vault-id', 'lab@pass', 'a.yml'], dir), 'key: value\n');
+    assert.equal((await betifPlay(['vault', 'rekey', '--vault-password-file', 'pass', '--new-vault-id', `new@${join(dir, 'pass')}`, 'a.yml'], { cwd: dir })).code, 0);
+    assert.match(readFileSync(join(dir, 'a.yml'), 'utf8'), /^\$ANSIBLE_VAULT;1\.2;AES256;new\n/);
+    writeFileSync(join(dir, 'b.txt'), 'from ansible\n');
+    ansibleVault(['encrypt', '--vault-password-file', 'pass', 'b.txt'], dir);
+    const viewed = await betifPlay(['vault', 'view', '--vault-password-file', 'pass', 'b.txt'], { cwd: dir });
+    assert.equal(viewed.stdout, 'from ansible\n');
+    const string = await betifPlay(['vault', 'encrypt_string', '--vault-password-file', 'pass', '--name', 'token', 'abc123'], { cwd: dir });
+    assert.match(string.stdout, /^token: !vault \|\n {10}\$ANSIBLE_VAULT;1\.1;AES256\n/);
+    writeFileSync(join(dir, 'vars.yml'), string.stdout);
+    assert.match(execFileSync('ansible', ['localhost', '-m', 'debug', '-a', 'var=token', '-e', '@vars.yml', '--vault-password-file', 'pass'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }), /"token": "abc123"/);
+    const edited = await betifPlay(['vault', 'edit', '--vault-password-file', 'pass', 'b.txt'], { cwd: dir, env: { EDITOR: `sed -i s/ansible/betif/` } });
+    assert.equal(edited.code, 0, edited.stderr);
+    assert.equal(ansibleVault(['view', '--vault-password-file', 'pass', 'b.txt'], dir), 'from betif\n');
+    const wrong = await betifPlay(['vault', 'view', '--vault-password-file', 'a.yml', 'b.txt'], { cwd: dir });
+    assert.equal(wrong.code, 1);
+  });
+});
+
+describe('ansible.cfg over real SSH with a vault-encrypted group_vars file', () => {
+  let lab: Lab;
+  before(async () => {
+    lab = await startLab(1, { basePort: labPort(2795), dir: join(tmpdir(), 'betif-lab-cfgvault') });
+  });
+  after(async () => {
+    await lab?.stop();
+  });
+
+  test('inventory, remote_user, private_key_file and host_key_checking come from ansible.cfg; the secret reaches the host only', async () => {
+    const [host] = lab.hosts;
+    const cfg = `[defaults]\ninventory = inventory/hosts.ini\nremote_user = root\nprivate_key_file = ${lab.keyPath}\nhost_key_checking = False\nvault_password_file = .vault-pass\n`;
+    const playbook = `
+- hosts: all
+  tasks:
+    - name: write the secret
+      copy: {dest: /srv/app.secret, content: "{{ app_secret }}\\n", mode: '0600'}
+    - name: show it
+      debug: {var: app_secret}
+`;
+    const dir = project(cfg, `h1 ansible_host=127.0.0.1 ansible_port=${host.port}\n`, playbook);
+    const result = await betifPlay(['site.yml', '--log-file', 'run.log', '--diff', '-v'], { cwd: dir, env: { HOME: dir } });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.deepEqual(parseRecap(result.stdout).h1, { ok: 3, changed: 1, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 });
+    assert.equal(readFileSync(join(host.root, 'srv', 'app.secret'), 'utf8'), `${SECRET}\n`);
+    const everything = result.stdout + result.stderr + readFileSync(join(dir, 'run.log'), 'utf8');
+    assert.doesNotMatch(everything, new RegExp(SECRET));
+    assert.ok(!existsSync(join(dir, '.ssh', 'known_hosts')) || !readFileSync(join(dir, '.ssh', 'known_hosts'), 'utf8').includes(SECRET));
+  });
+});
