@@ -41,7 +41,6 @@ function parseYamlText(text: string, where: string): unknown {
   try {
     return parse(text, ANSIBLE_YAML);
   } catch (error) {
-    if ((error as { code?: string }).code === 'TAG_RESOLVE_FAILED' && /decrypt/i.test((error as Error).message)) throw new VaultError(`${(error as Error).message.split('\n')[0]} (in ${where})`);
     throw new OptionError(`invalid YAML/JSON in ${where}: ${(error as Error).message.split('\n')[0]}`);
   }
 }

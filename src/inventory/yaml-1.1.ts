@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { pyyamlTags, vaultFailureIn } from '../yaml/pyyaml.js';
+import { pyyamlTags } from '../yaml/pyyaml.js';
 import { InventoryError } from './errors.js';
 
 /** A parsed YAML file: mappings are Maps (keys keep their YAML types and order), plus line lookup for messages. */
@@ -13,8 +13,6 @@ export interface LoadedYaml {
 export function loadYaml(text: string, file: string): LoadedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { version: '1.1', uniqueKeys: false, customTags: pyyamlTags, lineCounter });
-  const vaultFailure = vaultFailureIn(doc.errors, (offset) => `${file}:${lineCounter.linePos(offset).line}`);
-  if (vaultFailure) throw vaultFailure;
   const error = doc.errors[0];
   if (error) {
     const [reason] = error.message.split('\n');

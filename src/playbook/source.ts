@@ -1,6 +1,6 @@
 import { readTextDecrypted } from '../vault/active.js';
 import { VaultError } from '../vault/keyring.js';
-import { pyyamlTags, vaultFailureIn } from '../yaml/pyyaml.js';
+import { pyyamlTags } from '../yaml/pyyaml.js';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 
 /** Where something was written: shown in every message about it. */
@@ -80,8 +80,6 @@ function convert(node: Node | null | undefined, source: Source): unknown {
 export function parseYaml(text: string, file: string): unknown {
   const counter = new LineCounter();
   const document = parseDocument(text, { version: '1.1', customTags: pyyamlTags, lineCounter: counter, prettyErrors: false, uniqueKeys: false, merge: true });
-  const vaultFailure = vaultFailureIn(document.errors, (offset) => formatPosition(toPosition(file, counter, offset)));
-  if (vaultFailure) throw vaultFailure;
   const [error] = document.errors;
   if (error) {
     const [start] = error.pos;

@@ -1,4 +1,5 @@
-import type { ScalarTag, Tags, YAMLError } from 'yaml';
+import type { ScalarTag, Tags } from 'yaml';
+import { StrictUndefined } from '../template/undefined.js';
 import { decryptSecret } from '../vault/active.js';
 import { VaultError } from '../vault/keyring.js';
 
@@ -21,22 +22,22 @@ function pyyamlTest(tag: ScalarTag): RegExp | undefined {
   return undefined;
 }
 
-const INLINE_VAULT = 'an inline !vault value';
-
-/** Ansible's `!vault |` scalar: decrypted with the run's vault passwords, and from then on a secret masked in all output. */
+/**
+ * Ansible's `!vault |` scalar, decrypted with the run's vault passwords and from then on a secret masked in all
+ * output. A value that cannot be decrypted (no or wrong password) fails only where it is used, as in Ansible.
+ */
 const VAULT_TAG: ScalarTag = {
   tag: '!vault',
   identify: () => false,
-  resolve: (text) => decryptSecret(text, INLINE_VAULT),
+  resolve: (text) => {
+    try {
+      return decryptSecret(text, 'an inline !vault value');
+    } catch (error) {
+      if (!(error instanceof VaultError)) throw error;
+      return new StrictUndefined(error.message, '');
+    }
+  },
 };
-
-/** A `!vault` value that could not be decrypted, as a VaultError naming where it is (`where` turns an offset into file:line). */
-export function vaultFailureIn(errors: readonly YAMLError[], where: (offset: number) => string): VaultError | undefined {
-  const failure = errors.find((error) => error.code === 'TAG_RESOLVE_FAILED' && error.message.includes(INLINE_VAULT));
-  if (!failure) return undefined;
-  const [message] = failure.message.split('\n');
-  return new VaultError(message.replace(/ at line \d+, column \d+:?$/, '').replace(INLINE_VAULT, `the !vault value at ${where(failure.pos[0])}`));
-}
 
 /** YAML 1.1 tags narrowed to the spellings PyYAML (and so Ansible) accepts, plus `!vault`: pass as `customTags` with version '1.1'. */
 export function pyyamlTags(tags: Tags): Tags {

@@ -85,3 +85,13 @@ describe('Ansible Vault (AES256) with ansible-vault 2.14', () => {
     }
   });
 });
+
+describe('inline !vault values without the password', () => {
+  test('parse, and fail only where they are used, with Ansible\'s message', () => {
+    const text = `token: !vault |\n  ${encryptText(Buffer.from('x'), secret('default', 'pw')).trimEnd().split('\n').join('\n  ')}\nplain: 1\n`;
+    useVault(new VaultKeyring([]), () => {});
+    const data = parseDocument(text, { version: '1.1', customTags: pyyamlTags }).toJS() as { token: { fail(): never }; plain: number };
+    assert.equal(data.plain, 1);
+    assert.throws(() => data.token.fail(), /Attempting to decrypt but no vault secrets found/);
+  });
+});
