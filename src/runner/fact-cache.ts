@@ -8,7 +8,26 @@ export interface FactCache {
   flush(hosts: Iterable<string>): void;
 }
 
-/** Ansible's jsonfile cache: FOLDER/HOST holds the facts; a file older than the timeout (seconds, 0 = never) is stale. */
+/** Ansible keeps facts in the cache as top-level variables (ansible_hostname), and as ansible_facts.hostname in a run. */
+function toCached(facts: Record<string, unknown>): Record<string, unknown> {
+  const cached: Record<string, unknown> = { _ansible_facts_gathered: true };
+  for (const [key, value] of Object.entries(facts)) cached[key.startsWith('ansible_') ? key : `ansible_${key}`] = value;
+  return cached;
+}
+
+function fromCached(cached: Record<string, unknown>): Record<string, unknown> {
+  const facts: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(cached)) {
+    if (key.startsWith('_ansible')) continue;
+    facts[key.startsWith('ansible_') && key !== 'ansible_local' ? key.slice('ansible_'.length) : key] = value;
+  }
+  return facts;
+}
+
+/**
+ * Ansible's jsonfile cache, in its file format (so both tools share a cache folder): FOLDER/HOST holds the facts; a
+ * file older than the timeout (seconds, 0 = never) is stale.
+ */
 export class JsonFileFactCache implements FactCache {
   constructor(private readonly folder: string, private readonly timeoutSeconds: number) {}
 
@@ -21,7 +40,7 @@ export class JsonFileFactCache implements FactCache {
       const age = (Date.now() - statSync(this.file(host)).mtimeMs) / 1000;
       if (this.timeoutSeconds > 0 && age > this.timeoutSeconds) return undefined;
       const facts = JSON.parse(readFileSync(this.file(host), 'utf8')) as unknown;
-      return facts && typeof facts === 'object' && !Array.isArray(facts) ? (facts as Record<string, unknown>) : undefined;
+      return facts && typeof facts === 'object' && !Array.isArray(facts) ? fromCached(facts as Record<string, unknown>) : undefined;
     } catch {
       return undefined;
     }
@@ -29,7 +48,7 @@ export class JsonFileFactCache implements FactCache {
 
   save(host: string, facts: Record<string, unknown>): void {
     mkdirSync(this.folder, { recursive: true });
-    writeFileSync(this.file(host), `${JSON.stringify(sortKeys(facts), null, 4)}`, { mode: 0o600 });
+    writeFileSync(this.file(host), `${JSON.stringify(sortKeys(toCached(facts)), null, 4)}`, { mode: 0o600 });
   }
 
   flush(hosts: Iterable<string>): void {

@@ -103,6 +103,23 @@ describe('ansible.cfg, vault and ansible-playbook options (local connection)', (
     assert.match(afterRecap, /Playbook run took 0 days, 0 hours, 0 minutes, \d+ seconds/);
   });
 
+  test('gathering = smart with a jsonfile fact cache: facts gathered once, kept between runs, shared with Ansible; --flush-cache', async () => {
+    const playbook = '- hosts: web\n  tasks:\n    - debug: {var: ansible_facts.hostname}\n- hosts: web\n  tasks:\n    - debug: {msg: again}\n';
+    const dir = project(`${LOCAL_CFG}gathering = smart\nfact_caching = jsonfile\nfact_caching_connection = facts\n`, LOCAL_HOSTS, playbook);
+    const first = await betifPlay(['site.yml'], { cwd: dir });
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.stdout.split('TASK [Gathering Facts]').length - 1, 1);
+    const cached = JSON.parse(readFileSync(join(dir, 'facts', 'w1'), 'utf8')) as Record<string, unknown>;
+    assert.equal(typeof cached.ansible_hostname, 'string');
+    const second = await betifPlay(['site.yml'], { cwd: dir });
+    assert.doesNotMatch(second.stdout, /Gathering Facts/);
+    assert.match(second.stdout, new RegExp(`"ansible_facts.hostname": "${String(cached.ansible_hostname)}"`));
+    const ansible = execFileSync('ansible-playbook', ['site.yml'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    assert.doesNotMatch(ansible, /Gathering Facts/);
+    const flushed = await betifPlay(['site.yml', '--flush-cache'], { cwd: dir });
+    assert.match(flushed.stdout, /Gathering Facts/);
+  });
+
   test('betif-play vault: files and strings each tool reads from the other', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'betif-vaultcli-'));
     writeFileSync(join(dir, 'pass'), 'pw\n');
