@@ -29,6 +29,7 @@ export async function reporterFor(options: CliOptions, config: AnsibleConfig, se
       columns: process.stdout.isTTY ? Math.max(79, (process.stdout.columns ?? 80) - 1) : 79,
       displaySkipped: displaySkippedHosts,
       displayOk: displayOkHosts,
+      yamlResults: stdoutCallback.endsWith('yaml'),
     });
     // A terminal that reports no width (some pseudo-terminals) cannot host a spinner that erases its own line.
     if (process.stderr.isTTY && process.stdout.isTTY && (process.stderr.columns ?? 0) > 0) {

@@ -4,6 +4,7 @@ import type { HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.
 import { pythonStr } from '../template/python-repr.js';
 import { unifiedDiff } from './diff.js';
 import { banner, dumpResult, recapLine } from './format.js';
+import { dumpYamlResult } from './yaml-result.js';
 
 const COLORS = { ok: 32, changed: 33, skipped: 36, failed: 31, unreachable: 31, warning: 35 } as const;
 const DEBUG_MODULES = new Set(['debug', 'ansible.builtin.debug']);
@@ -18,6 +19,8 @@ export interface HumanOptions {
   /** ansible.cfg's display_skipped_hosts and display_ok_hosts (both true by default). */
   displaySkipped?: boolean;
   displayOk?: boolean;
+  /** stdout_callback = yaml: results printed as YAML instead of JSON. */
+  yamlResults?: boolean;
 }
 
 /** Ansible's default output: PLAY/TASK banners, one line per host, diffs under --diff, and the PLAY RECAP. */
@@ -108,6 +111,10 @@ export class HumanReporter implements Reporter {
     }
   }
 
+  private dump(result: Record<string, unknown>, indent: boolean): string {
+    return this.options.yamlResults ? dumpYamlResult(result) : dumpResult(result, indent);
+  }
+
   private hidden(event: HostEvent): boolean {
     return (event.status === 'skipped' && this.options.displaySkipped === false) || (event.status === 'ok' && this.options.displayOk === false);
   }
@@ -119,7 +126,7 @@ export class HumanReporter implements Reporter {
     const label = `(item=${pythonStr(event.item?.label)})`;
     const host = this.hostLabel(event);
     const indent = this.options.verbosity > 2 || this.alwaysShown(task);
-    const dump = () => dumpResult(this.cleaned(task, event.result), indent);
+    const dump = () => this.dump(this.cleaned(task, event.result), indent);
     switch (event.status) {
       case 'failed':
         this.write(`failed: [${host}] ${label} => ${dump()}`, COLORS.failed);
@@ -137,7 +144,7 @@ export class HumanReporter implements Reporter {
     this.ensureBanner(task);
     const host = this.hostLabel(event);
     const indent = this.options.verbosity > 2 || (this.alwaysShown(task) && !event.runnerError);
-    const dump = () => dumpResult(this.cleaned(task, event.result), indent);
+    const dump = () => this.dump(this.cleaned(task, event.result), indent);
     if (!loop) this.printDiffs(event);
     switch (event.status) {
       case 'unreachable':

@@ -120,6 +120,18 @@ describe('ansible.cfg, vault and ansible-playbook options (local connection)', (
     assert.match(flushed.stdout, /Gathering Facts/);
   });
 
+  test('stdout_callback = yaml prints results as YAML, json as one JSON document; display_ok_hosts = False hides ok lines', async () => {
+    const dir = project(LOCAL_CFG, LOCAL_HOSTS, LOCAL_PLAYBOOK);
+    const yaml = await betifPlay(['site.yml'], { cwd: dir, env: { ANSIBLE_STDOUT_CALLBACK: 'yaml' } });
+    assert.equal(yaml.code, 0, yaml.stderr);
+    assert.match(yaml.stdout, /ok: \[w1\] => \n {2}msg: second\n/);
+    const json = await betifPlay(['site.yml'], { cwd: dir, env: { ANSIBLE_STDOUT_CALLBACK: 'json' } });
+    assert.equal((JSON.parse(json.stdout) as { stats: Record<string, { ok: number }> }).stats.w1.ok, 2);
+    const quiet = await betifPlay(['site.yml'], { cwd: dir, env: { ANSIBLE_DISPLAY_OK_HOSTS: 'false' } });
+    assert.doesNotMatch(quiet.stdout, /ok: \[w1\]|TASK \[first\]/);
+    assert.match(quiet.stdout, /w1 +: ok=2/);
+  });
+
   test('betif-play vault: files and strings each tool reads from the other', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'betif-vaultcli-'));
     writeFileSync(join(dir, 'pass'), 'pw\n');
