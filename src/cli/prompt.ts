@@ -19,8 +19,15 @@ export function promptHidden(question: string): Promise<string> {
       else resolve(answer);
     };
     const onData = (chunk: Buffer) => {
-      for (const char of chunk.toString('utf8')) {
-        if (char === '\r' || char === '\n' || char === '\u0004') return finish();
+      const text = chunk.toString('utf8');
+      for (const [index, char] of [...text].entries()) {
+        if (char === '\r' || char === '\n' || char === '\u0004') {
+          // Answers typed ahead belong to the next question.
+          const rest = [...text].slice(index + 1).join('');
+          finish();
+          if (rest !== '') input.unshift(Buffer.from(rest));
+          return;
+        }
         if (char === '\u0003') return finish(new PromptError('User interrupted execution'));
         if (char === '\u007f' || char === '\b') answer = answer.slice(0, -1);
         else answer += char;

@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { betifPlay, parseRecap } from '../helpers/cli.js';
+import { BIN, betifPlay, parseRecap } from '../helpers/cli.js';
 import { labPort, startLab, type Lab } from '../helpers/lab.js';
 
 const SECRET = 'vaulted-S3cret-9f2a';
@@ -41,6 +41,21 @@ const LOCAL_PLAYBOOK = `
 `;
 const LOCAL_CFG = '[defaults]\ninventory = inventory/hosts.ini\nvault_password_file = .vault-pass ; beside this file\nretry_files_enabled = True\n';
 const LOCAL_HOSTS = '[web]\nw1 ansible_connection=local\n';
+
+/** Runs betif-play on a pseudo-terminal (util-linux script), answering each prompt when it appears. */
+function onTerminal(args: string[], cwd: string, answers: Record<string, string>): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const command = [process.execPath, BIN, ...args].map((word) => `'${word}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    let output = '';
+    const pending = Object.entries(answers);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      while (pending.length > 0 && output.endsWith(pending[0][0])) child.stdin.write(`${(pending.shift() as [string, string])[1]}\r`);
+    });
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
 
 describe('ansible.cfg, vault and ansible-playbook options (local connection)', () => {
   test('ansible.cfg gives the inventory and the vault password; the vaulted value is masked on screen and in the log', async () => {
@@ -81,6 +96,25 @@ describe('ansible.cfg, vault and ansible-playbook options (local connection)', (
     const result = await betifPlay(['site.yml', '-J'], { cwd: dir });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /cannot ask "Vault password:": standard input is not a terminal/);
+  });
+
+  test('-J, -k and -K ask on the terminal with echo off; the answers are masked secrets', async () => {
+    const dir = project('[defaults]\ninventory = inventory/hosts.ini\n', LOCAL_HOSTS, LOCAL_PLAYBOOK);
+    const result = await onTerminal(['site.yml', '-J', '-k', '-K'], dir, {
+      'Vault password: ': 'project-pass',
+      'SSH password: ': 'ssh-pass-1234',
+      'BECOME password[defaults to SSH password]: ': '',
+    });
+    assert.equal(result.code, 0, result.output);
+    assert.match(result.output, /"msg": "the secret is \*\*\*\*\*\*\*\*"/);
+    assert.doesNotMatch(result.output, /project-pass|ssh-pass-1234|vaulted-S3cret/);
+  });
+
+  test('-c local and -T apply to hosts whose variables do not say otherwise', async () => {
+    const dir = project(LOCAL_CFG, '[web]\nplain-host\n', LOCAL_PLAYBOOK);
+    const result = await betifPlay(['site.yml', '-c', 'local', '-T', '5'], { cwd: dir });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.equal(parseRecap(result.stdout)['plain-host'].ok, 2);
   });
 
   test('--start-at-task, --list-tags and -vvvv', async () => {
