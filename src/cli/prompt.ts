@@ -3,6 +3,11 @@ export class PromptError extends Error {}
 
 /** Reads one line from the terminal without echoing it (like Python's getpass); fails at once without a terminal. */
 export function promptHidden(question: string): Promise<string> {
+  return promptLine(question, false);
+}
+
+/** Reads one line from the terminal, echoing it or not; fails at once without a terminal instead of waiting. */
+export function promptLine(question: string, echo: boolean): Promise<string> {
   const input = process.stdin;
   if (!input.isTTY) {
     return Promise.reject(new PromptError(`cannot ask "${question.trim()}": standard input is not a terminal (give the value with a file or variable instead)`));
@@ -29,8 +34,13 @@ export function promptHidden(question: string): Promise<string> {
           return;
         }
         if (char === '\u0003') return finish(new PromptError('User interrupted execution'));
-        if (char === '\u007f' || char === '\b') answer = answer.slice(0, -1);
-        else answer += char;
+        if (char === '\u007f' || char === '\b') {
+          if (echo && answer !== '') process.stderr.write('\b \b');
+          answer = answer.slice(0, -1);
+        } else {
+          answer += char;
+          if (echo) process.stderr.write(char);
+        }
       }
     };
     input.setRawMode(true);

@@ -110,6 +110,30 @@ describe('ansible.cfg, vault and ansible-playbook options (local connection)', (
     assert.doesNotMatch(result.output, /project-pass|ssh-pass-1234|vaulted-S3cret/);
   });
 
+  test('--step asks before each task: no skips it, continue runs the rest without asking', async () => {
+    const dir = project(LOCAL_CFG, LOCAL_HOSTS, LOCAL_PLAYBOOK);
+    const result = await onTerminal(['site.yml', '--step'], dir, {
+      'Perform task: TASK: first (N)o/(y)es/(c)ontinue: ': 'n',
+      'Perform task: TASK: second (N)o/(y)es/(c)ontinue: ': 'c',
+    });
+    assert.equal(result.code, 0, result.output);
+    assert.doesNotMatch(result.output, /TASK \[first\]/);
+    assert.match(result.output, /TASK \[second\]/);
+    assert.doesNotMatch(result.output, /TASK: third/);
+    const noTerminal = await betifPlay(['site.yml', '--step'], { cwd: dir });
+    assert.equal(noTerminal.code, 1);
+    assert.match(noTerminal.stderr, /--step needs a terminal/);
+  });
+
+  test('roles_path in ansible.cfg is where roles are found', async () => {
+    const dir = project(`${LOCAL_CFG}roles_path = shared-roles\n`, LOCAL_HOSTS, '- hosts: web\n  gather_facts: false\n  roles: [greeter]\n');
+    mkdirSync(join(dir, 'shared-roles', 'greeter', 'tasks'), { recursive: true });
+    writeFileSync(join(dir, 'shared-roles', 'greeter', 'tasks', 'main.yml'), '- debug: {msg: hello from the shared role}\n');
+    const result = await betifPlay(['site.yml'], { cwd: dir });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /hello from the shared role/);
+  });
+
   test('-c local and -T apply to hosts whose variables do not say otherwise', async () => {
     const dir = project(LOCAL_CFG, '[web]\nplain-host\n', LOCAL_PLAYBOOK);
     const result = await betifPlay(['site.yml', '-c', 'local', '-T', '5'], { cwd: dir });
