@@ -108,7 +108,7 @@ function buildVaultProgram(version: string, actions: Record<string, (files: stri
       .option('-J, --ask-vault-pass', 'ask for the vault password', false)
       .exitOverride();
   const add = (name: string, description: string, configure: (command: Command) => Command = (command) => command) => {
-    const command = configure(withPasswords(program.command(name).description(description).argument('[files...]')));
+    const command = configure(withPasswords(program.command(name).description(description).argument(name === 'encrypt_string' ? '[strings...]' : '[files...]')));
     command.action(async (files: string[], options: VaultOptions) => actions[name](files, options));
   };
   const encryptId = (command: Command) => command.option('--encrypt-vault-id <label>', 'the vault id to encrypt with');
