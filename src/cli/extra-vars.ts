@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { parseKeyValueArgs } from '../playbook/kv.js';
+import { readTextDecrypted } from '../vault/active.js';
+import { VaultError } from '../vault/keyring.js';
 import { ANSIBLE_YAML } from '../yaml/pyyaml.js';
 
 export class OptionError extends Error {}
@@ -14,8 +15,9 @@ export function parseExtraVars(values: readonly string[]): Record<string, unknow
       const path = value.slice(1);
       let text: string;
       try {
-        text = readFileSync(path, 'utf8');
-      } catch {
+        text = readTextDecrypted(path);
+      } catch (error) {
+        if (error instanceof VaultError) throw error;
         throw new OptionError(`the extra vars file ${path} could not be read`);
       }
       parsed = parseYamlText(text, path);

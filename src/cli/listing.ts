@@ -15,8 +15,17 @@ function taskLines(nodes: readonly TaskNode[], indent: string): string[] {
   });
 }
 
-/** --list-hosts and --list-tasks, in ansible-playbook's layout. */
-export function listing(playbook: Playbook, run: RunContext, what: { hosts: boolean; tasks: boolean }): string {
+function allTags(nodes: readonly TaskNode[]): string[] {
+  return nodes.flatMap((node) => (node.kind === 'block' ? [...node.tags, ...allTags(node.block), ...allTags(node.rescue), ...allTags(node.always)] : node.tags));
+}
+
+function playTags(tags: unknown): string[] {
+  if (tags === undefined || tags === null) return [];
+  return Array.isArray(tags) ? tags.map(String) : String(tags).split(',').map((tag) => tag.trim());
+}
+
+/** --list-hosts, --list-tasks and --list-tags, in ansible-playbook's layout. */
+export function listing(playbook: Playbook, run: RunContext, what: { hosts: boolean; tasks: boolean; tags: boolean }): string {
   const lines = ['', `playbook: ${playbook.path}`];
   playbook.plays.forEach((play, index) => {
     lines.push('', `  play #${index + 1} (${play.hosts}): ${play.name}\t${tagList(play.keywords.tags ? [String(play.keywords.tags)] : [])}`);
@@ -24,7 +33,9 @@ export function listing(playbook: Playbook, run: RunContext, what: { hosts: bool
       const hosts = playHosts(run, play);
       lines.push(`    pattern: ['${play.hosts}']`, `    hosts (${hosts.length}):`, ...hosts.map((host) => `      ${host}`));
     }
-    if (what.tasks) lines.push('    tasks:', ...taskLines([...play.preTasks, ...play.tasks, ...play.postTasks], '      '));
+    const nodes = [...play.preTasks, ...play.tasks, ...play.postTasks];
+    if (what.tasks) lines.push('    tasks:', ...taskLines(nodes, '      '));
+    if (what.tags) lines.push(`      TASK TAGS: [${[...new Set([...playTags(play.keywords.tags), ...allTags(nodes)])].sort().join(', ')}]`);
   });
   return `${lines.join('\n')}\n`;
 }

@@ -1,92 +1,38 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { CommanderError } from 'commander';
+import { ConfigError } from '../config/errors.js';
+import { loadConfig, type AnsibleConfig } from '../config/load.js';
 import { ConnectionPool } from '../connection/pool.js';
 import { InventoryError } from '../inventory/errors.js';
 import { loadInventory } from '../inventory/load.js';
 import { hostsInSlice, SlicedInventory } from '../inventory/slice.js';
 import { loadModules } from '../modules/registry.js';
-import { fanOut } from '../output/fanout.js';
-import { HumanReporter } from '../output/human.js';
-import { JsonReporter } from '../output/json.js';
-import { RedactingReporter } from '../output/redact.js';
 import { loadPlaybook } from '../playbook/load.js';
 import { PlaybookError } from '../playbook/source.js';
-import type { Reporter } from '../runner/events.js';
 import { runPlaybooks } from '../runner/playbook.js';
 import { Secrets } from '../runner/secrets.js';
-import type { RunContext, RunOptions } from '../runner/state.js';
+import type { RunContext } from '../runner/state.js';
 import { TemplateError } from '../template/templar.js';
-import { OptionError, parseExtraVars } from './extra-vars.js';
+import { VaultError } from '../vault/keyring.js';
+import { OptionError } from './extra-vars.js';
 import { listing } from './listing.js';
 import { RecapMergeError, recapMerge } from './recap-merge.js';
 import { buildProgram, type CliOptions } from './program.js';
+import { PromptError } from './prompt.js';
+import { reporterFor } from './reporters.js';
+import { writeRetryFile } from './retry-file.js';
+import { runOptionsFrom } from './run-options.js';
+import { askPasswords, setUpVault } from './secrets-setup.js';
+import { askStep } from './step.js';
 
-export const EXIT = { ok: 0, hostFailed: 2, unreachableOrInvalid: 4, badOptions: 5, interrupted: 99, unexpected: 250 } as const;
+export const EXIT = { ok: 0, error: 1, hostFailed: 2, unreachableOrInvalid: 4, badOptions: 5, interrupted: 99, unexpected: 250 } as const;
 
-function defaultInventory(): string[] {
+/** -i, else ANSIBLE_INVENTORY / ansible.cfg's inventory (default /etc/ansible/hosts), else BETIF_INVENTORY. */
+function inventorySources(options: CliOptions, config: AnsibleConfig): string[] {
+  if (options.inventory.length > 0) return options.inventory;
+  if (config.origins.inventory) return config.values.inventory ?? [];
   if (process.env.BETIF_INVENTORY) return process.env.BETIF_INVENTORY.split(',');
   return existsSync('/etc/ansible/hosts') ? ['/etc/ansible/hosts'] : [];
-}
-
-function knownHostsFiles(options: CliOptions): string[] {
-  const fromEnvironment = (process.env.BETIF_KNOWN_HOSTS ?? '').split(':').filter(Boolean);
-  return [join(homedir(), '.ssh', 'known_hosts'), ...fromEnvironment, ...options.knownHosts];
-}
-
-/** The reporters this run needs; the spinner (ora) and the log (pino) are loaded only when used, to keep start-up fast. */
-async function reporterFor(options: CliOptions, secrets: Secrets, playbook: string): Promise<Reporter> {
-  const reporters: Reporter[] = [];
-  if (options.json) {
-    reporters.push(new JsonReporter(process.stdout));
-  } else {
-    const human = new HumanReporter(process.stdout, {
-      verbosity: options.verbose,
-      color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
-      columns: process.stdout.isTTY ? Math.max(79, (process.stdout.columns ?? 80) - 1) : 79,
-    });
-    // A terminal that reports no width (some pseudo-terminals) cannot host a spinner that erases its own line.
-    if (process.stderr.isTTY && process.stdout.isTTY && (process.stderr.columns ?? 0) > 0) {
-      const { ProgressReporter } = await import('../output/progress.js');
-      reporters.push(new ProgressReporter(human));
-    } else {
-      reporters.push(human);
-    }
-  }
-  const logFile = options.logFile ?? process.env.BETIF_LOG;
-  if (logFile) {
-    const { LogReporter } = await import('../output/log.js');
-    reporters.push(new LogReporter(logFile));
-  }
-  if (options.junit) {
-    const { JunitReporter } = await import('../output/junit.js');
-    reporters.push(new JunitReporter(options.junit, { playbook, failOnChange: options.junitFailOnChange }));
-  }
-  if (options.report) {
-    const { HtmlReporter } = await import('../output/report/collect.js');
-    reporters.push(new HtmlReporter(options.report, { playbook, check: options.check, diff: options.diff }));
-  }
-  return new RedactingReporter(reporters.length === 1 ? reporters[0] : fanOut(reporters), secrets);
-}
-
-function runOptions(options: CliOptions): RunOptions {
-  return {
-    check: options.check,
-    diff: options.diff,
-    forks: options.forks,
-    tags: options.tags,
-    skipTags: options.skipTags,
-    extraVars: parseExtraVars(options.extraVars),
-    limit: options.limit,
-    user: options.user,
-    become: options.become,
-    becomeUser: options.becomeUser,
-    forceHandlers: options.forceHandlers,
-    hostKeyChecking: options.hostKeyChecking,
-    knownHostsFiles: knownHostsFiles(options),
-    verbosity: options.verbose,
-  };
 }
 
 /** `betif-play recap merge FILES...` (the --json outputs of sliced runs). */
@@ -117,6 +63,10 @@ async function schemaSubcommand(args: string[]): Promise<number> {
 export async function main(argv: string[], version: string): Promise<number> {
   if (argv[2] === 'recap') return recapCommand(argv.slice(3));
   if (argv[2] === 'schema') return schemaSubcommand(argv.slice(3));
+  if (argv[2] === 'vault') {
+    const { vaultMain } = await import('./vault-command.js');
+    return vaultMain(argv.slice(3), version);
+  }
   const program = buildProgram(version);
   try {
     program.parse(argv);
@@ -127,20 +77,30 @@ export async function main(argv: string[], version: string): Promise<number> {
   const options = program.opts<CliOptions>();
   const paths = program.args;
   try {
-    const run = runOptions(options);
+    const config = loadConfig();
+    for (const warning of config.warnings) process.stderr.write(`[WARNING]: ${warning}\n`);
+    // The role loaders read ANSIBLE_ROLES_PATH; ansible.cfg's roles_path reaches them the same way.
+    if (config.origins.rolesPath && !process.env.BETIF_ROLES_PATH) process.env.ANSIBLE_ROLES_PATH = (config.values.rolesPath ?? []).join(':');
     const secrets = new Secrets();
+    await setUpVault(options, config, secrets);
+    const passwords = await askPasswords(options, config, secrets);
+    const run = runOptionsFrom(options, config, passwords, options.step ? askStep : undefined);
     const registry = await loadModules();
     const playbooks = paths.map((path) => loadPlaybook(path, registry));
-    const whole = await loadInventory(options.inventory.length > 0 ? options.inventory : defaultInventory(), { playbookDir: playbooks[0]?.dir });
+    const whole = await loadInventory(inventorySources(options, config), { playbookDir: playbooks[0]?.dir }).catch((error: unknown) => {
+      throw error instanceof VaultError ? new VaultError(error.message, EXIT.unreachableOrInvalid) : error;
+    });
     const inventory = options.slice ? new SlicedInventory(whole, hostsInSlice(whole.select(options.limit ?? 'all'), options.slice), options.slice) : whole;
     for (const warning of inventory.warnings) process.stderr.write(`[WARNING]: ${warning}\n`);
     if (options.limit && inventory.select(options.limit).length === 0) {
       process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${options.limit}\n`);
     }
-    if (options.syntaxCheck || options.listHosts || options.listTasks) {
-      const context: RunContext = { options: run, inventory, pool: new ConnectionPool(), reporter: await reporterFor(options, secrets, paths[0]), hosts: new Map(), playbookDir: playbooks[0]?.dir ?? '.', secrets };
+    if (options.flushCache) run.factCache?.flush(inventory.hostNames());
+    if (options.syntaxCheck || options.listHosts || options.listTasks || options.listTags) {
+      const context: RunContext = { options: run, inventory, pool: new ConnectionPool(), reporter: await reporterFor(options, config, secrets, paths[0]), hosts: new Map(), playbookDir: playbooks[0]?.dir ?? '.', secrets };
       for (const playbook of playbooks) {
-        process.stdout.write(options.syntaxCheck && !options.listHosts && !options.listTasks ? `\nplaybook: ${playbook.path}\n` : listing(playbook, context, { hosts: options.listHosts, tasks: options.listTasks }));
+        const listed = options.listHosts || options.listTasks || options.listTags;
+        process.stdout.write(listed ? listing(playbook, context, { hosts: options.listHosts, tasks: options.listTasks, tags: options.listTags }) : `\nplaybook: ${playbook.path}\n`);
       }
       return EXIT.ok;
     }
@@ -148,12 +108,21 @@ export async function main(argv: string[], version: string): Promise<number> {
       process.stderr.write('\n[ERROR]: User interrupted execution\n');
       process.exit(EXIT.interrupted);
     });
-    const summary = await runPlaybooks(playbooks, inventory, registry, run, await reporterFor(options, secrets, paths[0]), secrets);
+    const summary = await runPlaybooks(playbooks, inventory, registry, run, await reporterFor(options, config, secrets, paths[0]), secrets);
+    if (config.values.retryFilesEnabled && summary.exitCode !== EXIT.ok) writeRetryFile(paths[0], summary.stats, config.values.retryFilesSavePath);
     return summary.exitCode;
   } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`ERROR: ${error.message}\n`);
+      return EXIT.badOptions;
+    }
     if (error instanceof OptionError) {
       process.stderr.write(`ERROR! ${error.message}\n`);
       return EXIT.badOptions;
+    }
+    if (error instanceof VaultError || error instanceof PromptError) {
+      process.stderr.write(`ERROR! ${error.message}\n`);
+      return error instanceof VaultError ? error.exitCode : EXIT.error;
     }
     if (error instanceof PlaybookError || error instanceof InventoryError || error instanceof TemplateError) {
       process.stderr.write(`ERROR! ${error.message}\n`);

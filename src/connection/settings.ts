@@ -30,6 +30,14 @@ export interface SettingsDefaults {
   become?: boolean;
   becomeUser?: string;
   connectTimeoutMs?: number;
+  /** ansible.cfg and command-line defaults for what the host's variables do not say (-c, --private-key, -k, -K ...). */
+  connection?: string;
+  privateKeyFile?: string;
+  password?: string;
+  becomeMethod?: string;
+  becomePassword?: string;
+  sshCommonArgs?: string;
+  sshExtraArgs?: string;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -149,10 +157,10 @@ function resolveJumpChain(host: string, chain: string, resolveJump: (nameOrAddre
 function becomeSettings(host: string, vars: Record<string, unknown>, defaults: SettingsDefaults): ConnectionSettings['become'] {
   const enabled = flag(host, 'ansible_become', vars.ansible_become) ?? defaults.become ?? false;
   if (!enabled) return undefined;
-  const method = text(vars, 'ansible_become_method') ?? 'sudo';
+  const method = text(vars, 'ansible_become_method') ?? defaults.becomeMethod ?? 'sudo';
   if (method !== 'sudo') throw new Error(`host ${host}: become method '${method}' is not supported (only sudo)`);
   const user = text(vars, 'ansible_become_user') ?? defaults.becomeUser ?? 'root';
-  const password = text(vars, 'ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass');
+  const password = text(vars, 'ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass') ?? defaults.becomePassword;
   return password === undefined ? { user } : { user, password };
 }
 
@@ -163,14 +171,16 @@ export function settingsFromVars(
   resolveJump: (nameOrAddress: string) => ConnectionSettings,
   defaults: SettingsDefaults,
 ): ConnectionSettings {
-  const connection = text(vars, 'ansible_connection') ?? 'ssh';
+  const connection = text(vars, 'ansible_connection') ?? defaults.connection ?? 'ssh';
   if (!['ssh', 'smart', 'paramiko', 'local'].includes(connection)) {
     throw new Error(`host ${host}: connection type '${connection}' is not supported (use ssh or local)`);
   }
-  const options = sshOptions([text(vars, 'ansible_ssh_common_args'), text(vars, 'ansible_ssh_extra_args')].filter(Boolean).join(' '));
+  const commonArgs = text(vars, 'ansible_ssh_common_args') ?? defaults.sshCommonArgs;
+  const extraArgs = text(vars, 'ansible_ssh_extra_args') ?? defaults.sshExtraArgs;
+  const options = sshOptions([commonArgs, extraArgs].filter(Boolean).join(' '));
   const timeoutSeconds = text(vars, 'ansible_ssh_timeout', 'ansible_timeout') ?? options.get('connecttimeout');
-  const keyFile = text(vars, 'ansible_ssh_private_key_file', 'ansible_private_key_file') ?? options.get('identityfile');
-  const password = text(vars, 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password');
+  const keyFile = text(vars, 'ansible_ssh_private_key_file', 'ansible_private_key_file') ?? options.get('identityfile') ?? defaults.privateKeyFile;
+  const password = text(vars, 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password') ?? defaults.password;
   const userKnownHosts = options.get('userknownhostsfile')?.split(/\s+/).filter(Boolean) ?? [];
   const knownHostsFiles = [...new Set([...userKnownHosts, ...defaults.knownHostsFiles, '~/.ssh/known_hosts'].map(expandHome))];
 

@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, extname, resolve } from 'node:path';
+import { decryptedText } from '../vault/active.js';
 import { parseAddress } from './address.js';
 import { applyEdits, type InventoryEdit } from './edits.js';
 import { InventoryError } from './errors.js';
@@ -55,7 +56,7 @@ async function readPath(model: InventoryModel, path: string, warnings: string[])
     return false;
   }
   if (!info.isDirectory()) {
-    readFileSource(model, path, await readFile(path, 'utf8'), warnings);
+    readFileSource(model, path, decryptedText(await readFile(path, 'utf8'), path), warnings);
     return true;
   }
   let parsed = false;

@@ -1,4 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { decryptedText } from '../vault/active.js';
 import { extname, join } from 'node:path';
 import { InventoryError } from './errors.js';
 import { loadYaml, toPlain } from './yaml-1.1.js';
@@ -60,7 +61,7 @@ async function varsFilesIn(dir: string): Promise<string[]> {
 
 /** A YAML/JSON file of variables; an empty file has none. */
 export async function loadVarsFile(file: string): Promise<Vars> {
-  const yaml = loadYaml(await readFile(file, 'utf8'), file);
+  const yaml = loadYaml(decryptedText(await readFile(file, 'utf8'), file), file);
   if (yaml.data === null || yaml.data === undefined) return {};
   if (!(yaml.data instanceof Map)) throw new InventoryError('a vars file must hold a mapping of variable names to values', file, yaml.lineOf([]));
   return toPlain(yaml.data) as Vars;

@@ -4,6 +4,7 @@ import type { HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.
 import { pythonStr } from '../template/python-repr.js';
 import { unifiedDiff } from './diff.js';
 import { banner, dumpResult, recapLine } from './format.js';
+import { dumpYamlResult } from './yaml-result.js';
 
 const COLORS = { ok: 32, changed: 33, skipped: 36, failed: 31, unreachable: 31, warning: 35 } as const;
 const DEBUG_MODULES = new Set(['debug', 'ansible.builtin.debug']);
@@ -15,6 +16,11 @@ export interface HumanOptions {
   verbosity: number;
   color: boolean;
   columns: number;
+  /** ansible.cfg's display_skipped_hosts and display_ok_hosts (both true by default). */
+  displaySkipped?: boolean;
+  displayOk?: boolean;
+  /** stdout_callback = yaml: results printed as YAML instead of JSON. */
+  yamlResults?: boolean;
 }
 
 /** As Ansible's Display.get_deprecation_message words a module's deprecation. */
@@ -59,6 +65,8 @@ export class HumanReporter implements Reporter {
   taskStart(task: TaskInfo): void {
     this.bannerPrinted = false;
     this.currentTask = task;
+    // Like Ansible, a task whose results may all be hidden gets its banner only with its first shown result.
+    if (this.options.displaySkipped === false || this.options.displayOk === false) return;
     this.ensureBanner(task);
     if (this.options.verbosity >= 2) this.write(`task path: ${task.where}`);
     // Python modules are named from -v (they are the exception), native ones from -vvv (as Ansible names its module files).
@@ -143,14 +151,23 @@ export class HumanReporter implements Reporter {
     }
   }
 
+  private dump(result: Record<string, unknown>, indent: boolean): string {
+    return this.options.yamlResults ? dumpYamlResult(result) : dumpResult(result, indent);
+  }
+
+  private hidden(event: HostEvent): boolean {
+    return (event.status === 'skipped' && this.options.displaySkipped === false) || (event.status === 'ok' && this.options.displayOk === false);
+  }
+
   itemResult(task: TaskInfo, event: HostEvent): void {
+    if (this.hidden(event)) return;
     this.ensureBanner(task);
     this.printDiffs(event);
     this.printNotices(event);
     const label = `(item=${pythonStr(event.item?.label)})`;
     const host = this.hostLabel(event);
     const indent = this.options.verbosity > 2 || this.alwaysShown(task);
-    const dump = () => dumpResult(this.cleaned(task, event.result), indent);
+    const dump = () => this.dump(this.cleaned(task, event.result), indent);
     switch (event.status) {
       case 'failed':
         this.write(`failed: [${host}] ${label} => ${dump()}`, COLORS.failed);
@@ -164,10 +181,11 @@ export class HumanReporter implements Reporter {
   }
 
   hostResult(task: TaskInfo, event: HostEvent, loop: boolean): void {
+    if (this.hidden(event)) return;
     this.ensureBanner(task);
     const host = this.hostLabel(event);
     const indent = this.options.verbosity > 2 || (this.alwaysShown(task) && !event.runnerError);
-    const dump = () => dumpResult(this.cleaned(task, event.result), indent);
+    const dump = () => this.dump(this.cleaned(task, event.result), indent);
     if (!loop) this.printDiffs(event);
     this.printNotices(event);
     switch (event.status) {

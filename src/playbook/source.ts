@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readTextDecrypted } from '../vault/active.js';
+import { VaultError } from '../vault/keyring.js';
 import { pyyamlTags } from '../yaml/pyyaml.js';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 
@@ -90,8 +91,9 @@ export function parseYaml(text: string, file: string): unknown {
 export function loadYamlFile(path: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextDecrypted(path);
   } catch (error) {
+    if (error instanceof VaultError) throw error;
     throw new PlaybookError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
   return parseYaml(text, path);

@@ -41,6 +41,7 @@ export function settingsFor(run: RunContext, host: string, vars: Record<string, 
       knownHostsFiles: run.options.knownHostsFiles,
       become: become.become,
       becomeUser: become.becomeUser,
+      ...run.options.connectionDefaults,
     });
     // Passwords never reach the output or the log, even inside a module's result or a failing command's text.
     run.secrets.add([settings.password, settings.become?.password]);

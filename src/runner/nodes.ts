@@ -101,6 +101,7 @@ export class LinearStrategy {
   async runAction(task: ActionTask, hosts: readonly HostState[], scope: Scope, title?: string): Promise<void> {
     if (!scope.isHandler && !this.selected(task, scope)) return;
     const info = { ...this.taskInfo(task, scope, task.action), ...(title ? { title } : {}) };
+    if (!title && !scope.isHandler && this.run.gate && !(await this.run.gate.admits(info.title, task.name))) return;
     const runOnce = keywordBool(inheritedKeyword(this.playRun, scope, task, 'run_once'));
     const targets = runOnce ? hosts.slice(0, 1) : [...hosts];
     const { reporter, options } = this.run;
@@ -205,7 +206,7 @@ export class LinearStrategy {
   /** any_errors_fatal and max_fail_percentage, checked after each task as Ansible does. */
   private checkFailureLimits(task: ActionTask, scope: Scope, outcomes: Outcome[]): void {
     const newlyFailed = outcomes.some((outcome) => outcome.status === 'failed' && !outcome.ignored);
-    if (newlyFailed && !scope.rescuable && keywordBool(inheritedKeyword(this.playRun, scope, task, 'any_errors_fatal'))) {
+    if (newlyFailed && !scope.rescuable && keywordBool(inheritedKeyword(this.playRun, scope, task, 'any_errors_fatal') ?? this.run.options.anyErrorsFatal)) {
       this.abortPlay();
       return;
     }

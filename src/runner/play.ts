@@ -4,7 +4,7 @@ import type { ModuleRegistry } from '../modules/registry.js';
 import { roleSearchPath } from '../playbook/roles.js';
 import { loadYamlFile, PlaybookError } from '../playbook/source.js';
 import type { ActionTask, Play } from '../playbook/types.js';
-import { createTemplar } from '../template/templar.js';
+import { createTemplar, markUnsafe } from '../template/templar.js';
 import { keywordBool } from './keywords.js';
 import { LinearStrategy } from './nodes.js';
 import { serialBatches } from './serial.js';
@@ -38,10 +38,19 @@ function gatherFactsTask(play: Play, registry: ModuleRegistry): ActionTask {
   return { kind: 'action', action: 'gather_facts', module, args: {}, position: play.position, keywords: {}, tags: ['always'], inheritedWhen: [], baseDir: play.baseDir };
 }
 
+/** ansible.cfg's gathering: implicit gathers unless the play says no, explicit only when it says yes, smart once per host. */
+function hostsToGather(run: RunContext, play: Play, batch: HostState[]): HostState[] {
+  const { gathering } = run.options;
+  const wanted = play.keywords.gather_facts === undefined ? gathering !== 'explicit' : keywordBool(play.keywords.gather_facts);
+  if (!wanted) return [];
+  return gathering === 'smart' ? batch.filter((host) => Object.keys(host.facts).length === 0) : batch;
+}
+
 function hostState(run: RunContext, name: string): HostState {
   let state = run.hosts.get(name);
   if (!state) {
     state = newHostState(name, run.inventory.hostVars(name));
+    Object.assign(state.facts, markUnsafe(run.options.factCache?.load(name) ?? {}));
     run.hosts.set(name, state);
   }
   return state;
@@ -62,7 +71,8 @@ export async function runPlay(run: RunContext, play: Play, registry: ModuleRegis
   for (const batch of serialBatches(eligible, play.keywords.serial)) {
     playRun.batch = batch;
     for (const host of batch) host.ended = false;
-    if (keywordBool(play.keywords.gather_facts, true)) await strategy.runAction(gatherFactsTask(play, registry), batch, scope, 'Gathering Facts');
+    const gatherers = hostsToGather(run, play, batch);
+    if (gatherers.length > 0) await strategy.runAction(gatherFactsTask(play, registry), gatherers, scope, 'Gathering Facts');
     for (const section of [play.preTasks, play.tasks, play.postTasks]) {
       await strategy.runNodes(section, batch, scope);
       await strategy.flushHandlers();

@@ -1,9 +1,12 @@
 import type { Inventory } from '../inventory/types.js';
 import type { ConnectionPool } from '../connection/pool.js';
+import type { SettingsDefaults } from '../connection/settings.js';
 import type { ModuleResult } from '../modules/contract.js';
 import type { Handler, Keywords, Play, Role } from '../playbook/types.js';
 import { emptyStats, type HostStats, type Reporter } from './events.js';
 import type { Secrets } from './secrets.js';
+import type { StepAnswer, TaskGate } from './task-gate.js';
+import type { FactCache } from './fact-cache.js';
 
 export interface RunOptions {
   check: boolean;
@@ -20,6 +23,21 @@ export interface RunOptions {
   hostKeyChecking: 'strict' | 'accept-new' | 'off';
   knownHostsFiles: string[];
   verbosity: number;
+  /** Connection defaults from ansible.cfg and the command line (-c, -T, --private-key, -k, -K, --become-method ...). */
+  connectionDefaults: Omit<SettingsDefaults, 'user' | 'hostKeyChecking' | 'knownHostsFiles' | 'become' | 'becomeUser'>;
+  /** ansible.cfg's gathering: implicit (gather unless gather_facts: false), explicit, smart (once per host). */
+  gathering: 'implicit' | 'explicit' | 'smart';
+  /** ansible.cfg's any_errors_fatal: the default of the play keyword. */
+  anyErrorsFatal: boolean;
+  /** --start-at-task: tasks before the first one with this name are not run. */
+  startAtTask?: string;
+  /** --step: ask before each task. */
+  step?: (title: string) => Promise<StepAnswer>;
+  /** ansible.cfg's fact_caching = jsonfile: facts kept between runs. */
+  factCache?: FactCache;
+  /** Where local modules and collections are looked for (ansible.cfg library / -M, collections_path). */
+  modulePaths: string[];
+  collectionsPaths: string[];
 }
 
 /** Everything the run knows about one host; it outlives plays (facts, set_fact and registered results persist). */
@@ -68,6 +86,8 @@ export interface RunContext {
   playbookDir: string;
   /** Secret values seen so far (tokens, secret arguments): masked in all output. */
   secrets: Secrets;
+  /** --start-at-task / --step. */
+  gate?: TaskGate;
 }
 
 /** One play being run: its hosts and its loaded variables. */

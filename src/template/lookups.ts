@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { splitArgs } from './args.js';
 import type { Callable } from './callable.js';
@@ -7,6 +7,7 @@ import { TemplateError } from './errors.js';
 import { pythonStr } from './python-repr.js';
 import { isDict } from './python-types.js';
 import { MISSING, currentScope } from './scope.js';
+import { readTextDecrypted } from '../vault/active.js';
 
 type Keywords = Record<string, unknown>;
 type Lookup = (terms: unknown[], options: Keywords) => unknown[];
@@ -34,7 +35,7 @@ const file: Lookup = (values, options) =>
   terms(values).map((term) => {
     const found = findFile(term, 'files');
     if (!found) throw new TemplateError(`could not locate file in lookup: ${term}`);
-    let content = readFileSync(found, 'utf8');
+    let content = readTextDecrypted(found);
     if (options.rstrip ?? true) content = content.trimEnd();
     if (options.lstrip) content = content.trimStart();
     return content;
@@ -44,7 +45,7 @@ const template: Lookup = (values) =>
   terms(values).map((term) => {
     const found = findFile(term, 'templates');
     if (!found) throw new TemplateError(`the template file ${term} could not be found for the lookup`);
-    return currentScope().renderText(readFileSync(found, 'utf8'));
+    return currentScope().renderText(readTextDecrypted(found));
   });
 
 const env: Lookup = (values, options) => terms(values).map((name) => process.env[name] ?? options.default ?? '');

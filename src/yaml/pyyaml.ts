@@ -1,4 +1,7 @@
 import type { ScalarTag, Tags } from 'yaml';
+import { StrictUndefined } from '../template/undefined.js';
+import { decryptSecret } from '../vault/active.js';
+import { VaultError } from '../vault/keyring.js';
 
 // PyYAML, which Ansible uses, knows fewer YAML 1.1 spellings than the spec: no y/n booleans, no "09" integers, no
 // exponent without a dot and a signed power, and no timestamps (dates stay text).
@@ -19,9 +22,26 @@ function pyyamlTest(tag: ScalarTag): RegExp | undefined {
   return undefined;
 }
 
-/** YAML 1.1 tags narrowed to the spellings PyYAML (and so Ansible) accepts: pass as `customTags` with version '1.1'. */
+/**
+ * Ansible's `!vault |` scalar, decrypted with the run's vault passwords and from then on a secret masked in all
+ * output. A value that cannot be decrypted (no or wrong password) fails only where it is used, as in Ansible.
+ */
+const VAULT_TAG: ScalarTag = {
+  tag: '!vault',
+  identify: () => false,
+  resolve: (text) => {
+    try {
+      return decryptSecret(text, 'an inline !vault value');
+    } catch (error) {
+      if (!(error instanceof VaultError)) throw error;
+      return new StrictUndefined(error.message, '');
+    }
+  },
+};
+
+/** YAML 1.1 tags narrowed to the spellings PyYAML (and so Ansible) accepts, plus `!vault`: pass as `customTags` with version '1.1'. */
 export function pyyamlTags(tags: Tags): Tags {
-  return tags
+  return [...tags, VAULT_TAG]
     .filter((tag) => typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:timestamp')
     .map((tag) => {
       if (typeof tag === 'string' || tag.collection) return tag;

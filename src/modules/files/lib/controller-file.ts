@@ -1,4 +1,5 @@
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
+import { readFileDecrypted } from '../../../vault/active.js';
 import { ModuleFailure, type ModuleContext } from '../../contract.js';
 
 export interface ControllerFile {
@@ -20,7 +21,7 @@ export function readControllerFile(ctx: ModuleContext, kind: 'files' | 'template
   }
   if (stats.isDirectory()) throw new ModuleFailure(`src=${src} is a directory; only single files can be copied`);
   try {
-    return { path, content: readFileSync(path), mode: stats.mode & 0o7777 };
+    return { path, content: readFileDecrypted(path), mode: stats.mode & 0o7777 };
   } catch (error) {
     throw new ModuleFailure(`could not read src=${src}: ${(error as Error).message}`);
   }
