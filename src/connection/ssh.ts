@@ -17,6 +17,29 @@ import { BecomeError, UnreachableError, type BecomeOptions, type Connection, typ
 
 /** Below OpenSSH's default MaxSessions (10) so parallel commands never get "open failed". */
 const MAX_CHANNELS = 8;
+/**
+ * SSH handshakes in flight at once, over all hosts, and towards one sshd (address:port). A key exchange
+ * costs both sides CPU: hundreds at once would time out on a small controller, and more than
+ * MaxStartups (OpenSSH default 10:30:100) unauthenticated connections to one sshd get dropped.
+ */
+const HANDSHAKES_AT_ONCE = 16;
+const HANDSHAKES_PER_SSHD = 8;
+const handshakeSlots = pLimit(HANDSHAKES_AT_ONCE);
+const sshdSlots = new Map<string, ReturnType<typeof pLimit>>();
+
+function pacedHandshake<T>(address: string, port: number, handshake: () => Promise<T>): Promise<T> {
+  const key = `${address}:${port}`;
+  let perSshd = sshdSlots.get(key);
+  if (!perSshd) {
+    perSshd = pLimit(HANDSHAKES_PER_SSHD);
+    sshdSlots.set(key, perSshd);
+  }
+  const slot = perSshd;
+  return slot(() => handshakeSlots(handshake)).finally(() => {
+    if (slot.activeCount === 0 && slot.pendingCount === 0) sshdSlots.delete(key);
+  });
+}
+
 const KEEPALIVE_INTERVAL_MS = 15_000;
 const RECONNECT_RETRY_MS = 500;
 const CLOSE_WAIT_MS = 1_000;
@@ -259,7 +282,7 @@ export class SshConnection implements Connection {
     const ssh = new NodeSSH();
     let refusal: string | undefined;
     try {
-      await ssh.connect({
+      await pacedHandshake(address, port, () => ssh.connect({
         host: address,
         port,
         username: user,
@@ -273,7 +296,7 @@ export class SshConnection implements Connection {
           if (!verdict.ok) refusal = verdict.reason;
           return verdict.ok;
         },
-      });
+      }));
     } catch (error) {
       ssh.dispose();
       sock?.destroy();
