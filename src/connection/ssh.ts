@@ -22,7 +22,7 @@ const MAX_CHANNELS = 8;
  * costs both sides CPU: hundreds at once would time out on a small controller, and more than
  * MaxStartups (OpenSSH default 10:30:100) unauthenticated connections to one sshd get dropped.
  */
-const HANDSHAKES_AT_ONCE = 16;
+const HANDSHAKES_AT_ONCE = 8;
 const HANDSHAKES_PER_SSHD = 8;
 const handshakeSlots = pLimit(HANDSHAKES_AT_ONCE);
 const sshdSlots = new Map<string, ReturnType<typeof pLimit>>();
@@ -38,6 +38,15 @@ function pacedHandshake<T>(address: string, port: number, handshake: () => Promi
   return slot(() => handshakeSlots(handshake)).finally(() => {
     if (slot.activeCount === 0 && slot.pendingCount === 0) sshdSlots.delete(key);
   });
+}
+
+const HANDSHAKE_ATTEMPTS = 3;
+
+/** A handshake ran out of time (worth another try); `unreachable` is what to report if none is left. */
+class HandshakeTimeout extends Error {
+  constructor(readonly unreachable: UnreachableError) {
+    super(unreachable.message);
+  }
 }
 
 const KEEPALIVE_INTERVAL_MS = 15_000;
@@ -275,7 +284,21 @@ export class SshConnection implements Connection {
     return this.connecting;
   }
 
+  /**
+   * A handshake that times out is tried again (HANDSHAKE_ATTEMPTS in all): on a busy controller or
+   * host, starting hundreds of sessions can outlast one timeout without anything being wrong.
+   */
   private async connect(timeoutMs: number): Promise<NodeSSH> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.connectOnce(timeoutMs);
+      } catch (error) {
+        if (!(error instanceof HandshakeTimeout) || attempt >= HANDSHAKE_ATTEMPTS) throw error instanceof HandshakeTimeout ? error.unreachable : error;
+      }
+    }
+  }
+
+  private async connectOnce(timeoutMs: number): Promise<NodeSSH> {
     const { address, port, user } = this.settings;
     const authHandler = this.authMethods();
     const sock = this.jump ? await this.jump.tunnel(address, port) : undefined;
@@ -300,7 +323,9 @@ export class SshConnection implements Connection {
     } catch (error) {
       ssh.dispose();
       sock?.destroy();
-      throw new UnreachableError(PREFIX + (refusal ?? this.describeConnectError(error)));
+      const unreachable = new UnreachableError(PREFIX + (refusal ?? this.describeConnectError(error)));
+      if (!refusal && (error as { level?: unknown } | undefined)?.level === 'client-timeout') throw new HandshakeTimeout(unreachable);
+      throw unreachable;
     }
     const client = ssh.connection;
     if (!client) throw new UnreachableError(`${PREFIX}connection to ${address} port ${port} closed right after login`);
