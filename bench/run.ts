@@ -1,48 +1,57 @@
 /**
- * npm run bench: the same 20-task playbook on the same lab hosts, with ansible-playbook (pipelining and
- * ControlPersist on) and with betif-play, first run (changes) and second run (no change), then the ratios.
- * betif-play's runs are repeated REPS times (median), since each takes about a second.
- * Env: HOSTS (10), FORKS (10), BASEPORT (2901), REPS (3), KEEP=1 to leave the lab running.
+ * npm run bench [-- --hosts N --forks N --reps N --tools ansible,mitogen,betif,floor --keep]
+ *
+ * The same 20-task playbook on the same lab hosts with ansible-playbook (pipelining, ControlPersist),
+ * ansible-playbook with Mitogen (strategy mitogen_linear), betif-play (the shipped bundle) and the
+ * floor (the same work as one ssh command per task over an open ControlMaster): seconds for the first
+ * run (changes) and the second (no change), ratios, ms per task per host, the controller's peak
+ * resident memory (its process tree, sampled from /proc), and betif-play's fact gathering per host.
  */
 import { execa } from 'execa';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pLimit from 'p-limit';
+import { watchPeakResident } from './process-tree.js';
+import { floorCommands, TASK_COUNT, TASKS_YAML, TEMPLATE } from './workload.js';
 
-const HOSTS = Number(process.env.HOSTS ?? 10);
-const FORKS = Number(process.env.FORKS ?? 10);
-const BASEPORT = Number(process.env.BASEPORT ?? 2901);
-const REPS = Math.max(1, Number(process.env.REPS ?? 3));
+const { values: flags } = parseArgs({
+  options: {
+    hosts: { type: 'string', default: process.env.HOSTS ?? '10' },
+    forks: { type: 'string' },
+    'ansible-forks': { type: 'string' },
+    reps: { type: 'string' },
+    tools: { type: 'string', default: 'ansible,mitogen,betif,floor' },
+    keep: { type: 'boolean', default: process.env.KEEP === '1' },
+  },
+});
+
+const HOSTS = Number(flags.hosts);
+const FORKS = Number(flags.forks ?? Math.min(HOSTS, 500));
+const ANSIBLE_FORKS = Number(flags['ansible-forks'] ?? Math.min(FORKS, 50));
+const REPS = Math.max(1, Number(flags.reps ?? (HOSTS <= 10 ? 3 : 1)));
+const TOOLS = new Set(flags.tools.split(','));
+const BASEPORT = 2301 + Number(process.env.BETIF_LAB_PORT_OFFSET ?? 0);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LAB_DIR = join(tmpdir(), 'betif-bench-lab');
-const BIN = join(ROOT, 'dist', 'src', 'cli', 'bin.js');
+const BIN = join(ROOT, 'dist', 'bundle', 'cli', 'bin.js');
+const MITOGEN_STRATEGIES = '/usr/lib/python3/dist-packages/ansible_mitogen/plugins/strategy';
 
-const TASKS = `
-- {name: t01 dir, file: {path: /srv/bench, state: directory, mode: "0755"}}
-- {name: t02 dir a, file: {path: /srv/bench/a, state: directory}}
-- {name: t03 dir b, file: {path: /srv/bench/b, state: directory}}
-- {name: t04 dir c, file: {path: /srv/bench/c, state: directory, mode: "0750"}}
-- {name: t05 copy one, copy: {dest: /srv/bench/a/one.txt, content: "one\\n", mode: "0644"}}
-- {name: t06 copy two, copy: {dest: /srv/bench/a/two.txt, content: "two\\n", mode: "0600"}}
-- {name: t07 copy host, copy: {dest: /srv/bench/b/host.txt, content: "{{ inventory_hostname }}\\n"}}
-- {name: t08 line key1, lineinfile: {path: /srv/bench/b/conf.ini, line: "key1=value1", create: true}}
-- {name: t09 line key2, lineinfile: {path: /srv/bench/b/conf.ini, regexp: "^key2=", line: "key2=value2"}}
-- {name: t10 line key3, lineinfile: {path: /srv/bench/b/conf.ini, insertafter: "^key1=", line: "key3=value3"}}
-- {name: t11 cmd marker1, command: {cmd: touch /srv/bench/c/marker1, creates: /srv/bench/c/marker1}}
-- {name: t12 cmd marker2, command: {cmd: "sh -c 'echo x > /srv/bench/c/marker2'", creates: /srv/bench/c/marker2}}
-- {name: t13 file mode, file: {path: /srv/bench/b/conf.ini, mode: "0640"}}
-- {name: t14 symlink, file: {src: /srv/bench/a, dest: /srv/bench/link, state: link}}
-- {name: t15 template, template: {src: bench.j2, dest: /srv/bench/c/templated.txt}}
-- {name: t16 line absent, lineinfile: {path: /srv/bench/b/conf.ini, regexp: "^obsolete=", state: absent}}
-- {name: t17 deep dir, file: {path: /srv/bench/d/e/f, state: directory}}
-- {name: t18 copy remote, copy: {src: /srv/bench/a/two.txt, dest: /srv/bench/d/two.copy, remote_src: true}}
-- {name: t19 cmd marker3, command: {cmd: touch /srv/bench/d/marker3, creates: /srv/bench/d/marker3}}
-- {name: t20 read-only cmd, command: cat /etc/hostname, changed_when: false}
-`;
+interface Timing {
+  seconds: number;
+  peakBytes: number;
+}
 
-const TEMPLATE = '{{ inventory_hostname }} has {{ groups["all"] | length }} peers\n';
+interface ToolResult {
+  first: number;
+  second: number;
+  peakBytes?: number;
+  note?: string;
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -50,97 +59,180 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-interface Timing {
-  seconds: number;
-  recap: string;
+function load(): string {
+  return loadavg().map((value) => value.toFixed(1)).join(' ');
 }
 
-async function ensureAnsible(): Promise<void> {
-  const installed = await execa('dpkg', ['-s', 'ansible-core'], { reject: false });
-  if (installed.exitCode === 0) return;
+async function ensurePackages(): Promise<void> {
+  const wanted = ['ansible-core', ...(TOOLS.has('mitogen') ? ['ansible-mitogen'] : [])];
+  const missing: string[] = [];
+  for (const name of wanted) if ((await execa('dpkg', ['-s', name], { reject: false })).exitCode !== 0) missing.push(name);
+  if (missing.length === 0) return;
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  await execa('apt-get', ['update'], { env, stdio: 'inherit' });
-  await execa('apt-get', ['install', '-y', '--no-install-recommends', 'ansible-core'], { env, stdio: 'inherit' });
+  await execa('apt-get', ['update', '-qq'], { env, stdio: 'inherit' });
+  await execa('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env, stdio: 'inherit' });
 }
 
-async function timed(label: string, command: string, args: string[], cwd: string, env: Record<string, string>, expectChanged: boolean): Promise<Timing> {
+/** Runs a playbook command, checks its recap (every host changed on a first run, none on a second) and times it. */
+async function timed(label: string, command: string, args: string[], cwd: string, env: Record<string, string>, expectChanged: boolean | undefined): Promise<Timing> {
   const started = performance.now();
-  const run = await execa(command, args, { cwd, env: { ...process.env, ...env }, reject: false, all: true });
+  const child = execa(command, args, { cwd, env: { ...process.env, ...env }, reject: false, all: true });
+  const watch = watchPeakResident(child.pid ?? 0);
+  const run = await child;
+  const peakBytes = watch.stop();
   const seconds = (performance.now() - started) / 1000;
-  const recap = (run.all ?? '').split('\n').filter((line) => /^h\d+\s+:/.test(line)).join('\n');
-  if (run.exitCode !== 0) throw new Error(`${label} failed (exit ${run.exitCode}):\n${run.all}`);
-  const changedHosts = recap.split('\n').filter((line) => !/changed=0\s/.test(line)).length;
-  if (expectChanged ? changedHosts !== HOSTS : changedHosts !== 0) throw new Error(`${label}: unexpected changes:\n${recap}`);
-  console.log(`${label.padEnd(34)} ${seconds.toFixed(2).padStart(7)} s`);
-  return { seconds, recap };
+  const recap = (run.all ?? '').split('\n').filter((line) => /^h\d+\s+:/.test(line));
+  if (run.exitCode !== 0) throw new Error(`${label} failed (exit ${run.exitCode}):\n${(run.all ?? '').slice(-4000)}`);
+  if (recap.length !== HOSTS) throw new Error(`${label}: ${recap.length} hosts in the recap, expected ${HOSTS}`);
+  if (expectChanged !== undefined) {
+    const changedHosts = recap.filter((line) => !/changed=0\s/.test(line)).length;
+    if (expectChanged ? changedHosts !== HOSTS : changedHosts !== 0) throw new Error(`${label}: unexpected changes:\n${recap.join('\n')}`);
+  }
+  console.log(`${label.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s  ${(peakBytes / 2 ** 20).toFixed(0).padStart(5)} MB   (load ${load()})`);
+  return { seconds, peakBytes };
+}
+
+function hostNames(): string[] {
+  return Array.from({ length: HOSTS }, (_, index) => `h${index + 1}`);
+}
+
+function resetHosts(): void {
+  for (const name of hostNames()) rmSync(join(LAB_DIR, 'hosts', name, 'root', 'srv', 'bench'), { recursive: true, force: true });
+}
+
+/** The floor: one ssh command per task per host over ControlMasters opened beforehand. */
+async function floorRun(work: string, label: string): Promise<number> {
+  const sshConfig = join(LAB_DIR, 'ssh_config');
+  const controlDir = join(work, 'floor-cp');
+  mkdirSync(controlDir, { recursive: true });
+  const control = (name: string) => ['-F', sshConfig, '-o', `ControlPath=${join(controlDir, name)}`];
+  const limit = pLimit(FORKS);
+  await Promise.all(hostNames().map((name) => limit(() => execa('ssh', [...control(name), '-o', 'ControlMaster=yes', '-o', 'ControlPersist=yes', '-fN', name]))));
+  try {
+    const started = performance.now();
+    await Promise.all(
+      hostNames().map((name) =>
+        limit(async () => {
+          for (const command of floorCommands(name, HOSTS)) await execa('ssh', [...control(name), '-o', 'ControlMaster=no', name, command]);
+        }),
+      ),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`${label.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s            (load ${load()})`);
+    return seconds;
+  } finally {
+    await Promise.all(hostNames().map((name) => limit(() => execa('ssh', [...control(name), '-O', 'exit', name], { reject: false }))));
+  }
+}
+
+/** Fact gathering per host, from betif-play's log: the duration of the setup command on an open connection. */
+function factCommandMs(logFile: string): number[] {
+  return readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { event?: string; task?: string; durationMs?: number })
+    .filter((entry) => entry.event === 'command' && entry.task === 'facts' && typeof entry.durationMs === 'number')
+    .map((entry) => entry.durationMs as number);
 }
 
 async function main(): Promise<void> {
-  await ensureAnsible();
-  await execa('bash', [join(ROOT, 'test', 'lab', 'up.sh'), String(HOSTS), String(BASEPORT)], { env: { ...process.env, LAB_DIR }, stdio: 'inherit' });
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first`);
+  await ensurePackages();
+  console.log(`lab: ${HOSTS} hosts from port ${BASEPORT} in ${LAB_DIR} (load before: ${load()})`);
+  const up = await execa('bash', [join(ROOT, 'test', 'lab', 'up.sh'), String(HOSTS), String(BASEPORT)], { env: { ...process.env, LAB_DIR, LAB_JOBS: '12' }, reject: false, all: true });
+  if (up.exitCode !== 0) throw new Error(`up.sh failed:\n${up.all}`);
   const work = mkdtempSync(join(tmpdir(), 'betif-bench-'));
-  const resetHosts = () => {
-    for (let index = 1; index <= HOSTS; index += 1) rmSync(join(LAB_DIR, 'hosts', `h${index}`, 'root', 'srv', 'bench'), { recursive: true, force: true });
-  };
   try {
-    writeFileSync(join(work, 'tasks.yml'), TASKS);
+    const inventory = join(work, 'inventory.ini');
+    writeFileSync(inventory, ['[lab]', ...hostNames().map((name, index) => `${name} ansible_host=127.0.0.1 ansible_port=${BASEPORT + index} ansible_user=root ansible_ssh_private_key_file=${join(LAB_DIR, 'client_ed25519')}`), ''].join('\n'));
+    writeFileSync(join(work, 'tasks.yml'), TASKS_YAML);
     writeFileSync(join(work, 'bench.j2'), TEMPLATE);
-    for (const facts of [false, true]) {
-      writeFileSync(join(work, `bench-facts-${facts}.yml`), `- hosts: all\n  gather_facts: ${facts}\n  tasks:\n    - import_tasks: tasks.yml\n`);
-    }
-    writeFileSync(join(work, 'facts-only.yml'), '- hosts: all\n  gather_facts: true\n  tasks: []\n');
-    writeFileSync(join(work, 'nothing.yml'), '- hosts: all\n  gather_facts: false\n  tasks: [{ping: {}}]\n');
-    writeFileSync(join(work, 'ansible.cfg'), [
-      '[defaults]',
-      `inventory = ${join(LAB_DIR, 'inventory.ini')}`,
-      `forks = ${FORKS}`,
-      'host_key_checking = True',
-      'interpreter_python = /usr/bin/python3',
-      'retry_files_enabled = False',
-      'deprecation_warnings = False',
-      '[ssh_connection]',
-      'pipelining = True',
-      `ssh_args = -o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=${join(LAB_DIR, 'known_hosts')} -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes`,
-      `control_path_dir = ${join(work, 'cp')}`,
-      '',
-    ].join('\n'));
-    const ansibleEnv = { ANSIBLE_CONFIG: join(work, 'ansible.cfg'), ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: join(work, 'tmp') };
-    const betif = (playbook: string, forks = FORKS) => [BIN, join(work, playbook), '-i', join(LAB_DIR, 'inventory.ini'), '--known-hosts', join(LAB_DIR, 'known_hosts'), '-f', String(forks)];
+    writeFileSync(join(work, 'bench.yml'), '- hosts: all\n  gather_facts: false\n  tasks:\n    - import_tasks: tasks.yml\n');
+    writeFileSync(join(work, 'ping.yml'), '- hosts: all\n  gather_facts: false\n  tasks:\n    - {name: ping, ping: {}}\n');
+    writeFileSync(join(work, 'facts.yml'), '- hosts: all\n  gather_facts: false\n  tasks:\n    - {name: ping, ping: {}}\n    - {name: facts, setup: {}}\n');
+    const ansibleCfg = (mitogen: boolean) =>
+      [
+        '[defaults]',
+        `inventory = ${inventory}`,
+        `forks = ${ANSIBLE_FORKS}`,
+        'host_key_checking = True',
+        'interpreter_python = /usr/bin/python3',
+        'retry_files_enabled = False',
+        'deprecation_warnings = False',
+        ...(mitogen ? [`strategy_plugins = ${MITOGEN_STRATEGIES}`, 'strategy = mitogen_linear'] : []),
+        '[ssh_connection]',
+        'pipelining = True',
+        `ssh_args = -o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=${join(LAB_DIR, 'known_hosts')} -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes`,
+        `control_path_dir = ${join(work, 'cp')}`,
+        '',
+      ].join('\n');
+    writeFileSync(join(work, 'ansible.cfg'), ansibleCfg(false));
+    writeFileSync(join(work, 'mitogen.cfg'), ansibleCfg(true));
+    const ansibleEnv = (config: string) => ({ ANSIBLE_CONFIG: join(work, config), ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: join(work, 'tmp') });
+    const betif = (playbook: string, ...extra: string[]) => [BIN, join(work, playbook), '-i', inventory, '--known-hosts', join(LAB_DIR, 'known_hosts'), '-f', String(FORKS), ...extra];
     const { stdout: version } = await execa('ansible-playbook', ['--version']);
-    console.log(`${version.split('\n')[0]} vs betif-play: ${HOSTS} hosts, 20 tasks per host, forks ${FORKS}\n`);
+    console.log(`${version.split('\n')[0]} vs betif-play: ${HOSTS} hosts x ${TASK_COUNT} tasks, forks ${FORKS} (ansible forks ${ANSIBLE_FORKS}), ${TOOLS.size} tools\n`);
 
-    const results: Record<string, { ansible: number; betif: number }> = {};
-    for (const facts of [false, true]) {
-      const playbook = `bench-facts-${facts}.yml`;
+    const results = new Map<string, ToolResult>();
+    const ansibleLike = async (label: string, config: string) => {
       resetHosts();
-      const ansibleFirst = await timed(`ansible-playbook facts=${facts} run 1`, 'ansible-playbook', [join(work, playbook)], work, ansibleEnv, true);
-      const ansibleSecond = await timed(`ansible-playbook facts=${facts} run 2`, 'ansible-playbook', [join(work, playbook)], work, ansibleEnv, false);
-      const betifFirst: number[] = [];
-      const betifSecond: number[] = [];
+      const first = await timed(`${label} run 1`, 'ansible-playbook', [join(work, 'bench.yml')], work, ansibleEnv(config), true);
+      const second = await timed(`${label} run 2`, 'ansible-playbook', [join(work, 'bench.yml')], work, ansibleEnv(config), false);
+      results.set(label, { first: first.seconds, second: second.seconds, peakBytes: Math.max(first.peakBytes, second.peakBytes) });
+    };
+    if (TOOLS.has('ansible')) await ansibleLike('ansible-playbook', 'ansible.cfg');
+    if (TOOLS.has('mitogen')) await ansibleLike('ansible + mitogen_linear', 'mitogen.cfg');
+    if (TOOLS.has('betif')) {
+      const first: number[] = [];
+      const second: number[] = [];
+      let peakBytes = 0;
       for (let rep = 1; rep <= REPS; rep += 1) {
         resetHosts();
-        betifFirst.push((await timed(`betif-play       facts=${facts} run 1 (${rep}/${REPS})`, process.execPath, betif(playbook), work, {}, true)).seconds);
-        betifSecond.push((await timed(`betif-play       facts=${facts} run 2 (${rep}/${REPS})`, process.execPath, betif(playbook), work, {}, false)).seconds);
+        const one = await timed(`betif-play run 1 (${rep}/${REPS})`, process.execPath, betif('bench.yml'), work, {}, true);
+        const two = await timed(`betif-play run 2 (${rep}/${REPS})`, process.execPath, betif('bench.yml'), work, {}, false);
+        first.push(one.seconds);
+        second.push(two.seconds);
+        peakBytes = Math.max(peakBytes, one.peakBytes, two.peakBytes);
       }
-      results[`facts=${facts} first run`] = { ansible: ansibleFirst.seconds, betif: median(betifFirst) };
-      results[`facts=${facts} second run`] = { ansible: ansibleSecond.seconds, betif: median(betifSecond) };
+      results.set('betif-play', { first: median(first), second: median(second), peakBytes, note: REPS > 1 ? `median of ${REPS}` : undefined });
     }
-    const serialFacts: number[] = [];
-    const serialNothing: number[] = [];
-    for (let rep = 1; rep <= REPS; rep += 1) {
-      serialFacts.push((await timed(`betif-play facts only, forks 1 (${rep}/${REPS})`, process.execPath, betif('facts-only.yml', 1), work, {}, false)).seconds);
-      serialNothing.push((await timed(`betif-play ping only, forks 1 (${rep}/${REPS})`, process.execPath, betif('nothing.yml', 1), work, {}, false)).seconds);
+    if (TOOLS.has('floor')) {
+      resetHosts();
+      const first = await floorRun(work, 'floor (ssh per task, open ControlMaster) run 1');
+      const second = await floorRun(work, 'floor (ssh per task, open ControlMaster) run 2');
+      results.set('floor', { first, second, note: 'masters opened beforehand' });
     }
-    const factsPerHostMs = (Math.max(0, median(serialFacts) - median(serialNothing)) * 1000) / HOSTS;
 
-    console.log(`\n${'run'.padEnd(26)} ${'ansible-playbook'.padStart(16)} ${'betif-play'.padStart(11)} ${'ratio'.padStart(8)}   (betif-play: median of ${REPS})`);
-    for (const [label, { ansible, betif: ours }] of Object.entries(results)) {
-      console.log(`${label.padEnd(26)} ${`${ansible.toFixed(2)} s`.padStart(16)} ${`${ours.toFixed(2)} s`.padStart(11)} ${`${(ansible / ours).toFixed(1)}x`.padStart(8)}`);
+    let facts: { perCommand: number[]; amortizedMs: number } | undefined;
+    if (TOOLS.has('betif')) {
+      const log = join(work, 'facts.log');
+      const withFacts = await timed('betif-play ping + setup', process.execPath, betif('facts.yml', '--log-file', log), work, {}, undefined);
+      const pingOnly = await timed('betif-play ping', process.execPath, betif('ping.yml'), work, {}, undefined);
+      facts = { perCommand: factCommandMs(log), amortizedMs: (Math.max(0, withFacts.seconds - pingOnly.seconds) * 1000) / HOSTS };
     }
-    console.log(`\nfact gathering: ${factsPerHostMs.toFixed(1)} ms per host (facts-only play minus a ping play, forks 1, ${HOSTS} hosts)`);
+
+    const betifResult = results.get('betif-play');
+    const perTaskHost = (seconds: number) => (seconds * 1000) / (TASK_COUNT * HOSTS);
+    console.log(`\n${HOSTS} hosts x ${TASK_COUNT} tasks, forks ${FORKS}; machine load (1/5/15 min) at the end: ${load()}`);
+    console.log(`${'tool'.padEnd(26)} ${'run 1'.padStart(9)} ${'run 2'.padStart(9)} ${'run 2 / betif'.padStart(14)} ${'ms/task/host'.padStart(13)} ${'peak RSS'.padStart(9)}`);
+    for (const [tool, result] of results) {
+      const ratio = betifResult ? `${(result.second / betifResult.second).toFixed(1)}x` : '-';
+      const rss = result.peakBytes === undefined ? '-' : `${(result.peakBytes / 2 ** 20).toFixed(0)} MB`;
+      console.log(
+        `${tool.padEnd(26)} ${`${result.first.toFixed(2)} s`.padStart(9)} ${`${result.second.toFixed(2)} s`.padStart(9)} ${ratio.padStart(14)} ${perTaskHost(result.second).toFixed(2).padStart(13)} ${rss.padStart(9)}${result.note ? `   (${result.note})` : ''}`,
+      );
+    }
+    const floor = results.get('floor');
+    if (betifResult && floor) console.log(`betif-play per task per host, run 2: ${(betifResult.second / floor.second).toFixed(2)}x the floor`);
+    if (facts) {
+      const sorted = [...facts.perCommand].sort((a, b) => a - b);
+      console.log(
+        `fact gathering: ${median(sorted).toFixed(1)} ms per host (median of the setup command over ${sorted.length} open connections, p90 ${sorted[Math.floor(sorted.length * 0.9)] ?? '-'} ms); ${facts.amortizedMs.toFixed(1)} ms per host amortized (ping+setup run minus ping run, / ${HOSTS})`,
+      );
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
-    if (process.env.KEEP !== '1') await execa('bash', [join(ROOT, 'test', 'lab', 'down.sh')], { env: { ...process.env, LAB_DIR }, reject: false });
+    if (!flags.keep) await execa('bash', [join(ROOT, 'test', 'lab', 'down.sh')], { env: { ...process.env, LAB_DIR }, reject: false });
   }
 }
 

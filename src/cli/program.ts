@@ -59,7 +59,7 @@ export function buildProgram(version: string): Command {
     .option('-t, --tags <tags>', 'only run tasks tagged with these', splitList, [])
     .option('--skip-tags <tags>', 'skip tasks tagged with these', splitList, [])
     .option('-e, --extra-vars <vars>', 'extra variables: key=value, YAML/JSON text, or @file (repeatable)', collect, [])
-    .addOption(new Option('-f, --forks <n>', 'how many hosts to work on at once (default: forks in ansible.cfg, else 20)').argParser(parseForks))
+    .addOption(new Option('-f, --forks <n>', 'how many hosts to work on at once (default: forks in ansible.cfg, else 500)').argParser(parseForks))
     .option('-C, --check', 'dry run: report what would change, change nothing', false)
     .option('-D, --diff', 'show the differences in files and settings', false)
     .option('-u, --user <name>', 'connect as this user')

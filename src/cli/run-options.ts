@@ -9,7 +9,7 @@ import type { CliOptions } from './program.js';
 import { OptionError } from './extra-vars.js';
 
 /** betif-play's own default (Ansible's is 5): a run over a handful of lab hosts should not queue. */
-const DEFAULT_FORKS = 20;
+const DEFAULT_FORKS = 500;
 
 export interface Passwords {
   connection?: string;

@@ -1,11 +1,25 @@
 import { execa } from 'execa';
-import type { Connection, ExecOptions, ExecResult } from './types.js';
+import { sudoCommand, sudoFailure } from './sudo.js';
+import { BecomeError, type Connection, type ExecOptions, type ExecResult } from './types.js';
 
 /** Runs commands on the controller itself (ansible_connection=local). */
 export class LocalConnection implements Connection {
   constructor(readonly host: string) {}
 
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    if (!options.become) return this.run(argv, options);
+    const viaSudo = sudoCommand(argv, options, options.become);
+    const result = await this.run(viaSudo.argv, viaSudo.options);
+    const failure = sudoFailure(result, options.become.user, this.host);
+    if (failure) throw new BecomeError(failure);
+    return result;
+  }
+
+  async reconnect(): Promise<void> {}
+
+  async close(): Promise<void> {}
+
+  private async run(argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
     const [file, ...args] = argv;
     const result = await execa(file, args, {
       input: options.stdin ?? '',
@@ -19,8 +33,4 @@ export class LocalConnection implements Connection {
     const stderr = result.failed && result.exitCode === undefined ? String(result.shortMessage ?? result.stderr) : result.stderr;
     return { rc, stdout: result.stdout, stderr };
   }
-
-  async reconnect(): Promise<void> {}
-
-  async close(): Promise<void> {}
 }

@@ -21,6 +21,8 @@ export interface ConnectionSettings {
   knownHostsFiles: string[];
   connectTimeoutMs: number;
   become?: { user: string; password?: string };
+  /** false (betif_command_stream: false): one channel per command instead of the command stream. */
+  commandStream?: boolean;
 }
 
 export interface SettingsDefaults {
@@ -199,6 +201,7 @@ export function settingsFromVars(
   if (password !== undefined) settings.password = password;
   const become = becomeSettings(host, vars, defaults);
   if (become) settings.become = become;
+  if (flag(host, 'betif_command_stream', vars.betif_command_stream) === false) settings.commandStream = false;
 
   const proxyCommand = options.get('proxycommand');
   const jumpSpec = text(vars, 'betif_jump_host') ?? options.get('proxyjump') ?? (proxyCommand && proxyCommand !== 'none' ? proxyCommandJump(host, proxyCommand) : undefined);

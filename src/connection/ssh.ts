@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { constants, homedir } from 'node:os';
 import { join } from 'node:path';
@@ -6,27 +7,54 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { NodeSSH } from 'node-ssh';
 import pLimit from 'p-limit';
 import type { AnyAuthMethod, Channel } from 'ssh2';
+import { CommandStream, StreamEnded } from './command-stream.js';
+import { DRIVER_SCRIPT, streamCommandText } from './driver.js';
 import { preferredHostKeyAlgorithms, verifyHostKey } from './known-hosts.js';
 import { quoteArgv, shellScript } from './quote.js';
 import type { ConnectionSettings } from './settings.js';
-import { UnreachableError, type Connection, type ExecOptions, type ExecResult } from './types.js';
+import { envAssignments, sudoCommand, sudoFailure, sudoPrefix } from './sudo.js';
+import { BecomeError, UnreachableError, type BecomeOptions, type Connection, type ExecOptions, type ExecResult } from './types.js';
 
 /** Below OpenSSH's default MaxSessions (10) so parallel commands never get "open failed". */
 const MAX_CHANNELS = 8;
+/**
+ * SSH handshakes in flight at once, over all hosts, and towards one sshd (address:port). A key exchange
+ * costs both sides CPU: hundreds at once would time out on a small controller, and more than
+ * MaxStartups (OpenSSH default 10:30:100) unauthenticated connections to one sshd get dropped.
+ */
+const HANDSHAKES_AT_ONCE = 8;
+const HANDSHAKES_PER_SSHD = 8;
+const handshakeSlots = pLimit(HANDSHAKES_AT_ONCE);
+const sshdSlots = new Map<string, ReturnType<typeof pLimit>>();
+
+function pacedHandshake<T>(address: string, port: number, handshake: () => Promise<T>): Promise<T> {
+  const key = `${address}:${port}`;
+  let perSshd = sshdSlots.get(key);
+  if (!perSshd) {
+    perSshd = pLimit(HANDSHAKES_PER_SSHD);
+    sshdSlots.set(key, perSshd);
+  }
+  const slot = perSshd;
+  return slot(() => handshakeSlots(handshake)).finally(() => {
+    if (slot.activeCount === 0 && slot.pendingCount === 0) sshdSlots.delete(key);
+  });
+}
+
+const HANDSHAKE_ATTEMPTS = 3;
+
+/** A handshake ran out of time (worth another try); `unreachable` is what to report if none is left. */
+class HandshakeTimeout extends Error {
+  constructor(readonly unreachable: UnreachableError) {
+    super(unreachable.message);
+  }
+}
+
 const KEEPALIVE_INTERVAL_MS = 15_000;
 const RECONNECT_RETRY_MS = 500;
 const CLOSE_WAIT_MS = 1_000;
 const DEFAULT_KEY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 const CHANGE_DIRECTORY_THEN_RUN = 'cd -- "$1" || exit 1; shift; exec "$@"';
 const PREFIX = 'Failed to connect to the host via ssh: ';
-
-/** `env` arguments for extra environment variables (names are checked: they become words of a command). */
-export function envAssignments(env: Record<string, string>): string[] {
-  return Object.entries(env).map(([name, value]) => {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`invalid environment variable name '${name}'`);
-    return `${name}=${value}`;
-  });
-}
 
 /** The shell text sent to the remote login shell for one command. */
 export function commandLine(argv: readonly string[], options: ExecOptions = {}): string {
@@ -52,19 +80,47 @@ function signalExitCode(signal: string): number {
   return number === undefined ? 255 : 128 + number;
 }
 
+/** A stream per become user and password: a stream opened with one password never serves a command given another (or none). */
+function streamKey(become: BecomeOptions): string {
+  const password = become.password === undefined ? '-' : createHash('sha256').update(become.password).digest('hex');
+  return `${become.user} ${password}`;
+}
+
+/** What a connection has done, for tests and the bench: counted, never timed. */
+export interface ConnectionCounters {
+  /** SSH handshakes (logins). */
+  logins: number;
+  /** Session channels opened: one per command stream, or one per command on the per-command path. */
+  channels: number;
+  /** Commands run. */
+  commands: number;
+  /** Commands run on the per-command path. */
+  perCommand: number;
+}
+
 /**
- * One SSH connection to a host, opened on the first command and reused: every exec is a new
- * channel on it, with no new handshake. Hosts behind a jump host are reached through a channel
- * forwarded by the jump host's own (shared) connection.
+ * One SSH connection to a host, opened on the first command and reused. Commands go through a
+ * long-lived command stream (driver.ts) per become user: one round trip each, no new channel and
+ * no program started besides the command. Parallel commands get more streams, up to MAX_CHANNELS.
+ * A host (or become user) whose shell cannot run the driver gets a new channel per command.
+ * Hosts behind a jump host are reached through a channel forwarded by the jump host's own
+ * (shared) connection.
  */
 export class SshConnection implements Connection {
   readonly host: string;
   /** The login user. */
   readonly user: string;
+  readonly counters: ConnectionCounters = { logins: 0, channels: 0, commands: 0, perCommand: 0 };
   private ssh?: NodeSSH;
   private connecting?: Promise<NodeSSH>;
   private lastError?: string;
   private readonly channels = pLimit(MAX_CHANNELS);
+  /** Command streams by become user and password ('' for the login user), all on the current SSH connection. */
+  private streams = new Map<string, CommandStream[]>();
+  private opening = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** Become users (or '') whose shell could not run the driver. */
+  private readonly perCommandOnly = new Set<string>();
 
   constructor(
     private readonly settings: ConnectionSettings,
@@ -72,12 +128,104 @@ export class SshConnection implements Connection {
   ) {
     this.host = settings.host;
     this.user = settings.user;
+    if (settings.commandStream === false) this.perCommandOnly.add('*');
   }
 
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    const command = commandLine(argv, options);
+    const become = options.become && options.become.user !== this.user ? options.become : undefined;
+    const key = become ? streamKey(become) : '';
+    this.counters.commands += 1;
+    const text = streamCommandText(argv, options);
+    const stdin = options.stdin === undefined ? undefined : Buffer.from(options.stdin);
     const ssh = await this.open();
-    return this.channels(() => this.run(ssh, command, options.stdin));
+    if (!this.perCommandOnly.has('*') && !this.perCommandOnly.has(key)) {
+      const stream = await this.acquire(ssh, key, become);
+      if (stream) {
+        try {
+          return await stream.run(text, stdin);
+        } catch (error) {
+          if (error instanceof StreamEnded) throw this.dropped(ssh.isConnected() ? 'the command stream ended mid-command' : undefined);
+          throw error;
+        } finally {
+          this.release(stream);
+        }
+      }
+    }
+    return this.perCommand(ssh, argv, options, become);
+  }
+
+  /** The old way, for hosts without a driver: one channel per command, sudo in front of each. */
+  private async perCommand(ssh: NodeSSH, argv: readonly string[], options: ExecOptions, become?: BecomeOptions): Promise<ExecResult> {
+    this.counters.perCommand += 1;
+    if (!become) return this.channels(() => this.run(ssh, commandLine(argv, options), options.stdin));
+    const viaSudo = sudoCommand(argv, options, become);
+    const result = await this.channels(() => this.run(ssh, commandLine(viaSudo.argv, viaSudo.options), viaSudo.options.stdin));
+    const failure = sudoFailure(result, become.user, this.host);
+    if (failure) throw new BecomeError(failure);
+    return result;
+  }
+
+  /** An idle stream for this become user, a new one while channels are free, or the next one released. */
+  private async acquire(ssh: NodeSSH, key: string, become?: BecomeOptions): Promise<CommandStream | undefined> {
+    for (;;) {
+      if (this.ssh !== ssh) throw this.dropped();
+      const mine = (this.streams.get(key) ?? []).filter((stream) => stream.alive);
+      this.streams.set(key, mine);
+      const idle = mine.find((stream) => !stream.busy);
+      if (idle) {
+        idle.busy = true;
+        return idle;
+      }
+      if (this.streamCount() + this.opening < MAX_CHANNELS) return this.start(ssh, key, become);
+      const spare = [...this.streams.entries()].find(([other, list]) => other !== key && list.some((stream) => !stream.busy));
+      if (spare) {
+        const stream = spare[1].find((candidate) => !candidate.busy);
+        stream?.close();
+        continue;
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  private release(stream: CommandStream): void {
+    stream.busy = false;
+    this.waiting.shift()?.();
+  }
+
+  private streamCount(): number {
+    let count = 0;
+    for (const list of this.streams.values()) count += list.filter((stream) => stream.alive).length;
+    return count;
+  }
+
+  /** Starts the driver (through sudo for a become user); undefined when this shell cannot run it. */
+  private async start(ssh: NodeSSH, key: string, become?: BecomeOptions): Promise<CommandStream | undefined> {
+    const client = ssh.connection;
+    if (!client) throw this.dropped();
+    const sudo = become ? sudoPrefix(become) : undefined;
+    const argv = [...(sudo?.words ?? []), ...shellScript(DRIVER_SCRIPT, sudo?.marker ? [sudo.marker] : [])];
+    this.opening += 1;
+    this.counters.channels += 1;
+    let started;
+    try {
+      started = await CommandStream.open(client, quoteArgv(argv), sudo?.head);
+    } catch (error) {
+      if (!ssh.isConnected()) throw this.dropped(errorText(error));
+      throw new UnreachableError(`${PREFIX}cannot open a session on ${this.settings.address}: ${errorText(error)}`);
+    } finally {
+      this.opening -= 1;
+      this.waiting.shift()?.();
+    }
+    if (started instanceof CommandStream) {
+      started.busy = true;
+      this.streams.set(key, [...(this.streams.get(key) ?? []), started]);
+      return started;
+    }
+    if (!ssh.isConnected()) throw this.dropped();
+    const failure = become ? sudoFailure(started.failed, become.user, this.host) : undefined;
+    if (failure) throw new BecomeError(failure);
+    this.perCommandOnly.add(key);
+    return undefined;
   }
 
   /** A TCP channel from this host to address:port (how hosts behind this one are reached). */
@@ -113,6 +261,9 @@ export class SshConnection implements Connection {
   async close(): Promise<void> {
     const ssh = this.ssh ?? (await this.connecting?.catch(() => undefined));
     this.ssh = undefined;
+    for (const list of this.streams.values()) for (const stream of list) stream.close();
+    this.streams = new Map();
+    for (const wake of this.waiting.splice(0)) wake();
     const client = ssh?.connection;
     if (!ssh || !client) return;
     await new Promise<void>((resolve) => {
@@ -133,14 +284,28 @@ export class SshConnection implements Connection {
     return this.connecting;
   }
 
+  /**
+   * A handshake that times out is tried again (HANDSHAKE_ATTEMPTS in all): on a busy controller or
+   * host, starting hundreds of sessions can outlast one timeout without anything being wrong.
+   */
   private async connect(timeoutMs: number): Promise<NodeSSH> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.connectOnce(timeoutMs);
+      } catch (error) {
+        if (!(error instanceof HandshakeTimeout) || attempt >= HANDSHAKE_ATTEMPTS) throw error instanceof HandshakeTimeout ? error.unreachable : error;
+      }
+    }
+  }
+
+  private async connectOnce(timeoutMs: number): Promise<NodeSSH> {
     const { address, port, user } = this.settings;
     const authHandler = this.authMethods();
     const sock = this.jump ? await this.jump.tunnel(address, port) : undefined;
     const ssh = new NodeSSH();
     let refusal: string | undefined;
     try {
-      await ssh.connect({
+      await pacedHandshake(address, port, () => ssh.connect({
         host: address,
         port,
         username: user,
@@ -154,11 +319,13 @@ export class SshConnection implements Connection {
           if (!verdict.ok) refusal = verdict.reason;
           return verdict.ok;
         },
-      });
+      }));
     } catch (error) {
       ssh.dispose();
       sock?.destroy();
-      throw new UnreachableError(PREFIX + (refusal ?? this.describeConnectError(error)));
+      const unreachable = new UnreachableError(PREFIX + (refusal ?? this.describeConnectError(error)));
+      if (!refusal && (error as { level?: unknown } | undefined)?.level === 'client-timeout') throw new HandshakeTimeout(unreachable);
+      throw unreachable;
     }
     const client = ssh.connection;
     if (!client) throw new UnreachableError(`${PREFIX}connection to ${address} port ${port} closed right after login`);
@@ -169,6 +336,8 @@ export class SshConnection implements Connection {
       this.lastError = error.message;
     });
     this.lastError = undefined;
+    this.streams = new Map();
+    this.counters.logins += 1;
     this.ssh = ssh;
     return ssh;
   }
@@ -230,6 +399,7 @@ export class SshConnection implements Connection {
   }
 
   private async run(ssh: NodeSSH, command: string, stdin?: string | Buffer): Promise<ExecResult> {
+    this.counters.channels += 1;
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let response;

@@ -1,3 +1,9 @@
+/** Run the command as another user through sudo. */
+export interface BecomeOptions {
+  user: string;
+  password?: string;
+}
+
 export interface ExecOptions {
   /** Bytes or text written to the command's standard input, then closed. */
   stdin?: string | Buffer;
@@ -5,6 +11,8 @@ export interface ExecOptions {
   cwd?: string;
   /** Extra environment variables for the command. */
   env?: Record<string, string>;
+  /** Run as this user (through sudo) instead of the login user. */
+  become?: BecomeOptions;
 }
 
 export interface ExecResult {
@@ -27,5 +35,13 @@ export class UnreachableError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UnreachableError';
+  }
+}
+
+/** sudo itself refused to run the command (missing or wrong password, not in sudoers, not installed). */
+export class BecomeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BecomeError';
   }
 }

@@ -2,7 +2,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { closest } from 'fastest-levenshtein';
 import type { Module } from './contract.js';
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+// The schemas are checked against JSON Schema's meta-schema by a test (module-schemas), not on every start: compiling the meta-schema costs more than a run's own schemas.
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, validateSchema: false });
 const compiled = new WeakMap<Module, ValidateFunction>();
 
 const TRUE_WORDS = new Set(['yes', 'on', 'true', 'y', '1']);

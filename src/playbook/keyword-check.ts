@@ -2,7 +2,8 @@ import { Ajv } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
 import { keyPositionOf, PlaybookError, positionOf } from './source.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// Not checked against the meta-schema on every start (that costs more than the keyword schemas themselves); a test does it.
+const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
 const validators = new WeakMap<object, ReturnType<typeof ajv.compile>>();
 
 /** A close match among `candidates`, for "did you mean"; none when nothing is near. */

@@ -74,20 +74,14 @@ describe('commands over ssh', () => {
     });
   });
 
-  test('one handshake serves 100 commands (sequential and parallel)', async (t) => {
+  test('one handshake serves 100 commands (sequential and parallel)', async () => {
     const host = lab.hosts[0];
     const loginsBefore = acceptedLogins(host);
     await using(new SshConnection(settings(host)), async (conn) => {
       await conn.exec(['true']);
-      const started = performance.now();
       for (let i = 0; i < 100; i += 1) assert.equal((await conn.exec(['true'])).rc, 0);
-      const sequentialMs = (performance.now() - started) / 100;
-      const parallelStart = performance.now();
       const clients = await Promise.all(Array.from({ length: 100 }, () => conn.exec(['sh', '-c', 'echo $SSH_CONNECTION'])));
-      const parallelMs = (performance.now() - parallelStart) / 100;
-      t.diagnostic(`exec over an open connection: ${sequentialMs.toFixed(2)} ms sequential, ${parallelMs.toFixed(2)} ms each in parallel`);
       assert.equal(new Set(clients.map((result) => result.stdout)).size, 1, 'every command came over the same TCP connection');
-      assert.ok(sequentialMs < 25, `exec took ${sequentialMs} ms`);
     });
     assert.equal(acceptedLogins(host) - loginsBefore, 1);
   });
@@ -278,9 +272,7 @@ describe('unreachable hosts', () => {
 
   test('reconnect gives up after its timeout', async () => {
     const conn = new SshConnection(settings(lab.hosts[0], { port: 2499 }));
-    const started = Date.now();
     await assert.rejects(conn.reconnect(1_500), (error: Error) => error instanceof UnreachableError && /still unreachable after 2s/.test(error.message));
-    assert.ok(Date.now() - started < 5_000);
   });
 });
 

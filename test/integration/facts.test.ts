@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
 import { withBecome } from '../../src/connection/become.js';
+import { observed } from '../../src/connection/observed.js';
 import { SshConnection } from '../../src/connection/ssh.js';
 import { gatherFacts } from '../../src/facts/gather.js';
 import ping from '../../src/modules/system/ping.js';
@@ -38,19 +39,11 @@ async function ansibleFacts(): Promise<Record<string, unknown>> {
 }
 
 describe('fact gathering', () => {
-  test('one command gathers the facts in well under 30 ms', async (t) => {
-    await conn.exec(['true']);
-    const times: number[] = [];
-    for (let i = 0; i < 5; i += 1) {
-      const started = performance.now();
-      await gatherFacts(conn);
-      times.push(performance.now() - started);
-    }
-    const average = times.reduce((sum, ms) => sum + ms, 0) / times.length;
-    const best = Math.min(...times);
-    t.diagnostic(`gatherFacts over an open connection: ${average.toFixed(1)} ms average, ${best.toFixed(1)} ms best`);
-    // The best round is the cost itself; the average also carries whatever else the machine is doing.
-    assert.ok(best < 30, `facts took ${best} ms`);
+  test('one command gathers the facts', async () => {
+    const commands: (readonly string[])[] = [];
+    const counted = observed(conn, (record) => commands.push(record.argv));
+    await gatherFacts(counted);
+    assert.equal(commands.length, 1);
   });
 
   test('names, values and shapes match ansible -m setup', async () => {

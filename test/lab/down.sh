@@ -34,7 +34,22 @@ if [ $# -gt 0 ]; then
   exit 0
 fi
 
-for host in "$LAB"/hosts/*/; do stop_host "$(basename "$host")"; done
+# Every host at once: one pass over /proc finds the processes chrooted anywhere under the lab.
+lab_pids() {
+  local link
+  for link in /proc/[0-9]*/root; do
+    case $(readlink "$link" 2>/dev/null) in "$LAB"/hosts/*) link=${link#/proc/}; echo "${link%/root}" ;; esac
+  done
+}
+pids=$(lab_pids)
+if [ -n "$pids" ]; then
+  # shellcheck disable=SC2086
+  kill $pids 2>/dev/null || true
+  for _ in $(seq 1 100); do pids=$(lab_pids); [ -n "$pids" ] || break; sleep 0.05; done
+  # shellcheck disable=SC2086
+  [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
+fi
+echo "stopped every host in $LAB"
 # The bind mounts lived only in the hosts' namespaces; never delete through a mount that is still visible.
 for _ in $(seq 1 50); do grep -q " $LAB/" /proc/self/mountinfo || break; sleep 0.02; done
 if grep -q " $LAB/" /proc/self/mountinfo; then

@@ -13,6 +13,9 @@
 # take a second; in memory it takes milliseconds). It holds inventory.ini, known_hosts,
 # client_ed25519(.pub), ssh_config and hosts/. Idempotent: running hosts are left alone, keys are
 # reused. Needs root.
+#
+# Hundreds of hosts (100, 500) come up too: hosts are set up LAB_JOBS (default 8) at a time, each
+# sshd may hold 1000 sessions and 200 unauthenticated connections, and may open 65536 files.
 set -euo pipefail
 
 N=${1:?usage: up.sh N [BASEPORT]}
@@ -44,17 +47,16 @@ fi
 
 # sshd_pid ROOT -> the pid of the listening sshd of the host with that root, if it runs.
 sshd_pid() {
-  local pid
-  pid=$(cat "$1/run/betif-sshd.pid" 2>/dev/null) || return 1
-  [ -n "$pid" ] && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = sshd ] && [ "$(readlink /proc/"$pid"/root)" = "$1" ] && echo "$pid"
+  local pid comm
+  read -r pid 2>/dev/null < "$1/run/betif-sshd.pid" || return 1
+  [ -n "$pid" ] && read -r comm 2>/dev/null < /proc/"$pid"/comm && [ "$comm" = sshd ] && [ "$(readlink /proc/"$pid"/root)" = "$1" ] && echo "$pid"
 }
 
 make_root() {
   local root=$1 name=$2 dir
   [ -f "$root/.complete" ] && return 0
-  mkdir -p "$root"
-  for dir in usr proc sys dev root home opt/lab/bin srv mnt run/sshd tmp \
-             var/tmp var/log var/cache var/lib/dpkg var/spool var/mail; do mkdir -p "$root/$dir"; done
+  mkdir -p "$root" && (cd "$root" && mkdir -p usr proc sys dev root home opt/lab/bin srv mnt run/sshd tmp \
+             var/tmp var/log var/cache var/lib/dpkg var/spool var/mail)
   chmod 1777 "$root/tmp" "$root/var/tmp"; chmod 700 "$root/root"
   for dir in bin sbin lib lib32 lib64 libx32; do
     if [ -L "/$dir" ]; then ln -sfn "$(readlink "/$dir")" "$root/$dir"
@@ -82,8 +84,8 @@ UsePAM no
 UseDNS no
 PrintMotd no
 PrintLastLog no
-MaxSessions 100
-MaxStartups 100:30:200
+MaxSessions 1000
+MaxStartups 200:30:1000
 SetEnv PATH=$SESSION_PATH
 Subsystem sftp internal-sftp
 LogLevel INFO
@@ -96,6 +98,7 @@ start_host() {
   # The namespace lives as long as sshd (which daemonizes) and its sessions.
   unshare --mount --uts --propagation private -- /bin/bash -euc '
     root=$1
+    ulimit -n 65536 2>/dev/null || true
     hostname "$2"
     mount --bind /usr "$root/usr"; mount -o remount,bind,ro "$root/usr"
     for dir in bin sbin lib lib32 lib64 libx32; do
@@ -109,8 +112,9 @@ start_host() {
   ' _ "$root" "$name"
 }
 
-started=()
-for i in $(seq 1 "$N"); do
+# setup_host I -> prepares host hI and starts its sshd unless it runs; prints "started" or "running".
+setup_host() {
+  local i=$1 name host root port pid
   name=h$i; port=$((BASEPORT + i - 1)); host="$LAB/hosts/$name"; root="$host/root"
   mkdir -p "$host"
   make_root "$root" "$name"
@@ -120,18 +124,22 @@ for i in $(seq 1 "$N"); do
   write_sshd_config "$root" "$port"
   if pid=$(sshd_pid "$root"); then
     echo "$name: already running (pid $pid, port $port)"
-  else
-    start_host "$root" "$name"
-    started+=("$name")
+    return 0
   fi
-done
+  start_host "$root" "$name"
+  for _ in $(seq 1 500); do pid=$(sshd_pid "$root") && break; sleep 0.02; done
+  [ -n "$pid" ] || { echo "$name: sshd failed to start:" >&2; cat "$root/var/log/betif-sshd.log" >&2 || true; return 1; }
+  echo "$name: started (pid $pid, port $port)"
+}
 
-for name in "${started[@]}"; do
-  root="$LAB/hosts/$name/root"
-  for _ in $(seq 1 200); do sshd_pid "$root" >/dev/null && break; sleep 0.02; done
-  pid=$(sshd_pid "$root") || { echo "$name: sshd failed to start:" >&2; cat "$root/var/log/betif-sshd.log" >&2 || true; exit 1; }
-  echo "$name: started (pid $pid)"
+JOBS=${LAB_JOBS:-8}
+running=0
+for i in $(seq 1 "$N"); do
+  setup_host "$i" &
+  running=$((running + 1))
+  if [ "$running" -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
 done
+while [ "$running" -gt 0 ]; do wait -n; running=$((running - 1)); done
 
 {
   echo "[lab]"
@@ -140,7 +148,8 @@ done
   done
 } > "$LAB/inventory.ini.tmp"
 for i in $(seq 1 "$N"); do
-  echo "[$ADDR]:$((BASEPORT + i - 1)) $(cut -d' ' -f1,2 "$LAB/hosts/h$i/ssh_host_ed25519_key.pub")"
+  read -r type key _ < "$LAB/hosts/h$i/ssh_host_ed25519_key.pub"
+  echo "[$ADDR]:$((BASEPORT + i - 1)) $type $key"
 done > "$LAB/known_hosts.tmp"
 {
   for i in $(seq 1 "$N"); do printf 'Host h%s\n  HostName %s\n  Port %s\n' "$i" "$ADDR" $((BASEPORT + i - 1)); done

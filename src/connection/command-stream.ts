@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import type { Client, ClientChannel } from 'ssh2';
+import { DRIVER_HELLO, encodeRequest } from './driver.js';
+import { FrameReader } from './frame-reader.js';
+import type { ExecResult } from './types.js';
+
+/** The stream's channel ended while a command was running (or before it was sent). */
+export class StreamEnded extends Error {}
+
+/** The driver did not start: what its channel printed and how it exited. */
+export interface StartFailure {
+  failed: ExecResult;
+}
+
+interface Pending {
+  out: FrameReader;
+  err: FrameReader;
+  resolve: (result: ExecResult) => void;
+  reject: (error: Error) => void;
+}
+
+function exitCode(code: number | null | undefined, signal: string | undefined): number {
+  if (typeof code === 'number') return code;
+  return signal ? 128 + (({ HUP: 1, INT: 2, KILL: 9, PIPE: 13, TERM: 15 }) as Record<string, number>)[signal.replace(/^SIG/, '')] || 255 : 255;
+}
+
+/**
+ * One long-lived channel running the driver (see driver.ts): commands are sent one at a time as
+ * framed requests and answered in frames, so a command costs one round trip and no new channel.
+ */
+export class CommandStream {
+  busy = false;
+  private ended = false;
+  private pending?: Pending;
+
+  private constructor(private readonly channel: ClientChannel) {
+    channel.on('data', (chunk: Buffer) => this.output(chunk, 'out'));
+    channel.stderr.on('data', (chunk: Buffer) => this.output(chunk, 'err'));
+    const end = (): void => this.end();
+    channel.on('exit', end);
+    channel.on('close', end);
+  }
+
+  /** Starts the driver with `command` on a new channel; `head` is written ahead of any request (a sudo password). */
+  static open(client: Client, command: string, head?: Buffer): Promise<CommandStream | StartFailure> {
+    return new Promise((resolve, reject) => {
+      client.exec(command, (error, channel) => {
+        if (error) return reject(error);
+        const stdout: Buffer[] = [];
+        const stderr: Buffer[] = [];
+        let code: number | null | undefined;
+        let signal: string | undefined;
+        const onData = (chunk: Buffer): void => {
+          stdout.push(chunk);
+          const seen = Buffer.concat(stdout);
+          if (seen.length < DRIVER_HELLO.length) return;
+          detach();
+          if (seen.toString('latin1', 0, DRIVER_HELLO.length) !== DRIVER_HELLO) {
+            channel.close();
+            resolve({ failed: { rc: 255, stdout: seen.toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') } });
+            return;
+          }
+          resolve(new CommandStream(channel));
+        };
+        const onErr = (chunk: Buffer): void => void stderr.push(chunk);
+        const onExit = (exitStatus: number | null, exitSignal?: string): void => {
+          code = exitStatus;
+          signal = exitSignal;
+        };
+        const onClose = (): void => {
+          detach();
+          const out = { rc: exitCode(code, signal), stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
+          resolve({ failed: out });
+        };
+        const detach = (): void => {
+          channel.off('data', onData);
+          channel.stderr.off('data', onErr);
+          channel.off('exit', onExit);
+          channel.off('close', onClose);
+        };
+        channel.on('data', onData);
+        channel.stderr.on('data', onErr);
+        channel.on('exit', onExit);
+        channel.on('close', onClose);
+        if (head) channel.write(head);
+      });
+    });
+  }
+
+  get alive(): boolean {
+    return !this.ended;
+  }
+
+  /** Runs one command (shell text from driver.ts) and resolves with its exit code and output. */
+  run(text: string, stdin?: Buffer): Promise<ExecResult> {
+    if (this.ended) return Promise.reject(new StreamEnded('the command stream has ended'));
+    const token = randomBytes(16).toString('hex');
+    return new Promise((resolve, reject) => {
+      this.pending = { out: new FrameReader(token, true), err: new FrameReader(token, false), resolve, reject };
+      this.channel.write(encodeRequest(token, text, stdin));
+    });
+  }
+
+  close(): void {
+    if (this.ended) return;
+    this.channel.end();
+    this.end();
+  }
+
+  private output(chunk: Buffer, which: 'out' | 'err'): void {
+    const pending = this.pending;
+    // Bytes outside a frame (late output of a background job) belong to no command.
+    if (!pending) return;
+    (which === 'out' ? pending.out : pending.err).feed(chunk);
+    if (!pending.out.done || !pending.err.done) return;
+    this.pending = undefined;
+    pending.resolve({ rc: Number(pending.out.trailer), stdout: pending.out.body.toString('utf8'), stderr: pending.err.body.toString('utf8') });
+  }
+
+  private end(): void {
+    this.ended = true;
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.reject(new StreamEnded('the command stream ended mid-command'));
+  }
+}

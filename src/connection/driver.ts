@@ -1,0 +1,102 @@
+import { quoteArgv } from './quote.js';
+import { envAssignments } from './sudo.js';
+import type { ExecOptions } from './types.js';
+
+/**
+ * The command stream's far end: a POSIX sh loop started once per host (and become user) that runs
+ * one command per request, with no program started besides the command itself (and `head` for a
+ * large command text or a command's stdin).
+ *
+ * Request: a line "TOKEN KIND COUNT STDIN_BYTES", then the command's shell text (KIND L: COUNT lines,
+ * read by the shell's own `read`; KIND B: COUNT bytes, read by `head -c`), then STDIN_BYTES bytes of
+ * input (-1: none). Answer: TOKEN"a" on stdout and stderr, the command's own output on each, then
+ * TOKEN"z"RC on stdout and TOKEN"z" on stderr. The token is random per request, so no output of a
+ * command can end its frame, and bytes outside a frame (a background job writing late) are dropped.
+ *
+ * With a positional argument (become with a password), lines are skipped up to that marker first:
+ * sudo -S reads the password line only when it needs one.
+ */
+export const DRIVER_SCRIPT = `d=
+trap '[ -z "$d" ] || rm -rf "$d"' EXIT
+trap 'exit 1' HUP INT TERM
+if [ $# -gt 0 ]; then IFS= read -r l; [ "$l" = "$1" ] || IFS= read -r l; fi
+[ "$(printf ab | head -c 1)" = a ] || exit 97
+echo betif-driver-1
+while IFS=' ' read -r t k n s; do
+  case $k in
+    L) c=; while [ "$n" -gt 0 ]; do IFS= read -r l || exit 1; c="$c$l
+"; n=$((n - 1)); done ;;
+    B) c=$(head -c "$n") || exit 1 ;;
+    *) exit 1 ;;
+  esac
+  i=/dev/null
+  if [ "$s" -ge 0 ]; then
+    [ -n "$d" ] || d=$(mktemp -d) || exit 1
+    i=$d/in; head -c "$s" >"$i" || exit 1
+  fi
+  echo "$t"a; echo "$t"a >&2
+  { eval "$c"; } <"$i"
+  r=$?
+  echo "$t"z"$r"; echo "$t"z >&2
+done
+`;
+
+export const DRIVER_HELLO = 'betif-driver-1\n';
+
+/** The driver could not run on this host (no `head -c`): its commands take the per-command path. */
+export const DRIVER_UNSUPPORTED_RC = 97;
+
+/** Up to this size the driver reads the command text with `read` (a byte per call), beyond with one `head`. */
+const LINE_READ_LIMIT = 4096;
+
+/** Builtins that leave nothing behind in the shell that runs them: safe to run in the driver itself. */
+const HARMLESS_BUILTINS = new Set(['true', 'false', 'echo', 'printf', 'test', '[', 'pwd', 'kill']);
+
+/**
+ * Shell builtins and words that would change or end the driver's own shell (`cd`, `exit`, `exec`,
+ * `read`, an assignment...): such a command runs in a subshell.
+ */
+function runsInPlace(command: string): boolean {
+  if (HARMLESS_BUILTINS.has(command)) return true;
+  if (!/^[A-Za-z0-9_.+\/-]+$/.test(command) || command === '.') return false;
+  return !SHELL_WORDS.has(command);
+}
+
+const SHELL_WORDS = new Set([
+  'alias', 'bg', 'break', 'builtin', 'cd', 'chdir', 'command', 'continue', 'declare', 'enable', 'eval', 'exec', 'exit', 'export',
+  'fc', 'fg', 'getopts', 'hash', 'jobs', 'let', 'local', 'readonly', 'read', 'return', 'set', 'shift', 'source', 'times', 'trap',
+  'type', 'typeset', 'ulimit', 'umask', 'unalias', 'unset', 'wait', 'if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'case',
+  'esac', 'while', 'until', 'for', 'in', 'function', 'select', 'time', 'coproc',
+]);
+
+/**
+ * The shell text the driver evaluates for one command, argv quoted in quote.ts. A plain program runs
+ * right from the driver (one process: the command); with cwd or env, or a word that would change the
+ * driver's shell, it runs in a subshell that applies them and then execs the program.
+ */
+export function streamCommandText(argv: readonly string[], options: ExecOptions = {}): string {
+  if (argv.length === 0) throw new Error('cannot run an empty command');
+  const env = options.env && Object.keys(options.env).length > 0 ? options.env : undefined;
+  if (options.cwd === undefined && !env && runsInPlace(argv[0])) return quoteArgv(argv);
+  const lines: string[] = [];
+  if (options.cwd !== undefined) lines.push(`${quoteArgv(['cd', '--', options.cwd])} || exit 1`);
+  if (env) lines.push(quoteArgv(['export', ...envAssignments(env)]));
+  const program = runsInPlace(argv[0]) && !HARMLESS_BUILTINS.has(argv[0]);
+  lines.push(program ? `exec ${quoteArgv(argv)}` : quoteArgv(argv));
+  return `(\n${lines.join('\n')}\n)`;
+}
+
+/** One framed request for the driver. */
+export function encodeRequest(token: string, text: string, stdin?: Buffer): Buffer {
+  const body = Buffer.from(text, 'utf8');
+  const input = stdin && stdin.length > 0 ? stdin : undefined;
+  const size = input ? input.length : -1;
+  const header =
+    body.length <= LINE_READ_LIMIT
+      ? `${token} L ${text.split('\n').length} ${size}\n${text}\n`
+      : `${token} B ${body.length} ${size}\n`;
+  const parts: Buffer[] = [Buffer.from(header, 'utf8')];
+  if (body.length > LINE_READ_LIMIT) parts.push(body);
+  if (input) parts.push(input);
+  return Buffer.concat(parts);
+}

@@ -1,0 +1,27 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Module } from './contract.js';
+
+/** Folders under src/modules that hold helpers, not modules. */
+export const HELPER_FOLDERS = new Set(['shared', 'lib']);
+
+/** The module files: every file directly inside a family folder (files/, packages/, ...); helpers live in lib/ and shared/. */
+export function moduleFiles(root: string, extension: string): string[] {
+  const families = readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory() && !HELPER_FOLDERS.has(entry.name));
+  return families.flatMap((family) =>
+    readdirSync(join(root, family.name))
+      .filter((file) => file.endsWith(extension) && !file.endsWith('.d.ts'))
+      .sort()
+      .map((file) => join(root, family.name, file)),
+  );
+}
+
+/**
+ * Every module, imported from the family folders next to this file. The bundle (scripts/bundle.mjs)
+ * replaces this function with static imports of the same files, listed by moduleFiles at build time.
+ */
+export async function importModules(): Promise<Module[]> {
+  const root = dirname(fileURLToPath(import.meta.url));
+  return Promise.all(moduleFiles(root, '.js').map(async (file) => (await import(pathToFileURL(file).href)).default as Module));
+}
