@@ -28,7 +28,7 @@ export function schemaCommand(args: string[], registry: ModuleRegistry): number 
   const outAt = args.indexOf('--out');
   const out = outAt >= 0 ? args[outAt + 1] : undefined;
   if (outAt >= 0 && !out) throw new SchemaCommandError('--out needs a folder');
-  const kinds = args.filter((_, index) => index !== outAt && index !== outAt + 1);
+  const kinds = outAt < 0 ? args : args.filter((_, index) => index !== outAt && index !== outAt + 1);
   const kind = kinds[0] ?? 'all';
   if (kinds.length > 1 || (kind !== 'all' && !SCHEMA_KINDS.includes(kind as SchemaKind))) {
     throw new SchemaCommandError(`usage: betif-play schema [${SCHEMA_KINDS.join('|')}|all] [--out DIR]`);
