@@ -4,6 +4,12 @@ import { readFileSync } from 'node:fs';
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 const args = process.argv.slice(2);
 
+// A reader that stops early (`betif-play schema playbook | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 if (args.length === 1 && args[0] === '--version') {
   process.stdout.write(`betif-play ${packageJson.version}\n`);
 } else {
