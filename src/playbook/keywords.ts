@@ -3,7 +3,8 @@
 const stringOrList = { type: ['string', 'array'], items: { type: 'string' } };
 const condition = { type: ['string', 'boolean', 'array'] };
 const boolish = { type: ['boolean', 'string'] };
-const mapping = { type: 'object' };
+/** `vars`: a mapping, or a list of mappings (merged in order). */
+const varsShape = { type: ['object', 'array', 'null'], items: { type: ['object', 'null'] } };
 const mappingOrTemplate = { type: ['object', 'string'] };
 
 /** Keywords shared by plays, blocks and tasks. */
@@ -11,7 +12,7 @@ const common = {
   name: { type: 'string' },
   tags: { type: ['string', 'array', 'number'] },
   when: condition,
-  vars: mapping,
+  vars: varsShape,
   become: boolish,
   become_user: { type: 'string' },
   become_method: { type: 'string', enum: ['sudo'] },
@@ -58,6 +59,7 @@ export const TASK_KEYWORDS: Record<string, object> = {
   with_sequence: { type: 'string' },
   with_nested: { type: ['array', 'string'] },
   action: { type: ['string', 'object'] },
+  local_action: { type: ['string', 'object'] },
 };
 
 export const BLOCK_KEYWORDS: Record<string, object> = {
@@ -95,7 +97,7 @@ export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_
 /** Ansible keywords that exist but that betif-play does not run: named as such instead of "unknown". */
 export const UNSUPPORTED_KEYWORDS = new Set([
   'async', 'poll', 'throttle', 'timeout', 'debugger', 'collections', 'module_defaults', 'connection', 'port',
-  'delegate_facts', 'local_action', 'with_fileglob', 'with_subelements', 'with_first_found', 'with_random_choice',
+  'delegate_facts', 'with_fileglob', 'with_subelements', 'with_first_found', 'with_random_choice',
   'order', 'fact_path', 'gather_subset', 'gather_timeout', 'vars_prompt',
 ]);
 

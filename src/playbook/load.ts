@@ -8,6 +8,7 @@ import { roleSearchPath } from './roles.js';
 import { keyPositionOf, loadYamlFile, PlaybookError, positionOf, type Position } from './source.js';
 import { asTags, expandRole, parseHandlers, parseTaskList, roleReference, type LoadContext, type PlayCollector } from './tasks.js';
 import type { Play, Playbook, TaskNode } from './types.js';
+import { varsMapping } from './vars-keyword.js';
 
 function parsePlay(raw: unknown, file: string, registry: ModuleRegistry, importing: string[]): Play {
   const position = positionOf(raw) ?? { file, line: 1, column: 1 };
@@ -54,7 +55,7 @@ function parsePlay(raw: unknown, file: string, registry: ModuleRegistry, importi
     position,
     hosts,
     keywords: play,
-    vars: (play.vars as Record<string, unknown> | undefined) ?? {},
+    vars: varsMapping(play.vars),
     varsFiles,
     roles: collector.roles,
     preTasks,

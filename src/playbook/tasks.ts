@@ -5,8 +5,9 @@ import { checkKeywordTypes, didYouMean, suggestion } from './keyword-check.js';
 import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, META_ACTIONS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { parseKeyValueArgs } from './kv.js';
 import { loadRole, mainFile, roleDependencies, type RoleReference } from './roles.js';
-import { keyPositionOf, loadYamlFile, PlaybookError, positionOf, type Position } from './source.js';
+import { keyPositionOf, loadYamlFile, PlaybookError, positionOf, samePositions, type Position } from './source.js';
 import type { ActionTask, BlockNode, Handler, Role, TaskNode } from './types.js';
+import { varsMapping } from './vars-keyword.js';
 
 /** What the loader carries down while it reads a play: where paths resolve, and what is inherited. */
 export interface LoadContext {
@@ -28,6 +29,9 @@ export interface PlayCollector {
   /** Roles whose handlers are already in `handlers`: a role used several times has its handlers once. */
   handlerRoles: Set<string>;
 }
+
+/** Keys that hold a module name and its arguments together (the older task spellings). */
+const LEGACY_ACTION_KEYS = new Set(['action', 'local_action']);
 
 const SHORT_INCLUDE = (action: string): string => action.replace(/^ansible\.builtin\./, '');
 
@@ -63,7 +67,7 @@ export function parseTaskList(list: unknown, ctx: LoadContext): TaskNode[] {
 }
 
 function findAction(raw: Record<string, unknown>, ctx: LoadContext, position: Position | undefined): string {
-  const candidates = Object.keys(raw).filter((key) => !(key in TASK_KEYWORDS) || key === 'action');
+  const candidates = Object.keys(raw).filter((key) => !(key in TASK_KEYWORDS) || LEGACY_ACTION_KEYS.has(key));
   for (const key of candidates) {
     if (UNSUPPORTED_KEYWORDS.has(key)) throw new PlaybookError(`the keyword '${key}' is not supported by betif-play`, keyPositionOf(raw, key));
   }
@@ -76,6 +80,7 @@ function findAction(raw: Record<string, unknown>, ctx: LoadContext, position: Po
 
 function nodeBase(raw: Record<string, unknown>, ctx: LoadContext, position: Position) {
   const keywords = Object.fromEntries(Object.entries(raw).filter(([key]) => key in TASK_KEYWORDS || key in BLOCK_KEYWORDS));
+  if (keywords.vars !== undefined) keywords.vars = varsMapping(keywords.vars);
   return {
     position,
     name: typeof raw.name === 'string' ? raw.name : undefined,
@@ -94,7 +99,7 @@ function parseTask(raw: unknown, ctx: LoadContext): TaskNode {
   if ('block' in task) return parseBlock(task, ctx, position);
   const action = findAction(task, ctx, position);
   checkKeywordTypes(task, TASK_KEYWORDS, 'task');
-  if (action === 'action') return parseModuleTask(task, ctx, position, 'action');
+  if (LEGACY_ACTION_KEYS.has(action)) return parseLegacyAction(task, ctx, position, action);
   if (INCLUDE_ACTIONS.has(action)) return parseInclude(task, SHORT_INCLUDE(action), action, ctx, position);
   return parseModuleTask(task, ctx, position, action);
 }
@@ -115,24 +120,41 @@ function parseBlock(task: Record<string, unknown>, ctx: LoadContext, position: P
   };
 }
 
-function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, position: Position, actionKey: string): ActionTask {
-  let action = actionKey;
-  let written = task[actionKey];
-  if (actionKey === 'action') {
-    const text = typeof written === 'string' ? written.trim() : '';
-    const [first, ...rest] = text.split(/\s+/);
-    if (!first) throw new PlaybookError("'action' needs a module name", keyPositionOf(task, 'action'));
-    action = first;
-    written = rest.join(' ');
+/**
+ * `action: copy src=a dest=b`, `action: {module: copy, src: a}` and `local_action:` (the same, delegated to
+ * localhost): the older spellings of a module task.
+ */
+function parseLegacyAction(task: Record<string, unknown>, ctx: LoadContext, position: Position, actionKey: string): TaskNode {
+  const where = keyPositionOf(task, actionKey);
+  const written = task[actionKey];
+  let module: string;
+  let args: unknown;
+  if (typeof written === 'string') {
+    const [first, ...rest] = written.trim().split(/\s+/);
+    module = first;
+    args = rest.join(' ');
+  } else {
+    const { module: name, ...rest } = written as Record<string, unknown>;
+    module = typeof name === 'string' ? name : '';
+    args = rest;
   }
+  if (!module) throw new PlaybookError(`no module/action detected in '${actionKey}'`, where);
+  if (actionKey === 'local_action' && task.delegate_to !== undefined) {
+    throw new PlaybookError("'local_action' and 'delegate_to' cannot be used together", keyPositionOf(task, 'delegate_to'));
+  }
+  const { [actionKey]: _legacy, ...keywords } = task;
+  const rewritten: Record<string, unknown> = samePositions({ ...keywords, [module]: args, ...(actionKey === 'local_action' ? { delegate_to: 'localhost' } : {}) }, task);
+  if (INCLUDE_ACTIONS.has(module)) return parseInclude(rewritten, SHORT_INCLUDE(module), module, ctx, position);
+  return parseModuleTask(rewritten, ctx, position, module, where);
+}
+
+function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, position: Position, action: string, actionPosition?: Position): ActionTask {
+  const written = task[action];
+  const where = actionPosition ?? keyPositionOf(task, action);
   const module = ctx.registry.find(action);
   if (!module) {
-    throw new PlaybookError(
-      `couldn't resolve module/action '${action}'${didYouMean(action, [...ctx.registry.names(), ...Object.keys(TASK_KEYWORDS)])}`,
-      keyPositionOf(task, actionKey),
-    );
+    throw new PlaybookError(`couldn't resolve module/action '${action}'${didYouMean(action, [...ctx.registry.names(), ...Object.keys(TASK_KEYWORDS)])}`, where);
   }
-  const where = keyPositionOf(task, actionKey);
   let args: Record<string, unknown>;
   if (typeof written === 'string') {
     try {
@@ -187,7 +209,7 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
   }
   const reference: RoleReference = {
     name: String(args.name ?? args.role ?? ''),
-    params: asMapping(task.vars ?? {}, 'vars', where),
+    params: varsMapping(task.vars),
     position: where,
   };
   if (!reference.name) throw new PlaybookError(`${kind} needs a role name`, where);
@@ -241,7 +263,7 @@ export function roleReference(entry: unknown): RoleReference {
   const name = String(map.role ?? map.name ?? '');
   if (!name) throw new PlaybookError('a role entry needs `role: NAME`', position);
   const { role: _role, name: _name, vars, tags: _tags, when: _when, ...rest } = map;
-  return { name, params: { ...rest, ...asMapping(vars, 'vars', position) }, position };
+  return { name, params: { ...rest, ...varsMapping(vars) }, position };
 }
 
 /**
