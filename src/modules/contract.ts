@@ -43,6 +43,16 @@ export interface ModuleContext {
   template(value: unknown): unknown;
   /** Finds a controller-side file for `src:` (kind "files") or `template` (kind "templates"), role folders first. */
   findFile(kind: 'files' | 'templates', path: string): string;
+  /** Where the task was written, for controller-side modules that resolve relative paths as Ansible does. */
+  origin: TaskOrigin;
+}
+
+export interface TaskOrigin {
+  /** The folder of the role the task belongs to. */
+  rolePath?: string;
+  /** The folder of the file the task is written in. */
+  taskDir: string;
+  playbookDir: string;
 }
 
 export interface Plan {
@@ -73,6 +83,8 @@ export interface Module<Args = any, State = any> {
   controllerOnly?: boolean;
   /** The module's ansible_facts are set_fact-level host variables, not gathered facts. */
   setsHostVars?: boolean;
+  /** The module's ansible_facts are include_vars-level host variables (above task vars, below set_fact). */
+  includesVars?: boolean;
   /** Arguments whose values are secret: never printed, logged, or shown in a diff. */
   secretArgs?: string[];
   /** Result keys whose values are secret (a join token): kept for `register`, masked in all output and logs. */

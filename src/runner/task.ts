@@ -257,6 +257,7 @@ export class TaskExecution {
       render: (text) => templar.renderText(text),
       template: (value) => templar.render(value),
       findFile: (kind, path) => this.findFile(kind, path),
+      origin: { rolePath: (this.scope.role ?? this.task.role)?.path, taskDir: this.task.baseDir, playbookDir: run.playbookDir },
     };
     for (const key of module.secretArgs ?? []) run.secrets.add(args[key]);
     const execution = await executeModule(module, args, ctx);

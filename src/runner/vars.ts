@@ -30,7 +30,7 @@ function hostvarsView(playRun: PlayRun): Record<string, unknown> {
       const host = run.hosts.get(name);
       if (!host && !run.inventory.hostNames().includes(name)) return undefined;
       const own: Record<string, unknown> = host
-        ? { ...host.inventoryVars, ...factVars(host.facts), ...host.hostVars, ...run.options.extraVars, inventory_hostname: name }
+        ? { ...host.inventoryVars, ...factVars(host.facts), ...host.includedVars, ...host.hostVars, ...run.options.extraVars, inventory_hostname: name }
         : { ...run.inventory.hostVars(name), ...run.options.extraVars, inventory_hostname: name };
       const templar = createTemplar(own);
       return markUnsafe(
@@ -52,7 +52,7 @@ function groupsView(playRun: PlayRun): Record<string, string[]> {
 
 /**
  * A host's variables for one task, lowest precedence first, as Ansible orders them: role defaults, inventory
- * (group then host vars), facts, play vars, vars_files, role vars, block vars, task vars, set_fact/register,
+ * (group then host vars), facts, play vars, vars_files, role vars, block vars, task vars, include_vars, set_fact/register,
  * role and include params, extra vars; then the magic variables.
  */
 export function taskVars(playRun: PlayRun, host: HostState, scope: Scope, node?: TaskNode): Record<string, unknown> {
@@ -66,7 +66,7 @@ export function taskVars(playRun: PlayRun, host: HostState, scope: Scope, node?:
   if (ownRole) Object.assign(vars, ownRole.vars);
   for (const block of scope.blocks) Object.assign(vars, mappingOf(block.vars));
   if (node) Object.assign(vars, mappingOf(node.keywords.vars));
-  Object.assign(vars, host.hostVars, host.failureVars, ownRole?.params, scope.includeParams, run.options.extraVars);
+  Object.assign(vars, host.includedVars, host.hostVars, host.failureVars, ownRole?.params, scope.includeParams, run.options.extraVars);
   const batchNames = playRun.batch.map((state) => state.name);
   Object.assign(vars, {
     inventory_hostname: host.name,
