@@ -320,26 +320,56 @@ export class LinearStrategy {
     }
   }
 
+  /**
+   * meta tasks as ansible-core 2.14 runs them: never counted in the recap; noop, flush_handlers and end_host act
+   * (and show their heading) per host, the others once, their condition evaluated on the first host.
+   */
   private async runMeta(node: MetaNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
+    const info = this.taskInfo(node, scope, 'meta');
+    const holds = (host: HostState) => {
+      const templar = createTemplar(taskVars(this.playRun, host, scope, node));
+      return conditionsOf(node).every((condition) => templar.condition(condition as string));
+    };
+    const skipped = (host: HostState) => this.run.reporter.hostResult(info, { host: host.name, status: 'skipped', result: { changed: false, skipped: true }, diff: [], ignored: false, hidden: false }, false);
+    if (PER_HOST_META.has(node.action)) {
+      for (const host of hosts) {
+        this.run.reporter.taskStart(info, 1);
+        if (node.action !== 'end_host') continue;
+        if (holds(host)) host.ended = true;
+        else skipped(host);
+      }
+      if (node.action === 'flush_handlers') await this.flushHandlers();
+      return;
+    }
+    this.run.reporter.taskStart(info, 1);
+    const [first] = hosts;
+    if (!holds(first)) {
+      skipped(first);
+      return;
+    }
+    const playHosts = this.playRun.playHosts.flatMap((name) => this.run.hosts.get(name) ?? []);
     switch (node.action) {
-      case 'flush_handlers':
-        await this.flushHandlers();
-        break;
       case 'end_play':
         this.playRun.aborted = true;
         for (const host of this.playRun.batch) host.ended = true;
         break;
-      case 'end_host':
-        for (const host of hosts) {
-          const templar = createTemplar(taskVars(this.playRun, host, scope, node));
-          const conditions = conditionsOf(node);
-          if (conditions.every((condition) => templar.condition(condition as string))) host.ended = true;
-        }
+      case 'end_batch':
+        for (const host of this.playRun.batch) host.ended = true;
+        break;
+      case 'clear_facts':
+        for (const host of playHosts) host.facts = {};
         break;
       case 'clear_host_errors':
-        for (const host of this.playRun.batch) host.failed = false;
+        // The failed hosts come back for the next plays; in this play their tasks are already over.
+        for (const host of playHosts) {
+          if (!host.failed && !host.unreachable) continue;
+          if (this.playRun.batch.includes(host)) host.ended = true;
+          host.failed = false;
+          host.unreachable = false;
+        }
         break;
       default:
+        // refresh_inventory: the inventory is read once, before the run.
         break;
     }
   }
@@ -365,6 +395,9 @@ interface IncludeGroup {
   hosts: HostState[];
   item?: { label: unknown };
 }
+
+/** meta actions that act on every host (the others act once, for the whole batch). */
+const PER_HOST_META = new Set(['noop', 'flush_handlers', 'end_host']);
 
 function loopItemsDeclared(task: ActionTask): boolean {
   return Object.keys(task.keywords).some((key) => key === 'loop' || key.startsWith('with_'));

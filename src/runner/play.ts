@@ -59,7 +59,9 @@ export async function runPlay(run: RunContext, play: Play, registry: ModuleRegis
   const playRun: PlayRun = { run, play, varsFiles: loadVarsFiles(run, play), playHosts: names, batch: [], aborted: false };
   const strategy = new LinearStrategy(playRun, registry, roleSearchPath(play.baseDir));
   const scope: Scope = { blocks: [], includeParams: {}, rescuable: false, isHandler: false, appliedTags: [] };
-  for (const batch of serialBatches(eligible, play.keywords.serial)) {
+  for (const [index, batch] of serialBatches(eligible, play.keywords.serial).entries()) {
+    // Like Ansible, each serial batch starts with the play's banner.
+    if (index > 0) run.reporter.playStart(play.name);
     playRun.batch = batch;
     for (const host of batch) host.ended = false;
     if (keywordBool(play.keywords.gather_facts, true)) await strategy.runAction(gatherFactsTask(play, registry), batch, scope, 'Gathering Facts');

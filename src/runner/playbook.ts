@@ -5,18 +5,20 @@ import type { Playbook } from '../playbook/types.js';
 import type { HostStats, Reporter } from './events.js';
 import { runPlay } from './play.js';
 import type { Secrets } from './secrets.js';
-import type { RunContext, RunOptions } from './state.js';
+import type { HostState, RunContext, RunOptions } from './state.js';
 
 export interface RunSummary {
   stats: Map<string, HostStats>;
   exitCode: number;
 }
 
-/** Ansible's exit codes: 2 when a host failed, 4 when a host was unreachable (and none failed), else 0. */
-export function exitCodeOf(stats: Map<string, HostStats>): number {
-  const all = [...stats.values()];
-  if (all.some((host) => host.failed > 0)) return 2;
-  if (all.some((host) => host.unreachable > 0)) return 4;
+/**
+ * Ansible's exit codes: 2 when a host is failed at the end, 4 when one is unreachable (and none failed), else 0.
+ * A host counts as Ansible counts it: rescued, or cleared by meta clear_host_errors, it is no longer failed.
+ */
+export function exitCodeOf(hosts: readonly HostState[]): number {
+  if (hosts.some((host) => host.failed)) return 2;
+  if (hosts.some((host) => host.unreachable)) return 4;
   return 0;
 }
 
@@ -32,5 +34,5 @@ export async function runPlaybooks(playbooks: Playbook[], inventory: Inventory, 
   }
   const stats = new Map([...run.hosts.values()].map((host) => [host.name, host.stats]));
   reporter.recap(stats);
-  return { stats, exitCode: exitCodeOf(stats) };
+  return { stats, exitCode: exitCodeOf([...run.hosts.values()]) };
 }
