@@ -4,7 +4,7 @@ import type { ModuleRegistry } from '../modules/registry.js';
 import { checkKeywordTypes, didYouMean, suggestion } from './keyword-check.js';
 import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, META_ACTIONS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { parseKeyValueArgs } from './kv.js';
-import { loadRole, mainFile, roleDependencies, type RoleReference } from './roles.js';
+import { loadRole, mainFile, roleArgumentSpecs, roleDependencies, type RoleReference } from './roles.js';
 import { keyPositionOf, loadYamlFile, PlaybookError, positionOf, samePositions, type Position } from './source.js';
 import type { ActionTask, BlockNode, Handler, Role, TaskNode } from './types.js';
 import { varsMapping } from './vars-keyword.js';
@@ -230,13 +230,34 @@ function searchPathFor(ctx: LoadContext): string[] {
   return ctx.role ? [dirname(ctx.role.path), ...ctx.roleSearchPath] : ctx.roleSearchPath;
 }
 
-function roleTasks(role: Role, ctx: LoadContext, tasksFrom: string, position: Position | undefined): TaskNode[] {
+/**
+ * A role's tasks from one entry point; when the role has an argument spec for it, they start with the task
+ * ansible-core generates to validate the role's arguments (tagged always).
+ */
+export function roleTasks(role: Role, ctx: LoadContext, tasksFrom: string, position: Position | undefined, provided: Record<string, unknown> = {}): TaskNode[] {
   const file = mainFile(join(role.path, 'tasks'), tasksFrom);
   if (!file) {
     if (tasksFrom !== 'main') throw new PlaybookError(`the role '${role.name}' has no tasks file '${tasksFrom}'`, position);
     return [];
   }
-  return loadTaskFile(file, { ...ctx, role, baseDir: join(role.path, 'tasks') }, position);
+  const tasks = loadTaskFile(file, { ...ctx, role, baseDir: join(role.path, 'tasks') }, position);
+  const spec = roleArgumentSpecs(role)[tasksFrom];
+  if (!spec) return tasks;
+  const module = ctx.registry.find('ansible.builtin.validate_argument_spec');
+  if (!module) throw new Error('the validate_argument_spec module is missing');
+  const shortDescription = typeof spec.short_description === 'string' ? ` - ${spec.short_description}` : '';
+  const validation: ActionTask = {
+    kind: 'action',
+    ...nodeBase({ name: `Validating arguments against arg spec '${tasksFrom}'${shortDescription}`, tags: ['always'] }, { ...ctx, role, baseDir: join(role.path, 'tasks') }, position ?? { file, line: 1, column: 1 }),
+    action: 'ansible.builtin.validate_argument_spec',
+    module,
+    args: {
+      argument_spec: spec.options ?? {},
+      provided_arguments: provided,
+      validate_args_context: { argument_spec_name: tasksFrom, name: role.name, path: role.path, type: 'role' },
+    },
+  };
+  return [validation, ...tasks];
 }
 
 function roleHandlers(role: Role, ctx: LoadContext): Handler[] {
@@ -263,7 +284,7 @@ export function roleReference(entry: unknown): RoleReference {
   const name = String(map.role ?? map.name ?? '');
   if (!name) throw new PlaybookError('a role entry needs `role: NAME`', position);
   const { role: _role, name: _name, vars, tags: _tags, when: _when, ...rest } = map;
-  return { name, params: { ...rest, ...varsMapping(vars) }, position };
+  return { name, params: { ...rest, ...varsMapping(vars) }, arguments: rest, position };
 }
 
 /**
@@ -278,5 +299,5 @@ export function expandRole(reference: RoleReference, ctx: LoadContext, tasksFrom
   const dependencies = roleDependencies(role).flatMap((dependency) => expandRole(roleReference(dependency), { ...ctx, role }));
   ctx.play.roles.push(role);
   ctx.play.handlers.push(...roleHandlers(role, ctx));
-  return [...dependencies, ...roleTasks(role, ctx, tasksFrom, reference.position)];
+  return [...dependencies, ...roleTasks(role, ctx, tasksFrom, reference.position, reference.arguments)];
 }

@@ -2,7 +2,7 @@ import { isAbsolute, join } from 'node:path';
 import pLimit from 'p-limit';
 import { formatPosition } from '../playbook/source.js';
 import { loadRole } from '../playbook/roles.js';
-import { asTags, loadTaskFile, type LoadContext } from '../playbook/tasks.js';
+import { asTags, loadTaskFile, roleTasks, type LoadContext } from '../playbook/tasks.js';
 import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, TaskNode } from '../playbook/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { createTemplar, markUnsafe, TemplateError } from '../template/templar.js';
@@ -310,12 +310,12 @@ export class LinearStrategy {
 
   private async runIncludeRole(node: IncludeRoleNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
     if (!this.selected(node, scope)) return;
-    const info = this.taskInfo(node, scope, 'include_role');
+    const info = this.taskInfo(node, scope, `include_role : ${node.roleName}`);
     this.run.reporter.taskStart(info, hosts.length);
     for (const group of this.planIncludes(node, hosts, scope, info)) {
       const preloaded = node.preloaded && group.target === node.roleName ? node.preloaded : undefined;
       const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, position: node.position }, this.roleSearchPath);
-      const tasks = preloaded?.tasks ?? loadTaskFile(join(role.path, 'tasks', `${node.tasksFrom}.yml`), this.loadContext(join(role.path, 'tasks'), role), node.position);
+      const tasks = preloaded?.tasks ?? roleTasks(role, this.loadContext(join(role.path, 'tasks'), role), node.tasksFrom, node.position);
       await this.runNodes(tasks, group.hosts, { ...scope, role: { ...role, params: group.params }, includeParams: { ...scope.includeParams, ...group.params } });
     }
   }
