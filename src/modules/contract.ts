@@ -75,6 +75,8 @@ export interface Module<Args = any, State = any> {
   namespace?: string;
   /** Other accepted names, e.g. FQCNs of other collections ("community.general.modprobe"). */
   aliases?: string[];
+  /** Ansible action groups the module belongs to, as FQCNs ("kubernetes.core.helm"): `module_defaults: {group/...}`. */
+  actionGroups?: string[];
   /** JSON Schema of the arguments, checked with ajv before any host is contacted. */
   schema: Record<string, unknown>;
   /** The argument that receives free-form text, as in `command: ls -l` (for command, shell). */

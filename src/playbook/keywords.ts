@@ -26,6 +26,8 @@ const common = {
   run_once: boolish,
   any_errors_fatal: boolish,
   remote_user: { type: 'string' },
+  module_defaults: { type: ['object', 'array', 'null'], items: { type: 'object' }, additionalProperties: { type: ['object', 'null'] } },
+  collections: { type: ['array', 'string', 'null'], items: { type: 'string' } },
 };
 
 export const TASK_KEYWORDS: Record<string, object> = {
@@ -96,7 +98,7 @@ export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_
 
 /** Ansible keywords that exist but that betif-play does not run: named as such instead of "unknown". */
 export const UNSUPPORTED_KEYWORDS = new Set([
-  'async', 'poll', 'throttle', 'timeout', 'debugger', 'collections', 'module_defaults', 'connection', 'port',
+  'async', 'poll', 'throttle', 'timeout', 'debugger', 'connection', 'port',
   'delegate_facts', 'with_fileglob', 'with_subelements', 'with_first_found', 'with_random_choice',
   'order', 'fact_path', 'gather_subset', 'gather_timeout', 'vars_prompt',
 ]);

@@ -9,6 +9,7 @@ import { keyPositionOf, loadYamlFile, PlaybookError, positionOf, type Position }
 import { asTags, expandRole, parseHandlers, parseTaskList, roleReference, type LoadContext, type PlayCollector } from './tasks.js';
 import type { Play, Playbook, TaskNode } from './types.js';
 import { varsMapping } from './vars-keyword.js';
+import { collectionsOf } from './module-defaults.js';
 
 function parsePlay(raw: unknown, file: string, registry: ModuleRegistry, importing: string[]): Play {
   const position = positionOf(raw) ?? { file, line: 1, column: 1 };
@@ -29,6 +30,8 @@ function parsePlay(raw: unknown, file: string, registry: ModuleRegistry, importi
     when: [],
     play: collector,
     importing,
+    moduleDefaults: [play.module_defaults],
+    collections: collectionsOf(play.collections),
   };
   const varsFiles: (string | string[])[] = play.vars_files === undefined ? [] : Array.isArray(play.vars_files) ? play.vars_files : [String(play.vars_files)];
   for (const entry of varsFiles) {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { collectionsOf } from './module-defaults.js';
 import type { Role } from './types.js';
 import { loadYamlFile, PlaybookError, type Position } from './source.js';
 
@@ -45,6 +46,7 @@ export function loadRole(reference: RoleReference, searchPath: readonly string[]
     defaults: loadMapping(mainFile(join(path, 'defaults')), `defaults of role ${reference.name}`),
     vars: loadMapping(mainFile(join(path, 'vars')), `vars of role ${reference.name}`),
     params: reference.params,
+    collections: collectionsOf(loadMapping(mainFile(join(path, 'meta')), `meta of role ${reference.name}`).collections),
   };
 }
 

@@ -1,7 +1,10 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import { ArgumentError, isTemplateText, validateArgs } from '../modules/args.js';
 import type { ModuleRegistry } from '../modules/registry.js';
+import { closest } from 'fastest-levenshtein';
+import type { Module } from '../modules/contract.js';
 import { checkKeywordTypes, didYouMean, suggestion } from './keyword-check.js';
+import { moduleDefaultArgs } from './module-defaults.js';
 import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, META_ACTIONS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { parseKeyValueArgs } from './kv.js';
 import { loadRole, mainFile, roleArgumentSpecs, roleDependencies, type RoleReference } from './roles.js';
@@ -19,6 +22,10 @@ export interface LoadContext {
   when: unknown[];
   play: PlayCollector;
   importing: string[];
+  /** `module_defaults` of the play and the blocks and imports around, outermost first. */
+  moduleDefaults: unknown[];
+  /** Collections searched first for short module names (the play's, or in a role the role's). */
+  collections: string[];
 }
 
 /** Roles and handlers gathered from every part of one play. */
@@ -110,7 +117,7 @@ function parseBlock(task: Record<string, unknown>, ctx: LoadContext, position: P
   }
   checkKeywordTypes(task, BLOCK_KEYWORDS, 'block');
   const base = nodeBase(task, ctx, position);
-  const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when] };
+  const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
   return {
     kind: 'block',
     ...base,
@@ -148,13 +155,27 @@ function parseLegacyAction(task: Record<string, unknown>, ctx: LoadContext, posi
   return parseModuleTask(rewritten, ctx, position, module, where);
 }
 
+/** A module by the name a task uses: a short name is looked for in the context's collections first. */
+function findModule(name: string, ctx: LoadContext): Module | undefined {
+  const inCollections = name.includes('.') ? undefined : ctx.collections.map((collection) => ctx.registry.find(`${collection}.${name}`)).find(Boolean);
+  return inCollections ?? ctx.registry.find(name);
+}
+
+/** An unknown module: a near keyword or module name for a typo; for a fully qualified name, the nearest module betif-play has. */
+function unresolvedModuleMessage(action: string, ctx: LoadContext): string {
+  if (!action.includes('.')) return `couldn't resolve module/action '${action}'${didYouMean(action, [...ctx.registry.names(), ...Object.keys(TASK_KEYWORDS)])}`;
+  const shortNames = ctx.registry.names().filter((name) => !name.includes('.'));
+  const shortName = action.slice(action.lastIndexOf('.') + 1);
+  const nearestModule = ctx.registry.find(closest(shortName, shortNames));
+  const nearest = nearestModule ? `${nearestModule.namespace ?? 'ansible.builtin'}.${nearestModule.name}` : '';
+  return `couldn't resolve module/action '${action}': betif-play does not implement this module (the nearest it has is '${nearest}')`;
+}
+
 function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, position: Position, action: string, actionPosition?: Position): ActionTask {
   const written = task[action];
   const where = actionPosition ?? keyPositionOf(task, action);
-  const module = ctx.registry.find(action);
-  if (!module) {
-    throw new PlaybookError(`couldn't resolve module/action '${action}'${didYouMean(action, [...ctx.registry.names(), ...Object.keys(TASK_KEYWORDS)])}`, where);
-  }
+  const module = findModule(action, ctx);
+  if (!module) throw new PlaybookError(unresolvedModuleMessage(action, ctx), where);
   let args: Record<string, unknown>;
   if (typeof written === 'string') {
     try {
@@ -168,7 +189,7 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
   if (task.args !== undefined && typeof task.args === 'object') args = { ...(task.args as Record<string, unknown>), ...args };
   if (!(typeof task.args === 'string' && isTemplateText(task.args))) {
     try {
-      validateArgs(module, args, true);
+      validateArgs(module, { ...moduleDefaultArgs(module, [...ctx.moduleDefaults, task.module_defaults], ctx.collections), ...args }, true);
     } catch (error) {
       if (error instanceof ArgumentError) throw new PlaybookError(error.message, where);
       throw error;
@@ -198,7 +219,7 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
     const relativeTo = ctx.role ? join(ctx.role.path, 'tasks') : ctx.baseDir;
     if (kind === 'import_tasks') {
       if (isTemplateText(file)) throw new PlaybookError('import_tasks needs a static file name (use include_tasks for a templated one)', where);
-      const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when] };
+      const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
       return { kind: 'block', ...base, block: loadTaskFile(resolvePath(ctx.baseDir, file), inner, where), rescue: [], always: [] };
     }
     const apply = args.apply === undefined ? undefined : asMapping(args.apply, 'apply', where);
@@ -215,7 +236,7 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
   if (!reference.name) throw new PlaybookError(`${kind} needs a role name`, where);
   const tasksFrom = String(args.tasks_from ?? 'main');
   if (kind === 'import_role') {
-    const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when] };
+    const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
     return { kind: 'block', ...base, block: expandRole(reference, inner, tasksFrom), rescue: [], always: [] };
   }
   const node = { kind: 'include_role' as const, ...base, roleName: reference.name, tasksFrom };
@@ -240,7 +261,7 @@ export function roleTasks(role: Role, ctx: LoadContext, tasksFrom: string, posit
     if (tasksFrom !== 'main') throw new PlaybookError(`the role '${role.name}' has no tasks file '${tasksFrom}'`, position);
     return [];
   }
-  const tasks = loadTaskFile(file, { ...ctx, role, baseDir: join(role.path, 'tasks') }, position);
+  const tasks = loadTaskFile(file, { ...ctx, role, baseDir: join(role.path, 'tasks'), collections: role.collections }, position);
   const spec = roleArgumentSpecs(role)[tasksFrom];
   if (!spec) return tasks;
   const module = ctx.registry.find('ansible.builtin.validate_argument_spec');
@@ -265,7 +286,7 @@ function roleHandlers(role: Role, ctx: LoadContext): Handler[] {
   if (!file || ctx.play.handlerRoles.has(role.path)) return [];
   ctx.play.handlerRoles.add(role.path);
   const data = loadYamlFile(file);
-  return parseHandlers(data, { ...ctx, role, baseDir: join(role.path, 'handlers'), tags: [], when: [] }, role.name);
+  return parseHandlers(data, { ...ctx, role, baseDir: join(role.path, 'handlers'), tags: [], when: [], collections: role.collections }, role.name);
 }
 
 export function parseHandlers(list: unknown, ctx: LoadContext, roleName?: string): Handler[] {

@@ -1,6 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import pLimit from 'p-limit';
 import { formatPosition } from '../playbook/source.js';
+import { collectionsOf } from '../playbook/module-defaults.js';
 import { loadRole } from '../playbook/roles.js';
 import { asTags, loadTaskFile, roleTasks, type LoadContext } from '../playbook/tasks.js';
 import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, TaskNode } from '../playbook/types.js';
@@ -231,7 +232,8 @@ export class LinearStrategy {
     for (const host of hosts) if (!host.failed) host.failureVars = {};
   }
 
-  private loadContext(baseDir: string, role?: Role): LoadContext {
+  private loadContext(baseDir: string, scope: Scope, role?: Role): LoadContext {
+    const { play } = this.playRun;
     return {
       registry: this.registry,
       roleSearchPath: this.roleSearchPath,
@@ -246,6 +248,8 @@ export class LinearStrategy {
         handlerRoles: new Set(this.playRun.play.handlers.flatMap((handler) => (handler.role ? [handler.role.path] : []))),
       },
       importing: [],
+      moduleDefaults: [play.keywords.module_defaults, ...scope.blocks.map((block) => block.module_defaults)],
+      collections: role ? role.collections : collectionsOf(play.keywords.collections),
     };
   }
 
@@ -298,7 +302,7 @@ export class LinearStrategy {
     const { when: _when, tags: _tags, loop: _loop, apply: _apply, ...inherited } = node.keywords;
     const apply = node.apply ?? {};
     for (const group of groups) {
-      const tasks = node.preloaded && group.target === node.file ? node.preloaded : loadTaskFile(group.path, this.loadContext(node.baseDir, scope.role ?? node.role), node.position);
+      const tasks = node.preloaded && group.target === node.file ? node.preloaded : loadTaskFile(group.path, this.loadContext(node.baseDir, scope, scope.role ?? node.role), node.position);
       await this.runNodes(tasks, group.hosts, {
         ...scope,
         blocks: [...scope.blocks, { ...inherited, vars: undefined }, { ...apply, tags: undefined }],
@@ -315,7 +319,7 @@ export class LinearStrategy {
     for (const group of this.planIncludes(node, hosts, scope, info)) {
       const preloaded = node.preloaded && group.target === node.roleName ? node.preloaded : undefined;
       const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, position: node.position }, this.roleSearchPath);
-      const tasks = preloaded?.tasks ?? roleTasks(role, this.loadContext(join(role.path, 'tasks'), role), node.tasksFrom, node.position);
+      const tasks = preloaded?.tasks ?? roleTasks(role, this.loadContext(join(role.path, 'tasks'), scope, role), node.tasksFrom, node.position);
       await this.runNodes(tasks, group.hosts, { ...scope, role: { ...role, params: group.params }, includeParams: { ...scope.includeParams, ...group.params } });
     }
   }
