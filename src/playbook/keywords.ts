@@ -26,6 +26,7 @@ const common = {
   run_once: boolish,
   any_errors_fatal: boolish,
   remote_user: { type: 'string' },
+  throttle: { type: ['integer', 'string'] },
   module_defaults: { type: ['object', 'array', 'null'], items: { type: 'object' }, additionalProperties: { type: ['object', 'null'] } },
   collections: { type: ['array', 'string', 'null'], items: { type: 'string' } },
 };
@@ -84,7 +85,23 @@ export const PLAY_KEYWORDS: Record<string, object> = {
   serial: { type: ['integer', 'string', 'array'] },
   max_fail_percentage: { type: ['number', 'string'] },
   force_handlers: boolish,
-  strategy: { type: 'string', enum: ['linear'] },
+  strategy: { type: 'string', enum: ['linear', 'free', 'host_pinned'] },
+  order: { type: 'string', enum: ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'] },
+  vars_prompt: {
+    type: ['array', 'null'],
+    items: {
+      type: 'object',
+      required: ['name'],
+      additionalProperties: false,
+      properties: {
+        name: { type: 'string' },
+        prompt: { type: 'string' },
+        default: {},
+        private: boolish,
+        confirm: boolish,
+      },
+    },
+  },
 };
 
 /** Task keywords that name control flow rather than a module. */
@@ -98,9 +115,9 @@ export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_
 
 /** Ansible keywords that exist but that betif-play does not run: named as such instead of "unknown". */
 export const UNSUPPORTED_KEYWORDS = new Set([
-  'async', 'poll', 'throttle', 'timeout', 'debugger', 'connection', 'port',
+  'async', 'poll', 'timeout', 'debugger', 'connection', 'port',
   'delegate_facts', 'with_fileglob', 'with_subelements', 'with_first_found', 'with_random_choice',
-  'order', 'fact_path', 'gather_subset', 'gather_timeout', 'vars_prompt',
+  'fact_path', 'gather_subset', 'gather_timeout',
 ]);
 
 export function keywordSchema(keywords: Record<string, object>): object {

@@ -85,7 +85,7 @@ function findAction(raw: Record<string, unknown>, ctx: LoadContext, position: Po
   throw new PlaybookError(`conflicting action statements: ${candidates.join(', ')}`, position);
 }
 
-function nodeBase(raw: Record<string, unknown>, ctx: LoadContext, position: Position) {
+export function nodeBase(raw: Record<string, unknown>, ctx: LoadContext, position: Position) {
   const keywords = Object.fromEntries(Object.entries(raw).filter(([key]) => key in TASK_KEYWORDS || key in BLOCK_KEYWORDS));
   if (keywords.vars !== undefined) keywords.vars = varsMapping(keywords.vars);
   return {
@@ -305,7 +305,19 @@ export function roleReference(entry: unknown): RoleReference {
   const name = String(map.role ?? map.name ?? '');
   if (!name) throw new PlaybookError('a role entry needs `role: NAME`', position);
   const { role: _role, name: _name, vars, tags: _tags, when: _when, ...rest } = map;
-  return { name, params: { ...rest, ...varsMapping(vars) }, arguments: rest, position };
+  const params = Object.fromEntries(Object.entries(rest).filter(([key]) => !ROLE_ENTRY_KEYWORDS.has(key)));
+  return { name, params: { ...params, ...varsMapping(vars) }, arguments: params, position };
+}
+
+/** Keywords a `roles:` entry may carry (become, environment, ...): they apply to the role's tasks, they are not parameters. */
+export const ROLE_ENTRY_KEYWORDS = new Set(Object.keys(BLOCK_KEYWORDS).filter((key) => !['block', 'rescue', 'always', 'name', 'vars', 'tags', 'when'].includes(key)));
+
+/** The keywords written on a `roles:` entry, checked like a block's. */
+export function roleEntryKeywords(entry: unknown): Record<string, unknown> {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return {};
+  const keywords = samePositions(Object.fromEntries(Object.entries(entry).filter(([key]) => ROLE_ENTRY_KEYWORDS.has(key))), entry);
+  checkKeywordTypes(keywords, BLOCK_KEYWORDS, 'role');
+  return keywords;
 }
 
 /**

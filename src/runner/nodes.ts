@@ -97,7 +97,7 @@ export class LinearStrategy {
     const info = { ...this.taskInfo(task, scope, task.action), ...(title ? { title } : {}) };
     const runOnce = keywordBool(inheritedKeyword(this.playRun, scope, task, 'run_once'));
     const targets = runOnce ? hosts.slice(0, 1) : [...hosts];
-    const { reporter, options } = this.run;
+    const { reporter } = this.run;
     reporter.taskStart(info, targets.length);
     const execution = new TaskExecution(
       this.playRun,
@@ -107,7 +107,7 @@ export class LinearStrategy {
       (event) => reporter.itemResult(info, event),
       (host, retriesLeft) => reporter.retrying(info, host, retriesLeft),
     );
-    const limit = pLimit(Math.max(1, options.forks));
+    const limit = pLimit(this.width(task, scope));
     let pending = targets.length;
     const outcomes = await Promise.all(
       targets.map((host) =>
@@ -127,6 +127,15 @@ export class LinearStrategy {
       }
     }
     this.checkFailureLimits(task, scope, outcomes);
+  }
+
+  /** How many hosts run a task at once: the forks, or fewer with `throttle` (task, block or play). */
+  private width(task: ActionTask, scope: Scope): number {
+    const forks = Math.max(1, this.run.options.forks);
+    const written = inheritedKeyword(this.playRun, scope, task, 'throttle');
+    if (written === undefined) return forks;
+    const throttle = Number(createTemplar({ ...this.playRun.play.vars, ...this.run.options.extraVars }).render(written));
+    return Number.isInteger(throttle) && throttle > 0 ? Math.min(forks, throttle) : forks;
   }
 
   /** Stats, the host's state, register and notify for one host's outcome of a task. */
