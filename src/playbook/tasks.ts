@@ -151,7 +151,11 @@ function parseLegacyAction(task: Record<string, unknown>, ctx: LoadContext, posi
   }
   const { [actionKey]: _legacy, ...keywords } = task;
   const rewritten: Record<string, unknown> = samePositions({ ...keywords, [module]: args, ...(actionKey === 'local_action' ? { delegate_to: 'localhost' } : {}) }, task);
-  if (INCLUDE_ACTIONS.has(module)) return parseInclude(rewritten, SHORT_INCLUDE(module), module, ctx, position);
+  if (INCLUDE_ACTIONS.has(module)) {
+    // `action: include_role name=x`: key=value words become the include's arguments.
+    if (typeof args === 'string' && /^\w+=/.test(args)) rewritten[module] = samePositions(parseKeyValueArgs(args, '_raw_params'), task);
+    return parseInclude(rewritten, SHORT_INCLUDE(module), module, ctx, position);
+  }
   return parseModuleTask(rewritten, ctx, position, module, where);
 }
 

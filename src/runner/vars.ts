@@ -45,6 +45,11 @@ function hostvarsView(playRun: PlayRun): Record<string, unknown> {
   }));
 }
 
+function inInventoryOrder(playRun: PlayRun): string[] {
+  const order = playRun.run.inventory.hostNames();
+  return [...playRun.playHosts].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+}
+
 function groupsView(playRun: PlayRun): Record<string, string[]> {
   const { inventory } = playRun.run;
   return Object.fromEntries(['all', ...inventory.groupNames().filter((name) => name !== 'all')].map((group) => [group, inventory.hostsOf(group)]));
@@ -75,11 +80,12 @@ export function taskVars(playRun: PlayRun, host: HostState, scope: Scope, node?:
     groups: groupsView(playRun),
     hostvars: hostvarsView(playRun),
     play_hosts: batchNames,
-    ansible_play_hosts: playRun.playHosts.filter((name) => {
+    // Only the batch follows the play's `order`; the play's host lists keep the inventory's.
+    ansible_play_hosts: inInventoryOrder(playRun).filter((name) => {
       const state = run.hosts.get(name);
       return state ? !state.failed && !state.unreachable : false;
     }),
-    ansible_play_hosts_all: playRun.playHosts,
+    ansible_play_hosts_all: inInventoryOrder(playRun),
     ansible_play_batch: batchNames,
     ansible_play_name: play.name,
     playbook_dir: run.playbookDir,

@@ -45,6 +45,28 @@ describe('older playbook spellings that ansible-core 2.14 still accepts', () => 
     assert.match(run.stdout, /TASK \[debug\]/);
   });
 
+  test('action: with include_role, import_role, include_tasks and meta given as key=value text', async () => {
+    const dir = projectWith({
+      'roles/r/tasks/main.yml': '- debug: {msg: "role {{ x }}"}\n',
+      'roles/r/tasks/o.yml': '- debug: {msg: other}\n',
+      'inc.yml': '- debug: {msg: inc}\n',
+      'playbook.yml': `
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - action: include_role name=r
+      vars: {x: 1}
+    - action: import_role name=r tasks_from=o
+    - action: include_tasks inc.yml
+    - action: include_tasks file=inc.yml
+    - action: meta noop
+`,
+    });
+    const run = await runLocal(dir);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.deepEqual(debugValues(run.stdout), ['role 1', 'other', 'inc', 'inc']);
+  });
+
   test('local_action beside delegate_to is refused at load time with its position', async () => {
     const dir = projectWith({ 'playbook.yml': '- hosts: localhost\n  tasks:\n    - local_action: debug msg=x\n      delegate_to: h2\n' });
     const run = await runLocal(dir);
