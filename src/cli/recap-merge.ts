@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { HumanReporter } from '../output/human.js';
 import { emptyStats, type HostStats } from '../runner/events.js';
-import { exitCodeOf } from '../runner/playbook.js';
 
 /** The `stats` of a --json document: Ansible's json callback names `failed` "failures". */
 type JsonStats = Record<string, Record<string, number>>;
@@ -43,10 +42,18 @@ export function mergeSliceStats(files: readonly string[]): Map<string, HostStats
   return merged;
 }
 
+/** Ansible's exit code from a recap: 2 when a host failed, 4 when one was unreachable (and none failed), else 0. */
+function exitCodeOfRecap(stats: Map<string, HostStats>): number {
+  const hosts = [...stats.values()];
+  if (hosts.some((host) => host.failed > 0)) return 2;
+  if (hosts.some((host) => host.unreachable > 0)) return 4;
+  return 0;
+}
+
 /** `betif-play recap merge FILES...`: one PLAY RECAP, and the exit code the whole run would have had. */
 export function recapMerge(files: readonly string[]): number {
   if (files.length === 0) throw new RecapMergeError('usage: betif-play recap merge SLICE.json...');
   const stats = mergeSliceStats(files);
   new HumanReporter(process.stdout, { verbosity: 0, color: false, columns: 79 }).recap(stats);
-  return exitCodeOf(stats);
+  return exitCodeOfRecap(stats);
 }

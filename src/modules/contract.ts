@@ -47,6 +47,16 @@ export interface ModuleContext {
   template(value: unknown): unknown;
   /** Finds a controller-side file for `src:` (kind "files") or `template` (kind "templates"), role folders first. */
   findFile(kind: 'files' | 'templates', path: string): string;
+  /** Where the task was written, for controller-side modules that resolve relative paths as Ansible does. */
+  origin: TaskOrigin;
+}
+
+export interface TaskOrigin {
+  /** The folder of the role the task belongs to. */
+  rolePath?: string;
+  /** The folder of the file the task is written in. */
+  taskDir: string;
+  playbookDir: string;
 }
 
 export interface Plan {
@@ -69,6 +79,8 @@ export interface Module<Args = any, State = any> {
   namespace?: string;
   /** Other accepted names, e.g. FQCNs of other collections ("community.general.modprobe"). */
   aliases?: string[];
+  /** Ansible action groups the module belongs to, as FQCNs ("kubernetes.core.helm"): `module_defaults: {group/...}`. */
+  actionGroups?: string[];
   /** JSON Schema of the arguments, checked with ajv before any host is contacted. */
   schema: Record<string, unknown>;
   /** The argument that receives free-form text, as in `command: ls -l` (for command, shell). */
@@ -77,6 +89,8 @@ export interface Module<Args = any, State = any> {
   controllerOnly?: boolean;
   /** The module's ansible_facts are set_fact-level host variables, not gathered facts. */
   setsHostVars?: boolean;
+  /** The module's ansible_facts are include_vars-level host variables (above task vars, below set_fact). */
+  includesVars?: boolean;
   /** Arguments whose values are secret: never printed, logged, or shown in a diff. */
   secretArgs?: string[];
   /** Result keys whose values are secret (a join token): kept for `register`, masked in all output and logs. */

@@ -3,7 +3,8 @@
 const stringOrList = { type: ['string', 'array'], items: { type: 'string' } };
 const condition = { type: ['string', 'boolean', 'array'] };
 const boolish = { type: ['boolean', 'string'] };
-const mapping = { type: 'object' };
+/** `vars`: a mapping, or a list of mappings (merged in order). */
+const varsShape = { type: ['object', 'array', 'null'], items: { type: ['object', 'null'] } };
 const mappingOrTemplate = { type: ['object', 'string'] };
 
 /** Keywords shared by plays, blocks and tasks. */
@@ -11,7 +12,7 @@ const common = {
   name: { type: 'string' },
   tags: { type: ['string', 'array', 'number'] },
   when: condition,
-  vars: mapping,
+  vars: varsShape,
   become: boolish,
   become_user: { type: 'string' },
   become_method: { type: 'string', enum: ['sudo'] },
@@ -25,7 +26,9 @@ const common = {
   run_once: boolish,
   any_errors_fatal: boolish,
   remote_user: { type: 'string' },
-  collections: { type: ['array', 'null'], items: { type: 'string' } },
+  throttle: { type: ['integer', 'string'] },
+  module_defaults: { type: ['object', 'array', 'null'], items: { type: 'object' }, additionalProperties: { type: ['object', 'null'] } },
+  collections: { type: ['array', 'string', 'null'], items: { type: 'string' } },
 };
 
 export const TASK_KEYWORDS: Record<string, object> = {
@@ -59,6 +62,7 @@ export const TASK_KEYWORDS: Record<string, object> = {
   with_sequence: { type: 'string' },
   with_nested: { type: ['array', 'string'] },
   action: { type: ['string', 'object'] },
+  local_action: { type: ['string', 'object'] },
 };
 
 export const BLOCK_KEYWORDS: Record<string, object> = {
@@ -81,7 +85,23 @@ export const PLAY_KEYWORDS: Record<string, object> = {
   serial: { type: ['integer', 'string', 'array'] },
   max_fail_percentage: { type: ['number', 'string'] },
   force_handlers: boolish,
-  strategy: { type: 'string', enum: ['linear'] },
+  strategy: { type: 'string', enum: ['linear', 'free', 'host_pinned'] },
+  order: { type: 'string', enum: ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'] },
+  vars_prompt: {
+    type: ['array', 'null'],
+    items: {
+      type: 'object',
+      required: ['name'],
+      additionalProperties: false,
+      properties: {
+        name: { type: 'string' },
+        prompt: { type: 'string' },
+        default: {},
+        private: boolish,
+        confirm: boolish,
+      },
+    },
+  },
 };
 
 /** Task keywords that name control flow rather than a module. */
@@ -91,13 +111,13 @@ export const INCLUDE_ACTIONS = new Set([
   'ansible.builtin.import_role', 'ansible.builtin.meta',
 ]);
 
-export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_host', 'clear_host_errors', 'refresh_inventory']);
+export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_host', 'end_batch', 'clear_facts', 'clear_host_errors', 'refresh_inventory']);
 
 /** Ansible keywords that exist but that betif-play does not run: named as such instead of "unknown". */
 export const UNSUPPORTED_KEYWORDS = new Set([
-  'async', 'poll', 'throttle', 'timeout', 'debugger', 'module_defaults', 'connection', 'port',
-  'delegate_facts', 'local_action', 'with_fileglob', 'with_subelements', 'with_first_found', 'with_random_choice',
-  'order', 'fact_path', 'gather_subset', 'gather_timeout', 'vars_prompt',
+  'async', 'poll', 'timeout', 'debugger', 'connection', 'port',
+  'delegate_facts', 'with_fileglob', 'with_subelements', 'with_first_found', 'with_random_choice',
+  'fact_path', 'gather_subset', 'gather_timeout',
 ]);
 
 export function keywordSchema(keywords: Record<string, object>): object {

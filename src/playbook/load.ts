@@ -6,8 +6,10 @@ import { checkKeywordTypes, didYouMean } from './keyword-check.js';
 import { PLAY_KEYWORDS } from './keywords.js';
 import { roleSearchPath } from './roles.js';
 import { keyPositionOf, loadYamlFile, PlaybookError, positionOf, type Position } from './source.js';
-import { asTags, expandRole, parseHandlers, parseTaskList, roleReference, type LoadContext, type PlayCollector } from './tasks.js';
+import { asTags, expandRole, nodeBase, parseHandlers, parseTaskList, roleEntryKeywords, roleReference, type LoadContext, type PlayCollector } from './tasks.js';
 import type { Play, Playbook, TaskNode } from './types.js';
+import { varsMapping } from './vars-keyword.js';
+import { collectionsOf } from './module-defaults.js';
 
 function parsePlay(raw: unknown, file: string, registry: ModuleRegistry, importing: string[]): Play {
   const position = positionOf(raw) ?? { file, line: 1, column: 1 };
@@ -28,7 +30,8 @@ function parsePlay(raw: unknown, file: string, registry: ModuleRegistry, importi
     when: [],
     play: collector,
     importing,
-    collections: Array.isArray(play.collections) ? play.collections.map(String) : [],
+    moduleDefaults: [play.module_defaults],
+    collections: collectionsOf(play.collections),
     playDir: baseDir,
   };
   const varsFiles: (string | string[])[] = play.vars_files === undefined ? [] : Array.isArray(play.vars_files) ? play.vars_files : [String(play.vars_files)];
@@ -44,8 +47,12 @@ function parsePlay(raw: unknown, file: string, registry: ModuleRegistry, importi
   for (const entry of (play.roles as unknown[] | undefined) ?? []) {
     const reference = roleReference(entry);
     const map = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : {};
-    const inner: LoadContext = { ...ctx, tags: [...ctx.tags, ...asTags(map.tags)], when: map.when === undefined ? [] : [map.when] };
-    roleTasks.push(...expandRole(reference, inner));
+    const keywords = roleEntryKeywords(entry);
+    const inner: LoadContext = { ...ctx, tags: [...ctx.tags, ...asTags(map.tags)], when: map.when === undefined ? [] : [map.when], moduleDefaults: [...ctx.moduleDefaults, keywords.module_defaults] };
+    const expanded = expandRole(reference, inner);
+    if (Object.keys(keywords).length === 0) roleTasks.push(...expanded);
+    // Keywords on the entry (become, environment, ...) wrap the role's tasks like a block's.
+    else roleTasks.push({ kind: 'block', ...nodeBase(keywords, inner, reference.position ?? position), block: expanded, rescue: [], always: [] });
   }
   const tasks = [...roleTasks, ...parseTaskList(play.tasks, ctx)];
   const postTasks = parseTaskList(play.post_tasks, ctx);
@@ -56,7 +63,7 @@ function parsePlay(raw: unknown, file: string, registry: ModuleRegistry, importi
     position,
     hosts,
     keywords: play,
-    vars: (play.vars as Record<string, unknown> | undefined) ?? {},
+    vars: varsMapping(play.vars),
     varsFiles,
     roles: collector.roles,
     preTasks,

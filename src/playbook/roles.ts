@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { collectionsOf } from './module-defaults.js';
 import type { Role } from './types.js';
 import { loadYamlFile, PlaybookError, type Position } from './source.js';
 
@@ -7,6 +8,8 @@ import { loadYamlFile, PlaybookError, type Position } from './source.js';
 export interface RoleReference {
   name: string;
   params: Record<string, unknown>;
+  /** Parameters written on the role entry itself (`- {role: x, port: 80}`): checked against its argument spec. */
+  arguments?: Record<string, unknown>;
   position: Position | undefined;
 }
 
@@ -43,7 +46,24 @@ export function loadRole(reference: RoleReference, searchPath: readonly string[]
     defaults: loadMapping(mainFile(join(path, 'defaults')), `defaults of role ${reference.name}`),
     vars: loadMapping(mainFile(join(path, 'vars')), `vars of role ${reference.name}`),
     params: reference.params,
+    collections: collectionsOf(loadMapping(mainFile(join(path, 'meta')), `meta of role ${reference.name}`).collections),
   };
+}
+
+/**
+ * A role's argument specs, by entry point (`main`, or a tasks_from name): meta/argument_specs.yml, else the
+ * `argument_specs` of meta/main.yml.
+ */
+export function roleArgumentSpecs(role: Role): Record<string, Record<string, unknown>> {
+  const own = mainFile(join(role.path, 'meta'), 'argument_specs');
+  const data = own ? loadMapping(own, `argument specs of role ${role.name}`) : loadMapping(mainFile(join(role.path, 'meta')), `meta of role ${role.name}`);
+  const specs = data.argument_specs ?? {};
+  const where = { file: own ?? join(role.path, 'meta', 'main.yml'), line: 1, column: 1 };
+  if (typeof specs !== 'object' || Array.isArray(specs) || specs === null) throw new PlaybookError(`argument_specs of role ${role.name} must be a mapping`, where);
+  for (const [entry, spec] of Object.entries(specs)) {
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new PlaybookError(`argument spec '${entry}' of role ${role.name} must be a mapping`, where);
+  }
+  return specs as Record<string, Record<string, unknown>>;
 }
 
 export function roleDependencies(role: Role): unknown[] {

@@ -35,6 +35,15 @@ export function keyPositionOf(value: object, key: string): Position | undefined 
   return keyPositions.get(value)?.get(key) ?? positionOf(value);
 }
 
+/** Gives a rewritten copy of a mapping the positions of the mapping it came from (errors still point at the file). */
+export function samePositions<T extends object>(copy: T, original: object): T {
+  const position = objectPositions.get(original);
+  if (position) objectPositions.set(copy, position);
+  const keys = keyPositions.get(original);
+  if (keys) keyPositions.set(copy, keys);
+  return copy;
+}
+
 function toPosition(file: string, counter: LineCounter, offset: number): Position {
   const { line, col } = counter.linePos(offset);
   return { file, line, column: col };
@@ -51,18 +60,23 @@ function convert(node: Node | null | undefined, source: Source): unknown {
   if (isAlias(node)) return convert(node.resolve(source.document) as Node, source);
   const { file, counter } = source;
   if (isMap(node)) {
-    const out: Record<string, unknown> = {};
+    const explicit: Record<string, unknown> = {};
+    const merged: Record<string, unknown>[] = [];
     const keys = new Map<string, Position>();
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
-      const key = isScalar(keyNode) ? String(keyNode.value) : String(convert(keyNode, source));
-      if (key === '<<') {
-        Object.assign(out, convert(pair.value as Node, source));
+      // With `merge: true` the yaml package reads an unquoted `<<` key as a symbol.
+      const key = isScalar(keyNode) ? (typeof keyNode.value === 'symbol' ? '<<' : String(keyNode.value)) : String(convert(keyNode, source));
+      if (key === '<<' && !(isScalar(keyNode) && keyNode.type !== 'PLAIN')) {
+        const value = convert(pair.value as Node, source);
+        merged.push(...(Array.isArray(value) ? value : [value]).filter((item): item is Record<string, unknown> => item !== null && typeof item === 'object'));
         continue;
       }
-      out[key] = convert(pair.value as Node, source);
+      explicit[key] = convert(pair.value as Node, source);
       if (keyNode?.range) keys.set(key, toPosition(file, counter, keyNode.range[0]));
     }
+    // YAML merge keys: the mapping's own keys win, then the merged mappings in the order listed.
+    const out: Record<string, unknown> = Object.assign({}, ...merged.reverse(), explicit);
     if (node.range) objectPositions.set(out, toPosition(file, counter, node.range[0]));
     keyPositions.set(out, keys);
     return out;

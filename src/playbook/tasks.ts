@@ -3,12 +3,15 @@ import { resolveAnsibleModule } from '../ansible-modules/resolve.js';
 import { ArgumentError, isTemplateText, validateArgs } from '../modules/args.js';
 import type { Module } from '../modules/contract.js';
 import type { ModuleRegistry } from '../modules/registry.js';
+import { closest } from 'fastest-levenshtein';
 import { checkKeywordTypes, didYouMean, suggestion } from './keyword-check.js';
+import { collectionsOf, moduleDefaultArgs } from './module-defaults.js';
 import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, META_ACTIONS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { parseKeyValueArgs } from './kv.js';
-import { loadRole, mainFile, roleCollections, roleDependencies, type RoleReference } from './roles.js';
-import { keyPositionOf, loadYamlFile, PlaybookError, positionOf, type Position } from './source.js';
+import { loadRole, mainFile, roleArgumentSpecs, roleDependencies, type RoleReference } from './roles.js';
+import { keyPositionOf, loadYamlFile, PlaybookError, positionOf, samePositions, type Position } from './source.js';
 import type { ActionTask, BlockNode, Handler, Role, TaskNode } from './types.js';
+import { varsMapping } from './vars-keyword.js';
 
 /** What the loader carries down while it reads a play: where paths resolve, and what is inherited. */
 export interface LoadContext {
@@ -20,8 +23,10 @@ export interface LoadContext {
   when: unknown[];
   play: PlayCollector;
   importing: string[];
-  /** The `collections:` keyword of the play and enclosing blocks (where short module names are looked up). */
-  collections?: string[];
+  /** `module_defaults` of the play and the blocks and imports around, outermost first. */
+  moduleDefaults: unknown[];
+  /** Collections searched first for short module names (the play's, or in a role the role's). */
+  collections: string[];
   /** The play's folder (its library/ and collections/ hold modules). */
   playDir?: string;
 }
@@ -34,6 +39,9 @@ export interface PlayCollector {
   /** Roles whose handlers are already in `handlers`: a role used several times has its handlers once. */
   handlerRoles: Set<string>;
 }
+
+/** Keys that hold a module name and its arguments together (the older task spellings). */
+const LEGACY_ACTION_KEYS = new Set(['action', 'local_action']);
 
 const SHORT_INCLUDE = (action: string): string => action.replace(/^ansible\.builtin\./, '');
 
@@ -69,7 +77,7 @@ export function parseTaskList(list: unknown, ctx: LoadContext): TaskNode[] {
 }
 
 function findAction(raw: Record<string, unknown>, ctx: LoadContext, position: Position | undefined): string {
-  const candidates = Object.keys(raw).filter((key) => !(key in TASK_KEYWORDS) || key === 'action');
+  const candidates = Object.keys(raw).filter((key) => !(key in TASK_KEYWORDS) || LEGACY_ACTION_KEYS.has(key));
   for (const key of candidates) {
     if (UNSUPPORTED_KEYWORDS.has(key)) throw new PlaybookError(`the keyword '${key}' is not supported by betif-play`, keyPositionOf(raw, key));
   }
@@ -80,8 +88,9 @@ function findAction(raw: Record<string, unknown>, ctx: LoadContext, position: Po
   throw new PlaybookError(`conflicting action statements: ${candidates.join(', ')}`, position);
 }
 
-function nodeBase(raw: Record<string, unknown>, ctx: LoadContext, position: Position) {
+export function nodeBase(raw: Record<string, unknown>, ctx: LoadContext, position: Position) {
   const keywords = Object.fromEntries(Object.entries(raw).filter(([key]) => key in TASK_KEYWORDS || key in BLOCK_KEYWORDS));
+  if (keywords.vars !== undefined) keywords.vars = varsMapping(keywords.vars);
   return {
     position,
     name: typeof raw.name === 'string' ? raw.name : undefined,
@@ -100,7 +109,7 @@ function parseTask(raw: unknown, ctx: LoadContext): TaskNode {
   if ('block' in task) return parseBlock(task, ctx, position);
   const action = findAction(task, ctx, position);
   checkKeywordTypes(task, TASK_KEYWORDS, 'task');
-  if (action === 'action') return parseModuleTask(task, ctx, position, 'action');
+  if (LEGACY_ACTION_KEYS.has(action)) return parseLegacyAction(task, ctx, position, action);
   if (INCLUDE_ACTIONS.has(action)) return parseInclude(task, SHORT_INCLUDE(action), action, ctx, position);
   return parseModuleTask(task, ctx, position, action);
 }
@@ -111,7 +120,13 @@ function parseBlock(task: Record<string, unknown>, ctx: LoadContext, position: P
   }
   checkKeywordTypes(task, BLOCK_KEYWORDS, 'block');
   const base = nodeBase(task, ctx, position);
-  const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], collections: collectionsOf(task, ctx) };
+  const inner: LoadContext = {
+    ...ctx,
+    tags: base.tags,
+    when: task.when === undefined ? ctx.when : [...ctx.when, task.when],
+    moduleDefaults: [...ctx.moduleDefaults, task.module_defaults],
+    collections: blockCollections(task, ctx),
+  };
   return {
     kind: 'block',
     ...base,
@@ -121,18 +136,58 @@ function parseBlock(task: Record<string, unknown>, ctx: LoadContext, position: P
   };
 }
 
-function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, position: Position, actionKey: string): ActionTask {
-  let action = actionKey;
-  let written = task[actionKey];
-  if (actionKey === 'action') {
-    const text = typeof written === 'string' ? written.trim() : '';
-    const [first, ...rest] = text.split(/\s+/);
-    if (!first) throw new PlaybookError("'action' needs a module name", keyPositionOf(task, 'action'));
-    action = first;
-    written = rest.join(' ');
-  }
+/**
+ * `action: copy src=a dest=b`, `action: {module: copy, src: a}` and `local_action:` (the same, delegated to
+ * localhost): the older spellings of a module task.
+ */
+function parseLegacyAction(task: Record<string, unknown>, ctx: LoadContext, position: Position, actionKey: string): TaskNode {
   const where = keyPositionOf(task, actionKey);
-  const module = ctx.registry.find(action) ?? ansibleModule(action, task, ctx, where);
+  const written = task[actionKey];
+  let module: string;
+  let args: unknown;
+  if (typeof written === 'string') {
+    const [first, ...rest] = written.trim().split(/\s+/);
+    module = first;
+    args = rest.join(' ');
+  } else {
+    const { module: name, ...rest } = written as Record<string, unknown>;
+    module = typeof name === 'string' ? name : '';
+    args = rest;
+  }
+  if (!module) throw new PlaybookError(`no module/action detected in '${actionKey}'`, where);
+  if (actionKey === 'local_action' && task.delegate_to !== undefined) {
+    throw new PlaybookError("'local_action' and 'delegate_to' cannot be used together", keyPositionOf(task, 'delegate_to'));
+  }
+  const { [actionKey]: _legacy, ...keywords } = task;
+  const rewritten: Record<string, unknown> = samePositions({ ...keywords, [module]: args, ...(actionKey === 'local_action' ? { delegate_to: 'localhost' } : {}) }, task);
+  if (INCLUDE_ACTIONS.has(module)) {
+    // `action: include_role name=x`: key=value words become the include's arguments.
+    if (typeof args === 'string' && /^\w+=/.test(args)) rewritten[module] = samePositions(parseKeyValueArgs(args, '_raw_params'), task);
+    return parseInclude(rewritten, SHORT_INCLUDE(module), module, ctx, position);
+  }
+  return parseModuleTask(rewritten, ctx, position, module, where);
+}
+
+/** A module by the name a task uses: a short name is looked for in the context's collections first. */
+function findModule(name: string, ctx: LoadContext): Module | undefined {
+  const inCollections = name.includes('.') ? undefined : ctx.collections.map((collection) => ctx.registry.find(`${collection}.${name}`)).find(Boolean);
+  return inCollections ?? ctx.registry.find(name);
+}
+
+/** An unknown module: a near keyword or module name for a typo; for a fully qualified name, the nearest module betif-play has. */
+function unresolvedModuleMessage(action: string, ctx: LoadContext): string {
+  if (!action.includes('.')) return `couldn't resolve module/action '${action}'${didYouMean(action, [...ctx.registry.names(), ...Object.keys(TASK_KEYWORDS)])}`;
+  const shortNames = ctx.registry.names().filter((name) => !name.includes('.'));
+  const shortName = action.slice(action.lastIndexOf('.') + 1);
+  const nearestModule = ctx.registry.find(closest(shortName, shortNames));
+  const nearest = nearestModule ? `${nearestModule.namespace ?? 'ansible.builtin'}.${nearestModule.name}` : '';
+  return `couldn't resolve module/action '${action}': betif-play does not implement this module (the nearest it has is '${nearest}')`;
+}
+
+function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, position: Position, action: string, actionPosition?: Position): ActionTask {
+  const written = task[action];
+  const where = actionPosition ?? keyPositionOf(task, action);
+  const module = findModule(action, ctx) ?? ansibleModule(action, task, ctx, where);
   let args: Record<string, unknown>;
   if (typeof written === 'string') {
     try {
@@ -146,7 +201,7 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
   if (task.args !== undefined && typeof task.args === 'object') args = { ...(task.args as Record<string, unknown>), ...args };
   if (!(typeof task.args === 'string' && isTemplateText(task.args))) {
     try {
-      validateArgs(module, args, true);
+      validateArgs(module, { ...moduleDefaultArgs(module, [...ctx.moduleDefaults, task.module_defaults], ctx.collections), ...args }, true);
     } catch (error) {
       if (error instanceof ArgumentError) throw new PlaybookError(error.message, where);
       throw error;
@@ -155,8 +210,9 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
   return { kind: 'action', ...nodeBase(task, ctx, position), action, module, args };
 }
 
-function collectionsOf(raw: Record<string, unknown>, ctx: LoadContext): string[] {
-  return Array.isArray(raw.collections) ? raw.collections.map(String) : (ctx.collections ?? []);
+/** A block's or task's own `collections:`, else the ones around it. */
+function blockCollections(raw: Record<string, unknown>, ctx: LoadContext): string[] {
+  return raw.collections === undefined ? ctx.collections : collectionsOf(raw.collections);
 }
 
 /** A module betif-play has no native version of: from the user's Ansible installation, or a load-time error. */
@@ -164,11 +220,11 @@ function ansibleModule(action: string, task: Record<string, unknown>, ctx: LoadC
   const resolved = resolveAnsibleModule(action, {
     roleDirs: [...new Set([...(ctx.role ? [ctx.role.path] : []), ...ctx.play.roles.map((role) => role.path)])],
     playbookDirs: [...new Set([...(ctx.playDir ? [ctx.playDir] : []), ...ctx.importing.slice(0, 1).map((file) => dirname(file))])],
-    collections: collectionsOf(task, ctx),
+    collections: blockCollections(task, ctx),
   });
   if ('module' in resolved) return resolved.module;
   if (!resolved.notFound) throw new PlaybookError(resolved.error, where);
-  throw new PlaybookError(`couldn't resolve module/action '${action}'${didYouMean(action, [...ctx.registry.names(), ...Object.keys(TASK_KEYWORDS)])}: ${resolved.error}`, where);
+  throw new PlaybookError(`${unresolvedModuleMessage(action, ctx)}: ${resolved.error}`, where);
 }
 
 function includeArgs(task: Record<string, unknown>, action: string, position: Position | undefined): Record<string, unknown> {
@@ -192,7 +248,7 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
     const relativeTo = ctx.role ? join(ctx.role.path, 'tasks') : ctx.baseDir;
     if (kind === 'import_tasks') {
       if (isTemplateText(file)) throw new PlaybookError('import_tasks needs a static file name (use include_tasks for a templated one)', where);
-      const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when] };
+      const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
       return { kind: 'block', ...base, block: loadTaskFile(resolvePath(ctx.baseDir, file), inner, where), rescue: [], always: [] };
     }
     const apply = args.apply === undefined ? undefined : asMapping(args.apply, 'apply', where);
@@ -203,13 +259,13 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
   }
   const reference: RoleReference = {
     name: String(args.name ?? args.role ?? ''),
-    params: asMapping(task.vars ?? {}, 'vars', where),
+    params: varsMapping(task.vars),
     position: where,
   };
   if (!reference.name) throw new PlaybookError(`${kind} needs a role name`, where);
   const tasksFrom = String(args.tasks_from ?? 'main');
   if (kind === 'import_role') {
-    const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when] };
+    const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
     return { kind: 'block', ...base, block: expandRole(reference, inner, tasksFrom), rescue: [], always: [] };
   }
   const node = { kind: 'include_role' as const, ...base, roleName: reference.name, tasksFrom };
@@ -224,13 +280,34 @@ function searchPathFor(ctx: LoadContext): string[] {
   return ctx.role ? [dirname(ctx.role.path), ...ctx.roleSearchPath] : ctx.roleSearchPath;
 }
 
-function roleTasks(role: Role, ctx: LoadContext, tasksFrom: string, position: Position | undefined): TaskNode[] {
+/**
+ * A role's tasks from one entry point; when the role has an argument spec for it, they start with the task
+ * ansible-core generates to validate the role's arguments (tagged always).
+ */
+export function roleTasks(role: Role, ctx: LoadContext, tasksFrom: string, position: Position | undefined, provided: Record<string, unknown> = {}): TaskNode[] {
   const file = mainFile(join(role.path, 'tasks'), tasksFrom);
   if (!file) {
     if (tasksFrom !== 'main') throw new PlaybookError(`the role '${role.name}' has no tasks file '${tasksFrom}'`, position);
     return [];
   }
-  return loadTaskFile(file, { ...ctx, role, baseDir: join(role.path, 'tasks'), collections: roleCollections(role) }, position);
+  const tasks = loadTaskFile(file, { ...ctx, role, baseDir: join(role.path, 'tasks'), collections: role.collections }, position);
+  const spec = roleArgumentSpecs(role)[tasksFrom];
+  if (!spec) return tasks;
+  const module = ctx.registry.find('ansible.builtin.validate_argument_spec');
+  if (!module) throw new Error('the validate_argument_spec module is missing');
+  const shortDescription = typeof spec.short_description === 'string' ? ` - ${spec.short_description}` : '';
+  const validation: ActionTask = {
+    kind: 'action',
+    ...nodeBase({ name: `Validating arguments against arg spec '${tasksFrom}'${shortDescription}`, tags: ['always'] }, { ...ctx, role, baseDir: join(role.path, 'tasks') }, position ?? { file, line: 1, column: 1 }),
+    action: 'ansible.builtin.validate_argument_spec',
+    module,
+    args: {
+      argument_spec: spec.options ?? {},
+      provided_arguments: provided,
+      validate_args_context: { argument_spec_name: tasksFrom, name: role.name, path: role.path, type: 'role' },
+    },
+  };
+  return [validation, ...tasks];
 }
 
 function roleHandlers(role: Role, ctx: LoadContext): Handler[] {
@@ -238,7 +315,7 @@ function roleHandlers(role: Role, ctx: LoadContext): Handler[] {
   if (!file || ctx.play.handlerRoles.has(role.path)) return [];
   ctx.play.handlerRoles.add(role.path);
   const data = loadYamlFile(file);
-  return parseHandlers(data, { ...ctx, role, baseDir: join(role.path, 'handlers'), tags: [], when: [], collections: roleCollections(role) }, role.name);
+  return parseHandlers(data, { ...ctx, role, baseDir: join(role.path, 'handlers'), tags: [], when: [], collections: role.collections }, role.name);
 }
 
 export function parseHandlers(list: unknown, ctx: LoadContext, roleName?: string): Handler[] {
@@ -257,7 +334,19 @@ export function roleReference(entry: unknown): RoleReference {
   const name = String(map.role ?? map.name ?? '');
   if (!name) throw new PlaybookError('a role entry needs `role: NAME`', position);
   const { role: _role, name: _name, vars, tags: _tags, when: _when, ...rest } = map;
-  return { name, params: { ...rest, ...asMapping(vars, 'vars', position) }, position };
+  const params = Object.fromEntries(Object.entries(rest).filter(([key]) => !ROLE_ENTRY_KEYWORDS.has(key)));
+  return { name, params: { ...params, ...varsMapping(vars) }, arguments: params, position };
+}
+
+/** Keywords a `roles:` entry may carry (become, environment, ...): they apply to the role's tasks, they are not parameters. */
+export const ROLE_ENTRY_KEYWORDS = new Set(Object.keys(BLOCK_KEYWORDS).filter((key) => !['block', 'rescue', 'always', 'name', 'vars', 'tags', 'when'].includes(key)));
+
+/** The keywords written on a `roles:` entry, checked like a block's. */
+export function roleEntryKeywords(entry: unknown): Record<string, unknown> {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return {};
+  const keywords = samePositions(Object.fromEntries(Object.entries(entry).filter(([key]) => ROLE_ENTRY_KEYWORDS.has(key))), entry);
+  checkKeywordTypes(keywords, BLOCK_KEYWORDS, 'role');
+  return keywords;
 }
 
 /**
@@ -272,5 +361,5 @@ export function expandRole(reference: RoleReference, ctx: LoadContext, tasksFrom
   const dependencies = roleDependencies(role).flatMap((dependency) => expandRole(roleReference(dependency), { ...ctx, role }));
   ctx.play.roles.push(role);
   ctx.play.handlers.push(...roleHandlers(role, ctx));
-  return [...dependencies, ...roleTasks(role, ctx, tasksFrom, reference.position)];
+  return [...dependencies, ...roleTasks(role, ctx, tasksFrom, reference.position, reference.arguments)];
 }

@@ -9,6 +9,8 @@ export interface Role {
   vars: Record<string, unknown>;
   /** Variables given where the role is used (`roles: [{role: x, vars...}]`, include_role vars). */
   params: Record<string, unknown>;
+  /** The role's `collections:` (meta/main.yml): where its tasks' short module names are looked for first. */
+  collections: string[];
 }
 
 /** Keywords a task or block carries, as written (templated at run time). */

@@ -9,6 +9,10 @@ import type { HostState } from './state.js';
 export function applyFacts(module: Module, host: HostState, result: ModuleResult): Record<string, unknown> {
   const facts = result.ansible_facts;
   if (!facts || typeof facts !== 'object' || result.failed) return {};
+  if (module.includesVars) {
+    Object.assign(host.includedVars, facts);
+    return facts;
+  }
   if (module.setsHostVars) {
     Object.assign(host.hostVars, facts);
     return facts;

@@ -1,8 +1,9 @@
 import { isAbsolute, join } from 'node:path';
 import pLimit from 'p-limit';
 import { formatPosition } from '../playbook/source.js';
-import { loadRole, roleCollections } from '../playbook/roles.js';
-import { asTags, loadTaskFile, type LoadContext } from '../playbook/tasks.js';
+import { collectionsOf } from '../playbook/module-defaults.js';
+import { loadRole } from '../playbook/roles.js';
+import { asTags, loadTaskFile, roleTasks, type LoadContext } from '../playbook/tasks.js';
 import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, TaskNode } from '../playbook/types.js';
 import type { Module } from '../modules/contract.js';
 import type { ModuleRegistry } from '../modules/registry.js';
@@ -104,7 +105,7 @@ export class LinearStrategy {
     if (!title && !scope.isHandler && this.run.gate && !(await this.run.gate.admits(info.title, task.name))) return;
     const runOnce = keywordBool(inheritedKeyword(this.playRun, scope, task, 'run_once'));
     const targets = runOnce ? hosts.slice(0, 1) : [...hosts];
-    const { reporter, options } = this.run;
+    const { reporter } = this.run;
     reporter.taskStart(info, targets.length);
     const execution = new TaskExecution(
       this.playRun,
@@ -114,7 +115,7 @@ export class LinearStrategy {
       (event) => reporter.itemResult(info, event),
       (host, retriesLeft) => reporter.retrying(info, host, retriesLeft),
     );
-    const limit = pLimit(Math.max(1, options.forks));
+    const limit = pLimit(this.width(task, scope));
     let pending = targets.length;
     const outcomes = await Promise.all(
       targets.map((host) =>
@@ -134,6 +135,15 @@ export class LinearStrategy {
       }
     }
     this.checkFailureLimits(task, scope, outcomes);
+  }
+
+  /** How many hosts run a task at once: the forks, or fewer with `throttle` (task, block or play). */
+  private width(task: ActionTask, scope: Scope): number {
+    const forks = Math.max(1, this.run.options.forks);
+    const written = inheritedKeyword(this.playRun, scope, task, 'throttle');
+    if (written === undefined) return forks;
+    const throttle = Number(createTemplar({ ...this.playRun.play.vars, ...this.run.options.extraVars }).render(written));
+    return Number.isInteger(throttle) && throttle > 0 ? Math.min(forks, throttle) : forks;
   }
 
   /** Stats, the host's state, register and notify for one host's outcome of a task. */
@@ -243,7 +253,8 @@ export class LinearStrategy {
     for (const host of hosts) if (!host.failed) host.failureVars = {};
   }
 
-  private loadContext(baseDir: string, role?: Role): LoadContext {
+  private loadContext(baseDir: string, scope: Scope, role?: Role): LoadContext {
+    const { play } = this.playRun;
     return {
       registry: this.registry,
       roleSearchPath: this.roleSearchPath,
@@ -259,7 +270,8 @@ export class LinearStrategy {
       },
       importing: [],
       playDir: this.playRun.play.baseDir,
-      collections: role ? roleCollections(role) : Array.isArray(this.playRun.play.keywords.collections) ? this.playRun.play.keywords.collections.map(String) : [],
+      moduleDefaults: [play.keywords.module_defaults, ...scope.blocks.map((block) => block.module_defaults)],
+      collections: role ? role.collections : collectionsOf(play.keywords.collections),
     };
   }
 
@@ -312,7 +324,7 @@ export class LinearStrategy {
     const { when: _when, tags: _tags, loop: _loop, apply: _apply, ...inherited } = node.keywords;
     const apply = node.apply ?? {};
     for (const group of groups) {
-      const tasks = node.preloaded && group.target === node.file ? node.preloaded : loadTaskFile(group.path, this.loadContext(node.baseDir, scope.role ?? node.role), node.position);
+      const tasks = node.preloaded && group.target === node.file ? node.preloaded : loadTaskFile(group.path, this.loadContext(node.baseDir, scope, scope.role ?? node.role), node.position);
       await this.runNodes(tasks, group.hosts, {
         ...scope,
         blocks: [...scope.blocks, { ...inherited, vars: undefined }, { ...apply, tags: undefined }],
@@ -324,36 +336,66 @@ export class LinearStrategy {
 
   private async runIncludeRole(node: IncludeRoleNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
     if (!this.selected(node, scope)) return;
-    const info = this.taskInfo(node, scope, 'include_role');
+    const info = this.taskInfo(node, scope, `include_role : ${node.roleName}`);
     this.run.reporter.taskStart(info, hosts.length);
     for (const group of this.planIncludes(node, hosts, scope, info)) {
       const preloaded = node.preloaded && group.target === node.roleName ? node.preloaded : undefined;
       const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, position: node.position }, this.roleSearchPath);
-      const tasks = preloaded?.tasks ?? loadTaskFile(join(role.path, 'tasks', `${node.tasksFrom}.yml`), this.loadContext(join(role.path, 'tasks'), role), node.position);
+      const tasks = preloaded?.tasks ?? roleTasks(role, this.loadContext(join(role.path, 'tasks'), scope, role), node.tasksFrom, node.position);
       await this.runNodes(tasks, group.hosts, { ...scope, role: { ...role, params: group.params }, includeParams: { ...scope.includeParams, ...group.params } });
     }
   }
 
+  /**
+   * meta tasks as ansible-core 2.14 runs them: never counted in the recap; noop, flush_handlers and end_host act
+   * (and show their heading) per host, the others once, their condition evaluated on the first host.
+   */
   private async runMeta(node: MetaNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
+    const info = this.taskInfo(node, scope, 'meta');
+    const holds = (host: HostState) => {
+      const templar = createTemplar(taskVars(this.playRun, host, scope, node));
+      return conditionsOf(node).every((condition) => templar.condition(condition as string));
+    };
+    const skipped = (host: HostState) => this.run.reporter.hostResult(info, { host: host.name, status: 'skipped', result: { changed: false, skipped: true }, diff: [], ignored: false, hidden: false }, false);
+    if (PER_HOST_META.has(node.action)) {
+      for (const host of hosts) {
+        this.run.reporter.taskStart(info, 1);
+        if (node.action !== 'end_host') continue;
+        if (holds(host)) host.ended = true;
+        else skipped(host);
+      }
+      if (node.action === 'flush_handlers') await this.flushHandlers();
+      return;
+    }
+    this.run.reporter.taskStart(info, 1);
+    const [first] = hosts;
+    if (!holds(first)) {
+      skipped(first);
+      return;
+    }
+    const playHosts = this.playRun.playHosts.flatMap((name) => this.run.hosts.get(name) ?? []);
     switch (node.action) {
-      case 'flush_handlers':
-        await this.flushHandlers();
-        break;
       case 'end_play':
         this.playRun.aborted = true;
         for (const host of this.playRun.batch) host.ended = true;
         break;
-      case 'end_host':
-        for (const host of hosts) {
-          const templar = createTemplar(taskVars(this.playRun, host, scope, node));
-          const conditions = conditionsOf(node);
-          if (conditions.every((condition) => templar.condition(condition as string))) host.ended = true;
-        }
+      case 'end_batch':
+        for (const host of this.playRun.batch) host.ended = true;
+        break;
+      case 'clear_facts':
+        for (const host of playHosts) host.facts = {};
         break;
       case 'clear_host_errors':
-        for (const host of this.playRun.batch) host.failed = false;
+        // The failed hosts come back for the next plays; in this play their tasks are already over.
+        for (const host of playHosts) {
+          if (!host.failed && !host.unreachable) continue;
+          if (this.playRun.batch.includes(host)) host.ended = true;
+          host.failed = false;
+          host.unreachable = false;
+        }
         break;
       default:
+        // refresh_inventory: the inventory is read once, before the run.
         break;
     }
   }
@@ -379,6 +421,9 @@ interface IncludeGroup {
   hosts: HostState[];
   item?: { label: unknown };
 }
+
+/** meta actions that act on every host (the others act once, for the whole batch). */
+const PER_HOST_META = new Set(['noop', 'flush_handlers', 'end_host']);
 
 function loopItemsDeclared(task: ActionTask): boolean {
   return Object.keys(task.keywords).some((key) => key === 'loop' || key.startsWith('with_'));

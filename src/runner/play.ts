@@ -3,20 +3,46 @@ import { isAbsolute, join } from 'node:path';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { roleSearchPath } from '../playbook/roles.js';
 import { loadYamlFile, PlaybookError } from '../playbook/source.js';
-import type { ActionTask, Play } from '../playbook/types.js';
+import pLimit from 'p-limit';
+import type { ActionTask, Play, TaskNode } from '../playbook/types.js';
 import { createTemplar, markUnsafe } from '../template/templar.js';
 import { keywordBool } from './keywords.js';
 import { LinearStrategy } from './nodes.js';
 import { serialBatches } from './serial.js';
+import { promptedVars } from './vars-prompt.js';
 import { newHostState, type HostState, type PlayRun, type RunContext, type Scope } from './state.js';
 
 /** The hosts a play targets: its `hosts` pattern, narrowed by --limit. */
 export function playHosts(run: RunContext, play: Play): string[] {
   const pattern = String(createTemplar({ ...play.vars, ...run.options.extraVars }).render(play.hosts));
   const selected = run.inventory.select(pattern);
-  if (!run.options.limit) return selected;
-  const allowed = new Set(run.inventory.select(run.options.limit));
-  return selected.filter((host) => allowed.has(host));
+  const allowed = run.options.limit ? new Set(run.inventory.select(run.options.limit)) : undefined;
+  return inOrder(allowed ? selected.filter((host) => allowed.has(host)) : selected, play.keywords.order);
+}
+
+/** The play's `order`: the inventory's, reversed, by name, or shuffled. */
+function inOrder(hosts: string[], order: unknown): string[] {
+  switch (order) {
+    case 'reverse_inventory':
+      return [...hosts].reverse();
+    case 'sorted':
+      return [...hosts].sort();
+    case 'reverse_sorted':
+      return [...hosts].sort().reverse();
+    case 'shuffle':
+      return shuffled(hosts);
+    default:
+      return hosts;
+  }
+}
+
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  for (let index = out.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(Math.random() * (index + 1));
+    [out[index], out[other]] = [out[other], out[index]];
+  }
+  return out;
 }
 
 function loadVarsFiles(run: RunContext, play: Play): Record<string, unknown> {
@@ -57,7 +83,8 @@ function hostState(run: RunContext, name: string): HostState {
 }
 
 /** Runs one play: its hosts in serial batches; per batch facts, pre_tasks, roles and tasks, post_tasks, with handlers after each. */
-export async function runPlay(run: RunContext, play: Play, registry: ModuleRegistry): Promise<void> {
+export async function runPlay(run: RunContext, written: Play, registry: ModuleRegistry): Promise<void> {
+  const play: Play = written.keywords.vars_prompt ? { ...written, vars: { ...written.vars, ...(await promptedVars(run, written)) } } : written;
   run.reporter.playStart(play.name);
   const names = playHosts(run, play);
   const eligible = names.map((name) => hostState(run, name)).filter((host) => !host.failed && !host.unreachable);
@@ -68,16 +95,26 @@ export async function runPlay(run: RunContext, play: Play, registry: ModuleRegis
   const playRun: PlayRun = { run, play, varsFiles: loadVarsFiles(run, play), playHosts: names, batch: [], aborted: false };
   const strategy = new LinearStrategy(playRun, registry, roleSearchPath(play.baseDir));
   const scope: Scope = { blocks: [], includeParams: {}, rescuable: false, isHandler: false, appliedTags: [] };
-  for (const batch of serialBatches(eligible, play.keywords.serial)) {
+  const hostsRunFreely = play.keywords.strategy === 'free' || play.keywords.strategy === 'host_pinned';
+  for (const [index, batch] of serialBatches(eligible, play.keywords.serial).entries()) {
+    // Like Ansible, each serial batch starts with the play's banner.
+    if (index > 0) run.reporter.playStart(play.name);
     playRun.batch = batch;
     for (const host of batch) host.ended = false;
     const gatherers = hostsToGather(run, play, batch);
     if (gatherers.length > 0) await strategy.runAction(gatherFactsTask(play, registry), gatherers, scope, 'Gathering Facts');
     for (const section of [play.preTasks, play.tasks, play.postTasks]) {
-      await strategy.runNodes(section, batch, scope);
+      if (hostsRunFreely) await runFreely(strategy, section, batch, scope, run.options.forks);
+      else await strategy.runNodes(section, batch, scope);
       await strategy.flushHandlers();
       if (playRun.aborted) break;
     }
     if (playRun.aborted || batch.every((host) => host.failed || host.unreachable)) break;
   }
+}
+
+/** strategy free / host_pinned: each host goes through the tasks at its own pace, `forks` hosts at a time. */
+async function runFreely(strategy: LinearStrategy, nodes: readonly TaskNode[], hosts: readonly HostState[], scope: Scope, forks: number): Promise<void> {
+  const limit = pLimit(Math.max(1, forks));
+  await Promise.all(hosts.map((host) => limit(() => strategy.runNodes(nodes, [host], scope))));
 }

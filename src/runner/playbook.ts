@@ -5,7 +5,7 @@ import type { Playbook } from '../playbook/types.js';
 import type { HostStats, Reporter } from './events.js';
 import { runPlay } from './play.js';
 import type { Secrets } from './secrets.js';
-import type { RunContext, RunOptions } from './state.js';
+import type { HostState, RunContext, RunOptions } from './state.js';
 import { TaskGate } from './task-gate.js';
 
 export interface RunSummary {
@@ -13,11 +13,13 @@ export interface RunSummary {
   exitCode: number;
 }
 
-/** Ansible's exit codes: 2 when a host failed, 4 when a host was unreachable (and none failed), else 0. */
-export function exitCodeOf(stats: Map<string, HostStats>): number {
-  const all = [...stats.values()];
-  if (all.some((host) => host.failed > 0)) return 2;
-  if (all.some((host) => host.unreachable > 0)) return 4;
+/**
+ * Ansible's exit codes: 2 when a host is failed at the end, 4 when one is unreachable (and none failed), else 0.
+ * A host counts as Ansible counts it: rescued, or cleared by meta clear_host_errors, it is no longer failed.
+ */
+export function exitCodeOf(hosts: readonly HostState[]): number {
+  if (hosts.some((host) => host.failed)) return 2;
+  if (hosts.some((host) => host.unreachable)) return 4;
   return 0;
 }
 
@@ -36,5 +38,5 @@ export async function runPlaybooks(playbooks: Playbook[], inventory: Inventory, 
   if (run.gate?.startNotFound !== undefined) reporter.warning(`No matching task "${run.gate.startNotFound}" found. Note: --start-at-task can only follow static includes.`);
   const stats = new Map([...run.hosts.values()].map((host) => [host.name, host.stats]));
   reporter.recap(stats);
-  return { stats, exitCode: exitCodeOf(stats) };
+  return { stats, exitCode: exitCodeOf([...run.hosts.values()]) };
 }

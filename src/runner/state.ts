@@ -45,6 +45,8 @@ export interface HostState {
   name: string;
   inventoryVars: Record<string, unknown>;
   facts: Record<string, unknown>;
+  /** Variables loaded by include_vars (below set_fact and register). */
+  includedVars: Record<string, unknown>;
   /** set_fact values and registered results. */
   hostVars: Record<string, unknown>;
   /** ansible_failed_task / ansible_failed_result inside rescue. */
@@ -62,6 +64,7 @@ export function newHostState(name: string, inventoryVars: Record<string, unknown
     name,
     inventoryVars,
     facts: {},
+    includedVars: {},
     hostVars: {},
     failureVars: {},
     failed: false,

@@ -5,6 +5,7 @@ import { BecomeError } from '../connection/become.js';
 import { UnreachableError } from '../connection/types.js';
 import { ArgumentError } from '../modules/args.js';
 import type { FileDiff, ModuleContext, ModuleResult } from '../modules/contract.js';
+import { collectionsOf, moduleDefaultArgs } from '../playbook/module-defaults.js';
 import { formatPosition } from '../playbook/source.js';
 import type { ActionTask } from '../playbook/types.js';
 import { createTemplar, OMIT, TemplateError, type Templar } from '../template/templar.js';
@@ -65,6 +66,14 @@ export class TaskExecution {
 
   private keyword(name: string): unknown {
     return inheritedKeyword(this.playRun, this.scope, this.task, name);
+  }
+
+  /** What `module_defaults` of the play, the blocks and imports around, and the task give this task's module. */
+  private moduleDefaults(): Record<string, unknown> {
+    const { play } = this.playRun;
+    const role = this.scope.role ?? this.task.role;
+    const layers = [play.keywords.module_defaults, ...this.scope.blocks.map((block) => block.module_defaults), this.task.keywords.module_defaults];
+    return moduleDefaultArgs(this.task.module, layers, role ? role.collections : collectionsOf(play.keywords.collections));
   }
 
   private searchPaths(): string[] {
@@ -233,7 +242,7 @@ export class TaskExecution {
   private async runModule(host: HostState, vars: Record<string, unknown>, templar: Templar, delegate: string | undefined) {
     const { run } = this.playRun;
     const module = this.task.module;
-    const args = dropOmitted(templar.render(this.task.args)) as Record<string, unknown>;
+    const args = dropOmitted(templar.render({ ...this.moduleDefaults(), ...this.task.args })) as Record<string, unknown>;
     const checkKeyword = this.keyword('check_mode');
     const diffKeyword = this.keyword('diff');
     const environment: Record<string, string> = {};
@@ -265,6 +274,7 @@ export class TaskExecution {
       render: (text) => templar.renderText(text),
       template: (value) => templar.render(value),
       findFile: (kind, path) => this.findFile(kind, path),
+      origin: { rolePath: (this.scope.role ?? this.task.role)?.path, taskDir: this.task.baseDir, playbookDir: run.playbookDir },
     };
     for (const key of module.secretArgs ?? []) run.secrets.add(args[key]);
     const execution = await executeModule(module, args, ctx);

@@ -36,7 +36,7 @@ function hostvarsView(playRun: PlayRun): Record<string, unknown> {
         return outside === undefined ? undefined : new StrictUndefined(outside, name);
       }
       const own: Record<string, unknown> = host
-        ? { ...host.inventoryVars, ...factVars(host.facts), ...host.hostVars, ...run.options.extraVars, inventory_hostname: name }
+        ? { ...host.inventoryVars, ...factVars(host.facts), ...host.includedVars, ...host.hostVars, ...run.options.extraVars, inventory_hostname: name }
         : { ...run.inventory.hostVars(name), ...run.options.extraVars, inventory_hostname: name };
       const templar = createTemplar(own);
       return markUnsafe(
@@ -51,6 +51,11 @@ function hostvarsView(playRun: PlayRun): Record<string, unknown> {
   }));
 }
 
+function inInventoryOrder(playRun: PlayRun): string[] {
+  const order = playRun.run.inventory.hostNames();
+  return [...playRun.playHosts].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+}
+
 function groupsView(playRun: PlayRun): Record<string, string[]> {
   const { inventory } = playRun.run;
   return Object.fromEntries(['all', ...inventory.groupNames().filter((name) => name !== 'all')].map((group) => [group, inventory.hostsOf(group)]));
@@ -58,7 +63,7 @@ function groupsView(playRun: PlayRun): Record<string, string[]> {
 
 /**
  * A host's variables for one task, lowest precedence first, as Ansible orders them: role defaults, inventory
- * (group then host vars), facts, play vars, vars_files, role vars, block vars, task vars, set_fact/register,
+ * (group then host vars), facts, play vars, vars_files, role vars, block vars, task vars, include_vars, set_fact/register,
  * role and include params, extra vars; then the magic variables.
  */
 export function taskVars(playRun: PlayRun, host: HostState, scope: Scope, node?: TaskNode): Record<string, unknown> {
@@ -72,7 +77,7 @@ export function taskVars(playRun: PlayRun, host: HostState, scope: Scope, node?:
   if (ownRole) Object.assign(vars, ownRole.vars);
   for (const block of scope.blocks) Object.assign(vars, mappingOf(block.vars));
   if (node) Object.assign(vars, mappingOf(node.keywords.vars));
-  Object.assign(vars, host.hostVars, host.failureVars, ownRole?.params, scope.includeParams, run.options.extraVars);
+  Object.assign(vars, host.includedVars, host.hostVars, host.failureVars, ownRole?.params, scope.includeParams, run.options.extraVars);
   const batchNames = playRun.batch.map((state) => state.name);
   Object.assign(vars, {
     inventory_hostname: host.name,
@@ -81,11 +86,12 @@ export function taskVars(playRun: PlayRun, host: HostState, scope: Scope, node?:
     groups: groupsView(playRun),
     hostvars: hostvarsView(playRun),
     play_hosts: batchNames,
-    ansible_play_hosts: playRun.playHosts.filter((name) => {
+    // Only the batch follows the play's `order`; the play's host lists keep the inventory's.
+    ansible_play_hosts: inInventoryOrder(playRun).filter((name) => {
       const state = run.hosts.get(name);
       return state ? !state.failed && !state.unreachable : false;
     }),
-    ansible_play_hosts_all: playRun.playHosts,
+    ansible_play_hosts_all: inInventoryOrder(playRun),
     ansible_play_batch: batchNames,
     ansible_play_name: play.name,
     playbook_dir: run.playbookDir,

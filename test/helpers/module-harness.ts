@@ -27,6 +27,7 @@ export function runModule(module: Module, args: Record<string, unknown>, options
     render: (text) => text,
     template: (value) => (typeof value === 'string' ? (options.vars?.[value.replace(/^\{\{\s*|\s*\}\}$/g, '')] ?? value) : value),
     findFile: (_kind, path) => (path.startsWith('/') ? path : join(options.filesDir ?? '.', path)),
+    origin: { taskDir: options.filesDir ?? process.cwd(), playbookDir: options.filesDir ?? process.cwd() },
   };
   return executeModule(module, args, ctx);
 }

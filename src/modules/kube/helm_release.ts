@@ -78,6 +78,7 @@ function upgradeArgv(args: HelmReleaseArgs, chart: ChartState, description: stri
 export default defineModule<HelmReleaseArgs, ReleaseRead>({
   name: 'helm_release',
   namespace: 'betif.platform',
+  actionGroups: ['kubernetes.core.helm'],
   schema: {
     type: 'object',
     properties: {

@@ -24,6 +24,7 @@ function parseRepositories(stdout: string): Repository[] {
 export default defineModule<HelmRepositoryArgs, Repository[]>({
   name: 'helm_repository',
   namespace: 'betif.platform',
+  actionGroups: ['kubernetes.core.helm'],
   schema: {
     type: 'object',
     properties: {

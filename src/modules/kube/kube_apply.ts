@@ -55,6 +55,7 @@ const objectName = (manifest: Manifest): string => {
 export default defineModule<KubeApplyArgs, ClusterState>({
   name: 'kube_apply',
   namespace: 'betif.platform',
+  actionGroups: ['kubernetes.core.k8s'],
   schema: {
     type: 'object',
     properties: {
