@@ -210,6 +210,24 @@ function product(...lists: unknown[]): unknown[][] {
   return lists.map(toList).reduce<unknown[][]>((combos, list) => combos.flatMap((combo) => list.map((item) => [...combo, item])), [[]]);
 }
 
+/** itertools.permutations: r-length orderings, in the order Python yields them. */
+function permutations(value: unknown, r: unknown = null): unknown[][] {
+  const items = toList(value);
+  const size = r === null ? items.length : Number(r);
+  const walk = (chosen: number[]): number[][] =>
+    chosen.length === size ? [chosen] : items.flatMap((_, i) => (chosen.includes(i) ? [] : walk([...chosen, i])));
+  return size > items.length ? [] : walk([]).map((indexes) => indexes.map((i) => items[i]));
+}
+
+/** itertools.combinations: r-length selections keeping the input order. */
+function combinations(value: unknown, r: unknown): unknown[][] {
+  const items = toList(value);
+  const size = Number(r);
+  const walk = (from: number, chosen: unknown[]): unknown[][] =>
+    chosen.length === size ? [chosen] : items.slice(from).flatMap((item, offset) => walk(from + offset + 1, [...chosen, item]));
+  return walk(0, []);
+}
+
 function subelements(value: unknown, ...args: unknown[]): unknown[][] {
   const [path, skipMissing] = bindArgs('subelements', args, ['subelements', 'skip_missing'], [undefined, false]);
   const elements = isDict(value) ? Object.values(value) : Array.isArray(value) ? value : undefined;
@@ -303,6 +321,8 @@ export const COLLECTION_FILTERS: Record<string, Callable> = {
     return zipLists(positional.map(toList), true, keywords.fillvalue ?? null);
   },
   product,
+  permutations,
+  combinations,
   subelements,
   extract,
   groupby,
