@@ -67,9 +67,10 @@ export class TaskExecution {
     return inheritedKeyword(this.playRun, this.scope, this.task, name);
   }
 
+  /** Ansible's search path: the role, the task file's folder, and last the playbook's folder (lookups look in each one's files/ or templates/). */
   private searchPaths(): string[] {
     const role = this.scope.role ?? this.task.role;
-    return [...(role ? [join(role.path, 'files'), join(role.path, 'templates'), role.path] : []), this.task.baseDir, this.playRun.run.playbookDir];
+    return [...new Set([...(role ? [role.path] : []), this.task.baseDir, this.playRun.run.playbookDir])];
   }
 
   private findFile(kind: 'files' | 'templates', path: string): string {

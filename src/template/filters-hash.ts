@@ -19,7 +19,7 @@ const SCHEMES: Record<string, string> = { md5: 'md5_crypt', blowfish: 'bcrypt', 
 const SALT_SIZE: Record<CryptScheme, number> = { md5_crypt: 8, sha256_crypt: 16, sha512_crypt: 16 };
 /** Rounds that Ansible drops from the salt string (passlib's implicit rounds), so crypt uses its default. */
 const IMPLICIT_ROUNDS: Record<CryptScheme, number | undefined> = { md5_crypt: undefined, sha256_crypt: 535000, sha512_crypt: 656000 };
-export const SALT_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789./';
+export const SALT_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./';
 
 /** A random salt as Ansible's random_salt makes it. */
 export function randomSalt(length: number): string {

@@ -2,7 +2,9 @@
 export interface Scope {
   /** A variable's value, lazily templated; MISSING when there is no such variable. */
   resolve(name: string): unknown;
-  /** Where lookup('file') and lookup('template') look for relative paths, before the working directory. */
+  /** The names of all variables (the varnames lookup). */
+  variableNames(): string[];
+  /** Where lookup('file') and lookup('template') look for relative paths, the last one being the playbook's folder. */
   readonly searchPaths: readonly string[];
   /** Renders a whole template file's text with the same variables. */
   renderText(text: string): string;

@@ -3,6 +3,8 @@ import { engineFor, isTemplate } from './engine.js';
 import { TemplateError } from './errors.js';
 import { truthy } from './python-ops.js';
 import { pythonRepr } from './python-repr.js';
+import { runLookup } from './lookups.js';
+import type { LookupContext } from './lookup-types.js';
 import { isDict } from './python-types.js';
 import { MISSING, type Scope, inScope } from './scope.js';
 
@@ -20,6 +22,8 @@ export interface Templar {
   condition(expression: string | boolean | unknown[]): boolean;
   /** A whole template file's text ({% for %}, {% if %}, macros ...) to a string (template module). */
   renderText(text: string): string;
+  /** Runs a lookup plugin on already templated terms (the `with_<lookup>` loops). */
+  query(name: string, terms: unknown[], context: LookupContext): unknown[];
 }
 
 const unsafe = new WeakSet<object>();
@@ -78,6 +82,14 @@ class VariableTemplar implements Templar, Scope {
 
   renderText(text: string): string {
     return this.enter(() => (isTemplate(text) ? String(engineFor(this.searchPaths, false).render(text, 'text')) : text));
+  }
+
+  query(name: string, terms: unknown[], context: LookupContext): unknown[] {
+    return this.enter(() => runLookup(name, terms, {}, context));
+  }
+
+  variableNames(): string[] {
+    return Object.keys(this.vars);
   }
 
   resolve(name: string): unknown {
