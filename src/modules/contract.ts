@@ -1,4 +1,5 @@
 import type { Connection } from '../connection/types.js';
+import type { TextOptions } from '../template/templar.js';
 
 /** One before/after pair shown under --diff as a unified diff. */
 export interface FileDiff {
@@ -37,8 +38,8 @@ export interface ModuleContext {
   vars: Record<string, unknown>;
   /** Evaluates a bare Jinja2 expression (e.g. "x is defined") in the host's variables. */
   evaluate(expression: string): unknown;
-  /** Renders Jinja2 template text in the host's variables (a template file: always text). */
-  render(text: string): string;
+  /** Renders Jinja2 template text in the host's variables (a template file: always text), with the template module's options. */
+  render(text: string, options?: TextOptions): string;
   /** Templates a value as Ansible types templated variables ("{{ n + 1 }}" is text, "{{ list }}" a list). */
   template(value: unknown): unknown;
   /** Finds a controller-side file for `src:` (kind "files") or `template` (kind "templates"), role folders first. */

@@ -255,7 +255,7 @@ export class TaskExecution {
       diff: diffKeyword === undefined ? run.options.diff : keywordBool(templar.render(diffKeyword)),
       vars,
       evaluate: (expression) => templar.evaluate(expression),
-      render: (text) => templar.renderText(text),
+      render: (text, options) => templar.renderText(text, options),
       template: (value) => templar.render(value),
       findFile: (kind, path) => this.findFile(kind, path),
     };
