@@ -6,7 +6,8 @@ import type { Callable } from './callable.js';
 import { TemplateError } from './errors.js';
 import { pythonStr } from './python-repr.js';
 
-function hash(value: unknown, algorithm: unknown = 'sha1'): string {
+function hash(value: unknown, ...args: unknown[]): string {
+  const [algorithm] = bindArgs('hash', args, ['hashtype'], ['sha1']);
   try {
     return createHash(pythonStr(algorithm)).update(pythonStr(value)).digest('hex');
   } catch {
@@ -46,7 +47,8 @@ export function passwordHash(password: unknown, ...args: unknown[]): string {
 const ANSIBLE_NAMESPACE = '361e6d51-faec-444a-9079-341386da8e2e';
 
 /** uuid.uuid5(namespace, name) */
-function toUuid(value: unknown, namespace: unknown = ANSIBLE_NAMESPACE): string {
+function toUuid(value: unknown, ...args: unknown[]): string {
+  const [namespace] = bindArgs('to_uuid', args, ['namespace'], [ANSIBLE_NAMESPACE]);
   const ns = pythonStr(namespace).replace(/^urn:uuid:/i, '').replace(/[{}-]/g, '');
   if (!/^[0-9a-f]{32}$/i.test(ns)) throw new TemplateError(`Invalid value '${pythonStr(namespace)}' for 'namespace': badly formed hexadecimal UUID string`);
   const digest = createHash('sha1').update(Buffer.from(ns, 'hex')).update(pythonStr(value), 'utf8').digest();

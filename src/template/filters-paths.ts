@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { posix } from 'node:path';
+import { bindArgs } from './args.js';
 import type { Callable } from './callable.js';
 import { TemplateError } from './errors.js';
 import { pythonStr } from './python-repr.js';
@@ -43,7 +44,8 @@ function realpath(value: unknown): string {
   return absolute;
 }
 
-function relpath(value: unknown, start: unknown = '.'): string {
+function relpath(value: unknown, ...args: unknown[]): string {
+  const [start] = bindArgs('relpath', args, ['start'], ['.']);
   const path = pythonStr(value);
   if (path === '') throw new TemplateError('no path specified');
   return posix.relative(posix.resolve(pythonStr(start)), posix.resolve(path)) || '.';

@@ -110,7 +110,8 @@ function regexSearch(value: unknown, pattern: unknown, ...args: unknown[]): unkn
 }
 
 /** Python's re.escape (only the characters special to re), or a POSIX basic regex's escapes. */
-function regexEscape(value: unknown, reType: unknown = 'python'): string {
+function regexEscape(value: unknown, ...args: unknown[]): string {
+  const [reType] = bindArgs('regex_escape', args, ['re_type'], ['python']);
   const text = pythonStr(value);
   if (reType === 'python') return text.replace(/[ #$&()*+\-.?[\\\]^{|}~\t\n\r\v\f]/g, '\\$&');
   if (reType === 'posix_basic') return text.replace(/[\].[^$*\\]/g, '\\$&');
@@ -177,7 +178,8 @@ function defaultFilter(value: unknown, ...args: unknown[]): unknown {
   return value;
 }
 
-function ternary(value: unknown, whenTrue: unknown, whenFalse: unknown, whenNone: unknown = null): unknown {
+function ternary(value: unknown, ...args: unknown[]): unknown {
+  const [whenTrue, whenFalse, whenNone] = bindArgs('ternary', args, ['true_val', 'false_val', 'none_val'], [undefined, undefined, null]);
   if (value === null && whenNone !== null) return whenNone;
   return truthy(value) ? whenTrue : whenFalse;
 }

@@ -83,12 +83,11 @@ const subelements: Lookup = (terms) => {
   });
 };
 
-/** Python's int(text, 0): decimal, 0x hex, 0o/0 octal, 0b binary. */
+/** Python 3's int(text, 0): decimal without leading zeros, 0x hex, 0o octal, 0b binary. */
 function parseInt0(name: string, text: string): number {
-  const match = /^\s*([-+]?)(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[1-9]\d*|0+)\s*$/.exec(text);
+  const match = /^\s*([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[1-9]\d*|0+)\s*$/.exec(text);
   if (!match) throw new TemplateError(`can't parse ${name}=${text} as integer`);
-  const digits = match[2].replace(/^0([oO])?(?=[0-7])/, '0o');
-  return (match[1] === '-' ? -1 : 1) * Number(digits);
+  return (match[1] === '-' ? -1 : 1) * Number(match[2].replace(/^0+(?=\d)/, ''));
 }
 
 const SHORTCUT = /^((0?x?[0-9a-f]+)-)?(0?x?[0-9a-f]+)(\/(0?x?[0-9a-f]+))?(:(.+))?$/is;
