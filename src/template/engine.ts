@@ -38,6 +38,20 @@ function withSourceTrailingNewlines(source: string, text: string): string {
   return missing > 0 ? text + '\n'.repeat(missing) : text;
 }
 
+/** Jinja drops one newline at the end of a template's source (keep_trailing_newline is off). */
+function withoutTrailingNewline(source: string): string {
+  return source.replace(/(?:\r\n|\r|\n)$/, '');
+}
+
+/** Files loaded by {% include %} and {% import %} lose their last newline, as Jinja loads them. */
+class JinjaFileLoader extends nunjucks.FileSystemLoader {
+  getSource(name: string): nunjucks.LoaderSource {
+    const source = super.getSource(name);
+    if (source) source.src = withoutTrailingNewline(source.src);
+    return source;
+  }
+}
+
 export type RenderMode = 'text' | 'native' | 'ansible';
 
 const BARE_VARIABLE = /^\{\{\s*(\w*)\s*\}\}$/;
@@ -83,7 +97,7 @@ class Engine {
     this.opts = { autoescape: false, trimBlocks: syntax.trimBlocks, lstripBlocks: syntax.lstripBlocks, dev: true, rawBackslashes, ...(syntax.tags ? { tags: syntax.tags } : {}) };
     // {% include %} and {% import %} look where Ansible looks: each search path's templates/ folder, then itself.
     const loaderPaths = [...searchPaths.flatMap((path) => [join(path, 'templates'), path]), process.cwd()];
-    this.env = new nunjucks.Environment(new nunjucks.FileSystemLoader(loaderPaths), this.opts);
+    this.env = new nunjucks.Environment(new JinjaFileLoader(loaderPaths), this.opts);
     const internal = this.env as unknown as {
       filters: Record<string, Callable>;
       tests: Record<string, Callable>;
@@ -124,7 +138,8 @@ class Engine {
     const mode = requested === 'ansible' && STRING_TYPE_FILTER.test(source) ? 'text' : requested;
     const outer = { active: capture.active, value: capture.value };
     try {
-      const compiled = this.compile(source);
+      // Ansible gives the source's trailing newlines back afterwards (withSourceTrailingNewlines).
+      const compiled = this.compile(mode === 'text' ? withoutTrailingNewline(source) : source);
       capture.active = mode !== 'text' && compiled.single;
       capture.value = undefined;
       const text = compiled.template.render({});

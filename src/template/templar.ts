@@ -36,7 +36,7 @@ export interface TextOptions {
   trimBlocks?: boolean;
   lstripBlocks?: boolean;
   tags?: Tags;
-  /** The newline every line of the template ends with: "\n" (default), "\r" or "\r\n". */
+  /** The newline every line of the template ends with: "\n" (default), "\r" or "\r\n" (a `#jinja2:` line may set it). */
   newlineSequence?: string;
 }
 

@@ -27,8 +27,8 @@ describe('template files: includes, imports, set blocks', () => {
   });
 
   test("{% include %} also finds files beside the template (the template module adds the template's folder)", () => {
-    assert.equal(render("{% include 'part.j2' %}", { includePaths: [join(root, 'templates/sub')] }), 'part web\n');
-    assert.equal(render("{% include 'sub/part.j2' %}"), 'part web\n');
+    assert.equal(render("{% include 'part.j2' %}", { includePaths: [join(root, 'templates/sub')] }), 'part web');
+    assert.equal(render("{% include 'sub/part.j2' %}|\n"), 'part web|\n');
   });
 
   test('{% set %} blocks capture their body', () => {
@@ -36,7 +36,7 @@ describe('template files: includes, imports, set blocks', () => {
   });
 
   test('variables given to the template only (template_path, ansible_managed)', () => {
-    assert.equal(render("{% include 'header.j2' %}{{ template_path }}\n", { vars: { ansible_managed: 'Ansible managed', template_path: 'x.j2' } }), '# Ansible managed\nx.j2\n');
+    assert.equal(render("{% include 'header.j2' %}{{ template_path }}\n", { vars: { ansible_managed: 'Ansible managed', template_path: 'x.j2' } }), '# Ansible managedx.j2\n');
   });
 });
 
@@ -46,7 +46,7 @@ describe('template files: whitespace and delimiters', () => {
   test('trim_blocks is on by default; lstrip_blocks removes the indentation of block tags', () => {
     assert.equal(render(loop), '    x1\n    x2\n  \n');
     assert.equal(render(loop, { lstripBlocks: true }), '  x1\n  x2\n');
-    assert.equal(render('{% for i in items %}\nx{{ i }}\n{% endfor %}\n', { trimBlocks: false }), '\nx1\n\nx2\n\n');
+    assert.equal(render('{% for i in items %}\nx{{ i }}\n{% endfor %}\n', { trimBlocks: false }), '\nx1\n\nx2\n');
   });
 
   test('newline_sequence ends every line with the sequence', () => {
@@ -54,7 +54,7 @@ describe('template files: whitespace and delimiters', () => {
   });
 
   test('a #jinja2: first line overrides the settings and is not rendered', () => {
-    assert.equal(render('#jinja2: trim_blocks: False, lstrip_blocks: True\n  {% for i in items %}\nx{{ i }}\n  {% endfor %}\n'), '\nx1\n\nx2\n\n');
+    assert.equal(render('#jinja2: trim_blocks: False, lstrip_blocks: True\n  {% for i in items %}\nx{{ i }}\n  {% endfor %}\n'), '\nx1\n\nx2\n');
     assert.equal(render("#jinja2:variable_start_string:'[%', variable_end_string:'%]'\n[% name %] {{ name }}\n"), 'web {{ name }}\n');
     assert.equal(render("#jinja2: newline_sequence: '\\r\\n'\na\nb\n"), 'a\r\nb\r\n');
   });

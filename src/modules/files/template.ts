@@ -38,7 +38,6 @@ function render(ctx: ModuleContext, args: TemplateArgs): PutRequest {
       includePaths: [posix.dirname(file.path)],
       trimBlocks: args.trim_blocks,
       lstripBlocks: args.lstrip_blocks,
-      newlineSequence: newline,
       tags: {
         blockStart: args.block_start_string,
         blockEnd: args.block_end_string,
@@ -52,6 +51,7 @@ function render(ctx: ModuleContext, args: TemplateArgs): PutRequest {
     if (error instanceof ModuleFailure) throw error;
     throw new ModuleFailure(`${args.src}: ${(error as Error).message}`);
   }
+  if (newline !== '\n') text = text.replace(/\r\n|\r|\n/g, newline);
   return {
     dest: args.dest,
     attributes: args,
