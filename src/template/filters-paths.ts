@@ -5,7 +5,7 @@ import { bindArgs } from './args.js';
 import type { Callable } from './callable.js';
 import { TemplateError } from './errors.js';
 import { pythonStr } from './python-repr.js';
-import { isText, pyTypeName } from './python-types.js';
+import { isText, pyTypeName, tuple } from './python-types.js';
 
 /** os.path.basename / dirname as Python computes them ('/a/b/' has basename ''). */
 function basename(value: unknown): string {
@@ -56,9 +56,9 @@ function splitext(value: unknown): string[] {
   const path = pythonStr(value);
   const base = path.slice(path.lastIndexOf('/') + 1);
   const dot = base.lastIndexOf('.');
-  if (dot <= 0 || /^\.+$/.test(base.slice(0, dot + 1))) return [path, ''];
+  if (dot <= 0 || /^\.+$/.test(base.slice(0, dot + 1))) return tuple([path, '']);
   const cut = path.length - base.length + dot;
-  return [path.slice(0, cut), path.slice(cut)];
+  return tuple([path.slice(0, cut), path.slice(cut)]);
 }
 
 /** os.path.expanduser: `~` and `~/...` with $HOME; `~user` is left alone unless it is the current user. */

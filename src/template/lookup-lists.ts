@@ -5,7 +5,7 @@ import { TemplateError } from './errors.js';
 import type { Lookup } from './lookup-types.js';
 import { percentFormat } from './python-ops.js';
 import { pythonRepr, pythonStr } from './python-repr.js';
-import { type Dict, isDict } from './python-types.js';
+import { type Dict, isDict, tuple } from './python-types.js';
 
 /** LookupBase._flatten: one level of lists opened. */
 function flattenOnce(items: unknown[]): unknown[] {
@@ -17,7 +17,7 @@ function asList(term: unknown): unknown[] {
   return Array.isArray(term) ? term : [term];
 }
 
-const indexedItems: Lookup = (terms) => flattenOnce(terms).map((item, index) => [index, item]);
+const indexedItems: Lookup = (terms) => flattenOnce(terms).map((item, index) => tuple([index, item]));
 
 const dict: Lookup = (terms) =>
   terms.flatMap((term) => {
@@ -79,7 +79,7 @@ const subelements: Lookup = (terms) => {
       else list = next;
     }
     const shown = list.length > 0 ? withoutKeyPath(element, keys) : element;
-    return list.map((item) => [shown, item]);
+    return list.map((item) => tuple([shown, item]));
   });
 };
 

@@ -158,3 +158,14 @@ test('sameas is identity: the same list, not an equal one', () => {
   assert.equal(templar.evaluate('true is sameas true'), true);
   assert.equal(templar.evaluate('1 is sameas true'), false);
 });
+
+describe('tuples print as Python prints them', () => {
+  const text = (source: string) => createTemplar(VARS).renderText(source);
+
+  test('zip, product, permutations, combinations, regex groups, splitext, items() and tuple literals', () => {
+    assert.equal(text("{{ [1, 2] | zip(['a', 'b']) | list }}"), "[(1, 'a'), (2, 'b')]");
+    assert.equal(text("{{ [1] | product(['a']) | list }} {{ [1, 2] | permutations | list }} {{ [1, 2] | combinations(1) | list }}"), "[(1, 'a')] [(1, 2), (2, 1)] [(1,), (2,)]");
+    assert.equal(text("{{ 'k=v' | regex_findall('(\\\\w)=(\\\\w)') }} {{ '/a/b.c' | splitext }} {{ {'a': 1}.items() | list }}"), "[('k', 'v')] ('/a/b', '.c') [('a', 1)]");
+    assert.equal(text("{{ (1, 'x') }} {{ (1, 2) | type_debug }} {{ (1, 2) | list | type_debug }}"), "(1, 'x') tuple list");
+  });
+});
