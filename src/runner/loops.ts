@@ -1,6 +1,7 @@
 import type { Templar } from '../template/templar.js';
 import type { ActionTask } from '../playbook/types.js';
 import { pythonStr } from '../template/python-repr.js';
+import { isTuple } from '../template/python-types.js';
 
 export class LoopError extends Error {}
 
@@ -28,5 +29,7 @@ export function loopItems(task: ActionTask, templar: Templar): unknown[] | undef
   if (keywords.loop !== undefined) return loopList(templar.render(keywords.loop));
   const keyword = Object.keys(keywords).find((key) => key.startsWith('with_'));
   if (keyword === undefined) return undefined;
-  return templar.query(keyword.slice('with_'.length), lookupTerms(templar.render(keywords[keyword])), { subdir: lookupSubdir(task.action) });
+  const items = templar.query(keyword.slice('with_'.length), lookupTerms(templar.render(keywords[keyword])), { subdir: lookupSubdir(task.action) });
+  // Ansible's loop items are lists where a lookup gave tuples (with_subelements, with_indexed_items).
+  return items.map((item) => (isTuple(item) ? [...item] : item));
 }
