@@ -7,6 +7,7 @@ import type { Lookup } from './lookup-types.js';
 import { pythonStr } from './python-repr.js';
 import { isDict } from './python-types.js';
 import { currentScope } from './scope.js';
+import { templateVars } from './template-vars.js';
 
 function expandHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
@@ -46,11 +47,18 @@ export const file: Lookup = (terms, options) =>
     return content;
   });
 
-export const template: Lookup = (terms) =>
+/** The template lookup: rendered as the template module renders (template_* variables, the file's folder for includes). */
+export const template: Lookup = (terms, options) =>
   strings(terms).map((term) => {
     const found = findInSearchPath(term, 'templates');
     if (!found || !isFile(found)) throw new TemplateError(`the template file ${term} could not be found for the lookup`);
-    return currentScope().renderText(readFileSync(found, 'utf8'));
+    const extra = isDict(options.template_vars) ? options.template_vars : {};
+    const text = (key: string) => (options[key] === undefined || options[key] === null ? undefined : pythonStr(options[key]));
+    return currentScope().renderText(readFileSync(found, 'utf8'), {
+      vars: { ...templateVars(term, found, null), ...extra },
+      includePaths: [dirname(found)],
+      tags: { variableStart: text('variable_start_string'), variableEnd: text('variable_end_string'), commentStart: text('comment_start_string'), commentEnd: text('comment_end_string') },
+    });
   });
 
 /** first_found's "magic" splitting: files on , and ;  paths also on : */

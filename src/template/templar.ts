@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { pythonLiteralOrText } from '../python/literal.js';
 import { ANSIBLE_SYNTAX, type Syntax, type Tags, engineFor, isTemplate } from './engine.js';
+import type { TextOptions } from './text-options.js';
 import { TemplateError } from './errors.js';
 import { truthy } from './python-ops.js';
 import { pythonRepr } from './python-repr.js';
@@ -10,6 +11,7 @@ import { isDict } from './python-types.js';
 import { MISSING, type Scope, inScope } from './scope.js';
 
 export { TemplateError };
+export type { TextOptions };
 
 /** The value of `omit`: the runner drops module arguments equal to it. */
 export const OMIT = `__omit_place_holder__${randomBytes(20).toString('hex')}`;
@@ -25,19 +27,6 @@ export interface Templar {
   renderText(text: string, options?: TextOptions): string;
   /** Runs a lookup plugin on already templated terms (the `with_<lookup>` loops). */
   query(name: string, terms: unknown[], context: LookupContext): unknown[];
-}
-
-/** How the template module renders a file: its own variables, folders and Jinja settings. */
-export interface TextOptions {
-  /** Variables only this template sees (template_path, ansible_managed ...). */
-  vars?: Record<string, unknown>;
-  /** Folders for {% include %} and {% import %} after the search path (the template's own folder). */
-  includePaths?: string[];
-  trimBlocks?: boolean;
-  lstripBlocks?: boolean;
-  tags?: Tags;
-  /** The newline every line of the template ends with: "\n" (default), "\r" or "\r\n" (a `#jinja2:` line may set it). */
-  newlineSequence?: string;
 }
 
 const OVERRIDE_PREFIX = '#jinja2:';

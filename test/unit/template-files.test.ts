@@ -10,6 +10,7 @@ for (const [path, text] of Object.entries({
   'templates/macros.j2': '{% macro greet(n) %}hello {{ n }}{% endmacro %}',
   'templates/sub/part.j2': 'part {{ name }}\n',
   'templates/header.j2': '# {{ ansible_managed }}\n',
+  'templates/sub/outer.j2': "{% include 'part.j2' %}|{{ template_path }}|{{ extra }}\n",
 })) {
   mkdirSync(dirname(join(root, path)), { recursive: true });
   writeFileSync(join(root, path), text);
@@ -38,6 +39,12 @@ describe('template files: includes, imports, set blocks', () => {
   test('variables given to the template only (template_path, ansible_managed)', () => {
     assert.equal(render("{% include 'header.j2' %}{{ template_path }}\n", { vars: { ansible_managed: 'Ansible managed', template_path: 'x.j2' } }), '# Ansible managedx.j2\n');
   });
+});
+
+test("lookup('template') gives template_* variables, template_vars, and includes beside the file", () => {
+  const templar = createTemplar({ name: 'web' }, { searchPaths: [root] });
+  assert.equal(templar.evaluate("lookup('template', 'sub/outer.j2', template_vars={'extra': 'x'})"), 'part web|sub/outer.j2|x\n');
+  assert.equal(templar.evaluate("lookup('template', 'header.j2')"), '# Ansible managed\n');
 });
 
 describe('template files: whitespace and delimiters', () => {

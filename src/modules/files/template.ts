@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { defineModule, ModuleFailure, type ModuleContext } from '../contract.js';
 import { FILE_ATTRIBUTE_PROPERTIES } from '../shared/arg-schema.js';
 import { readControllerFile } from './lib/controller-file.js';
-import { templateVars } from './lib/template-vars.js';
+import { templateVars } from '../../template/template-vars.js';
 import type { AttributeArgs } from '../shared/file-attributes.js';
 import { planPut, readPut, type PutRequest, type PutState } from '../shared/put-file.js';
 

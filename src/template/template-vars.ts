@@ -23,7 +23,7 @@ function pythonDateTime(date: Date): string {
  * The variables Ansible's template action adds for the file it renders (generate_ansible_template_vars):
  * where the template is, who owns it, the controller's name, and `ansible_managed` (the default string).
  */
-export function templateVars(src: string, fullpath: string, dest: string): Record<string, unknown> {
+export function templateVars(src: string, fullpath: string, dest: string | null): Record<string, unknown> {
   const stats = statSync(fullpath);
   return {
     template_host: hostname(),
