@@ -6,8 +6,13 @@ import { isTuple } from '../template/python-types.js';
 export class LoopError extends Error {}
 
 function loopList(value: unknown): unknown[] {
-  if (Array.isArray(value)) return value;
+  if (Array.isArray(value)) return value.map(listOfTuple);
   throw new LoopError(`Invalid data passed to 'loop', it requires a list, got this instead: ${pythonStr(value)}. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.`);
+}
+
+/** Ansible's loop items are lists where a filter or lookup gave tuples (zip, with_subelements, with_indexed_items). */
+function listOfTuple(item: unknown): unknown {
+  return isTuple(item) ? [...item] : item;
 }
 
 /** As Ansible's task executor tells a with_ lookup (first_found) which folder to look in, from the action's name. */
@@ -29,7 +34,5 @@ export function loopItems(task: ActionTask, templar: Templar): unknown[] | undef
   if (keywords.loop !== undefined) return loopList(templar.render(keywords.loop));
   const keyword = Object.keys(keywords).find((key) => key.startsWith('with_'));
   if (keyword === undefined) return undefined;
-  const items = templar.query(keyword.slice('with_'.length), lookupTerms(templar.render(keywords[keyword])), { subdir: lookupSubdir(task.action) });
-  // Ansible's loop items are lists where a lookup gave tuples (with_subelements, with_indexed_items).
-  return items.map((item) => (isTuple(item) ? [...item] : item));
+  return templar.query(keyword.slice('with_'.length), lookupTerms(templar.render(keywords[keyword])), { subdir: lookupSubdir(task.action) }).map(listOfTuple);
 }
