@@ -56,6 +56,11 @@ describe('template files: whitespace and delimiters', () => {
     assert.equal(render('{% for i in items %}\nx{{ i }}\n{% endfor %}\n', { trimBlocks: false }), '\nx1\n\nx2\n');
   });
 
+  test('lstrip_blocks also removes the indentation of comments', () => {
+    assert.equal(render('a {# c #}\nb\n  {# d #}\nc\n', { lstripBlocks: true }), 'a b\nc\n');
+    assert.equal(render('a {# c #}\nb\n  {# d #}\nc\n'), 'a b\n  c\n');
+  });
+
   test('newline_sequence ends every line with the sequence', () => {
     assert.equal(render('a {{ name }}\nb\n', { newlineSequence: '\r\n' }), 'a web\r\nb\r\n');
   });
