@@ -1,4 +1,4 @@
-import type { Templar } from '../template/templar.js';
+import { type Templar, UndefinedVariableError } from '../template/templar.js';
 import type { ActionTask } from '../playbook/types.js';
 import { pythonStr } from '../template/python-repr.js';
 import { isTuple } from '../template/python-types.js';
@@ -23,6 +23,25 @@ function lookupSubdir(action: string | undefined): string {
   return 'files';
 }
 
+/**
+ * with_first_found's terms: a file name using an undefined variable is skipped rather than failing the task,
+ * as Ansible leaves it untemplated and first_found passes over it.
+ */
+function firstFoundTerms(value: unknown, templar: Templar): unknown {
+  if (Array.isArray(value)) return value.map((item) => firstFoundTerms(item, templar)).filter((item) => item !== SKIPPED);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, firstFoundTerms(item, templar)]).map(([key, item]) => [key, item === SKIPPED ? [] : item]));
+  }
+  try {
+    return templar.render(value);
+  } catch (error) {
+    if (error instanceof UndefinedVariableError) return SKIPPED;
+    throw error;
+  }
+}
+
+const SKIPPED = Symbol('skipped first_found candidate');
+
 /** listify_lookup_plugin_terms: a list as it is, anything else a list of one. */
 function lookupTerms(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
@@ -34,5 +53,7 @@ export function loopItems(task: ActionTask, templar: Templar): unknown[] | undef
   if (keywords.loop !== undefined) return loopList(templar.render(keywords.loop));
   const keyword = Object.keys(keywords).find((key) => key.startsWith('with_'));
   if (keyword === undefined) return undefined;
-  return templar.query(keyword.slice('with_'.length), lookupTerms(templar.render(keywords[keyword])), { subdir: lookupSubdir(task.action) }).map(listOfTuple);
+  const name = keyword.slice('with_'.length);
+  const terms = name === 'first_found' ? firstFoundTerms(keywords[keyword], templar) : templar.render(keywords[keyword]);
+  return templar.query(name, lookupTerms(terms), { subdir: lookupSubdir(task.action) }).map(listOfTuple);
 }

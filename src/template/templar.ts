@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { pythonLiteralOrText } from '../python/literal.js';
 import { ANSIBLE_SYNTAX, type Syntax, type Tags, engineFor, isTemplate } from './engine.js';
 import type { TextOptions } from './text-options.js';
-import { TemplateError } from './errors.js';
+import { TemplateError, UndefinedVariableError } from './errors.js';
 import { truthy } from './python-ops.js';
 import { pythonRepr } from './python-repr.js';
 import { runLookup } from './lookups.js';
@@ -10,7 +10,7 @@ import type { LookupContext } from './lookup-types.js';
 import { isDict } from './python-types.js';
 import { MISSING, type Scope, inScope } from './scope.js';
 
-export { TemplateError };
+export { TemplateError, UndefinedVariableError };
 export type { TextOptions };
 
 /** The value of `omit`: the runner drops module arguments equal to it. */

@@ -68,6 +68,12 @@ describe('loop and with_<lookup>', () => {
     assert.deepEqual(items({ with_first_found: [{ files: ['missing'], skip: true }] }, 'copy'), []);
   });
 
+  test('with_first_found passes over names using undefined variables', () => {
+    assert.deepEqual(items({ with_first_found: ['{{ nope }}.conf', 'a.conf'] }, 'copy'), [join(root, 'files/a.conf')]);
+    assert.deepEqual(items({ with_first_found: [{ files: ['{{ nope.x }}.yml', 'Debian.yml'], paths: ['vars'] }] }), [join(root, 'vars/Debian.yml')]);
+    assert.throws(() => items({ with_items: ['{{ nope }}'] }), (error: unknown) => error instanceof TemplateError && error.message === "'nope' is undefined");
+  });
+
   test('with_ any other lookup: with_env, with_lines, with_file', () => {
     process.env.BETIF_LOOPS_TEST = 'set';
     assert.deepEqual(items({ with_env: 'BETIF_LOOPS_TEST' }), ['set']);
