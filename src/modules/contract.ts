@@ -1,4 +1,5 @@
 import type { Connection } from '../connection/types.js';
+import type { TextOptions } from '../template/templar.js';
 
 /** One before/after pair shown under --diff as a unified diff. */
 export interface FileDiff {
@@ -41,8 +42,8 @@ export interface ModuleContext {
   evaluate(expression: string): unknown;
   /** The task has no_log: a module that logs its arguments (an Ansible module's invocation) masks them. */
   noLog?: boolean;
-  /** Renders Jinja2 template text in the host's variables (a template file: always text). */
-  render(text: string): string;
+  /** Renders Jinja2 template text in the host's variables (a template file: always text), with the template module's options. */
+  render(text: string, options?: TextOptions): string;
   /** Templates a value as Ansible types templated variables ("{{ n + 1 }}" is text, "{{ list }}" a list). */
   template(value: unknown): unknown;
   /** Finds a controller-side file for `src:` (kind "files") or `template` (kind "templates"), role folders first. */

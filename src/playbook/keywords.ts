@@ -1,4 +1,5 @@
 /** JSON Schemas of the keywords betif-play understands; anything else is an error with a suggestion. */
+import { LOOKUP_NAMES } from '../template/lookups.js';
 
 const stringOrList = { type: ['string', 'array'], items: { type: 'string' } };
 const condition = { type: ['string', 'boolean', 'array'] };
@@ -54,13 +55,8 @@ export const TASK_KEYWORDS: Record<string, object> = {
       extended: boolish,
     },
   },
-  with_items: { type: ['array', 'string'] },
-  with_list: { type: ['array', 'string'] },
-  with_dict: { type: ['object', 'string'] },
-  with_together: { type: ['array', 'string'] },
-  with_indexed_items: { type: ['array', 'string'] },
-  with_sequence: { type: 'string' },
-  with_nested: { type: ['array', 'string'] },
+  // `with_<lookup>` for every lookup plugin: the lookup's terms, any shape.
+  ...Object.fromEntries(LOOKUP_NAMES.map((name) => [`with_${name}`, {}])),
   action: { type: ['string', 'object'] },
   local_action: { type: ['string', 'object'] },
 };
@@ -116,8 +112,7 @@ export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_
 /** Ansible keywords that exist but that betif-play does not run: named as such instead of "unknown". */
 export const UNSUPPORTED_KEYWORDS = new Set([
   'async', 'poll', 'timeout', 'debugger', 'connection', 'port',
-  'delegate_facts', 'with_fileglob', 'with_subelements', 'with_first_found', 'with_random_choice',
-  'fact_path', 'gather_subset', 'gather_timeout',
+  'delegate_facts', 'fact_path', 'gather_subset', 'gather_timeout',
 ]);
 
 export function keywordSchema(keywords: Record<string, object>): object {

@@ -1,58 +1,59 @@
-import type { Templar } from '../template/templar.js';
+import { type Templar, UndefinedVariableError } from '../template/templar.js';
 import type { ActionTask } from '../playbook/types.js';
-import { parseKeyValueArgs } from '../playbook/kv.js';
+import { pythonStr } from '../template/python-repr.js';
+import { isTuple } from '../template/python-types.js';
 
 export class LoopError extends Error {}
 
-function asList(value: unknown, keyword: string): unknown[] {
-  if (Array.isArray(value)) return value;
-  if (typeof value === 'string') return [value];
-  throw new LoopError(`Invalid data passed to '${keyword}', it requires a list, got this instead: ${JSON.stringify(value)}`);
+function loopList(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value.map(listOfTuple);
+  throw new LoopError(`Invalid data passed to 'loop', it requires a list, got this instead: ${pythonStr(value)}. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.`);
 }
 
-function dictItems(value: unknown, keyword: string): unknown[] {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new LoopError(`'${keyword}' expects a dict`);
-  return Object.entries(value).map(([key, item]) => ({ key, value: item }));
+/** Ansible's loop items are lists where a filter or lookup gave tuples (zip, with_subelements, with_indexed_items). */
+function listOfTuple(item: unknown): unknown {
+  return isTuple(item) ? [...item] : item;
 }
 
-function together(lists: unknown[][]): unknown[] {
-  const length = Math.max(0, ...lists.map((list) => list.length));
-  return Array.from({ length }, (_, index) => lists.map((list) => list[index] ?? null));
+/** As Ansible's task executor tells a with_ lookup (first_found) which folder to look in, from the action's name. */
+function lookupSubdir(action: string | undefined): string {
+  const name = action ?? '';
+  if (name.includes('template')) return 'templates';
+  if (name.includes('var')) return 'vars';
+  return 'files';
 }
 
-function nested(lists: unknown[][]): unknown[] {
-  return lists.reduce<unknown[][]>((product, list) => product.flatMap((prefix) => list.map((item) => [...prefix, item])), [[]]);
+/**
+ * with_first_found's terms: a file name using an undefined variable is skipped rather than failing the task,
+ * as Ansible leaves it untemplated and first_found passes over it.
+ */
+function firstFoundTerms(value: unknown, templar: Templar): unknown {
+  if (Array.isArray(value)) return value.map((item) => firstFoundTerms(item, templar)).filter((item) => item !== SKIPPED);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, firstFoundTerms(item, templar)]).map(([key, item]) => [key, item === SKIPPED ? [] : item]));
+  }
+  try {
+    return templar.render(value);
+  } catch (error) {
+    if (error instanceof UndefinedVariableError) return SKIPPED;
+    throw error;
+  }
 }
 
-function sequence(spec: string): unknown[] {
-  const args = parseKeyValueArgs(spec, 'shortcut', []);
-  const start = Number(args.start ?? 1);
-  const end = args.end !== undefined ? Number(args.end) : start + Number(args.count ?? 0) - 1;
-  const stride = Number(args.stride ?? 1);
-  const format = String(args.format ?? '%d');
-  const out: string[] = [];
-  for (let value = start; stride > 0 ? value <= end : value >= end; value += stride) out.push(format.replace(/%(\d*)d/, (_m, width: string) => String(value).padStart(Number(width || 0), '0')));
-  return out;
+const SKIPPED = Symbol('skipped first_found candidate');
+
+/** listify_lookup_plugin_terms: a list as it is, anything else a list of one. */
+function lookupTerms(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [value];
 }
 
-/** The items a task loops over (`loop` or a `with_*` lookup), or undefined when it does not loop. */
+/** The items a task loops over (`loop`, or any `with_<lookup>`), or undefined when it does not loop. */
 export function loopItems(task: ActionTask, templar: Templar): unknown[] | undefined {
   const keywords = task.keywords;
-  if (keywords.loop !== undefined) return asList(templar.render(keywords.loop), 'loop');
-  if (keywords.with_items !== undefined) {
-    return asList(templar.render(keywords.with_items), 'with_items').flatMap((item) => (Array.isArray(item) ? item : [item]));
-  }
-  if (keywords.with_list !== undefined) return asList(templar.render(keywords.with_list), 'with_list');
-  if (keywords.with_dict !== undefined) return dictItems(templar.render(keywords.with_dict), 'with_dict');
-  if (keywords.with_indexed_items !== undefined) {
-    return asList(templar.render(keywords.with_indexed_items), 'with_indexed_items').map((item, index) => [index, item]);
-  }
-  if (keywords.with_together !== undefined) {
-    return together(asList(templar.render(keywords.with_together), 'with_together').map((list) => asList(list, 'with_together')));
-  }
-  if (keywords.with_nested !== undefined) {
-    return nested(asList(templar.render(keywords.with_nested), 'with_nested').map((list) => asList(list, 'with_nested')));
-  }
-  if (keywords.with_sequence !== undefined) return sequence(String(templar.render(keywords.with_sequence)));
-  return undefined;
+  if (keywords.loop !== undefined) return loopList(templar.render(keywords.loop));
+  const keyword = Object.keys(keywords).find((key) => key.startsWith('with_'));
+  if (keyword === undefined) return undefined;
+  const name = keyword.slice('with_'.length);
+  const terms = name === 'first_found' ? firstFoundTerms(keywords[keyword], templar) : templar.render(keywords[keyword]);
+  return templar.query(name, lookupTerms(terms), { subdir: lookupSubdir(task.action) }).map(listOfTuple);
 }

@@ -76,9 +76,10 @@ export class TaskExecution {
     return moduleDefaultArgs(this.task.module, layers, role ? role.collections : collectionsOf(play.keywords.collections));
   }
 
+  /** Ansible's search path: the role, the task file's folder, and last the playbook's folder (lookups look in each one's files/ or templates/). */
   private searchPaths(): string[] {
     const role = this.scope.role ?? this.task.role;
-    return [...(role ? [join(role.path, 'files'), join(role.path, 'templates'), role.path] : []), this.task.baseDir, this.playRun.run.playbookDir];
+    return [...new Set([...(role ? [role.path] : []), this.task.baseDir, this.playRun.run.playbookDir])];
   }
 
   private findFile(kind: 'files' | 'templates', path: string): string {
@@ -271,7 +272,7 @@ export class TaskExecution {
       noLog: keywordBool(this.keyword('no_log')),
       vars,
       evaluate: (expression) => templar.evaluate(expression),
-      render: (text) => templar.renderText(text),
+      render: (text, options) => templar.renderText(text, options),
       template: (value) => templar.render(value),
       findFile: (kind, path) => this.findFile(kind, path),
       origin: { rolePath: (this.scope.role ?? this.task.role)?.path, taskDir: this.task.baseDir, playbookDir: run.playbookDir },

@@ -38,6 +38,20 @@ function withSourceTrailingNewlines(source: string, text: string): string {
   return missing > 0 ? text + '\n'.repeat(missing) : text;
 }
 
+/** Jinja drops one newline at the end of a template's source (keep_trailing_newline is off). */
+function withoutTrailingNewline(source: string): string {
+  return source.replace(/(?:\r\n|\r|\n)$/, '');
+}
+
+/** Files loaded by {% include %} and {% import %} lose their last newline, as Jinja loads them. */
+class JinjaFileLoader extends nunjucks.FileSystemLoader {
+  getSource(name: string): nunjucks.LoaderSource {
+    const source = super.getSource(name);
+    if (source) source.src = withoutTrailingNewline(source.src);
+    return source;
+  }
+}
+
 export type RenderMode = 'text' | 'native' | 'ansible';
 
 const BARE_VARIABLE = /^\{\{\s*(\w*)\s*\}\}$/;
@@ -78,12 +92,12 @@ class Engine {
   private readonly opts: Record<string, unknown>;
   private readonly cache = new Map<string, Compiled>();
 
-  constructor(searchPaths: readonly string[], rawBackslashes: boolean) {
+  constructor(searchPaths: readonly string[], rawBackslashes: boolean, syntax: Syntax) {
     installPythonSemantics();
-    this.opts = { autoescape: false, trimBlocks: true, lstripBlocks: false, dev: true, rawBackslashes };
+    this.opts = { autoescape: false, trimBlocks: syntax.trimBlocks, lstripBlocks: syntax.lstripBlocks, dev: true, rawBackslashes, ...(syntax.tags ? { tags: syntax.tags } : {}) };
     // {% include %} and {% import %} look where Ansible looks: each search path's templates/ folder, then itself.
     const loaderPaths = [...searchPaths.flatMap((path) => [join(path, 'templates'), path]), process.cwd()];
-    this.env = new nunjucks.Environment(new nunjucks.FileSystemLoader(loaderPaths), this.opts);
+    this.env = new nunjucks.Environment(new JinjaFileLoader(loaderPaths), this.opts);
     const internal = this.env as unknown as {
       filters: Record<string, Callable>;
       tests: Record<string, Callable>;
@@ -124,7 +138,8 @@ class Engine {
     const mode = requested === 'ansible' && STRING_TYPE_FILTER.test(source) ? 'text' : requested;
     const outer = { active: capture.active, value: capture.value };
     try {
-      const compiled = this.compile(source);
+      // Ansible gives the source's trailing newlines back afterwards (withSourceTrailingNewlines).
+      const compiled = this.compile(mode === 'text' ? withoutTrailingNewline(source) : source);
       capture.active = mode !== 'text' && compiled.single;
       capture.value = undefined;
       const text = compiled.template.render({});
@@ -140,17 +155,37 @@ class Engine {
   }
 }
 
+/** nunjucks' names for Jinja's block/variable/comment start and end strings. */
+export interface Tags {
+  blockStart?: string;
+  blockEnd?: string;
+  variableStart?: string;
+  variableEnd?: string;
+  commentStart?: string;
+  commentEnd?: string;
+}
+
+/** Jinja environment settings a template file may change (the template module's options, `#jinja2:` lines). */
+export interface Syntax {
+  trimBlocks: boolean;
+  lstripBlocks: boolean;
+  tags?: Tags;
+}
+
+/** Ansible's environment: trim_blocks on, lstrip_blocks off, Jinja's delimiters. */
+export const ANSIBLE_SYNTAX: Syntax = { trimBlocks: true, lstripBlocks: false };
+
 const engines = new Map<string, Engine>();
 
 /**
- * One nunjucks environment per search path list and backslash mode. `rawBackslashes` is Ansible's
+ * One nunjucks environment per search path list, backslash mode and syntax. `rawBackslashes` is Ansible's
  * treatment of strings from playbooks; template files and conditions use Jinja's escapes.
  */
-export function engineFor(searchPaths: readonly string[], rawBackslashes: boolean): Engine {
-  const key = `${rawBackslashes}\0${searchPaths.join('\0')}`;
+export function engineFor(searchPaths: readonly string[], rawBackslashes: boolean, syntax: Syntax = ANSIBLE_SYNTAX): Engine {
+  const key = `${rawBackslashes}\0${searchPaths.join('\0')}${syntax === ANSIBLE_SYNTAX ? '' : `\0${JSON.stringify(syntax)}`}`;
   let engine = engines.get(key);
   if (!engine) {
-    engine = new Engine(searchPaths, rawBackslashes);
+    engine = new Engine(searchPaths, rawBackslashes, syntax);
     engines.set(key, engine);
   }
   return engine;

@@ -6,6 +6,9 @@ export class TemplateError extends Error {
   }
 }
 
+/** The use of an undefined variable, key or attribute (Ansible's AnsibleUndefinedVariable). */
+export class UndefinedVariableError extends TemplateError {}
+
 /** nunjucks prefixes messages with "(path) [Line 1, Column 4]\n  "; the user wants the reason only. */
 function reason(message: string): string {
   return message.replace(/^\([^)]*\)(?: \[Line \d+(?:, Column \d+)?\])?\n\s*/, '').replace(/^(?:Template render error|Error): /, '');

@@ -4,7 +4,7 @@ import { TemplateError } from './errors.js';
 import { memberLookup } from './python-methods.js';
 import { pyArithmetic, pyContains, pyEquals, pyOrder, truthy } from './python-ops.js';
 import { pythonRepr, pythonStr } from './python-repr.js';
-import { type Dict, isDict, isText, plain, pyTypeName } from './python-types.js';
+import { type Dict, isDict, isText, plain, pyTypeName, tuple } from './python-types.js';
 import { StrictUndefined, isUndefined } from './undefined.js';
 
 /** What Python iteration yields: list items, dict keys, string characters. */
@@ -203,11 +203,29 @@ function combine(...args: unknown[]): Dict {
 
 function zipLists(lists: unknown[][], longest: boolean, fill: unknown): unknown[][] {
   const size = lists.length === 0 ? 0 : Math[longest ? 'max' : 'min'](...lists.map((list) => list.length));
-  return Array.from({ length: size }, (_, i) => lists.map((list) => (i < list.length ? list[i] : fill)));
+  return Array.from({ length: size }, (_, i) => tuple(lists.map((list) => (i < list.length ? list[i] : fill))));
 }
 
 function product(...lists: unknown[]): unknown[][] {
-  return lists.map(toList).reduce<unknown[][]>((combos, list) => combos.flatMap((combo) => list.map((item) => [...combo, item])), [[]]);
+  return lists.map(toList).reduce<unknown[][]>((combos, list) => combos.flatMap((combo) => list.map((item) => [...combo, item])), [[]]).map(tuple);
+}
+
+/** itertools.permutations: r-length orderings, in the order Python yields them. */
+function permutations(value: unknown, r: unknown = null): unknown[][] {
+  const items = toList(value);
+  const size = r === null ? items.length : Number(r);
+  const walk = (chosen: number[]): number[][] =>
+    chosen.length === size ? [chosen] : items.flatMap((_, i) => (chosen.includes(i) ? [] : walk([...chosen, i])));
+  return size > items.length ? [] : walk([]).map((indexes) => tuple(indexes.map((i) => items[i])));
+}
+
+/** itertools.combinations: r-length selections keeping the input order. */
+function combinations(value: unknown, r: unknown): unknown[][] {
+  const items = toList(value);
+  const size = Number(r);
+  const walk = (from: number, chosen: unknown[]): unknown[][] =>
+    chosen.length === size ? [chosen] : items.slice(from).flatMap((item, offset) => walk(from + offset + 1, [...chosen, item]));
+  return walk(0, []).map(tuple);
 }
 
 function subelements(value: unknown, ...args: unknown[]): unknown[][] {
@@ -226,7 +244,7 @@ function subelements(value: unknown, ...args: unknown[]): unknown[][] {
       values = values[key];
     }
     if (!Array.isArray(values)) throw new TemplateError(`the key '${keys[keys.length - 1]}' should point to a list, got ${pythonRepr(values)}`);
-    return values.map((item) => [element, item]);
+    return values.map((item) => tuple([element, item]));
   });
 }
 
@@ -279,7 +297,7 @@ export const COLLECTION_FILTERS: Record<string, Callable> = {
   last: edge('last'),
   list: (value: unknown) => [...toList(value)],
   dict: toDict,
-  items: (value: unknown) => Object.entries(asDict(value, 'items')),
+  items: (value: unknown) => Object.entries(asDict(value, 'items')).map(tuple),
   join,
   sort,
   unique,
@@ -303,6 +321,8 @@ export const COLLECTION_FILTERS: Record<string, Callable> = {
     return zipLists(positional.map(toList), true, keywords.fillvalue ?? null);
   },
   product,
+  permutations,
+  combinations,
   subelements,
   extract,
   groupby,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { bindArgs, splitArgs } from './args.js';
 import type { Callable } from './callable.js';
 import { TemplateError } from './errors.js';
@@ -110,35 +109,24 @@ function regexSearch(value: unknown, pattern: unknown, ...args: unknown[]): unkn
   return refs.length === 0 ? match[0] : refs.map((ref) => groupOf(match, ref));
 }
 
+/** Python's re.escape (only the characters special to re), or a POSIX basic regex's escapes. */
+function regexEscape(value: unknown, ...args: unknown[]): string {
+  const [reType] = bindArgs('regex_escape', args, ['re_type'], ['python']);
+  const text = pythonStr(value);
+  if (reType === 'python') return text.replace(/[ #$&()*+\-.?[\\\]^{|}~\t\n\r\v\f]/g, '\\$&');
+  if (reType === 'posix_basic') return text.replace(/[\].[^$*\\]/g, '\\$&');
+  if (reType === 'posix_extended') throw new TemplateError(`Regex type (${pythonStr(reType)}) not yet implemented`);
+  throw new TemplateError(`Invalid regex type (${pythonStr(reType)})`);
+}
+
 function regexFindall(value: unknown, ...args: unknown[]): unknown[] {
   const [pattern, multiline, ignorecase] = bindArgs('regex_findall', args, ['regex', 'multiline', 'ignorecase'], ['', false, false]);
   return findAll(pythonStr(value), pyRegex(pythonStr(pattern), { multiline, ignorecase }));
 }
 
-/** os.path.basename / dirname as Python computes them ('/a/b/' has basename ''). */
-function basename(value: unknown): string {
-  const path = pythonStr(value);
-  return path.slice(path.lastIndexOf('/') + 1);
-}
 
-function dirname(value: unknown): string {
-  const path = pythonStr(value);
-  const head = path.slice(0, path.lastIndexOf('/') + 1);
-  return head && !/^\/+$/.test(head) ? head.replace(/\/+$/, '') : head;
-}
 
-function pathJoin(value: unknown): string {
-  const parts = (Array.isArray(value) ? value : [value]).map(pythonStr);
-  return parts.reduce((joined, part) => (part.startsWith('/') || joined === '' ? part : joined.endsWith('/') ? joined + part : `${joined}/${part}`), '');
-}
 
-function hash(value: unknown, algorithm: unknown = 'sha1'): string {
-  try {
-    return createHash(pythonStr(algorithm)).update(pythonStr(value)).digest('hex');
-  } catch {
-    throw new TemplateError(`unsupported hash type ${pythonStr(algorithm)}`);
-  }
-}
 
 /** Jinja's indent: every line but the first (unless first=true), blank lines only with blank=true. */
 function indent(value: unknown, ...args: unknown[]): string {
@@ -190,7 +178,8 @@ function defaultFilter(value: unknown, ...args: unknown[]): unknown {
   return value;
 }
 
-function ternary(value: unknown, whenTrue: unknown, whenFalse: unknown, whenNone: unknown = null): unknown {
+function ternary(value: unknown, ...args: unknown[]): unknown {
+  const [whenTrue, whenFalse, whenNone] = bindArgs('ternary', args, ['true_val', 'false_val', 'none_val'], [undefined, undefined, null]);
   if (value === null && whenNone !== null) return whenNone;
   return truthy(value) ? whenTrue : whenFalse;
 }
@@ -246,15 +235,8 @@ export const TEXT_FILTERS: Record<string, Callable> = {
   regex_replace: regexReplace,
   regex_search: regexSearch,
   regex_findall: regexFindall,
-  regex_escape: text((s) => s.replace(/[^A-Za-z0-9_]/g, '\\$&')),
-  basename,
-  dirname,
-  path_join: pathJoin,
+  regex_escape: regexEscape,
   quote: (value: unknown) => shlexQuote(value === null ? '' : pythonStr(value)),
-  hash,
-  checksum: (value: unknown) => hash(value, 'sha1'),
-  sha1: (value: unknown) => hash(value, 'sha1'),
-  md5: (value: unknown) => hash(value, 'md5'),
   to_json: (value: unknown, ...args: unknown[]) => toPythonJson(value, jsonOptions(args, null, false)),
   to_nice_json: (value: unknown, ...args: unknown[]) => toPythonJson(value, jsonOptions(args, 4, true)),
   tojson: (value: unknown, ...args: unknown[]) => toPythonJson(value, jsonOptions(args, null, true)),

@@ -110,8 +110,11 @@ export function patchCompiler(): void {
   };
   // Jinja tuples: `('a', 3)` is a sequence, not JavaScript's comma operator.
   compiler.compileGroup = function (this: CompilerThis, node: AstNode, frame: unknown) {
-    if (node.children.length > 1) this._compileAggregate(node, frame, '[', ']');
-    else this._compileAggregate(node, frame, '(', ')');
+    if (node.children.length > 1) {
+      this._emit('runtime.py.tuple(');
+      this._compileAggregate(node, frame, '[', ']');
+      this._emit(')');
+    } else this._compileAggregate(node, frame, '(', ')');
   };
   compiler.compileIs = function (this: CompilerThis, node: AstNode, frame: unknown) {
     this._emit(`runtime.py.test(env, context, ${JSON.stringify(node.right.name.value)}, `);

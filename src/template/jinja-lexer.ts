@@ -28,6 +28,14 @@ export function patchLexer(): void {
     }
     const tok: Token | null = nextToken.call(this);
     if (tok?.type === lexer.TOKEN_COMMENT && this.trimBlocks) skipNewline(this);
+    if (tok && tok.type === lexer.TOKEN_DATA && this.lstripBlocks && this._matches(this.tags.COMMENT_START)) {
+      // lstrip_blocks: Jinja strips a comment's indentation as it does a block tag's (nunjucks only the latter).
+      const lineStart = tok.value.lastIndexOf('\n') + 1;
+      if ((lineStart > 0 || tok.colno === 0) && /^[ \t]+$/.test(tok.value.slice(lineStart))) {
+        tok.value = tok.value.slice(0, lineStart);
+        if (tok.value === '') return this.nextToken();
+      }
+    }
     switch (tok?.type) {
       case lexer.TOKEN_VARIABLE_START:
         this.inVariable = true;

@@ -6,7 +6,7 @@ import { type Context, type Frame, internals } from './nunjucks-internals.js';
 import { memberLookup, sliceLookup } from './python-methods.js';
 import { pyArithmetic, pyCompare, pyConcat, pyContains, pyNegate, truthy } from './python-ops.js';
 import { pythonStr } from './python-repr.js';
-import { isDict, plain } from './python-types.js';
+import { isDict, plain, tuple } from './python-types.js';
 import { MISSING, currentScope } from './scope.js';
 import { TemplateError } from './errors.js';
 import { assertDefined, isUndefined, undefinedVariable } from './undefined.js';
@@ -71,5 +71,5 @@ export function patchRuntime(): void {
   runtime.fromIterator = iterable;
   runtime.callWrap = callWrap;
   runtime.inOperator = (item: unknown, container: unknown) => pyContains(container, item);
-  runtime.py = { truthy, compare: pyCompare, arith: pyArithmetic, concat: pyConcat, negate: pyNegate, test: applyTest, assign };
+  runtime.py = { tuple, truthy, compare: pyCompare, arith: pyArithmetic, concat: pyConcat, negate: pyNegate, test: applyTest, assign };
 }

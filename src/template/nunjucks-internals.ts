@@ -28,6 +28,10 @@ export interface TokenizerThis {
   colno: number;
   in_code: boolean;
   trimBlocks: boolean;
+  lstripBlocks: boolean;
+  tags: { COMMENT_START: string };
+  _matches(text: string): boolean;
+  nextToken(): Token | null;
   openCurlies?: number;
   inVariable?: boolean;
   rawBackslashes?: boolean;

@@ -2,7 +2,7 @@ import { bindArgs } from './args.js';
 import { TemplateError } from './errors.js';
 import { pyEquals } from './python-ops.js';
 import { pythonStr } from './python-repr.js';
-import { isDict, objectTypeRepr, plain } from './python-types.js';
+import { isDict, objectTypeRepr, plain, tuple } from './python-types.js';
 import { StrictUndefined, isUndefined } from './undefined.js';
 
 type Method = (self: any, args: unknown[]) => unknown;
@@ -124,7 +124,7 @@ const STRING_METHODS: Record<string, Method> = {
 };
 
 const DICT_METHODS: Record<string, Method> = {
-  items: (d: Record<string, unknown>) => Object.entries(d),
+  items: (d: Record<string, unknown>) => Object.entries(d).map(tuple),
   keys: (d: Record<string, unknown>) => Object.keys(d),
   values: (d: Record<string, unknown>) => Object.values(d),
   get: (d: Record<string, unknown>, args) => {

@@ -1,5 +1,5 @@
 import { isUndefined } from './undefined.js';
-import { isDict, isText } from './python-types.js';
+import { isDict, isText, isTuple } from './python-types.js';
 
 /** Python's repr() of a float or int. */
 function numberRepr(value: number): string {
@@ -33,6 +33,7 @@ export function pythonRepr(value: unknown): string {
   if (isText(value)) return stringRepr(value.toString());
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'number') return numberRepr(value);
+  if (isTuple(value)) return `(${value.map(pythonRepr).join(', ')}${value.length === 1 ? ',' : ''})`;
   if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
   if (isDict(value)) return `{${Object.entries(value).map(([key, item]) => `${stringRepr(key)}: ${pythonRepr(item)}`).join(', ')}}`;
   if (value instanceof Date) return value.toISOString();

@@ -13,6 +13,18 @@ export function isText(value: unknown): value is string | String {
   return typeof value === 'string' || value instanceof String;
 }
 
+const tuples = new WeakSet<unknown[]>();
+
+/** Marks a list as a Python tuple: it prints as (a, b) and reports its type as tuple; it is a list otherwise. */
+export function tuple<T extends unknown[]>(items: T): T {
+  tuples.add(items);
+  return items;
+}
+
+export function isTuple(value: unknown): value is unknown[] {
+  return Array.isArray(value) && tuples.has(value);
+}
+
 /** A SafeString becomes a plain string; everything else is unchanged. */
 export function plain(value: unknown): unknown {
   return value instanceof String ? value.toString() : value;
@@ -23,7 +35,7 @@ export function pyTypeName(value: unknown): string {
   if (isText(value)) return 'str';
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
-  if (Array.isArray(value)) return 'list';
+  if (Array.isArray(value)) return tuples.has(value) ? 'tuple' : 'list';
   if (isDict(value)) return 'dict';
   if (typeof value === 'function') return 'function';
   return value.constructor?.name ?? 'object';

@@ -1,4 +1,5 @@
 import { TemplateError } from './errors.js';
+import { tuple } from './python-types.js';
 
 interface RegexOptions {
   ignorecase?: unknown;
@@ -62,7 +63,7 @@ export function findAll(value: string, regex: RegExp): unknown[] {
   return [...value.matchAll(global)].map((match) => {
     if (match.length === 1) return match[0];
     if (match.length === 2) return match[1] ?? '';
-    return match.slice(1).map((group) => group ?? '');
+    return tuple(match.slice(1).map((group) => group ?? ''));
   });
 }
 

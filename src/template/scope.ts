@@ -1,11 +1,15 @@
+import type { TextOptions } from './text-options.js';
+
 /** What the running template can reach beyond its own text: the variables and files of the Templar rendering it. */
 export interface Scope {
   /** A variable's value, lazily templated; MISSING when there is no such variable. */
   resolve(name: string): unknown;
-  /** Where lookup('file') and lookup('template') look for relative paths, before the working directory. */
+  /** The names of all variables (the varnames lookup). */
+  variableNames(): string[];
+  /** Where lookup('file') and lookup('template') look for relative paths, the last one being the playbook's folder. */
   readonly searchPaths: readonly string[];
   /** Renders a whole template file's text with the same variables. */
-  renderText(text: string): string;
+  renderText(text: string, options?: TextOptions): string;
 }
 
 export const MISSING: unique symbol = Symbol('missing variable');

@@ -1,12 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { engineFor, isTemplate } from './engine.js';
-import { TemplateError } from './errors.js';
+import { pythonLiteralOrText } from '../python/literal.js';
+import { ANSIBLE_SYNTAX, type Syntax, type Tags, engineFor, isTemplate } from './engine.js';
+import type { TextOptions } from './text-options.js';
+import { TemplateError, UndefinedVariableError } from './errors.js';
 import { truthy } from './python-ops.js';
 import { pythonRepr } from './python-repr.js';
+import { runLookup } from './lookups.js';
+import type { LookupContext } from './lookup-types.js';
 import { isDict } from './python-types.js';
 import { MISSING, type Scope, inScope } from './scope.js';
 
-export { TemplateError };
+export { TemplateError, UndefinedVariableError };
+export type { TextOptions };
 
 /** The value of `omit`: the runner drops module arguments equal to it. */
 export const OMIT = `__omit_place_holder__${randomBytes(20).toString('hex')}`;
@@ -19,7 +24,54 @@ export interface Templar {
   /** when/changed_when/failed_when/until: a list means all; booleans pass; Jinja truthiness. */
   condition(expression: string | boolean | unknown[]): boolean;
   /** A whole template file's text ({% for %}, {% if %}, macros ...) to a string (template module). */
-  renderText(text: string): string;
+  renderText(text: string, options?: TextOptions): string;
+  /** Runs a lookup plugin on already templated terms (the `with_<lookup>` loops). */
+  query(name: string, terms: unknown[], context: LookupContext): unknown[];
+}
+
+const OVERRIDE_PREFIX = '#jinja2:';
+
+const OVERRIDE_TAGS: Record<string, keyof Tags> = {
+  block_start_string: 'blockStart',
+  block_end_string: 'blockEnd',
+  variable_start_string: 'variableStart',
+  variable_end_string: 'variableEnd',
+  comment_start_string: 'commentStart',
+  comment_end_string: 'commentEnd',
+};
+
+/** Applies a `#jinja2: trim_blocks: False, lstrip_blocks: True` first line (Python literals) and removes it. */
+function withOverrides(text: string, options: TextOptions): { source: string; options: TextOptions } {
+  if (!text.startsWith(OVERRIDE_PREFIX)) return { source: text, options };
+  const eol = text.indexOf('\n');
+  const line = text.slice(OVERRIDE_PREFIX.length, eol === -1 ? undefined : eol);
+  const overridden: TextOptions = { ...options, tags: { ...options.tags } };
+  for (const pair of line.split(',')) {
+    const colon = pair.indexOf(':');
+    if (colon === -1) throw new TemplateError(`failed to parse jinja2 override '${pair.trim()}'. Did you use something different from colon as key-value separator?`);
+    const key = pair.slice(0, colon).trim();
+    const raw = pair.slice(colon + 1).trim();
+    const value = pythonLiteralOrText(raw);
+    if (value === raw && !/^(['"]).*\1$/s.test(raw)) throw new TemplateError(`malformed node or string in jinja2 override: ${raw}`);
+    if (key === 'trim_blocks') overridden.trimBlocks = truthy(value);
+    else if (key === 'lstrip_blocks') overridden.lstripBlocks = truthy(value);
+    else if (key === 'newline_sequence') overridden.newlineSequence = String(value);
+    else if (Object.hasOwn(OVERRIDE_TAGS, key)) overridden.tags![OVERRIDE_TAGS[key]] = String(value);
+  }
+  return { source: eol === -1 ? '' : text.slice(eol + 1), options: overridden };
+}
+
+function syntaxOf(options: TextOptions): Syntax {
+  const tags = Object.fromEntries(Object.entries(options.tags ?? {}).filter(([, value]) => value !== undefined && value !== null));
+  const trimBlocks = options.trimBlocks ?? true;
+  const lstripBlocks = options.lstripBlocks ?? false;
+  if (trimBlocks && !lstripBlocks && Object.keys(tags).length === 0) return ANSIBLE_SYNTAX;
+  return { trimBlocks, lstripBlocks, ...(Object.keys(tags).length > 0 ? { tags } : {}) };
+}
+
+function startsTemplate(text: string, tags: Tags | undefined): boolean {
+  if (!tags) return isTemplate(text);
+  return [tags.variableStart ?? '{{', tags.blockStart ?? '{%', tags.commentStart ?? '{#'].some((start) => text.includes(start));
 }
 
 const unsafe = new WeakSet<object>();
@@ -76,8 +128,22 @@ class VariableTemplar implements Templar, Scope {
     return truthy(this.evaluate(text));
   }
 
-  renderText(text: string): string {
-    return this.enter(() => (isTemplate(text) ? String(engineFor(this.searchPaths, false).render(text, 'text')) : text));
+  renderText(text: string, options: TextOptions = {}): string {
+    if (options.vars) return new VariableTemplar({ ...this.vars, ...options.vars }, this.searchPaths).renderText(text, { ...options, vars: undefined });
+    const { source, options: effective } = withOverrides(text, options);
+    const syntax = syntaxOf(effective);
+    const paths = effective.includePaths ? [...this.searchPaths, ...effective.includePaths] : this.searchPaths;
+    const rendered = this.enter(() => (startsTemplate(source, syntax.tags) ? String(engineFor(paths, false, syntax).render(source, 'text')) : source));
+    const newline = effective.newlineSequence ?? '\n';
+    return newline === '\n' ? rendered : rendered.replace(/\r\n|\r|\n/g, newline);
+  }
+
+  query(name: string, terms: unknown[], context: LookupContext): unknown[] {
+    return this.enter(() => runLookup(name, terms, {}, context));
+  }
+
+  variableNames(): string[] {
+    return Object.keys(this.vars);
   }
 
   resolve(name: string): unknown {

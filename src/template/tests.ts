@@ -8,6 +8,7 @@ import { pythonStr } from './python-repr.js';
 import { type Dict, isDict, isText, plain } from './python-types.js';
 import { firstMatch, pyRegex } from './regex.js';
 import { isUndefined } from './undefined.js';
+import { VERSION_TYPES } from './versions.js';
 
 function comparison(op: string): Callable {
   return (value: unknown, other: unknown) => pyCompare(value, [op, other]);
@@ -20,37 +21,35 @@ function matching(kind: 'match' | 'search'): Callable {
   };
 }
 
-/** distutils' LooseVersion: numbers compare as numbers, letters as text. */
-function looseVersion(version: unknown): (number | string)[] {
-  return pythonStr(version)
-    .split(/(\d+|[a-z]+|\.)/)
-    .filter((part) => part !== '' && part !== '.')
-    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-}
-
-function compareVersions(a: (number | string)[], b: (number | string)[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    if (a[i] === b[i]) continue;
-    if (typeof a[i] === typeof b[i]) return a[i] < b[i] ? -1 : 1;
-    return typeof a[i] === 'number' ? -1 : 1;
-  }
-  return a.length - b.length;
-}
-
 const VERSION_OPERATORS: Record<string, (order: number) => boolean> = {
   '==': (o) => o === 0, '=': (o) => o === 0, eq: (o) => o === 0,
-  '!=': (o) => o !== 0, '<>': (o) => o !== 0, ne: (o) => o !== 0,
   '<': (o) => o < 0, lt: (o) => o < 0,
   '<=': (o) => o <= 0, le: (o) => o <= 0,
   '>': (o) => o > 0, gt: (o) => o > 0,
   '>=': (o) => o >= 0, ge: (o) => o >= 0,
+  '!=': (o) => o !== 0, '<>': (o) => o !== 0, ne: (o) => o !== 0,
 };
 
+/** Ansible's version test: loose (default), strict=true, or version_type loose/strict/semver/semantic. */
 function version(value: unknown, ...args: unknown[]): boolean {
-  const [other, operator] = bindArgs('version', args, ['version', 'operator', 'strict', 'version_type'], ['', 'eq']);
+  const [other, operator, strict, versionType] = bindArgs('version', args, ['version', 'operator', 'strict', 'version_type'], ['', 'eq', null, null]);
+  if (strict !== null && versionType !== null) throw new TemplateError("Cannot specify both 'strict' and 'version_type'");
+  if (!truthy(value)) throw new TemplateError('Input version value cannot be empty');
+  if (!truthy(other)) throw new TemplateError('Version parameter to compare against cannot be empty');
+  let kind = 'loose';
+  if (truthy(strict)) kind = 'strict';
+  else if (versionType !== null && truthy(versionType)) {
+    kind = pythonStr(versionType);
+    if (kind === 'pep440') throw new TemplateError("The pep440 version_type requires the Python 'packaging' library");
+    if (!Object.hasOwn(VERSION_TYPES, kind)) throw new TemplateError(`Invalid version type (${kind}). Must be one of 'loose', 'strict', 'semver', 'semantic', 'pep440'`);
+  }
   const check = VERSION_OPERATORS[pythonStr(operator)];
-  if (!check) throw new TemplateError(`Invalid operator type (${pythonStr(operator)})`);
-  return check(compareVersions(looseVersion(value), looseVersion(other)));
+  if (!check) throw new TemplateError(`Invalid operator type (${pythonStr(operator)}). Must be one of ${Object.keys(VERSION_OPERATORS).map((op) => `'${op}'`).join(', ')}`);
+  try {
+    return check(VERSION_TYPES[kind](pythonStr(value), pythonStr(other)));
+  } catch (error) {
+    throw new TemplateError(`Version comparison failed: ${(error as Error).message}`);
+  }
 }
 
 function result(test: string): (value: unknown) => Dict {

@@ -1,4 +1,4 @@
-import { TemplateError } from './errors.js';
+import { UndefinedVariableError } from './errors.js';
 
 /**
  * Jinja's StrictUndefined as a value: what a missing variable, key or attribute evaluates to.
@@ -12,7 +12,7 @@ export class StrictUndefined {
   ) {}
 
   fail(): never {
-    throw new TemplateError(this.message);
+    throw new UndefinedVariableError(this.message);
   }
 }
 

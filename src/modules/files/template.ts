@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { defineModule, ModuleFailure, type ModuleContext } from '../contract.js';
 import { FILE_ATTRIBUTE_PROPERTIES } from '../shared/arg-schema.js';
 import { readControllerFile } from './lib/controller-file.js';
+import { templateVars } from '../../template/template-vars.js';
 import type { AttributeArgs } from '../shared/file-attributes.js';
 import { planPut, readPut, type PutRequest, type PutState } from '../shared/put-file.js';
 
@@ -12,6 +13,15 @@ interface TemplateArgs extends AttributeArgs {
   force: boolean;
   follow: boolean;
   newline_sequence: string;
+  trim_blocks: boolean;
+  lstrip_blocks: boolean;
+  block_start_string?: string;
+  block_end_string?: string;
+  variable_start_string?: string;
+  variable_end_string?: string;
+  comment_start_string?: string;
+  comment_end_string?: string;
+  output_encoding: string;
 }
 
 /** Ansible also accepts the escaped spellings ("\\n"). */
@@ -23,7 +33,20 @@ function render(ctx: ModuleContext, args: TemplateArgs): PutRequest {
   const file = readControllerFile(ctx, 'templates', args.src);
   let text: string;
   try {
-    text = ctx.render(file.content.toString('utf8'));
+    text = ctx.render(file.content.toString('utf8'), {
+      vars: templateVars(args.src, file.path, args.dest),
+      includePaths: [posix.dirname(file.path)],
+      trimBlocks: args.trim_blocks,
+      lstripBlocks: args.lstrip_blocks,
+      tags: {
+        blockStart: args.block_start_string,
+        blockEnd: args.block_end_string,
+        variableStart: args.variable_start_string,
+        variableEnd: args.variable_end_string,
+        commentStart: args.comment_start_string,
+        commentEnd: args.comment_end_string,
+      },
+    });
   } catch (error) {
     if (error instanceof ModuleFailure) throw error;
     throw new ModuleFailure(`${args.src}: ${(error as Error).message}`);
@@ -55,6 +78,15 @@ export default defineModule<TemplateArgs, PutState>({
       force: { type: 'boolean', default: true },
       follow: { type: 'boolean', default: false },
       newline_sequence: { type: 'string', default: '\n' },
+      trim_blocks: { type: 'boolean', default: true },
+      lstrip_blocks: { type: 'boolean', default: false },
+      block_start_string: { type: 'string' },
+      block_end_string: { type: 'string' },
+      variable_start_string: { type: 'string' },
+      variable_end_string: { type: 'string' },
+      comment_start_string: { type: 'string' },
+      comment_end_string: { type: 'string' },
+      output_encoding: { type: 'string', enum: ['utf-8', 'utf8'], default: 'utf-8' },
       ...FILE_ATTRIBUTE_PROPERTIES,
     },
   },
