@@ -21,6 +21,8 @@ export interface HumanOptions {
 export class HumanReporter implements Reporter {
   private bannerPrinted = false;
   private currentTask: TaskInfo | undefined;
+  /** As Ansible's display: each distinct warning text is printed once per run. */
+  private readonly warningsShown = new Set<string>();
 
   constructor(private readonly out: Writable, private readonly options: HumanOptions) {}
 
@@ -58,7 +60,16 @@ export class HumanReporter implements Reporter {
   }
 
   warning(message: string): void {
+    if (this.warningsShown.has(message)) return;
+    this.warningsShown.add(message);
     this.write(`[WARNING]: ${message}`, COLORS.warning);
+  }
+
+  /** A module's `warnings` are printed above its host line and left out of the printed result. */
+  private resultWarnings(event: HostEvent): void {
+    const warnings = event.result.warnings;
+    if (event.hidden || !Array.isArray(warnings)) return;
+    for (const warning of warnings) this.warning(String(warning));
   }
 
   included(task: TaskInfo, file: string, hosts: string[], item?: { label: unknown }): void {
@@ -75,6 +86,7 @@ export class HumanReporter implements Reporter {
     for (const key of Object.keys(shown)) if (key.startsWith('_ansible_')) delete shown[key];
     // As Ansible's TaskResult.clean_copy: the status is the line's prefix, not a key.
     delete shown.diff;
+    if (!shown.skipped) delete shown.warnings;
     delete shown.failed;
     delete shown.skipped;
     if (task.module && DEBUG_MODULES.has(task.module)) {
@@ -112,6 +124,7 @@ export class HumanReporter implements Reporter {
     const dump = () => dumpResult(this.cleaned(task, event.result), indent);
     switch (event.status) {
       case 'failed':
+        this.resultWarnings(event);
         this.write(`failed: [${host}] ${label} => ${dump()}`, COLORS.failed);
         break;
       case 'skipped':
@@ -128,6 +141,7 @@ export class HumanReporter implements Reporter {
     const indent = this.options.verbosity > 2 || (this.alwaysShown(task) && !event.runnerError);
     const dump = () => dumpResult(this.cleaned(task, event.result), indent);
     if (!loop) this.printDiffs(event);
+    if (event.status !== 'skipped' && event.status !== 'unreachable') this.resultWarnings(event);
     switch (event.status) {
       case 'unreachable':
         this.write(`fatal: [${host}]: UNREACHABLE! => ${dump()}`, COLORS.unreachable);

@@ -185,6 +185,10 @@ export class TaskExecution {
       msg: failed ? 'One or more items failed' : 'All items completed',
       results,
     };
+    // As Ansible: the items' warnings move up to the task's result.
+    const warnings = results.flatMap((result) => (Array.isArray(result.warnings) ? (result.warnings as unknown[]) : []));
+    for (const result of results) delete result.warnings;
+    if (warnings.length > 0) summary.warnings = warnings;
     if (failed) summary.failed = true;
     if (results.length === 0 || results.every((result) => result.skipped)) {
       summary.skipped = true;
