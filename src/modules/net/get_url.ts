@@ -34,7 +34,8 @@ type GetUrlState =
 const ALIASES = { url_username: ['username'], url_password: ['password'] };
 
 /** How Python's urllib words the common connection failures curl reports. */
-function urllibError(curlError: string): string {
+function urllibError(curlError: string, url: string): string {
+  if (/\(37\)/.test(curlError)) return `<urlopen error [Errno 2] No such file or directory: '${decodeURIComponent(new URL(url).pathname)}'>`;
   if (/\(7\)/.test(curlError)) return '<urlopen error [Errno 111] Connection refused>';
   if (/\(6\)/.test(curlError)) return '<urlopen error [Errno -2] Name or service not known>';
   if (/\(28\)/.test(curlError)) return '<urlopen error timed out>';
@@ -133,13 +134,14 @@ export default defineModule<Record<string, unknown>, GetUrlState>({
       ...request(args),
       url: args.url,
       head: ctx.check,
-      ifModifiedSince: isFile && !args.force && !mismatch ? args.dest : undefined,
+      // curl skips a file:// download on the time condition; Python's urllib always reads the file.
+      ifModifiedSince: isFile && !args.force && !mismatch && !args.url.startsWith('file:') ? args.dest : undefined,
       algorithm: expected?.algorithm,
     });
     const elapsed = Math.floor((Date.now() - started) / 1000);
     const fields = { url: args.url, dest: args.dest, elapsed };
     const failed = (message: string, extra: ModuleResult = {}) => removeTemp(ctx.connection, fetched.tmp).then(() => new ModuleFailure(message, { ...fields, ...extra }));
-    if (fetched.status === 0) throw await failed(`Request failed: ${urllibError(fetched.error)}`);
+    if (!fetched.ok) throw await failed(`Request failed: ${urllibError(fetched.error, args.url)}`);
     if (fetched.status !== 200 && fetched.status !== 304 && !args.url.startsWith('file:')) {
       throw await failed('Request failed', { status_code: fetched.status, response: `HTTP Error ${fetched.status}: ${fetched.reason}` });
     }
@@ -186,7 +188,7 @@ export default defineModule<Record<string, unknown>, GetUrlState>({
       };
     }
     const attributes = planAttributes(args, dest.stat, state.probe, false);
-    const finished = { ...result, msg, status_code: fetched.status, md5sum: fetched.md5, ...(dest.stat ? pathInfo(dest.stat) : {}) };
+    const finished = { ...result, msg, status_code: args.url.startsWith('file:') ? null : fetched.status, md5sum: fetched.md5, ...(dest.stat ? pathInfo(dest.stat) : {}) };
     return {
       changed: contentChanged || attributes.changed,
       diff: attributesDiff(dest.path, attributes, false),

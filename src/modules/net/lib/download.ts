@@ -20,7 +20,9 @@ export interface DownloadRequest extends CurlRequest {
 export interface Download {
   /** The downloaded file, in the target's temp folder (removed again when `keep` was false). */
   tmp: string;
-  /** HTTP status, 0 when no response came. */
+  /** Whether curl got an answer (any HTTP status, or a file:// file). */
+  ok: boolean;
+  /** HTTP status, 0 when no response came (and for file:// URLs). */
   status: number;
   /** The status line's text ("Not Found") and curl's error message, if any. */
   reason: string;
@@ -76,6 +78,7 @@ export async function download(connection: Connection, request: DownloadRequest)
   const rc = Number(output.get('rc'));
   return {
     tmp: output.get('tmp') ?? '',
+    ok: rc === 0,
     status: rc === 0 ? Number(output.get('status') ?? 0) : 0,
     reason: output.get('reason') ?? '',
     error: (output.get('error') ?? '').trim(),
