@@ -94,7 +94,9 @@ export class LinearStrategy {
   async runAction(task: ActionTask, hosts: readonly HostState[], scope: Scope, title?: string): Promise<void> {
     if (!scope.isHandler && !this.selected(task, scope)) return;
     const info = { ...this.taskInfo(task, scope, task.action), ...(title ? { title } : {}) };
-    const runOnce = keywordBool(inheritedKeyword(this.playRun, scope, task, 'run_once'));
+    // An action that bypasses the host loop (pause) runs for the first host only, and only it gets the result.
+    const bypass = task.module.bypassHostLoop === true;
+    const runOnce = bypass || keywordBool(inheritedKeyword(this.playRun, scope, task, 'run_once'));
     const targets = runOnce ? hosts.slice(0, 1) : [...hosts];
     const { reporter, options } = this.run;
     reporter.taskStart(info, targets.length);
@@ -119,7 +121,7 @@ export class LinearStrategy {
         }),
       ),
     );
-    if (runOnce && outcomes[0]) {
+    if (runOnce && !bypass && outcomes[0]) {
       for (const host of hosts.slice(1)) {
         applyFacts(task.module, host, outcomes[0].result);
         this.remember(task, host, outcomes[0]);

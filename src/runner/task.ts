@@ -270,8 +270,11 @@ export class TaskExecution {
     if (execution.diff.length > 0) {
       result.diff = execution.diff.map((change) => ({ before: change.before, after: change.after, before_header: change.beforeHeader, after_header: change.afterHeader }));
     }
-    if ('stdout' in result && !('stdout_lines' in result)) result.stdout_lines = linesOf(result.stdout);
-    if ('stderr' in result && !('stderr_lines' in result)) result.stderr_lines = linesOf(result.stderr);
+    // Ansible adds the _lines keys to what modules on the target return, not to controller actions' results (pause).
+    if (!module.controllerOnly) {
+      if ('stdout' in result && !('stdout_lines' in result)) result.stdout_lines = linesOf(result.stdout);
+      if ('stderr' in result && !('stderr_lines' in result)) result.stderr_lines = linesOf(result.stderr);
+    }
     if (result.failed === undefined && !result.skipped) result.failed = false;
     const changedWhen = this.task.keywords.changed_when;
     const failedWhen = this.task.keywords.failed_when;
