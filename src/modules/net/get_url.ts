@@ -133,7 +133,8 @@ export default defineModule<Record<string, unknown>, GetUrlState>({
     const fetched = await download(ctx.connection, {
       ...request(args),
       url: args.url,
-      head: ctx.check,
+      // A check run asks with HEAD; Python's urllib reads a file:// URL whatever the method.
+      head: ctx.check && !args.url.startsWith('file:'),
       // curl skips a file:// download on the time condition; Python's urllib always reads the file.
       ifModifiedSince: isFile && !args.force && !mismatch && !args.url.startsWith('file:') ? args.dest : undefined,
       algorithm: expected?.algorithm,
