@@ -88,6 +88,8 @@ export interface Module<Args = any, State = any> {
   freeForm?: string;
   /** Runs on the controller only (debug, set_fact, assert, fail): no connection is opened. */
   controllerOnly?: boolean;
+  /** Runs once for all the task's hosts, as if run_once were set (Ansible's BYPASS_HOST_LOOP: pause). */
+  bypassHostLoop?: boolean;
   /** The module's ansible_facts are set_fact-level host variables, not gathered facts. */
   setsHostVars?: boolean;
   /** The module's ansible_facts are include_vars-level host variables (above task vars, below set_fact). */

@@ -82,6 +82,8 @@ export class HumanReporter implements Reporter {
   }
 
   warning(message: string): void {
+    if (this.warningsShown.has(message)) return;
+    this.warningsShown.add(message);
     this.write(`[WARNING]: ${message}`, COLORS.warning);
   }
 
@@ -99,10 +101,10 @@ export class HumanReporter implements Reporter {
     for (const key of Object.keys(shown)) if (key.startsWith('_ansible_')) delete shown[key];
     // As Ansible's TaskResult.clean_copy: the status is the line's prefix, not a key.
     delete shown.diff;
+    if (!shown.skipped) delete shown.warnings;
     delete shown.failed;
     delete shown.skipped;
     delete shown.exception;
-    delete shown.warnings;
     delete shown.deprecations;
     if (this.options.verbosity < 3) delete shown.invocation;
     if (task.module && DEBUG_MODULES.has(task.module)) {
@@ -131,17 +133,17 @@ export class HumanReporter implements Reporter {
     }
   }
 
-  /** A module's warnings, deprecations and exception, printed before its host line as Ansible's default callback does. */
+  /** A module's warnings, deprecations and exception, printed before its host line as Ansible's default callback does (not for skipped or unreachable hosts). */
   private printNotices(event: HostEvent): void {
     if (event.hidden) return;
     const { warnings, deprecations, exception } = event.result;
-    // Ansible's Display shows each distinct warning once per run.
+    // Ansible's Display shows each distinct warning and deprecation once per run.
     const once = (text: string, show: () => void) => {
       if (this.noticesShown.has(text)) return;
       this.noticesShown.add(text);
       show();
     };
-    if (Array.isArray(warnings)) for (const warning of warnings) once(`[WARNING]: ${String(warning)}`, () => this.warning(String(warning)));
+    if (Array.isArray(warnings)) for (const warning of warnings) this.warning(String(warning));
     if (Array.isArray(deprecations)) for (const deprecation of deprecations) once(deprecationText(deprecation), () => this.write(deprecationText(deprecation), COLORS.warning));
     if (event.status === 'failed' && typeof exception === 'string') {
       const text = this.options.verbosity < 3
@@ -163,7 +165,7 @@ export class HumanReporter implements Reporter {
     if (this.hidden(event)) return;
     this.ensureBanner(task);
     this.printDiffs(event);
-    this.printNotices(event);
+    if (event.status !== 'skipped' && event.status !== 'unreachable') this.printNotices(event);
     const label = `(item=${pythonStr(event.item?.label)})`;
     const host = this.hostLabel(event);
     const indent = this.options.verbosity > 2 || this.alwaysShown(task);
@@ -187,7 +189,7 @@ export class HumanReporter implements Reporter {
     const indent = this.options.verbosity > 2 || (this.alwaysShown(task) && !event.runnerError);
     const dump = () => this.dump(this.cleaned(task, event.result), indent);
     if (!loop) this.printDiffs(event);
-    this.printNotices(event);
+    if (event.status !== 'skipped' && event.status !== 'unreachable') this.printNotices(event);
     switch (event.status) {
       case 'unreachable':
         this.write(`fatal: [${host}]: UNREACHABLE! => ${dump()}`, COLORS.unreachable);

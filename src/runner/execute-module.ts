@@ -12,7 +12,7 @@ export async function executeModule(module: Module, rawArgs: Record<string, unkn
   try {
     const state = await module.read(ctx, args);
     const plan = module.plan(args, state, ctx);
-    if (plan.skip !== undefined) return { result: { changed: false, skipped: true, msg: plan.skip }, diff: [] };
+    if (plan.skip !== undefined) return { result: { ...plan.result, changed: false, skipped: true, msg: plan.skip }, diff: [] };
     let result: ModuleResult = { ...plan.result, changed: plan.changed };
     if (plan.changed && plan.apply && !ctx.check) {
       const applied = await plan.apply();

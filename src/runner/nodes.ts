@@ -103,7 +103,9 @@ export class LinearStrategy {
     if (!scope.isHandler && !this.selected(task, scope)) return;
     const info = { ...this.taskInfo(task, scope, task.action), ...(title ? { title } : {}) };
     if (!title && !scope.isHandler && this.run.gate && !(await this.run.gate.admits(info.title, task.name))) return;
-    const runOnce = keywordBool(inheritedKeyword(this.playRun, scope, task, 'run_once'));
+    // An action that bypasses the host loop (pause) runs for the first host only, and only it gets the result.
+    const bypass = task.module.bypassHostLoop === true;
+    const runOnce = bypass || keywordBool(inheritedKeyword(this.playRun, scope, task, 'run_once'));
     const targets = runOnce ? hosts.slice(0, 1) : [...hosts];
     const { reporter } = this.run;
     reporter.taskStart(info, targets.length);
@@ -128,7 +130,7 @@ export class LinearStrategy {
         }),
       ),
     );
-    if (runOnce && outcomes[0]) {
+    if (runOnce && !bypass && outcomes[0]) {
       for (const host of hosts.slice(1)) {
         applyFacts(task.module, host, outcomes[0].result);
         this.remember(task, host, outcomes[0]);

@@ -200,6 +200,10 @@ export class TaskExecution {
       msg: failed ? 'One or more items failed' : 'All items completed',
       results,
     };
+    // As Ansible: the items' warnings move up to the task's result.
+    const warnings = results.flatMap((result) => (Array.isArray(result.warnings) ? (result.warnings as unknown[]) : []));
+    for (const result of results) delete result.warnings;
+    if (warnings.length > 0) summary.warnings = warnings;
     if (failed) summary.failed = true;
     if (notices.warnings.length > 0) summary.warnings = notices.warnings;
     if (notices.deprecations.length > 0) summary.deprecations = notices.deprecations;
@@ -285,8 +289,11 @@ export class TaskExecution {
     if (execution.diff.length > 0 && result.diff === undefined) {
       result.diff = execution.diff.map((change) => (change.prepared === undefined ? { before: change.before, after: change.after, before_header: change.beforeHeader, after_header: change.afterHeader } : { prepared: change.prepared }));
     }
-    if ('stdout' in result && !('stdout_lines' in result)) result.stdout_lines = linesOf(result.stdout);
-    if ('stderr' in result && !('stderr_lines' in result)) result.stderr_lines = linesOf(result.stderr);
+    // Ansible adds the _lines keys to what modules on the target return, not to controller actions' results (pause).
+    if (!module.controllerOnly) {
+      if ('stdout' in result && !('stdout_lines' in result)) result.stdout_lines = linesOf(result.stdout);
+      if ('stderr' in result && !('stderr_lines' in result)) result.stderr_lines = linesOf(result.stderr);
+    }
     if (result.failed === undefined && !result.skipped) result.failed = false;
     const changedWhen = this.task.keywords.changed_when;
     const failedWhen = this.task.keywords.failed_when;

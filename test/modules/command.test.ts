@@ -157,6 +157,17 @@ describe('command', () => {
     assert.deepEqual(exact.result.stdout_lines, ['a', 'b', '']);
   });
 
+  test('executable is accepted and ignored, with Ansible\'s warning in the result', async () => {
+    const warning = "As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. Not using '/bin/bash'.";
+    const { result } = await runModule(command, { cmd: 'echo $0', executable: '/bin/bash' });
+    assert.equal(result.stdout, '$0');
+    assert.deepEqual(result.warnings, [warning]);
+    const check = await runModule(command, { cmd: 'true', executable: '/bin/bash' }, { check: true });
+    assert.equal(check.result.skipped, true);
+    assert.deepEqual(check.result.warnings, [warning]);
+    assert.equal((await runModule(command, { cmd: 'true' })).result.warnings, undefined);
+  });
+
   test('bad arguments get clear messages', async () => {
     await assert.rejects(runModule(command, { cmd: 'true', crates: '/x' }), /unsupported argument 'crates' for module 'command' \(did you mean 'creates'\?\)/);
     await assert.rejects(runModule(command, { cmd: 'true', stdin_add_newline: 'maybe' }), /stdin_add_newline/);

@@ -60,6 +60,21 @@ describe('shell', () => {
     assert.equal(home.result.stdout, process.env.HOME);
   });
 
+  test('argv words are quoted for the shell and reported as a list', async () => {
+    const dir = scratchDir();
+    const { result } = await runModule(shell, { argv: ['printf', '%s|', 'a  b', `; touch ${dir}/pwned`, '$HOME'] });
+    assert.equal(result.stdout, `a  b|; touch ${dir}/pwned|$HOME|`);
+    assert.deepEqual(result.cmd, ['printf', '%s|', 'a  b', `; touch ${dir}/pwned`, '$HOME']);
+    assert.equal(existsSync(join(dir, 'pwned')), false);
+    const both = await runModule(shell, { cmd: 'true', argv: ['true'] });
+    assert.equal(both.result.msg, 'only command or argv can be given, not both');
+  });
+
+  test('stdin and strip_empty_ends work as with command', async () => {
+    const { result } = await runModule(shell, { cmd: 'cat; echo', stdin: 'x', stdin_add_newline: false, strip_empty_ends: false });
+    assert.equal(result.stdout, 'x\n');
+  });
+
   test('a missing cmd is refused before anything runs', async () => {
     await assert.rejects(runModule(shell, { chdir: '/tmp' }), /missing required argument 'cmd' for module 'shell'/);
   });

@@ -6,6 +6,8 @@ import { splitCommandLine } from '../shared/split-command.js';
 interface CommandArgs extends CommandOptions {
   cmd?: string;
   argv?: (string | number | boolean)[];
+  /** Accepted for compatibility and ignored with a warning, as Ansible 2.14 does. */
+  executable?: string;
 }
 
 interface CommandState {
@@ -31,6 +33,7 @@ export default defineModule<CommandArgs, CommandState>({
       cmd: { type: 'string' },
       argv: { type: 'array', items: { type: ['string', 'number', 'boolean'] } },
       chdir: { type: 'string' },
+      executable: { type: 'string' },
       creates: { type: 'string' },
       removes: { type: 'string' },
       stdin: { type: 'string' },
@@ -47,6 +50,9 @@ export default defineModule<CommandArgs, CommandState>({
   },
 
   plan(args, state, ctx) {
-    return planCommand({ cmd: state.words, argv: state.target.words }, args, state.target, ctx);
+    const warnings = args.executable
+      ? [`As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. Not using '${args.executable}'.`]
+      : [];
+    return planCommand({ cmd: state.words, argv: state.target.words, warnings }, args, state.target, ctx);
   },
 });

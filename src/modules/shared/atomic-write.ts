@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { Connection } from '../../connection/types.js';
 import { SET_ATTRIBUTES_SH, type AttributeChange } from './file-attributes.js';
 import { STAT_FORMAT_SH, parseStat, type FileStat } from './file-stat.js';
-import { runHostScript } from './host-script.js';
+import { decodeBase64Text, runHostScript } from './host-script.js';
 
 export interface WriteRequest {
   path: string;
@@ -15,11 +15,21 @@ export interface WriteRequest {
   attributes: AttributeChange;
   backup: boolean;
   createParents?: boolean;
+  /** A command (its words) to run on the written temp file first: each `%s` in a word is the temp file's path. */
+  validate?: string[];
 }
 
 export interface WriteOutcome {
   stat: FileStat;
   backupFile?: string;
+}
+
+/** The validate command failed on the temp file: nothing was replaced (each module words its own message). */
+export class ValidationFailed extends Error {
+  constructor(readonly rc: number, readonly stdout: string, readonly stderr: string) {
+    super(`validation failed with rc ${rc}`);
+    this.name = 'ValidationFailed';
+  }
 }
 
 /**
@@ -42,6 +52,20 @@ fi
 [ -z "$keep_owner" ] || chown -- "$keep_owner" "$t" 2>/dev/null || :
 if [ -n "$keep_mode" ]; then chmod -- "$keep_mode" "$t"; else chmod -- "$(printf '%o' $(( 0666 & ~$(umask) )))" "$t"; fi
 set_attrs "$t" "$mode" "$owner" "$group" 0 0
+shift 10
+if [ $# -gt 0 ]; then
+  n=$#
+  while [ "$n" -gt 0 ]; do
+    w=$1 out=
+    while :; do case $w in *%s*) out=$out\${w%%"%s"*}$t; w=\${w#*"%s"} ;; *) break ;; esac; done
+    set -- "$@" "$out$w"; shift; n=$((n - 1))
+  done
+  trap 'rm -f -- "$t" "$t.out" "$t.err"' EXIT
+  if "$@" > "$t.out" 2> "$t.err"; then rc=0; else rc=$?; fi
+  printf 'validate_rc=%s\nvalidate_stdout=%s\nvalidate_stderr=%s\n' "$rc" "$(base64 -w0 < "$t.out")" "$(base64 -w0 < "$t.err")"
+  rm -f -- "$t.out" "$t.err"
+  [ "$rc" = 0 ] || exit 0
+fi
 if [ "$backup" = 1 ] && [ -e "$p" ]; then
   b="$p.$$.$(date +%Y-%m-%d@%H:%M:%S)~"
   cp -p -- "$p" "$b"
@@ -65,9 +89,14 @@ export async function writeFileAtomically(connection: Connection, request: Write
     attributes.group,
     request.backup ? '1' : '0',
     request.createParents ? '1' : '0',
+    ...(request.validate ?? []),
   ];
   const stdin = request.remoteSource === undefined ? (request.content ?? Buffer.alloc(0)).toString('base64') : '';
   const { sections } = await runHostScript(connection, WRITE_SCRIPT, args, stdin);
   const output = sections[0];
+  const rc = output.get('validate_rc');
+  if (rc !== undefined && rc !== '0') {
+    throw new ValidationFailed(Number(rc), decodeBase64Text(output.get('validate_stdout')) ?? '', decodeBase64Text(output.get('validate_stderr')) ?? '');
+  }
   return { stat: parseStat(output.get('stat')), backupFile: output.get('backup') };
 }

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { ModuleFailure, type FileDiff, type ModuleContext, type ModuleResult, type Plan } from '../contract.js';
-import { writeFileAtomically } from './atomic-write.js';
+import { ValidationFailed, writeFileAtomically } from './atomic-write.js';
 import { runFileOperation } from './file-ops.js';
 import { diffText, MAX_DIFF_BYTES, sha1 } from './content.js';
 import { attributesDiff, planAttributes, type AttributeArgs } from './file-attributes.js';
@@ -24,6 +24,8 @@ export interface PutRequest {
   sourceLabel?: string;
   /** Permission bits of the controller source, for mode=preserve. */
   sourceMode?: number;
+  /** Run on the new file before it replaces dest: the command's words (%s is the file) and the module's failure. */
+  validate?: { words: string[]; failure: (failed: ValidationFailed) => ModuleFailure };
 }
 
 export interface PutState {
@@ -140,6 +142,9 @@ export function planPut(state: PutState, ctx: ModuleContext): Plan {
         attributes,
         backup: request.backup,
         createParents,
+        validate: request.validate?.words,
+      }).catch((error: unknown) => {
+        throw error instanceof ValidationFailed && request.validate ? request.validate.failure(error) : error;
       });
       return { ...pathInfo(written.stat), ...(written.backupFile ? { backup_file: written.backupFile } : {}) };
     },

@@ -74,9 +74,9 @@ function translate(source: string): string {
 }
 
 /** Compiles a Python regular expression (as Ansible's modules would) into a JavaScript RegExp over byte strings. */
-export function compilePythonRegex(pattern: string, argument: string): RegExp {
-  let source = toByteString(pattern);
-  let flags = '';
+export function compilePythonRegex(pattern: string, argument: string, options: { text?: boolean; flags?: string } = {}): RegExp {
+  let source = options.text ? pattern : toByteString(pattern);
+  let flags = options.flags ?? '';
   const inline = /^\(\?([aiLmsux]+)\)/.exec(source);
   if (inline) {
     source = source.slice(inline[0].length);

@@ -17,6 +17,12 @@ export interface CommandOptions {
 export interface CommandRun {
   cmd: string | string[];
   argv: string[];
+  /** Ansible's module warnings, returned as `warnings` (the output prints each once). */
+  warnings?: string[];
+}
+
+function warningsOf(run: CommandRun): ModuleResult {
+  return run.warnings && run.warnings.length > 0 ? { warnings: run.warnings } : {};
 }
 
 /** Python's str.splitlines(): no empty last line for a trailing line break. */
@@ -50,6 +56,7 @@ async function runCommand(connection: Connection, run: CommandRun, options: Comm
     end: formatDateTime(end),
     delta: formatTimedelta(end - start),
     msg: '',
+    ...warningsOf(run),
   };
   if (rc !== 0) throw new ModuleFailure('non-zero return code', result);
   return result;
@@ -74,10 +81,10 @@ export const WOULD_HAVE_RUN = 'Command would have run if not in check mode';
  */
 export function planCommand(run: CommandRun, options: CommandOptions, target: CommandTarget, ctx: ModuleContext): Plan {
   const notRun = reasonNotToRun(target, ctx.check ? 'Would' : 'Did');
-  const unrun: ModuleResult = { cmd: run.cmd, rc: 0, ...outputFields(notRun?.stdout ?? '', '', false), start: null, end: null, delta: null };
+  const unrun: ModuleResult = { cmd: run.cmd, rc: 0, ...outputFields(notRun?.stdout ?? '', '', false), start: null, end: null, delta: null, ...warningsOf(run) };
   if (notRun) return { changed: false, result: { ...unrun, msg: notRun.msg } };
   const decidedByPath = options.creates !== undefined || options.removes !== undefined;
-  if (ctx.check && !decidedByPath) return { changed: false, skip: WOULD_HAVE_RUN };
+  if (ctx.check && !decidedByPath) return { changed: false, skip: WOULD_HAVE_RUN, result: unrun };
   return {
     changed: true,
     result: { ...unrun, msg: WOULD_HAVE_RUN },

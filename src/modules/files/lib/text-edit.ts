@@ -1,5 +1,5 @@
 import { ModuleFailure, type FileDiff, type ModuleContext, type ModuleResult, type Plan } from '../../contract.js';
-import { writeFileAtomically } from '../../shared/atomic-write.js';
+import { ValidationFailed, writeFileAtomically } from '../../shared/atomic-write.js';
 import { runFileOperation } from '../../shared/file-ops.js';
 import { attributesDiff, planAttributes, type AttributeArgs } from '../../shared/file-attributes.js';
 import { probePaths, type HostProbe, type PathProbe } from '../../shared/probe.js';
@@ -39,6 +39,11 @@ export interface TextEditOptions {
   backup: boolean;
   /** lineinfile reports the backup as `backup` (always present), blockinfile as `backup_file`. */
   backupKey: 'backup' | 'backup_file';
+  /** The diff's header (default "PATH (content)"); replace shows only the content, no attribute diff. */
+  contentHeader?: string;
+  attributeDiff?: boolean;
+  /** Run on the new file before it replaces the old one (the words of a command, %s is the file). */
+  validate?: { words: string[]; failure: (failed: ValidationFailed) => ModuleFailure };
 }
 
 /** Ansible's check_file_attrs: the message grows "... and ownership, perms or SE linux context changed". */
@@ -50,8 +55,8 @@ export function planTextEdit(file: TextFile, edit: TextEditOutcome, options: Tex
   const contentDiff: FileDiff = {
     before: file.exists ? fromByteString(file.text) : '',
     after: fromByteString(edit.text),
-    beforeHeader: `${file.path} (content)`,
-    afterHeader: `${file.path} (content)`,
+    beforeHeader: options.contentHeader ?? `${file.path} (content)`,
+    afterHeader: options.contentHeader ?? `${file.path} (content)`,
   };
   const backupResult = (backupFile?: string): ModuleResult => {
     const made = backupFile ? { backup_file: backupFile } : {};
@@ -69,22 +74,28 @@ export function planTextEdit(file: TextFile, edit: TextEditOutcome, options: Tex
   const writePath = file.target.realPath ?? file.path;
   return {
     changed,
-    diff: [...diff, ...attributesDiff(file.path, attributes, false)],
+    diff: [...diff, ...(options.attributeDiff === false ? [] : attributesDiff(file.path, attributes, false))],
     result: { ...base, msg },
     apply: async () => {
       if (!edit.changed) {
         await runFileOperation(ctx.connection, writePath, { kind: 'attributes', recurse: false }, attributes);
         return {};
       }
-      const written = await writeFileAtomically(ctx.connection, {
-        path: writePath,
-        content: Buffer.from(edit.text, 'latin1'),
-        replacing: file.target.stat,
-        attributes,
-        backup: options.backup && file.exists,
-        createParents: !file.exists,
-      });
-      return backupResult(written.backupFile);
+      try {
+        const written = await writeFileAtomically(ctx.connection, {
+          path: writePath,
+          content: Buffer.from(edit.text, 'latin1'),
+          replacing: file.target.stat,
+          attributes,
+          backup: options.backup && file.exists,
+          createParents: !file.exists,
+          validate: options.validate?.words,
+        });
+        return backupResult(written.backupFile);
+      } catch (error) {
+        if (error instanceof ValidationFailed && options.validate) throw options.validate.failure(error);
+        throw error;
+      }
     },
   };
 }

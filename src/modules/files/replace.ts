@@ -1,0 +1,135 @@
+import { defineModule, ModuleFailure } from '../contract.js';
+import { FILE_ATTRIBUTE_PROPERTIES, foldAliases, requiredWithAliases, withAliases } from '../shared/arg-schema.js';
+import type { AttributeArgs } from '../shared/file-attributes.js';
+import { compilePythonRegex, expandTemplate } from '../shared/python-regex.js';
+import { splitCommandLine } from '../shared/split-command.js';
+import { planTextEdit, readTextFile, type TextFile } from './lib/text-edit.js';
+
+interface ReplaceArgs extends AttributeArgs {
+  path: string;
+  regexp: string;
+  replace: string;
+  after?: string;
+  before?: string;
+  backup: boolean;
+  validate?: string;
+  encoding: string;
+}
+
+const ALIASES = { path: ['dest', 'destfile', 'name'] };
+
+/** Python codec names Node can both decode and encode. */
+const ENCODINGS: Record<string, BufferEncoding> = {
+  'utf-8': 'utf8', utf8: 'utf8', 'latin-1': 'latin1', latin1: 'latin1', 'iso-8859-1': 'latin1', 'iso8859-1': 'latin1', ascii: 'ascii', 'utf-16-le': 'utf16le', 'utf-16le': 'utf16le',
+};
+
+function bufferEncoding(encoding: string): BufferEncoding {
+  const known = ENCODINGS[encoding.toLowerCase().replace(/_/g, '-')];
+  if (!known) throw new ModuleFailure(`unsupported encoding: ${encoding} (supported: utf-8, latin-1, ascii, utf-16-le)`);
+  return known;
+}
+
+function decode(file: TextFile, encoding: BufferEncoding): string {
+  const bytes = Buffer.from(file.text, 'latin1');
+  if (encoding === 'utf8') {
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      throw new ModuleFailure(`Unable to read the contents of ${file.path}: it is not valid utf-8`);
+    }
+  }
+  return bytes.toString(encoding);
+}
+
+/** Python's re.subn over the whole text: every match replaced, \1 and \g<name> expanded. */
+function substitute(pattern: RegExp, template: string, text: string): { text: string; count: number } {
+  let out = '';
+  let last = 0;
+  let count = 0;
+  for (const match of text.matchAll(new RegExp(pattern.source, `${pattern.flags}g`))) {
+    out += text.slice(last, match.index) + expandTemplate(template, match as RegExpExecArray);
+    last = match.index + match[0].length;
+    count += 1;
+  }
+  return { text: out + text.slice(last), count };
+}
+
+interface Section {
+  start: number;
+  end: number;
+}
+
+/** The part between `after` and `before` (Python: re.search with DOTALL, the group "subsection"). */
+function sectionOf(args: ReplaceArgs, contents: string): { section?: Section; pattern: string } {
+  const after = args.after || undefined;
+  const before = args.before || undefined;
+  if (!after && !before) return { section: { start: 0, end: contents.length }, pattern: '' };
+  const pattern = after && before ? `${after}(?P<subsection>.*?)${before}` : after ? `${after}(?P<subsection>.*)` : `(?P<subsection>.*)${before}`;
+  const regex = compilePythonRegex(pattern, after && before ? 'after/before' : after ? 'after' : 'before', { text: true, flags: 's' });
+  const match = new RegExp(regex.source, `${regex.flags}d`).exec(contents);
+  const indices = match?.indices?.groups?.subsection;
+  return { section: indices ? { start: indices[0], end: indices[1] } : undefined, pattern };
+}
+
+export default defineModule<Record<string, unknown>, TextFile>({
+  name: 'replace',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['regexp'],
+    ...requiredWithAliases('path', ALIASES.path),
+    properties: withAliases(
+      {
+        path: { type: 'string', minLength: 1 },
+        regexp: { type: 'string' },
+        replace: { type: 'string', default: '' },
+        after: { type: 'string' },
+        before: { type: 'string' },
+        backup: { type: 'boolean', default: false },
+        validate: { type: 'string' },
+        encoding: { type: 'string', default: 'utf-8' },
+        ...FILE_ATTRIBUTE_PROPERTIES,
+      },
+      ALIASES,
+    ),
+  },
+
+  async read(ctx, raw) {
+    const args = foldAliases<ReplaceArgs>(raw, ALIASES);
+    bufferEncoding(args.encoding);
+    const file = await readTextFile(ctx, args.path, args);
+    if (!file.exists) throw new ModuleFailure(`Path ${args.path} does not exist !`, { rc: 257 });
+    return file;
+  },
+
+  plan(raw, file, ctx) {
+    const args = foldAliases<ReplaceArgs>(raw, ALIASES);
+    const encoding = bufferEncoding(args.encoding);
+    const contents = decode(file, encoding);
+    const { section, pattern } = sectionOf(args, contents);
+    if (!section) {
+      return { changed: false, result: { rc: 0, msg: `Pattern for before/after params did not match the given file: ${pattern}` } };
+    }
+    const original = contents.slice(section.start, section.end);
+    const replaced = substitute(compilePythonRegex(args.regexp, 'regexp', { text: true, flags: 'm' }), args.replace, original);
+    const changed = replaced.count > 0 && replaced.text !== original;
+    const text = contents.slice(0, section.start) + replaced.text + contents.slice(section.end);
+    if (changed && args.validate !== undefined && !args.validate.includes('%s')) throw new ModuleFailure(`validate must contain %s: ${args.validate}`);
+    return planTextEdit(
+      file,
+      { text: Buffer.from(text, encoding).toString('latin1'), changed, msg: changed ? `${replaced.count} replacements made` : '', result: { rc: 0 } },
+      {
+        attributes: args,
+        backup: args.backup,
+        backupKey: 'backup_file',
+        contentHeader: args.path,
+        attributeDiff: false,
+        validate: args.validate === undefined ? undefined : {
+          words: splitCommandLine(args.validate),
+          failure: (failed) => new ModuleFailure(`failed to validate: rc:${failed.rc} error:${failed.stderr}`),
+        },
+      },
+      ctx,
+    );
+  },
+});
