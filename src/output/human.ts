@@ -39,6 +39,8 @@ function deprecationText(deprecation: unknown): string {
 export class HumanReporter implements Reporter {
   private bannerPrinted = false;
   private currentTask: TaskInfo | undefined;
+  /** As Ansible's display: each distinct warning and deprecation text is printed once per run. */
+  private readonly warningsShown = new Set<string>();
   private readonly noticesShown = new Set<string>();
 
   constructor(private readonly out: Writable, private readonly options: HumanOptions) {}
