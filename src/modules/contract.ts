@@ -71,6 +71,8 @@ export interface Module<Args = any, State = any> {
   freeForm?: string;
   /** Runs on the controller only (debug, set_fact, assert, fail): no connection is opened. */
   controllerOnly?: boolean;
+  /** Its facts are variables under their own names (getent_passwd), not ansible_NAME as gathered facts are. */
+  ownFactNames?: boolean;
   /** The module's ansible_facts are set_fact-level host variables, not gathered facts. */
   setsHostVars?: boolean;
   /** Arguments whose values are secret: never printed, logged, or shown in a diff. */

@@ -27,6 +27,8 @@ export interface HostState {
   name: string;
   inventoryVars: Record<string, unknown>;
   facts: Record<string, unknown>;
+  /** Facts a module named itself (getent_passwd, services): variables under those names, not ansible_NAME. */
+  ownNamedFacts: Set<string>;
   /** set_fact values and registered results. */
   hostVars: Record<string, unknown>;
   /** ansible_failed_task / ansible_failed_result inside rescue. */
@@ -44,6 +46,7 @@ export function newHostState(name: string, inventoryVars: Record<string, unknown
     name,
     inventoryVars,
     facts: {},
+    ownNamedFacts: new Set(),
     hostVars: {},
     failureVars: {},
     failed: false,

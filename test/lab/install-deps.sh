@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # install-deps.sh -- install the Debian packages the tests need (lab sshd, sudo, ansible as the
-# reference, the dnf/rpm and libvirt tool chains). Quick no-op when everything is present;
+# reference with its community collections, the dnf/rpm and libvirt tool chains, cron and the
+# shadow tools for the user modules). Quick no-op when everything is present;
 # runs `apt-get update` only when something is missing.
 set -euo pipefail
 
-PACKAGES=(openssh-server sudo iproute2 procps curl ansible-core dnf rpm createrepo-c libvirt-clients libvirt-daemon virtinst qemu-utils kmod udev)
+PACKAGES=(openssh-server sudo iproute2 procps curl ansible-core dnf rpm createrepo-c libvirt-clients libvirt-daemon virtinst qemu-utils kmod udev ansible cron passwd)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
