@@ -18,5 +18,6 @@ export function applyFacts(module: Module, host: HostState, result: ModuleResult
     return facts;
   }
   Object.assign(host.facts, markUnsafe(facts));
+  if (module.ownFactNames) for (const name of Object.keys(facts)) host.ownNamedFacts.add(name);
   return {};
 }

@@ -47,6 +47,8 @@ export interface HostState {
   facts: Record<string, unknown>;
   /** Variables loaded by include_vars (below set_fact and register). */
   includedVars: Record<string, unknown>;
+  /** Facts a module named itself (getent_passwd, services): variables under those names, not ansible_NAME. */
+  ownNamedFacts: Set<string>;
   /** set_fact values and registered results. */
   hostVars: Record<string, unknown>;
   /** ansible_failed_task / ansible_failed_result inside rescue. */
@@ -65,6 +67,7 @@ export function newHostState(name: string, inventoryVars: Record<string, unknown
     inventoryVars,
     facts: {},
     includedVars: {},
+    ownNamedFacts: new Set(),
     hostVars: {},
     failureVars: {},
     failed: false,

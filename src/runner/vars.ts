@@ -5,10 +5,10 @@ import type { HostState, PlayRun, Scope } from './state.js';
 
 const VERSION = { full: '2.14.0', major: 2, minor: 14, revision: 0, string: '2.14.0 (betif-play)' };
 
-/** Gathered facts as Ansible exposes them: under ansible_facts, and as ansible_NAME. */
-function factVars(facts: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ansible_facts: facts };
-  for (const [key, value] of Object.entries(facts)) out[key.startsWith('ansible_') ? key : `ansible_${key}`] = value;
+/** Facts as Ansible exposes them: under ansible_facts, and as ansible_NAME (or their own name, for a module's named facts). */
+function factVars(host: HostState): Record<string, unknown> {
+  const out: Record<string, unknown> = { ansible_facts: host.facts };
+  for (const [key, value] of Object.entries(host.facts)) out[host.ownNamedFacts.has(key) || key.startsWith('ansible_') ? key : `ansible_${key}`] = value;
   return out;
 }
 
@@ -36,7 +36,7 @@ function hostvarsView(playRun: PlayRun): Record<string, unknown> {
         return outside === undefined ? undefined : new StrictUndefined(outside, name);
       }
       const own: Record<string, unknown> = host
-        ? { ...host.inventoryVars, ...factVars(host.facts), ...host.includedVars, ...host.hostVars, ...run.options.extraVars, inventory_hostname: name }
+        ? { ...host.inventoryVars, ...factVars(host), ...host.includedVars, ...host.hostVars, ...run.options.extraVars, inventory_hostname: name }
         : { ...run.inventory.hostVars(name), ...run.options.extraVars, inventory_hostname: name };
       const templar = createTemplar(own);
       return markUnsafe(
@@ -72,7 +72,7 @@ export function taskVars(playRun: PlayRun, host: HostState, scope: Scope, node?:
   const vars: Record<string, unknown> = {};
   for (const role of play.roles) Object.assign(vars, role.defaults);
   if (ownRole) Object.assign(vars, ownRole.defaults);
-  Object.assign(vars, host.inventoryVars, factVars(host.facts), play.vars, playRun.varsFiles);
+  Object.assign(vars, host.inventoryVars, factVars(host), play.vars, playRun.varsFiles);
   for (const role of play.roles) Object.assign(vars, role.vars);
   if (ownRole) Object.assign(vars, ownRole.vars);
   for (const block of scope.blocks) Object.assign(vars, mappingOf(block.vars));

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # install-deps.sh -- install the Debian packages the tests need (lab sshd, sudo, ansible-core as the
 # reference and the source of the Ansible modules betif-play lacks, ansible for its collections, acl for
-# ansible.posix.acl, the dnf/rpm and libvirt tool chains). Quick no-op when everything is present;
+# ansible.posix.acl, the dnf/rpm and libvirt tool chains, cron and the shadow tools for the user modules,
+# chromium for the HTML report's browser test). Quick no-op when everything is present;
 # runs `apt-get update` only when something is missing.
 set -euo pipefail
 
-PACKAGES=(chromium openssh-server sudo iproute2 procps curl ansible-core ansible acl dnf rpm createrepo-c libvirt-clients libvirt-daemon virtinst qemu-utils kmod udev)
+PACKAGES=(chromium openssh-server sudo iproute2 procps curl ansible-core ansible acl dnf rpm createrepo-c libvirt-clients libvirt-daemon virtinst qemu-utils kmod udev cron passwd)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -58,6 +58,12 @@ make_root() {
   mkdir -p "$root" && (cd "$root" && mkdir -p usr proc sys dev root home opt/lab/bin srv mnt run/sshd tmp \
              var/tmp var/log var/cache var/lib/dpkg var/spool var/mail)
   chmod 1777 "$root/tmp" "$root/var/tmp"; chmod 700 "$root/root"
+  # crontab(1) keeps user crontabs here, as the cron package set it up.
+  if [ -d /var/spool/cron/crontabs ]; then
+    mkdir -p "$root/var/spool/cron/crontabs"
+    chown --reference=/var/spool/cron/crontabs "$root/var/spool/cron/crontabs"
+    chmod --reference=/var/spool/cron/crontabs "$root/var/spool/cron/crontabs"
+  fi
   for dir in bin sbin lib lib32 lib64 libx32; do
     if [ -L "/$dir" ]; then ln -sfn "$(readlink "/$dir")" "$root/$dir"
     elif [ -d "/$dir" ]; then mkdir -p "$root/$dir"; fi

@@ -1,0 +1,202 @@
+import { posix } from 'node:path';
+import type { Connection } from '../../connection/types.js';
+import { defineModule, ModuleFailure, type ModuleContext, type ModuleResult, type Plan } from '../contract.js';
+import { foldAliases, withAliases } from '../shared/arg-schema.js';
+import { writeFileAtomically } from '../shared/atomic-write.js';
+import { NO_ATTRIBUTE_CHANGE } from '../shared/file-attributes.js';
+import { removePath } from '../shared/file-ops.js';
+import type { FileStat } from '../shared/file-stat.js';
+import { runHostScript } from '../shared/host-script.js';
+import { probePaths } from '../shared/probe.js';
+import { CronTable } from './lib/crontab.js';
+
+interface CronArgs {
+  name: string;
+  user?: string;
+  job?: string;
+  cron_file?: string;
+  state: 'present' | 'absent';
+  backup: boolean;
+  minute: string;
+  hour: string;
+  day: string;
+  month: string;
+  weekday: string;
+  special_time?: string;
+  disabled: boolean;
+  env: boolean;
+  insertafter?: string;
+  insertbefore?: string;
+}
+
+interface CronRead {
+  table: CronTable;
+  /** The cron_file's status, when one is managed. */
+  fileStat?: FileStat;
+}
+
+const ALIASES = { job: ['value'], day: ['dom'], weekday: ['dow'] } as const;
+
+function cronArgs(raw: Record<string, unknown>): CronArgs {
+  const args = foldAliases<CronArgs>(raw, ALIASES);
+  return { ...args, day: args.day ?? '*', weekday: args.weekday ?? '*' };
+}
+
+/** cron_file as a path: relative names live in /etc/cron.d. */
+function cronFilePath(args: CronArgs): string | undefined {
+  if (args.cron_file === undefined) return undefined;
+  return posix.isAbsolute(args.cron_file) ? args.cron_file : posix.join('/etc/cron.d', args.cron_file);
+}
+
+/** Ansible's checks, in its order. */
+function refuse(args: CronArgs): void {
+  if (args.cron_file === '/etc/crontab') throw new ModuleFailure('Will not manage /etc/crontab via cron_file, see documentation.');
+  if (args.special_time && [args.minute, args.hour, args.day, args.month, args.weekday].some((field) => field !== '*')) {
+    throw new ModuleFailure('You must specify time and date fields or special time.');
+  }
+  if (args.state !== 'present') return;
+  if (args.cron_file !== undefined && args.user === undefined) throw new ModuleFailure('To use cron_file=... parameter you must specify user=... as well');
+  if (args.job === undefined) throw new ModuleFailure("You must specify 'job' to install a new cron job or variable");
+  if ((args.insertafter !== undefined || args.insertbefore !== undefined) && !args.env) throw new ModuleFailure('Insertafter and insertbefore parameters are valid only with env=yes');
+  if (args.env && args.name.includes(' ')) throw new ModuleFailure('Invalid name for environment variable');
+}
+
+function userFlag(args: CronArgs): string[] {
+  return args.user === undefined ? [] : ['-u', args.user];
+}
+
+function jobLine(args: CronArgs, job: string): string {
+  const trimmed = job.replace(/^[\r\n]+|[\r\n]+$/g, '');
+  const prefix = args.disabled ? '#' : '';
+  const owner = args.cron_file !== undefined ? ` ${args.user}` : '';
+  if (args.special_time) return `${prefix}@${args.special_time}${owner} ${trimmed}`;
+  return `${prefix}${args.minute} ${args.hour} ${args.day} ${args.month} ${args.weekday}${owner} ${trimmed}`;
+}
+
+/** Edits the table as asked; whether that is a change. */
+function edit(args: CronArgs, table: CronTable): boolean {
+  const install = args.state === 'present';
+  if (args.env) {
+    const decl = `${args.name}="${args.job}"`;
+    const old = table.findEnv(args.name);
+    if (install && !old) table.addEnv(decl, args.insertafter, args.insertbefore);
+    else if (install && old && old[1] !== decl) table.updateEnv(args.name, decl);
+    else if (!install && old) table.updateEnv(args.name, undefined);
+    else return false;
+    return true;
+  }
+  if (install) {
+    const job = jobLine(args, args.job as string);
+    const old = table.findJob(args.name, job);
+    if (old.length === 0) table.addJob(args.name, job);
+    else if (old[1] !== job || old.length > 2) table.updateJob(args.name, job);
+    else return false;
+    return true;
+  }
+  if (table.findJob(args.name).length === 0) return false;
+  table.updateJob(args.name, undefined);
+  return true;
+}
+
+function header(args: CronArgs): string {
+  return cronFilePath(args) ?? (args.user === undefined ? 'crontab' : `crontab for user "${args.user}"`);
+}
+
+async function readCron(connection: Connection, args: CronArgs): Promise<CronRead> {
+  const path = cronFilePath(args);
+  if (path !== undefined) {
+    const [probe] = (await probePaths(connection, [path], { content: true })).paths;
+    return { table: new CronTable(probe.content?.toString('utf8') ?? ''), fileStat: probe.stat };
+  }
+  const { rc, stdout } = await connection.exec(['crontab', ...userFlag(args), '-l']);
+  // 1 means no crontab yet.
+  if (rc !== 0 && rc !== 1) throw new ModuleFailure('Unable to read crontab');
+  return { table: CronTable.fromListing(rc === 0 ? stdout : ''), fileStat: undefined };
+}
+
+async function writeCron(ctx: ModuleContext, args: CronArgs, read: CronRead, text: string): Promise<void> {
+  const path = cronFilePath(args);
+  if (path !== undefined) {
+    await writeFileAtomically(ctx.connection, { path, content: Buffer.from(text, 'utf8'), replacing: read.fileStat, attributes: NO_ATTRIBUTE_CHANGE, backup: false });
+    return;
+  }
+  const { rc, stderr } = await ctx.connection.exec(['crontab', ...userFlag(args), '-'], { stdin: text });
+  if (rc !== 0) throw new ModuleFailure(stderr);
+}
+
+/** Ansible's backup: the table as it was, in a temporary file on the host. */
+async function backupTable(connection: Connection, text: string): Promise<string> {
+  const { sections } = await runHostScript(connection, 'f=$(mktemp "${TMPDIR:-/tmp}/crontabXXXXXXXX") && cat > "$f" && echo "file=$f"', [], text);
+  return sections[0].get('file') ?? '';
+}
+
+/** An emptied cron_file is removed rather than left empty. */
+function planFileRemoval(args: CronArgs, read: CronRead, ctx: ModuleContext): Plan {
+  const path = cronFilePath(args) as string;
+  const result = { cron_file: args.cron_file, state: args.state };
+  return {
+    changed: read.fileStat !== undefined,
+    diff: [{ before: read.table.existing, after: '', beforeHeader: path, afterHeader: '/dev/null' }],
+    result,
+    apply: async () => {
+      await removePath(ctx.connection, path);
+      return {};
+    },
+  };
+}
+
+export default defineModule<Record<string, unknown>, CronRead>({
+  name: 'cron',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name'],
+    not: { required: ['insertafter', 'insertbefore'] },
+    properties: withAliases(
+      {
+        name: { type: 'string' },
+        user: { type: 'string', minLength: 1 },
+        job: { type: 'string' },
+        cron_file: { type: 'string', minLength: 1 },
+        state: { type: 'string', enum: ['present', 'absent'], default: 'present' },
+        backup: { type: 'boolean', default: false },
+        minute: { type: 'string', default: '*' },
+        hour: { type: 'string', default: '*' },
+        day: { type: 'string' },
+        month: { type: 'string', default: '*' },
+        weekday: { type: 'string' },
+        special_time: { type: 'string', enum: ['reboot', 'yearly', 'annually', 'monthly', 'weekly', 'daily', 'hourly'] },
+        disabled: { type: 'boolean', default: false },
+        env: { type: 'boolean', default: false },
+        insertafter: { type: 'string' },
+        insertbefore: { type: 'string' },
+      },
+      ALIASES,
+    ),
+  },
+  read: (ctx, raw) => {
+    const args = cronArgs(raw);
+    refuse(args);
+    return readCron(ctx.connection, args);
+  },
+  plan: (raw, read, ctx) => {
+    const args = cronArgs(raw);
+    const before = read.table.existing;
+    let changed = edit(args, read.table);
+    if (changed && !args.env && args.state === 'absent' && args.cron_file !== undefined && read.table.isEmpty()) return planFileRemoval(args, read, ctx);
+    // A table without a final newline is rewritten with one.
+    if (!changed && before !== '' && !/[\r\n]$/.test(before)) changed = true;
+    const after = read.table.render();
+    const result: ModuleResult = { jobs: read.table.jobNames(), envs: read.table.envNames(), ...(args.cron_file === undefined ? {} : { cron_file: args.cron_file }) };
+    return {
+      changed,
+      diff: changed ? [{ before, after, beforeHeader: header(args), afterHeader: header(args) }] : [],
+      result,
+      apply: async () => {
+        const backupFile = args.backup ? await backupTable(ctx.connection, before) : undefined;
+        await writeCron(ctx, args, read, after);
+        return backupFile === undefined ? {} : { backup_file: backupFile };
+      },
+    };
+  },
+});
