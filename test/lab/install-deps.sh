@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # install-deps.sh -- install the Debian packages the tests need (lab sshd, sudo, ansible as the
-# reference, the dnf/rpm and libvirt tool chains). Quick no-op when everything is present;
+# reference, the apt (dpkg-dev), dnf/rpm and libvirt tool chains). Quick no-op when everything is present;
 # runs `apt-get update` only when something is missing.
 set -euo pipefail
 
-PACKAGES=(openssh-server sudo iproute2 procps curl ansible-core dnf rpm createrepo-c libvirt-clients libvirt-daemon virtinst qemu-utils kmod udev)
+PACKAGES=(openssh-server sudo iproute2 procps curl ansible-core python3-apt dpkg-dev dnf rpm createrepo-c libvirt-clients libvirt-daemon virtinst qemu-utils kmod udev)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
