@@ -211,6 +211,17 @@ describe('apt (real apt and dpkg, in a private root)', () => {
     assert.equal((await runIn(root, { name: '*', state: 'latest' })).result.changed, false);
   });
 
+  test('clean empties apt\'s caches and is always a change, as in Ansible', async () => {
+    const root = makeAptRoot([repos.base]);
+    await runIn(root, { name: 'alpha', update_cache: true });
+    assert.ok(existsSync(join(root, 'var', 'cache', 'apt', 'pkgcache.bin')));
+    const { result } = await runIn(root, { clean: true });
+    assert.equal(result.changed, true);
+    assert.equal(existsSync(join(root, 'var', 'cache', 'apt', 'pkgcache.bin')), false);
+    const withPackage = await runIn(root, { clean: true, name: 'alpha' });
+    assert.equal(withPackage.result.changed, false);
+  });
+
   test('a package name carrying shell text is passed as data, never run', async () => {
     const root = makeAptRoot([repos.base]);
     await runIn(root, { update_cache: true });

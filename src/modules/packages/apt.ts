@@ -162,6 +162,8 @@ async function readWork(ctx: ModuleContext, args: AptArgs): Promise<AptState> {
   const upgrade = upgradeMode(args.upgrade);
 
   if (args.clean && args.package === undefined && upgrade === 'no' && args.deb === undefined) return { work: cleanWork() };
+  // With other work, Ansible cleans first and reports only the other work (it cleans even in check mode; this does not).
+  if (args.clean && !ctx.check) await runWork(connection, cleanWork());
   if (args.deb !== undefined) {
     const debs = await readDebFiles(connection, list(args.deb));
     const view = await readApt(connection, cacheQuery(args, ctx, debs.map((deb) => deb.name), false));
@@ -214,6 +216,7 @@ export default defineModule<AptArgs, AptState>({
         autoclean: BOOLEAN_OFF,
         fail_on_autoremove: BOOLEAN_OFF,
         only_upgrade: BOOLEAN_OFF,
+        // Accepted as in Ansible; apt-get is what runs either way (aptitude is never used).
         force_apt_get: BOOLEAN_OFF,
         clean: BOOLEAN_OFF,
         allow_unauthenticated: BOOLEAN_OFF,
