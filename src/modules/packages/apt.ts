@@ -167,7 +167,7 @@ async function readWork(ctx: ModuleContext, args: AptArgs): Promise<AptState> {
   if (args.deb !== undefined) {
     const debs = await readDebFiles(connection, list(args.deb));
     const view = await readApt(connection, cacheQuery(args, ctx, debs.map((deb) => deb.name), false));
-    return { work: debWork(settings, debs, view), cacheFields: cacheFieldsOf(view, ctx.check) };
+    return { work: debWork(settings, debs, view) };
   }
 
   const { view, specs: expanded } = await readPackages(connection, args, ctx, everything || upgrade !== 'no' ? [] : specs);
