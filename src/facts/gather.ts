@@ -10,6 +10,7 @@ import { packageManager, serviceManager } from './managers.js';
 import { memoryFacts } from './memory.js';
 import { networkFacts } from './network.js';
 import { FACTS_SCRIPT, parseFactOutput } from './script.js';
+import { selinuxFacts } from './selinux.js';
 import { userFacts } from './user.js';
 import { virtualizationFacts } from './virtualization.js';
 
@@ -33,6 +34,7 @@ export async function gatherFacts(conn: Connection): Promise<Record<string, unkn
     ...userFacts(inputs),
     ...gpuFacts(inputs),
     date_time: dateTimeFacts(inputs),
+    selinux: selinuxFacts(inputs),
     service_mgr: serviceManager(inputs),
     pkg_mgr: packageManager(inputs, distribution),
   };

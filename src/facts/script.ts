@@ -11,7 +11,8 @@ grep -asH '' /proc/sys/kernel/hostname /proc/sys/kernel/osrelease /proc/sys/kern
   /proc/1/comm /proc/1/cgroup /proc/1/environ /run/systemd/container /proc/xen/capabilities \\
   /sys/devices/virtual/dmi/id/product_name /sys/devices/virtual/dmi/id/sys_vendor \\
   /sys/devices/virtual/dmi/id/bios_vendor /sys/devices/virtual/dmi/id/product_family \\
-  /sys/class/net/*/address /sys/class/net/*/mtu /sys/class/net/*/type
+  /sys/class/net/*/address /sys/class/net/*/mtu /sys/class/net/*/type \\
+  /sys/fs/selinux/enforce /sys/fs/selinux/policyvers /etc/selinux/config
 section cpuinfo
 grep -aE '^(processor|vendor_id|model name|physical id|core id|cpu cores|siblings|Processor|cpu|Vendor|ncpus active)[[:space:]]*:' /proc/cpuinfo
 section modules

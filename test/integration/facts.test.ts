@@ -53,7 +53,7 @@ describe('fact gathering', () => {
       'os_family', 'system', 'kernel', 'kernel_version', 'architecture', 'machine', 'machine_id', 'processor', 'processor_count',
       'processor_cores', 'processor_threads_per_core', 'processor_vcpus', 'memtotal_mb', 'swaptotal_mb', 'default_ipv4',
       'all_ipv4_addresses', 'all_ipv6_addresses', 'virtualization_role', 'virtualization_type', 'cmdline', 'proc_cmdline',
-      'user_id', 'user_uid', 'user_gid', 'user_dir', 'user_shell', 'service_mgr', 'pkg_mgr',
+      'user_id', 'user_uid', 'user_gid', 'user_dir', 'user_shell', 'service_mgr', 'pkg_mgr', 'selinux',
     ];
     for (const key of same) assert.deepEqual(ours[key], reference[key], key);
     const asSet = (value: unknown) => new Set(value as string[]);

@@ -66,7 +66,7 @@ function toRequest(args: DnfArgs): DnfRequest {
 export default defineModule<DnfArgs, DnfState>({
   name: 'dnf',
   namespace: 'betif.platform',
-  aliases: ['ansible.builtin.dnf', 'yum', 'ansible.builtin.yum'],
+  aliases: ['ansible.builtin.dnf'],
   schema: {
     type: 'object',
     properties: withAliases(

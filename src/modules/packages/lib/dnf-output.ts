@@ -1,4 +1,4 @@
-import type { CommandOutcome } from './dnf-batch.js';
+import type { CommandOutcome } from './command-batch.js';
 import type { InstalledPackage } from './dnf-spec.js';
 
 /** dnf's own error lines (`Error: ...`), or whatever it printed. */

@@ -1,6 +1,6 @@
 import type { Connection } from '../../../connection/types.js';
 import { ModuleFailure } from '../../contract.js';
-import { runBatch, type CommandOutcome } from './dnf-batch.js';
+import { runBatch, type CommandOutcome } from './command-batch.js';
 import { dnfArgv, rpmQueryArgv } from './dnf-command.js';
 import {
   RPM_QUERY_FORMAT,

@@ -1,7 +1,7 @@
 import type { Connection } from '../../../connection/types.js';
 import { ModuleFailure, type ModuleResult } from '../../contract.js';
 import { actionCommands, type DnfActions } from './dnf-actions.js';
-import { runBatch, type CommandOutcome } from './dnf-batch.js';
+import { runBatch, type CommandOutcome } from './command-batch.js';
 import { dnfError, parseTransaction, type TransactionStep } from './dnf-output.js';
 import type { DnfRequest } from './dnf-request.js';
 import { transactionResult } from './dnf-report.js';

@@ -10,7 +10,7 @@ export interface CommandOutcome {
 /*
  * Arguments: STOP, then each command as its word count followed by its words. The eval'd text is
  * built from positional-parameter numbers only ("${7}" "${8}" ...), so no argument is ever parsed
- * as shell code. LC_ALL=C.UTF-8 keeps dnf's messages in English for the parsers.
+ * as shell code. LC_ALL=C.UTF-8 keeps the tools' messages in English for the parsers.
  */
 const BATCH_SCRIPT = [
   'export LC_ALL=C.UTF-8 LANG=C.UTF-8',
