@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # demo.sh -- `npm run demo`: the site playbook, end to end, on a local lab that stands for BETIF-DIFAET.
 # Brings up SSH test hosts (test/lab/up.sh: h1 the hypervisor betif-hv, h2 the master, h3/h4 the workers, h5 the GPU
-# worker, h6 a spare for the worker added at the end), prepares them (test/lab/site/prepare.sh), then runs
+# worker, h6 a spare for the worker added at the end, h7 the NFS server), prepares them (test/lab/site/prepare.sh), then runs
 #   1. betif-play playbooks/site.yml -i inventory/lab --check --diff   (the plan; the hosts do not change)
 #   2. the same for real                                                (the changes)
 #   3. the same again                                                   (changed=0 everywhere)
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 export LAB_DIR=${LAB_DIR:-/tmp/betif-lab}
 BASE_PORT=2551
 MIRROR_PORT=2560
-HOSTS=(hypervisor:h1 master:h2 worker:h3 worker:h4 gpu:h5 worker:h6)
+HOSTS=(hypervisor:h1 master:h2 worker:h3 worker:h4 gpu:h5 worker:h6 nfs:h7)
 NEW_WORKER='worker3: {ansible_port: 2556, vm_ip: 10.10.142.13}'
 
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (the lab needs mount namespaces and chroot)" >&2; exit 1; }
