@@ -13,6 +13,7 @@ import { conditionsOf, inheritedKeyword, keywordBool } from './keywords.js';
 import { loopItems } from './loops.js';
 import { isActive, type HostState, type PlayRun, type Scope } from './state.js';
 import { selectedByTags } from './tags.js';
+import { noteRegistration } from './plan-dependency.js';
 import { TaskExecution, type Outcome } from './task.js';
 import { taskVars } from './vars.js';
 
@@ -173,7 +174,9 @@ export class LinearStrategy {
 
   private remember(task: ActionTask, host: HostState, outcome: Outcome): void {
     const register = task.keywords.register;
-    if (typeof register === 'string') host.hostVars[register] = markUnsafe(outcome.result);
+    if (typeof register !== 'string') return;
+    host.hostVars[register] = markUnsafe(outcome.result);
+    noteRegistration(host, register, task.name ?? task.action);
   }
 
   private notify(task: ActionTask, host: HostState, scope: Scope): void {

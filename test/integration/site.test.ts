@@ -83,6 +83,19 @@ function totals(output: string): { changed: number; failed: number; hosts: strin
   };
 }
 
+/** "TASK<TAB>HOST" for each task result a run's output reports as changed (delegated hosts under their own name). */
+function changedTasks(output: string): Set<string> {
+  const pairs = new Set<string>();
+  let task = '';
+  for (const line of output.split('\n')) {
+    const banner = /^(?:TASK|RUNNING HANDLER) \[(.*)\] \**$/.exec(line);
+    if (banner) task = banner[1];
+    const changed = /^changed: \[([^\] ]+)/.exec(line);
+    if (changed) pairs.add(`${task}\t${changed[1]}`);
+  }
+  return pairs;
+}
+
 describe('the site playbook on the lab: check, run, run again, add a worker (with stand-ins)', () => {
   let lab: Lab;
   let work: string;
@@ -235,6 +248,16 @@ describe('the site playbook on the lab: check, run, run again, add a worker (wit
     assert.equal((await kubectl('get', 'storageclass', 'cvmfs')).provisioner, 'cvmfs.csi.cern.ch');
     assert.equal((await kubectl('get', 'pvc', 'cvmfs', '-n', 'jhub')).spec.storageClassName, 'cvmfs');
     assert.equal((await kubectl('get', 'daemonset', 'cvmfs-idler', '-n', 'jhub')).spec.template.spec.volumes[0].persistentVolumeClaim.claimName, 'cvmfs');
+  });
+
+  test('the check run planned every change the first run made on the hosts it could reach, naming what waited for an earlier task', () => {
+    const [check, first] = ['check', 'first'].map((name) => outputs.find((entry) => entry.name === name)?.run.stdout ?? '');
+    assert.match(check, /TASK \[kvm_host : libvirtd runs now and at boot\] \*+\nchanged: \[betif-hv\] \(depends on: Virtualization packages \(qemu-kvm, libvirt, virt-install\)\)\n/);
+    const planned = changedTasks(check);
+    const missed = [...changedTasks(first)].filter((pair) => !planned.has(pair));
+    // The VMs do not exist before the first run: --check plans their creation and nothing on them.
+    const notYetThere = ['nfs-server', ...Object.keys(NODES)];
+    assert.deepEqual(missed.filter((pair) => !notYetThere.includes(pair.split('\t')[1])), []);
   });
 
   test('a second run changes nothing', async () => {
