@@ -250,14 +250,15 @@ describe('the site playbook on the lab: check, run, run again, add a worker (wit
     assert.equal((await kubectl('get', 'daemonset', 'cvmfs-idler', '-n', 'jhub')).spec.template.spec.volumes[0].persistentVolumeClaim.claimName, 'cvmfs');
   });
 
-  test('the check run planned every change the first run made on the hosts it could reach, naming what waited for an earlier task', () => {
+  test('the check run planned every change the first run made on the hosts it could reach but a command handler, naming what waited for an earlier task', () => {
     const [check, first] = ['check', 'first'].map((name) => outputs.find((entry) => entry.name === name)?.run.stdout ?? '');
     assert.match(check, /TASK \[kvm_host : libvirtd runs now and at boot\] \*+\nchanged: \[betif-hv\] \(depends on: Virtualization packages \(qemu-kvm, libvirt, virt-install\)\)\n/);
     const planned = changedTasks(check);
     const missed = [...changedTasks(first)].filter((pair) => !planned.has(pair));
     // The VMs do not exist before the first run: --check plans their creation and nothing on them.
     const notYetThere = ['nfs-server', ...Object.keys(NODES)];
-    assert.deepEqual(missed.filter((pair) => !notYetThere.includes(pair.split('\t')[1])), []);
+    // Still missed: a command handler, which check mode skips although the task that notifies it is planned as changed.
+    assert.deepEqual(missed.filter((pair) => !notYetThere.includes(pair.split('\t')[1])), ['gpu_passthrough : rebuild the initramfs\tbetif-hv']);
   });
 
   test('a second run changes nothing', async () => {
