@@ -205,7 +205,7 @@ export class HumanReporter implements Reporter {
         this.write(`skipping: [${host}]${this.options.verbosity > 0 ? ` => ${dump()}` : ''}`, COLORS.skipped);
         return;
       default:
-        if (!loop) this.write(`${event.status}: [${host}]${this.verbose(task) ? ` => ${dump()}` : ''}`, COLORS[event.status]);
+        if (!loop) this.write(`${event.status}: [${host}]${dependsOn(event.result)}${this.verbose(task) ? ` => ${dump()}` : ''}`, COLORS[event.status]);
     }
   }
 
@@ -216,4 +216,9 @@ export class HumanReporter implements Reporter {
     for (const host of [...stats.keys()].sort()) this.write(recapLine(host, stats.get(host) as HostStats));
     this.write('');
   }
+}
+
+/** A --check plan's task that waits for an earlier task of the run (see runner/plan-dependency.ts). */
+function dependsOn(result: ModuleResult): string {
+  return typeof result.depends_on === 'string' ? ` (depends on: ${result.depends_on})` : '';
 }

@@ -15,6 +15,7 @@ import { conditionsOf, inheritedKeyword, keywordBool } from './keywords.js';
 import { loopItems } from './loops.js';
 import { isActive, type HostState, type PlayRun, type Scope } from './state.js';
 import { selectedByTags } from './tags.js';
+import { noteRegistration } from './plan-dependency.js';
 import { TaskExecution, type Outcome } from './task.js';
 import { taskVars } from './vars.js';
 
@@ -193,11 +194,11 @@ export class LinearStrategy {
 
   private remember(task: ActionTask, host: HostState, outcome: Outcome): void {
     const register = task.keywords.register;
-    if (typeof register === 'string') {
-      // As Ansible: a registered result never holds the module's invocation (its arguments).
-      const { invocation: _invocation, ...result } = outcome.result;
-      host.hostVars[register] = markUnsafe(result);
-    }
+    if (typeof register !== 'string') return;
+    // As Ansible: a registered result never holds the module's invocation (its arguments).
+    const { invocation: _invocation, ...result } = outcome.result;
+    host.hostVars[register] = markUnsafe(result);
+    noteRegistration(host, register, task.name ?? task.action);
   }
 
   private notify(task: ActionTask, host: HostState, scope: Scope): void {

@@ -16,6 +16,7 @@ import { executeModule } from './execute-module.js';
 import { applyFacts } from './facts.js';
 import { conditionsOf, inheritedEnvironment, inheritedKeyword, keywordBool } from './keywords.js';
 import { LoopError, loopItems } from './loops.js';
+import { dependentResult, planDependency } from './plan-dependency.js';
 import type { HostState, PlayRun, Scope } from './state.js';
 import { taskVars } from './vars.js';
 
@@ -145,6 +146,8 @@ export class TaskExecution {
 
   private async runConditional(host: HostState, vars: Record<string, unknown>, templar: Templar, target: string | undefined) {
     const check = this.conditionsHold(templar);
+    const dependsOn = check.ok ? undefined : planDependency(host, conditionsOf(this.task), check.failed ?? '', vars);
+    if (dependsOn !== undefined) return { result: dependentResult(dependsOn), diff: [] };
     if (!check.ok) {
       return { result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: check.failed } as ModuleResult, diff: [] };
     }

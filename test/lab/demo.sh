@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # demo.sh -- `npm run demo`: the site playbook, end to end, on a local lab that stands for BETIF-DIFAET.
 # Brings up SSH test hosts (test/lab/up.sh: h1 the hypervisor betif-hv, h2 the master, h3/h4 the workers, h5 the GPU
-# worker, h6 a spare for the worker added at the end), prepares them (test/lab/site/prepare.sh), then runs
+# worker, h6 a spare for the worker added at the end, h7 the NFS server), prepares them (test/lab/site/prepare.sh), then runs
 #   1. betif-play playbooks/site.yml -i inventory/lab --check --diff   (the plan; the hosts do not change)
-#   2. the same for real                                                (the changes)
+#   2. the same for real                                                (the changes), and what the plan missed
 #   3. the same again                                                   (changed=0 everywhere)
 #   4. one new line in a copy of the inventory, and a run with --limit worker3 (creates, joins and labels it)
 # Prints each PLAY RECAP and a one-line summary per phase; full outputs and --log-file logs stay in $LAB_DIR/demo.
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 export LAB_DIR=${LAB_DIR:-/tmp/betif-lab}
 BASE_PORT=2551
 MIRROR_PORT=2560
-HOSTS=(hypervisor:h1 master:h2 worker:h3 worker:h4 gpu:h5 worker:h6)
+HOSTS=(hypervisor:h1 master:h2 worker:h3 worker:h4 gpu:h5 worker:h6 nfs:h7)
 NEW_WORKER='worker3: {ansible_port: 2556, vm_ip: 10.10.142.13}'
 
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (the lab needs mount namespaces and chroot)" >&2; exit 1; }
@@ -71,6 +71,20 @@ phase() { # phase NUMBER TITLE ARGS...
 
 phase 1 "check" --check --diff
 phase 2 "first run"
+# The plan against the run: each task (and host) the first run changed should have been planned as changed (or
+# "changed (depends on: TASK)") by the check run before it.
+changed_tasks() { # changed_tasks OUTPUT: one "TASK<TAB>HOST" line per task result reported changed
+  awk '/^(TASK|RUNNING HANDLER) \[/ { task = $0; sub(/^[A-Z ]+ \[/, "", task); sub(/\] \**$/, "", task) }
+       /^changed: \[/ { host = $0; sub(/^changed: \[/, "", host); sub(/[] ].*/, "", host); print task "\t" host }' "$1" | sort -u
+}
+changed_tasks "$work/phase1.out" >"$work/plan.changed"
+changed_tasks "$work/phase2.out" >"$work/run.changed"
+comm -13 "$work/plan.changed" "$work/run.changed" >"$work/plan.missed"
+echo
+echo "--- plan vs run: $(wc -l <"$work/plan.changed") task results changed in the check run ($(grep -c '(depends on: ' "$work/phase1.out" || true) of them as \"depends on\"), $(wc -l <"$work/run.changed") in the first run; missed by the check: $(wc -l <"$work/plan.missed") (goal: 0)"
+awk -F '\t' '{ missed[$2] = missed[$2] + 1 } END { for (host in missed) printf "    %s: %d\n", host, missed[host] }' "$work/plan.missed" | sort
+echo "    (the tasks: $work/plan.missed)"
+
 phase 3 "second run"
 
 inventory=$work/inventory

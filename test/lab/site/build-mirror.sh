@@ -4,7 +4,7 @@
 # AlmaLinux, EPEL and CUDA repositories (tiny RPMs named and versioned like the real packages, built with rpmbuild
 # and createrepo_c, the CUDA driver module stream and a BaseOS security advisory), the AlmaLinux GenericCloud image
 # (a real, small qcow2), the RKE2 install script (the stand-in), the cert-manager and local-path manifests and the
-# jupyterhub chart repository. MIRROR_URL (http://127.0.0.1:PORT) is written into the .repo files it serves.
+# jupyterhub, nfs-subdir-external-provisioner and cvmfs-csi chart repositories. MIRROR_URL (http://127.0.0.1:PORT) is written into the .repo files it serves.
 # Cached in the temp folder under a digest of its sources.
 set -euo pipefail
 
@@ -49,25 +49,31 @@ install -D -m 0644 "$installer" "$out/get.rke2.io/install.sh"
 install -D -m 0644 "$sources/manifests/cert-manager.yaml" "$out/cert-manager/v1.14.5/cert-manager.yaml"
 install -D -m 0644 "$sources/manifests/local-path-storage.yaml" "$out/local-path-provisioner/v0.0.26/local-path-storage.yaml"
 
-mkdir -p "$out/helm-chart"
-tar -czf "$out/helm-chart/jupyterhub-3.3.7.tgz" -C "$sources/charts" jupyterhub
-chart_digest=$(sha256sum "$out/helm-chart/jupyterhub-3.3.7.tgz" | cut -d' ' -f1)
-cat >"$out/helm-chart/index.yaml" <<INDEX
+# A chart repository: chart_repo FOLDER CHART VERSION APP_VERSION, from mirror/charts/CHART.
+chart_repo() {
+  local folder=$out/$1 chart=$2 version=$3 app=$4 digest
+  mkdir -p "$folder"
+  tar -czf "$folder/$chart-$version.tgz" -C "$sources/charts" "$chart"
+  digest=$(sha256sum "$folder/$chart-$version.tgz" | cut -d' ' -f1)
+  cat >"$folder/index.yaml" <<INDEX
 apiVersion: v1
 entries:
-  jupyterhub:
+  $chart:
   - apiVersion: v2
-    appVersion: 4.1.5
+    appVersion: $app
     created: "2024-04-02T10:00:00Z"
-    description: Multi-user Jupyter installation
-    digest: $chart_digest
-    home: https://z2jh.jupyter.org
-    name: jupyterhub
+    description: $chart (the lab's copy)
+    digest: $digest
+    name: $chart
     urls:
-    - jupyterhub-3.3.7.tgz
-    version: 3.3.7
+    - $chart-$version.tgz
+    version: $version
 generated: "2024-04-02T10:00:00Z"
 INDEX
+}
+chart_repo helm-chart jupyterhub 3.3.7 4.1.5
+chart_repo nfs-subdir-external-provisioner nfs-subdir-external-provisioner 4.0.18 4.0.2
+chart_repo chartrepo/cern cvmfs-csi 2.4.1 v2.4.1
 
 rm -rf "$cache"
 mv "$out" "$cache"

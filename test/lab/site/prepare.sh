@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # prepare.sh MIRROR_PORT ROLE:HOST... -- makes running lab hosts (test/lab/up.sh, env LAB_DIR) look like the
-# BETIF-DIFAET site before its first run: ROLE is hypervisor, master, worker or gpu, e.g.
-#   prepare.sh 2560 hypervisor:h1 master:h2 worker:h3 worker:h4 gpu:h5 worker:h6
+# BETIF-DIFAET site before its first run: ROLE is hypervisor, master, worker, gpu or nfs, e.g.
+#   prepare.sh 2560 hypervisor:h1 master:h2 worker:h3 worker:h4 gpu:h5 worker:h6 nfs:h7
 # Every host gets the look of a fresh AlmaLinux 9.4 machine: os-release, boot entries and /proc/cmdline, an empty
 # dnf installroot whose repositories are the lab's mirror, the stand-ins (grubby, modprobe with its own /sys/module,
 # udevadm, dracut, systemctl, lab-reboot) and a boot id. The hypervisor also gets its hardware (an Intel CPU, an
 # NVIDIA GPU at 0000:01:00.0, no IOMMU until booted with it), libvirtd with the test driver and the mirror itself
 # (python's http.server on MIRROR_PORT). VMs get the admin user cloud-init would create; the master helm and
-# kubectl; the GPU worker an older openssl-libs (a security update is due) and nvidia-smi. Daemons are started
-# inside the hypervisor's host, so test/lab/down.sh stops them with it. Run it once per fresh lab.
+# kubectl; the GPU worker an older openssl-libs (a security update is due) and nvidia-smi; the NFS server an exportfs
+# stand-in and AlmaLinux's nobody group. Daemons are started inside the hypervisor's host, so test/lab/down.sh
+# stops them with it. Run it once per fresh lab.
 set -euo pipefail
 
 port=${1:?usage: prepare.sh MIRROR_PORT ROLE:HOST...}; shift
@@ -145,15 +146,24 @@ gpu() {
   rpm --root "$root/var/lib/lab-dnf/root" -i --nodeps "$mirror/almalinux/9/BaseOS/x86_64/os/openssl-libs-3.0.7-24.el9.noarch.rpm" 2> >(grep -v "^rpm: \(RPM should not\|However\)" >&2)
 }
 
+nfs() {
+  local host=$1 root=$2
+  vm "$host" "$root"
+  put_standins "$root" exportfs
+  dnf_ready "$root"
+  # AlmaLinux's nobody:nobody (65534), where Debian calls the group nogroup.
+  grep -q '^nobody:' "$root/etc/group" || sed -i 's/^nogroup:/nobody:/' "$root/etc/group"
+}
+
 for spec in "$@"; do
   role=${spec%%:*} host=${spec#*:}
   root=$lab/hosts/$host/root
   [[ -d $root ]] || { echo "prepare.sh: no lab host $host under $lab" >&2; exit 1; }
   common_files "$root"
   case $role in
-    hypervisor | master | gpu) "$role" "$host" "$root" ;;
+    hypervisor | master | gpu | nfs) "$role" "$host" "$root" ;;
     worker) vm "$host" "$root" ;;
-    *) echo "prepare.sh: unknown role $role (hypervisor, master, worker, gpu)" >&2; exit 1 ;;
+    *) echo "prepare.sh: unknown role $role (hypervisor, master, worker, gpu, nfs)" >&2; exit 1 ;;
   esac
   echo "$host: prepared as $role"
 done

@@ -115,6 +115,18 @@ users:
 KUBECONFIG
             )
         fi
+        # RKE2's helm-controller serves HelmChart objects: its CRD is in the cluster (the kubectl stand-in's store).
+        crd=${KUBECTL_STANDIN_STATE:-/var/lib/kubectl-standin}/objects/customresourcedefinition.apiextensions.k8s.io/_cluster/helmcharts.helm.cattle.io.json
+        if [ ! -s "$crd" ]; then
+            mkdir -p "$(dirname "$crd")"
+            cat >"$crd" <<CRD
+{"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+ "metadata": {"name": "helmcharts.helm.cattle.io", "creationTimestamp": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"},
+ "spec": {"group": "helm.cattle.io", "scope": "Namespaced",
+          "names": {"kind": "HelmChart", "plural": "helmcharts", "singular": "helmchart", "listKind": "HelmChartList"},
+          "versions": [{"name": "v1", "served": true, "storage": true}]}}
+CRD
+        fi
         mode=$(setting write-kubeconfig-mode RKE2_KUBECONFIG_MODE)
         [ -z "$mode" ] || chmod "$mode" "$KUBECONFIG_FILE"
         echo "time=\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" level=info msg=\"Starting rke2 $VERSION ($COMMIT)\"" ;;
