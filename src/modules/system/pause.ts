@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { formatDateTime, nowMicros } from '../commands/lib/python-time.js';
+import { formatDateTime, nowMicros } from '../shared/python-time.js';
 import { defineModule, ModuleFailure, type ModuleResult } from '../contract.js';
 
 interface PauseArgs {

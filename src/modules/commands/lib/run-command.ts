@@ -1,7 +1,7 @@
 import type { Connection } from '../../../connection/types.js';
 import { ModuleFailure, type ModuleContext, type ModuleResult, type Plan } from '../../contract.js';
 import type { CommandTarget } from './command-target.js';
-import { formatDateTime, formatTimedelta, nowMicros } from './python-time.js';
+import { formatDateTime, formatTimedelta, nowMicros } from '../../shared/python-time.js';
 
 /** The arguments command and shell share. */
 export interface CommandOptions {
