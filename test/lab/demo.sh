@@ -6,7 +6,7 @@
 #   2. the same for real                                                (the changes), and what the plan missed
 #   3. the same again                                                   (changed=0 everywhere)
 #   4. one new line in a copy of the inventory, and a run with --limit worker3 (creates, joins and labels it)
-# Prints each PLAY RECAP and a one-line summary per phase; full outputs and --log-file logs stay in $LAB_DIR/demo.
+# Prints each PLAY RECAP and a one-line summary per phase; full outputs, --log-file logs and --report pages stay in $LAB_DIR/demo.
 # Leaves the lab running: `npm run lab:down` stops it. Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -52,7 +52,7 @@ phase() { # phase NUMBER TITLE ARGS...
   before=$(fingerprint)
   start=$(date +%s.%N)
   node dist/src/cli/bin.js playbooks/site.yml -i "$inventory" --known-hosts "$LAB_DIR/known_hosts" \
-    --log-file "$work/phase$number.log" "$@" >"$work/phase$number.out" 2>&1 || code=$?
+    --log-file "$work/phase$number.log" --report "$work/phase$number.html" "$@" >"$work/phase$number.out" 2>&1 || code=$?
   end=$(date +%s.%N)
   after=$(fingerprint)
   diff <(echo "$before") <(echo "$after") >"$work/phase$number.files" || true
@@ -101,5 +101,5 @@ echo
 echo "worker3's /etc/rancher/rke2/config.yaml (token not shown):"
 grep -v '^token:' "$config" | sed 's/^/  /'
 echo
-echo "Full outputs and --log-file logs: $work/phase{1,2,3,4}.{out,log}"
+echo "Full outputs, --log-file logs and HTML reports: $work/phase{1,2,3,4}.{out,log,html}"
 echo "The lab is still running (ssh -F $LAB_DIR/ssh_config h2 opens the master). Stop it with: npm run lab:down"
