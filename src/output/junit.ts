@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { XMLBuilder } from 'fast-xml-parser';
-import type { HostEvent, Reporter, TaskInfo } from '../runner/events.js';
+import type { HostEvent, TaskInfo } from '../runner/events.js';
+import { QuietReporter } from './quiet-reporter.js';
 
 export interface JunitOptions {
   /** The first playbook's path: the test suite is named after it, as Ansible's junit callback does. */
@@ -31,7 +32,7 @@ const seconds = (value: number): string => value.toFixed(3);
  * "[host] play: task", classname file:line, failures with the message, skipped with the reason, the result as
  * system-out), plus unreachable hosts as failures, which Ansible leaves out.
  */
-export class JunitReporter implements Reporter {
+export class JunitReporter extends QuietReporter {
   private play = '';
   private readonly started = new Map<TaskInfo, number>();
   private readonly cases: TestCase[] = [];
@@ -40,7 +41,9 @@ export class JunitReporter implements Reporter {
   constructor(
     private readonly file: string,
     private readonly options: JunitOptions,
-  ) {}
+  ) {
+    super();
+  }
 
   playStart(name: string): void {
     this.play = name;
@@ -84,13 +87,6 @@ export class JunitReporter implements Reporter {
     writeFileSync(this.file, xml);
   }
 
-  noHosts(): void {}
-  itemResult(): void {}
-  included(): void {}
-  retrying(): void {}
-  pending(): void {}
-  warning(): void {}
-  command(): void {}
 }
 
 function xmlCase(testCase: TestCase): Record<string, unknown> {

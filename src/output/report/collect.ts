@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { unifiedDiff } from '../diff.js';
-import type { HostEvent, HostStats, Reporter, TaskInfo } from '../../runner/events.js';
+import type { HostEvent, HostStats, TaskInfo } from '../../runner/events.js';
+import { QuietReporter } from '../quiet-reporter.js';
 import type { ReportData, ReportTask } from './data.js';
 import { reportPage } from './page.js';
 
@@ -11,7 +12,7 @@ export interface ReportOptions {
 }
 
 /** --report FILE.html: collects the run as it goes and writes one self-contained page at the recap. */
-export class HtmlReporter implements Reporter {
+export class HtmlReporter extends QuietReporter {
   private readonly started = Date.now();
   private readonly startedAt = performance.now();
   private play = '';
@@ -21,7 +22,9 @@ export class HtmlReporter implements Reporter {
   constructor(
     private readonly file: string,
     private readonly options: ReportOptions,
-  ) {}
+  ) {
+    super();
+  }
 
   private now(): number {
     return Math.round(performance.now() - this.startedAt);
@@ -67,11 +70,4 @@ export class HtmlReporter implements Reporter {
     writeFileSync(this.file, reportPage(data), { mode: 0o600 });
   }
 
-  noHosts(): void {}
-  itemResult(): void {}
-  included(): void {}
-  retrying(): void {}
-  pending(): void {}
-  warning(): void {}
-  command(): void {}
 }
