@@ -17,7 +17,7 @@ const REPS = Math.max(1, Number(process.env.REPS ?? 3));
 const BASEPORT = Number(process.env.BASEPORT ?? 2951);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LAB_DIR = join(tmpdir(), 'betif-bench-python-lab');
-const BIN = join(ROOT, 'dist', 'src', 'cli', 'bin.js');
+const BIN = join(ROOT, 'dist', 'bundle', 'cli', 'bin.js');
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

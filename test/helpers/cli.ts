@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { HostStats } from '../../src/runner/events.js';
 
-export const BIN = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'src', 'cli', 'bin.js');
+/** The shipped command (package.json's bin): the esbuild bundle. */
+export const BIN = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'bundle', 'cli', 'bin.js');
 
 export interface CliRun {
   code: number;

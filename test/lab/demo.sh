@@ -51,7 +51,7 @@ phase() { # phase NUMBER TITLE ARGS...
   echo "=== $number. $title: betif-play playbooks/site.yml -i $inventory $*"
   before=$(fingerprint)
   start=$(date +%s.%N)
-  node dist/src/cli/bin.js playbooks/site.yml -i "$inventory" --known-hosts "$LAB_DIR/known_hosts" \
+  node dist/bundle/cli/bin.js playbooks/site.yml -i "$inventory" --known-hosts "$LAB_DIR/known_hosts" \
     --log-file "$work/phase$number.log" --report "$work/phase$number.html" "$@" >"$work/phase$number.out" 2>&1 || code=$?
   end=$(date +%s.%N)
   after=$(fingerprint)

@@ -32,6 +32,8 @@ export interface Suite {
 const HOSTS_PER_TOOL = 3;
 const BASE_PORT = labPort(2800);
 const TOOLS: Tool[] = ['ansible', 'betif'];
+/** Cases run at once, each on its own lane of hosts (COMPAT_LANES): most of a case is waiting on ansible-playbook. */
+export const LANES = Math.max(1, Number(process.env.COMPAT_LANES ?? 3));
 
 /** Where one tool runs: its own lab hosts, named h1..h3 in its inventory. */
 interface ToolHosts {
@@ -64,21 +66,40 @@ function judge(compatCase: CompatCase, ansible: RunOutcome[], betif: RunOutcome[
   return { compatCase, ansible, betif, disagreements, declared, unmet: [...caseUnmet, ...betifUnmet], verdict };
 }
 
-/**
- * One lab of SSH test hosts for the whole suite: h1-h3 for ansible-playbook, h4-h6 for betif-play (named
- * h1-h3 in its inventory), so that both tools run each case at the same time from the same starting state.
- */
-export async function openSuite(): Promise<Suite> {
-  const scratch = mkdtempSync(join(tmpdir(), 'betif-compat-'));
-  const lab: Lab = await startLab(HOSTS_PER_TOOL * TOOLS.length, { basePort: BASE_PORT, dir: join(tmpdir(), 'betif-compat-lab') });
-  const inventory = readFileSync(lab.inventoryPath, 'utf8');
-  const where = Object.fromEntries(
+type Lane = Record<Tool, ToolHosts>;
+
+/** Lane `lane` of the lab: three hosts for ansible-playbook, then three for betif-play, each named h1-h3. */
+function laneOf(lab: Lab, inventory: string, lane: number): Lane {
+  const first = lane * HOSTS_PER_TOOL * TOOLS.length;
+  return Object.fromEntries(
     TOOLS.map((tool, index) => {
-      const own = lab.hosts.slice(index * HOSTS_PER_TOOL, (index + 1) * HOSTS_PER_TOOL);
+      const own = lab.hosts.slice(first + index * HOSTS_PER_TOOL, first + (index + 1) * HOSTS_PER_TOOL);
       const hosts = own.map((host, position) => ({ name: `h${position + 1}`, root: host.root }));
       return [tool, { hosts, connections: connectionLines(inventory, own.map((host) => host.name)) }];
     }),
-  ) as Record<Tool, ToolHosts>;
+  ) as Lane;
+}
+
+/**
+ * One lab of SSH test hosts for the whole suite, in LANES lanes: in each, h1-h3 for ansible-playbook and three
+ * more for betif-play (named h1-h3 in its inventory), so that both tools run a case at the same time from the
+ * same starting state, and LANES cases run at once.
+ */
+export async function openSuite(): Promise<Suite> {
+  const scratch = mkdtempSync(join(tmpdir(), 'betif-compat-'));
+  const lab: Lab = await startLab(HOSTS_PER_TOOL * TOOLS.length * LANES, { basePort: BASE_PORT, dir: join(tmpdir(), 'betif-compat-lab') });
+  const inventory = readFileSync(lab.inventoryPath, 'utf8');
+  const free: Lane[] = Array.from({ length: LANES }, (_, lane) => laneOf(lab, inventory, lane));
+  const waiting: ((lane: Lane) => void)[] = [];
+  const acquire = (): Promise<Lane> => {
+    const lane = free.pop();
+    return lane ? Promise.resolve(lane) : new Promise((resolve) => waiting.push(resolve));
+  };
+  const release = (lane: Lane): void => {
+    const next = waiting.shift();
+    if (next) next(lane);
+    else free.push(lane);
+  };
   // Short: ssh control sockets must fit in 108 bytes.
   const controlPathDir = mkdtempSync('/tmp/bcp-');
   const settings: ToolSettings = {
@@ -87,13 +108,18 @@ export async function openSuite(): Promise<Suite> {
   };
   return {
     async run(compatCase) {
-      const [ansible, betif] = await Promise.all(
-        TOOLS.map((tool) => {
-          const workspace = prepareWorkspace(compatCase, where[tool].connections, join(scratch, tool, compatCase.name));
-          return runCase(compatCase, tool, where[tool], workspace, settings);
-        }),
-      );
-      return judge(compatCase, ansible, betif);
+      const where = await acquire();
+      try {
+        const [ansible, betif] = await Promise.all(
+          TOOLS.map((tool) => {
+            const workspace = prepareWorkspace(compatCase, where[tool].connections, join(scratch, tool, compatCase.name));
+            return runCase(compatCase, tool, where[tool], workspace, settings);
+          }),
+        );
+        return judge(compatCase, ansible, betif);
+      } finally {
+        release(where);
+      }
     },
     async close() {
       await lab.stop();
