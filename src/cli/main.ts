@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { CommanderError } from 'commander';
+import { setLibraryPaths } from '../ansible-modules/lookup.js';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig, type AnsibleConfig } from '../config/load.js';
 import { ConnectionPool } from '../connection/pool.js';
@@ -85,6 +86,9 @@ export async function main(argv: string[], version: string): Promise<number> {
     await setUpVault(options, config, secrets);
     const passwords = await askPasswords(options, config, secrets);
     const run = runOptionsFrom(options, config, passwords, options.step ? askStep : undefined);
+    // Where Ansible's own modules are looked for: -M and ansible.cfg's library, and its collections_path.
+    setLibraryPaths(run.modulePaths);
+    if (config.origins.collectionsPaths) process.env.ANSIBLE_COLLECTIONS_PATH = run.collectionsPaths.join(':');
     const registry = await loadModules();
     const playbooks = paths.map((path) => loadPlaybook(path, registry));
     const whole = await loadInventory(inventorySources(options, config), { playbookDir: playbooks[0]?.dir }).catch((error: unknown) => {
