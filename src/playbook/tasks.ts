@@ -181,7 +181,7 @@ function unresolvedModuleMessage(action: string, ctx: LoadContext): string {
   const shortName = action.slice(action.lastIndexOf('.') + 1);
   const nearestModule = ctx.registry.find(closest(shortName, shortNames));
   const nearest = nearestModule ? `${nearestModule.namespace ?? 'ansible.builtin'}.${nearestModule.name}` : '';
-  return `couldn't resolve module/action '${action}': betif-play does not implement this module (the nearest it has is '${nearest}')`;
+  return `couldn't resolve module/action '${action}' (the nearest module betif-play has is '${nearest}')`;
 }
 
 function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, position: Position, action: string, actionPosition?: Position): ActionTask {

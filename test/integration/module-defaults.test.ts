@@ -58,13 +58,13 @@ describe('module_defaults and collections as Ansible applies them', () => {
     assert.deepEqual(moduleDefaultArgs(helm, [{ 'group/helm': { kubeconfig: '/c' } }], []), {});
   });
 
-  test('an FQCN betif-play does not implement: one load-time error with its position and the nearest module', async () => {
-    const dir = projectWith({ 'playbook.yml': '- hosts: localhost\n  tasks:\n    - name: x\n      community.general.ini_file: {path: /tmp/x}\n' });
+  test('an FQCN found nowhere: one load-time error with its position, the nearest native module and where it looked', async () => {
+    const dir = projectWith({ 'playbook.yml': '- hosts: localhost\n  tasks:\n    - name: x\n      community.general.no_such_module: {path: /tmp/x}\n' });
     const run = await runLocal(dir);
     assert.equal(run.code, 4);
-    assert.equal(
+    assert.match(
       run.stderr.trim(),
-      `ERROR! ${join(dir, 'playbook.yml')}:4:7: couldn't resolve module/action 'community.general.ini_file': betif-play does not implement this module (the nearest it has is 'ansible.builtin.lineinfile')`,
+      new RegExp(`^ERROR! ${join(dir, 'playbook.yml')}:4:7: couldn't resolve module/action 'community\\.general\\.no_such_module' \\(the nearest module betif-play has is 'ansible\\.builtin\\.\\w+'\\): betif-play has no native module .* \\(looked in .*\\); install the collection`),
     );
   });
 

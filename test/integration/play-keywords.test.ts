@@ -54,7 +54,8 @@ describe('play keywords: vars_prompt, order, throttle, strategy, keywords on a r
     });
     const run = await betifPlay(['playbook.yml', '-i', 'hosts.ini'], { cwd: dir });
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.deepEqual(debugValues(run.stdout), ['h1,h2,h3', 'h2,h3,h1']);
+    // As ansible-playbook 2.14 prints them: `order` orders the batch, ansible_play_hosts_all keeps the inventory's order.
+    assert.deepEqual(debugValues(run.stdout), ['h1,h3,h2', 'h1,h3,h2']);
     assert.deepEqual(Object.fromEntries(Object.entries(parseRecap(run.stdout)).map(([host, counts]) => [host, counts.ok])), { h1: 3, h2: 3, h3: 2 });
   });
 
