@@ -10,7 +10,8 @@ const DRAFT = 'http://json-schema.org/draft-07/schema#';
 /** What a module key takes: its arguments as a mapping, or Ansible's `k=v` / free-form text. */
 function moduleValue(module: Module): Schema {
   const summary = typeof module.schema.description === 'string' ? module.schema.description : `The ${module.name} module.`;
-  const { description: _description, ...args } = module.schema;
+  // Required arguments are left to load time: module_defaults of a play or block may give them.
+  const { description: _description, required: _required, ...args } = module.schema;
   const text = { type: 'string', description: module.freeForm ? `The command line (free form), or key=value arguments.` : 'key=value arguments.' };
   return { description: summary, anyOf: [allowTemplates(args), text, { type: 'null', description: 'No arguments.' }] };
 }

@@ -15,12 +15,13 @@ const STANDINS = fileURLToPath(new URL('../../../test/lab/standins', import.meta
  * Each command runs in a private mount namespace where /sys/module, /etc/modprobe.d and
  * /etc/modules-load.d are scratch folders (and /proc/modules, where it exists, an empty file):
  * the module reads and writes the real paths, the stand-in modprobe "loads" into that /sys/module.
+ * /bin/mount by its path: test/lab/standins, on PATH for modprobe and dracut, holds a mount stand-in too.
  */
 const PRIVATE_HOST = `set -e
-mount --bind "$1" /sys/module
-mount --bind "$2" /etc/modprobe.d
-mount --bind "$3" /etc/modules-load.d
-if [ -e /proc/modules ]; then mount --bind "$4" /proc/modules; fi
+/bin/mount --bind "$1" /sys/module
+/bin/mount --bind "$2" /etc/modprobe.d
+/bin/mount --bind "$3" /etc/modules-load.d
+if [ -e /proc/modules ]; then /bin/mount --bind "$4" /proc/modules; fi
 shift 4
 exec "$@"`;
 
