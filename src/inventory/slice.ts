@@ -38,6 +38,8 @@ export function hostsInSlice(hosts: readonly string[], slice: Slice): string[] {
 /** An inventory that holds only the slice's hosts: groups, hostvars and patterns see no other host (as in an AWX slice job). */
 export class SlicedInventory implements Inventory {
   private readonly members: Set<string>;
+  /** Every host of the whole inventory, looked up once: patterns and hostvars ask for each host. */
+  private readonly wholeHosts: Set<string>;
 
   constructor(
     private readonly whole: Inventory,
@@ -45,6 +47,7 @@ export class SlicedInventory implements Inventory {
     readonly slice: Slice,
   ) {
     this.members = new Set(members);
+    this.wholeHosts = new Set(whole.hostNames());
   }
 
   get warnings(): readonly string[] {
@@ -84,6 +87,6 @@ export class SlicedInventory implements Inventory {
   }
 
   private isOutside(host: string): boolean {
-    return !this.members.has(host) && this.whole.hostNames().includes(host);
+    return !this.members.has(host) && this.wholeHosts.has(host);
   }
 }
