@@ -36,28 +36,29 @@ function inventorySources(options: CliOptions, config: AnsibleConfig): string[] 
   return existsSync('/etc/ansible/hosts') ? ['/etc/ansible/hosts'] : [];
 }
 
-/** `betif-play recap merge FILES...` (the --json outputs of sliced runs). */
-function recapCommand(args: string[]): number {
+/** A subcommand's own errors: one ERROR! line and the given exit code; anything else is a bug and propagates. */
+async function reportingErrors(kind: new (...args: never[]) => Error, exitCode: number, run: () => number | Promise<number>): Promise<number> {
   try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof kind)) throw error;
+    process.stderr.write(`ERROR! ${error.message}\n`);
+    return exitCode;
+  }
+}
+
+/** `betif-play recap merge FILES...` (the --json outputs of sliced runs). */
+function recapCommand(args: string[]): Promise<number> {
+  return reportingErrors(RecapMergeError, EXIT.unreachableOrInvalid, () => {
     if (args[0] !== 'merge') throw new RecapMergeError('usage: betif-play recap merge SLICE.json...');
     return recapMerge(args.slice(1));
-  } catch (error) {
-    if (!(error instanceof RecapMergeError)) throw error;
-    process.stderr.write(`ERROR! ${error.message}\n`);
-    return EXIT.unreachableOrInvalid;
-  }
+  });
 }
 
 /** `betif-play schema ...`: JSON Schemas for editors. */
 async function schemaSubcommand(args: string[]): Promise<number> {
   const { SchemaCommandError, schemaCommand } = await import('./schema-command.js');
-  try {
-    return schemaCommand(args, await loadModules());
-  } catch (error) {
-    if (!(error instanceof SchemaCommandError)) throw error;
-    process.stderr.write(`ERROR! ${error.message}\n`);
-    return EXIT.badOptions;
-  }
+  return reportingErrors(SchemaCommandError, EXIT.badOptions, async () => schemaCommand(args, await loadModules()));
 }
 
 /** Runs betif-play with these arguments and returns the process exit code (ansible-playbook's codes). */
