@@ -61,10 +61,17 @@ async function schemaSubcommand(args: string[]): Promise<number> {
   return reportingErrors(SchemaCommandError, EXIT.badOptions, async () => schemaCommand(args, await loadModules()));
 }
 
+/** `betif-play doc ...`: module documentation, as ansible-doc prints it. */
+async function docSubcommand(args: string[]): Promise<number> {
+  const { DocCommandError, docCommand } = await import('./doc-command.js');
+  return reportingErrors(DocCommandError, EXIT.badOptions, async () => docCommand(args, await loadModules()));
+}
+
 /** Runs betif-play with these arguments and returns the process exit code (ansible-playbook's codes). */
 export async function main(argv: string[], version: string): Promise<number> {
   if (argv[2] === 'recap') return recapCommand(argv.slice(3));
   if (argv[2] === 'schema') return schemaSubcommand(argv.slice(3));
+  if (argv[2] === 'doc') return docSubcommand(argv.slice(3));
   if (argv[2] === 'vault') {
     const { vaultMain } = await import('./vault-command.js');
     return vaultMain(argv.slice(3), version);

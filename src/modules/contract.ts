@@ -73,6 +73,16 @@ export interface Plan {
   skip?: string;
 }
 
+/** One value a module returns, as Ansible's RETURN documents it. */
+export interface ReturnDoc {
+  description: string;
+  /** Ansible's type names: str, int, bool, list, dict, float, raw. */
+  type: string;
+  /** When it is returned: always, success, changed, or a condition ("when state=present"). */
+  returned?: string;
+  sample?: unknown;
+}
+
 export interface Module<Args = any, State = any> {
   /** Short name used in playbooks, e.g. "copy". */
   name: string;
@@ -82,8 +92,16 @@ export interface Module<Args = any, State = any> {
   aliases?: string[];
   /** Ansible action groups the module belongs to, as FQCNs ("kubernetes.core.helm"): `module_defaults: {group/...}`. */
   actionGroups?: string[];
-  /** JSON Schema of the arguments, checked with ajv before any host is contacted. */
+  /**
+   * JSON Schema of the arguments, checked with ajv before any host is contacted. Its root `description` is the
+   * module's one-line summary and each property's `description` says what the argument means: the editor
+   * schemas, `betif-play doc` and docs/modules/ are all made from it.
+   */
   schema: Record<string, unknown>;
+  /** Tasks using the module, as YAML text (Ansible's EXAMPLES); a test checks them against the schema. */
+  examples?: string;
+  /** What the module returns besides Ansible's common keys (changed, failed, msg), by key. */
+  returns?: Record<string, ReturnDoc>;
   /** The argument that receives free-form text, as in `command: ls -l` (for command, shell). */
   freeForm?: string;
   /** Runs on the controller only (debug, set_fact, assert, fail): no connection is opened. */

@@ -26,19 +26,47 @@ function commandWords(args: CommandArgs): string[] {
 
 export default defineModule<CommandArgs, CommandState>({
   name: 'command',
+  examples: `
+- name: Show the kernel version
+  ansible.builtin.command: uname -r
+  register: kernel
+  changed_when: false
+
+- name: Create a database once, from a directory
+  ansible.builtin.command:
+    cmd: /usr/bin/make_database.sh db_user db_name
+    chdir: /srv/app
+    creates: /srv/app/db.created
+
+- name: Pass words with spaces safely
+  ansible.builtin.command:
+    argv: [/usr/bin/logger, -t, deploy, "release done"]
+`,
+  returns: {
+    cmd: { type: 'list', returned: 'always', description: 'The command that was run, as a list of words.', sample: ["uname","-r"] },
+    rc: { type: 'int', returned: 'always', description: "The command's exit code (non-zero fails the task).", sample: 0 },
+    stdout: { type: 'str', returned: 'always', description: 'What the command wrote to standard output.' },
+    stderr: { type: 'str', returned: 'always', description: 'What the command wrote to standard error.' },
+    stdout_lines: { type: 'list', returned: 'always', description: 'stdout split into lines.' },
+    stderr_lines: { type: 'list', returned: 'always', description: 'stderr split into lines.' },
+    start: { type: 'str', returned: 'always', description: 'When the command started.', sample: '2024-01-01 10:00:00.000000' },
+    end: { type: 'str', returned: 'always', description: 'When the command ended.' },
+    delta: { type: 'str', returned: 'always', description: 'How long the command ran.', sample: '0:00:00.001529' },
+  },
   freeForm: 'cmd',
   schema: {
+    description: 'Runs a command on the host without a shell (no pipes, redirections or variable expansion).',
     type: 'object',
     properties: {
-      cmd: { type: 'string' },
-      argv: { type: 'array', items: { type: ['string', 'number', 'boolean'] } },
-      chdir: { type: 'string' },
-      executable: { type: 'string' },
-      creates: { type: 'string' },
-      removes: { type: 'string' },
-      stdin: { type: 'string' },
-      stdin_add_newline: { type: 'boolean', default: true },
-      strip_empty_ends: { type: 'boolean', default: true },
+      cmd: { type: 'string', description: 'The command to run, split into words as a shell would but never run by one.' },
+      argv: { type: 'array', items: { type: ['string', 'number', 'boolean'] }, description: 'The command as a list of words, for arguments that contain spaces; use instead of cmd.' },
+      chdir: { type: 'string', description: 'The directory to change into before running the command.' },
+      executable: { type: 'string', description: 'Ignored by command (kept for Ansible compatibility); shell uses it to pick the shell.' },
+      creates: { type: 'string', description: 'A path; when it already exists the command is not run.' },
+      removes: { type: 'string', description: 'A path; when it does not exist the command is not run.' },
+      stdin: { type: 'string', description: "Text written to the command's standard input." },
+      stdin_add_newline: { type: 'boolean', default: true, description: 'Whether a newline is appended to the stdin text.' },
+      strip_empty_ends: { type: 'boolean', default: true, description: 'Whether trailing empty lines are removed from stdout and stderr in the result.' },
     },
     additionalProperties: false,
   },

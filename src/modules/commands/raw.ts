@@ -9,12 +9,24 @@ interface RawArgs {
 /** Shell text run as is, with nothing read first and the output unstripped, as Ansible's raw. */
 export default defineModule<RawArgs, void>({
   name: 'raw',
+  examples: `
+- name: Install Python on a bare host
+  ansible.builtin.raw: test -e /usr/bin/python3 || (apt-get update && apt-get install -y python3)
+  changed_when: false
+`,
+  returns: {
+    rc: { type: 'int', returned: 'always', description: "The command's exit code." },
+    stdout: { type: 'str', returned: 'always', description: 'What the command wrote to standard output.' },
+    stderr: { type: 'str', returned: 'always', description: 'What the command wrote to standard error.' },
+    stdout_lines: { type: 'list', returned: 'always', description: 'stdout split into lines.' },
+  },
   freeForm: 'cmd',
   schema: {
+    description: 'Runs a command over the connection as it is, without Python or module code on the host.',
     type: 'object',
     properties: {
-      cmd: { type: 'string', minLength: 1 },
-      executable: { type: 'string', minLength: 1, default: '/bin/sh' },
+      cmd: { type: 'string', minLength: 1, description: "The command line sent to the host's login shell." },
+      executable: { type: 'string', minLength: 1, default: '/bin/sh', description: 'The shell to run the command with instead of the login shell.' },
     },
     required: ['cmd'],
     additionalProperties: false,

@@ -64,17 +64,34 @@ function readScript(path: string, source: string): Buffer {
 /** Copies a controller script to the target and runs it there: its arguments are shell text, as in Ansible. */
 export default defineModule<ScriptArgs, ScriptState>({
   name: 'script',
+  examples: `
+- name: Run a local script with arguments
+  ansible.builtin.script: files/setup.sh --quiet
+
+- name: Run a Python script once
+  ansible.builtin.script:
+    cmd: files/migrate.py
+    executable: python3
+    creates: /var/lib/app/migrated
+`,
+  returns: {
+    rc: { type: 'int', returned: 'always', description: "The script's exit code." },
+    stdout: { type: 'str', returned: 'always', description: 'What the script wrote to standard output.' },
+    stderr: { type: 'str', returned: 'always', description: 'What the script wrote to standard error.' },
+    stdout_lines: { type: 'list', returned: 'always', description: 'stdout split into lines.' },
+  },
   freeForm: 'cmd',
   schema: {
+    description: 'Copies a local script to the host and runs it there.',
     type: 'object',
     additionalProperties: false,
     required: ['cmd'],
     properties: {
-      cmd: { type: 'string', minLength: 1 },
-      creates: { type: 'string' },
-      removes: { type: 'string' },
-      chdir: { type: 'string' },
-      executable: { type: 'string' },
+      cmd: { type: 'string', minLength: 1, description: 'The controller-side script path, followed by its arguments.' },
+      creates: { type: 'string', description: 'A path on the host; when it already exists the script is not run.' },
+      removes: { type: 'string', description: 'A path on the host; when it does not exist the script is not run.' },
+      chdir: { type: 'string', description: 'The directory on the host to change into before running the script.' },
+      executable: { type: 'string', description: 'The program that runs the script (e.g. python3), when it is not executable itself.' },
     },
   },
 

@@ -22,19 +22,44 @@ function shellText(args: ShellArgs): string {
 /** The user's text is shell code by design here: it travels as the single argument of `sh -c`. */
 export default defineModule<ShellArgs, CommandTarget>({
   name: 'shell',
+  examples: `
+- name: Count the users with a login shell
+  ansible.builtin.shell: grep -c '/bin/bash$' /etc/passwd
+  register: users
+  changed_when: false
+
+- name: Run a script with bash, in its folder, once
+  ansible.builtin.shell:
+    cmd: ./install.sh >> install.log 2>&1
+    chdir: /opt/tool
+    executable: /bin/bash
+    creates: /opt/tool/installed
+`,
+  returns: {
+    cmd: { type: 'str', returned: 'always', description: 'The command line that was run.' },
+    rc: { type: 'int', returned: 'always', description: "The command's exit code (non-zero fails the task).", sample: 0 },
+    stdout: { type: 'str', returned: 'always', description: 'What the command wrote to standard output.' },
+    stderr: { type: 'str', returned: 'always', description: 'What the command wrote to standard error.' },
+    stdout_lines: { type: 'list', returned: 'always', description: 'stdout split into lines.' },
+    stderr_lines: { type: 'list', returned: 'always', description: 'stderr split into lines.' },
+    start: { type: 'str', returned: 'always', description: 'When the command started.' },
+    end: { type: 'str', returned: 'always', description: 'When the command ended.' },
+    delta: { type: 'str', returned: 'always', description: 'How long the command ran.' },
+  },
   freeForm: 'cmd',
   schema: {
+    description: 'Runs a command through a shell on the host (pipes, redirections and variables work).',
     type: 'object',
     properties: {
-      cmd: { type: 'string' },
-      argv: { type: 'array', items: { type: ['string', 'number', 'boolean'] } },
-      chdir: { type: 'string' },
-      creates: { type: 'string' },
-      removes: { type: 'string' },
-      executable: { type: 'string' },
-      stdin: { type: 'string' },
-      stdin_add_newline: { type: 'boolean', default: true },
-      strip_empty_ends: { type: 'boolean', default: true },
+      cmd: { type: 'string', description: 'The command line the shell runs.' },
+      argv: { type: 'array', items: { type: ['string', 'number', 'boolean'] }, description: 'The command as a list of words, joined and quoted for the shell.' },
+      chdir: { type: 'string', description: 'The directory to change into before running the command.' },
+      creates: { type: 'string', description: 'A path; when it already exists the command is not run.' },
+      removes: { type: 'string', description: 'A path; when it does not exist the command is not run.' },
+      executable: { type: 'string', description: 'The shell to run the command with (default /bin/sh).' },
+      stdin: { type: 'string', description: "Text written to the command's standard input." },
+      stdin_add_newline: { type: 'boolean', default: true, description: 'Whether a newline is appended to the stdin text.' },
+      strip_empty_ends: { type: 'boolean', default: true, description: 'Whether trailing empty lines are removed from stdout and stderr in the result.' },
     },
     ...requiredWithAliases('cmd', ['argv']),
     additionalProperties: false,

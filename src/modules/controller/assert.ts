@@ -23,16 +23,30 @@ const message = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 's
 
 export default defineModule<AssertArgs, void>({
   name: 'assert',
+  examples: `
+- name: Check the settings before going on
+  ansible.builtin.assert:
+    that:
+      - app_port | int > 1024
+      - app_user is defined
+    fail_msg: app_port must be above 1024 and app_user set
+    success_msg: settings are fine
+`,
+  returns: {
+    assertion: { type: 'str', returned: 'failed', description: 'The first expression that was false.' },
+    evaluated_to: { type: 'bool', returned: 'failed', description: 'What that expression evaluated to.' },
+  },
   controllerOnly: true,
   schema: {
+    description: 'Fails the task unless every given expression is true.',
     type: 'object',
     properties: {
-      that: { anyOf: [{ type: ['string', 'boolean'] }, { type: 'array', items: { type: ['string', 'boolean'] }, minItems: 1 }] },
-      fail_msg: message,
-      msg: message,
-      success_msg: { ...message, default: 'All assertions passed' },
+      that: { anyOf: [{ type: ['string', 'boolean'] }, { type: 'array', items: { type: ['string', 'boolean'] }, minItems: 1 }], description: 'The Jinja2 expressions (without braces) that must all be true; one string or a list.' },
+      fail_msg: { ...message, description: 'The message of the failure when an expression is false.' },
+      msg: { ...message, description: 'Another name for fail_msg.' },
+      success_msg: { ...message, default: 'All assertions passed', description: 'The message reported when every expression is true.' },
       // Ansible's quiet only trims its verbose output; results print the same here.
-      quiet: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false, description: 'Whether to leave out the per-expression messages of a success.' },
     },
     required: ['that'],
     additionalProperties: false,

@@ -17,13 +17,27 @@ function isDefined(ctx: ModuleContext, expression: string): boolean {
 
 export default defineModule<DebugArgs, void>({
   name: 'debug',
+  examples: `
+- name: Print a message
+  ansible.builtin.debug:
+    msg: "{{ inventory_hostname }} runs {{ ansible_facts['distribution'] }}"
+
+- name: Print a registered result, only with -vv
+  ansible.builtin.debug:
+    var: result.stdout_lines
+    verbosity: 2
+`,
+  returns: {
+    msg: { type: 'str', returned: 'when msg is given', description: 'The message.' },
+  },
   controllerOnly: true,
   schema: {
+    description: 'Prints a message or the value of a variable, without touching the host.',
     type: 'object',
     properties: {
-      msg: {},
-      var: { type: 'string', minLength: 1 },
-      verbosity: { type: 'integer', minimum: 0, default: 0 },
+      msg: { description: 'The message to print (default "Hello world!"); a list or mapping is printed as such.' },
+      var: { type: 'string', minLength: 1, description: 'The name of a variable (or an expression) whose value is printed; instead of msg.' },
+      verbosity: { type: 'integer', minimum: 0, default: 0, description: 'The -v level from which the output is shown (0 shows it always).' },
     },
     additionalProperties: false,
   },

@@ -75,21 +75,36 @@ function mergeHashes(old: unknown, value: unknown): unknown {
 
 export default defineModule<IncludeVarsArgs, Loaded>({
   name: 'include_vars',
+  examples: `
+- name: Load the variables of this OS family
+  ansible.builtin.include_vars: "{{ ansible_facts['os_family'] }}.yml"
+
+- name: Load every settings file into one variable
+  ansible.builtin.include_vars:
+    dir: vars/settings
+    extensions: [yml, yaml]
+    name: settings
+`,
+  returns: {
+    ansible_included_var_files: { type: 'list', returned: 'success', description: 'The files that were loaded.' },
+    ansible_facts: { type: 'dict', returned: 'success', description: 'The loaded variables.' },
+  },
   controllerOnly: true,
   includesVars: true,
   freeForm: 'file',
   schema: {
+    description: 'Loads variables from a YAML or JSON file, or every file of a directory, during the play.',
     type: 'object',
     properties: {
-      file: { type: 'string' },
-      dir: { type: 'string' },
-      name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
-      depth: { type: 'integer', minimum: 0, default: 0 },
-      files_matching: { type: 'string' },
-      ignore_files: { type: ['string', 'array'], items: { type: 'string' } },
-      extensions: { type: 'array', items: { type: 'string' }, default: EXTENSIONS },
-      ignore_unknown_extensions: { type: 'boolean', default: false },
-      hash_behaviour: { type: 'string', enum: ['replace', 'merge'] },
+      file: { type: 'string', description: "The vars file to load (relative to the role's vars/ or the playbook)." },
+      dir: { type: 'string', description: 'The directory whose files are all loaded, in name order.' },
+      name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'The variable that receives the loaded variables as one mapping, instead of top-level variables.' },
+      depth: { type: 'integer', minimum: 0, default: 0, description: 'How deep to descend into dir (0 for no limit).' },
+      files_matching: { type: 'string', description: 'Only files of dir whose names match this regular expression are loaded.' },
+      ignore_files: { type: ['string', 'array'], items: { type: 'string' }, description: 'File names of dir (regular expressions) that are not loaded.' },
+      extensions: { type: 'array', items: { type: 'string' }, default: EXTENSIONS, description: 'The file extensions loaded from dir.' },
+      ignore_unknown_extensions: { type: 'boolean', default: false, description: 'Whether files of dir with other extensions are skipped rather than an error.' },
+      hash_behaviour: { type: 'string', enum: ['replace', 'merge'], description: 'Whether mappings replace (replace) or are merged into (merge) variables already loaded.' },
     },
     additionalProperties: false,
   },

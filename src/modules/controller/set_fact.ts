@@ -6,11 +6,21 @@ const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export default defineModule<SetFactArgs, void>({
   name: 'set_fact',
+  examples: `
+- name: Compute a value once for later tasks
+  ansible.builtin.set_fact:
+    app_url: "https://{{ inventory_hostname }}:{{ app_port }}"
+    app_ready: true
+`,
+  returns: {
+    ansible_facts: { type: 'dict', returned: 'always', description: 'The variables that were set.' },
+  },
   controllerOnly: true,
   setsHostVars: true,
   schema: {
+    description: "Sets host variables from the task's key=value pairs or mapping.",
     type: 'object',
-    properties: { cacheable: { type: 'boolean', default: false } },
+    properties: { cacheable: { type: 'boolean', default: false, description: 'Whether the variables are also stored in the fact cache, as gathered facts are.' } },
     additionalProperties: true,
   },
 

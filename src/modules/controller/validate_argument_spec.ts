@@ -14,13 +14,29 @@ interface ValidateArgs {
  */
 export default defineModule<ValidateArgs, void>({
   name: 'validate_argument_spec',
+  examples: `
+- name: Check the arguments of this tasks file
+  ansible.builtin.validate_argument_spec:
+    argument_spec:
+      app_port:
+        type: int
+        required: true
+    provided_arguments:
+      app_port: "{{ app_port }}"
+`,
+  returns: {
+    argument_errors: { type: 'list', returned: 'failed', description: 'The problems found.' },
+    argument_spec_data: { type: 'dict', returned: 'always', description: 'The specification that was checked.' },
+    validate_args_context: { type: 'dict', returned: 'always', description: 'Where the specification came from.' },
+  },
   controllerOnly: true,
   schema: {
+    description: 'Checks variables against an argument specification, as roles do with meta/argument_specs.yml.',
     type: 'object',
     properties: {
-      argument_spec: { type: 'object', additionalProperties: { type: 'object' } },
-      provided_arguments: { type: 'object', default: {} },
-      validate_args_context: { type: 'object', default: {} },
+      argument_spec: { type: 'object', additionalProperties: { type: 'object' }, description: "The specification, in the form of a role's argument_specs entry options." },
+      provided_arguments: { type: 'object', default: {}, description: "The values to check (the task's variables when not given)." },
+      validate_args_context: { type: 'object', default: {}, description: 'Where the specification comes from, shown in the failure message.' },
     },
     required: ['argument_spec'],
     additionalProperties: false,

@@ -24,19 +24,33 @@ interface AssembleState {
 
 export default defineModule<AssembleArgs, AssembleState | undefined>({
   name: 'assemble',
+  examples: `
+- name: Build sshd_config from its fragments, checked by sshd
+  ansible.builtin.assemble:
+    src: /etc/ssh/conf.d
+    dest: /etc/ssh/sshd_config
+    validate: /usr/sbin/sshd -t -f %s
+    mode: '0600'
+`,
+  returns: {
+    dest: { type: 'str', returned: 'success', description: 'The file that was written.' },
+    checksum: { type: 'str', returned: 'success', description: 'SHA1 checksum of the joined file.' },
+    backup_file: { type: 'str', returned: 'changed and backup is set', description: 'The copy of the old file.' },
+  },
   schema: {
+    description: 'Joins the files of a directory, in name order, into one file on the host.',
     type: 'object',
     additionalProperties: false,
     required: ['src', 'dest'],
     properties: {
-      src: { type: 'string', minLength: 1 },
-      dest: { type: 'string', minLength: 1 },
-      delimiter: { type: 'string' },
-      regexp: { type: 'string' },
-      ignore_hidden: { type: 'boolean', default: false },
-      remote_src: { type: 'boolean', default: true },
-      validate: { type: 'string' },
-      backup: { type: 'boolean', default: false },
+      src: { type: 'string', minLength: 1, description: 'The directory of fragments (on the host with remote_src, else on the controller).' },
+      dest: { type: 'string', minLength: 1, description: 'The file that receives the fragments joined together.' },
+      delimiter: { type: 'string', description: 'Text written between fragments.' },
+      regexp: { type: 'string', description: 'Only fragments whose names match this regular expression are joined.' },
+      ignore_hidden: { type: 'boolean', default: false, description: 'Whether fragments whose names start with a dot are left out.' },
+      remote_src: { type: 'boolean', default: true, description: 'Whether src is on the host (true) or on the controller (false).' },
+      validate: { type: 'string', description: 'A command that checks the joined file before it replaces dest; %s stands for its path.' },
+      backup: { type: 'boolean', default: false, description: 'Whether a timestamped copy of the old file is kept when it is replaced.' },
       ...FILE_ATTRIBUTE_PROPERTIES,
     },
   },

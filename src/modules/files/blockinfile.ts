@@ -34,22 +34,42 @@ function message(file: TextFile, text: string, removed: boolean): string {
 
 export default defineModule<Record<string, unknown>, TextFile>({
   name: 'blockinfile',
+  examples: `
+- name: Keep a block of host entries
+  ansible.builtin.blockinfile:
+    path: /etc/hosts
+    block: |
+      10.0.0.10 db1
+      10.0.0.11 db2
+    marker: "# {mark} DATABASES"
+
+- name: Remove the block again
+  ansible.builtin.blockinfile:
+    path: /etc/hosts
+    marker: "# {mark} DATABASES"
+    state: absent
+`,
+  returns: {
+    msg: { type: 'str', returned: 'always', description: 'What was done (Block inserted / Block removed).' },
+    backup: { type: 'str', returned: 'changed and backup is set', description: 'The copy of the old file.' },
+  },
   schema: {
+    description: 'Inserts, updates or removes a block of lines between marker lines in a file.',
     type: 'object',
     additionalProperties: false,
     ...requiredWithAliases('path', ALIASES.path),
     properties: withAliases(
       {
-        path: { type: 'string', minLength: 1 },
-        state: { enum: ['present', 'absent'], default: 'present' },
-        block: { type: 'string' },
-        marker: { type: 'string', default: '# {mark} ANSIBLE MANAGED BLOCK' },
-        marker_begin: { type: 'string', default: 'BEGIN' },
-        marker_end: { type: 'string', default: 'END' },
-        insertafter: { type: 'string' },
-        insertbefore: { type: 'string' },
-        create: { type: 'boolean', default: false },
-        backup: { type: 'boolean', default: false },
+        path: { type: 'string', minLength: 1, description: 'The file to change.' },
+        state: { enum: ['present', 'absent'], default: 'present', description: 'Whether the block is present or absent.' },
+        block: { type: 'string', description: 'The lines between the markers (empty removes the block).' },
+        marker: { type: 'string', default: '# {mark} ANSIBLE MANAGED BLOCK', description: 'The marker line template; {mark} is replaced with marker_begin and marker_end.' },
+        marker_begin: { type: 'string', default: 'BEGIN', description: 'The text put for {mark} in the first marker line.' },
+        marker_end: { type: 'string', default: 'END', description: 'The text put for {mark} in the last marker line.' },
+        insertafter: { type: 'string', description: 'Where a new block goes - after the last line matching this regular expression, or EOF.' },
+        insertbefore: { type: 'string', description: 'Where a new block goes - before the last line matching this regular expression, or BOF.' },
+        create: { type: 'boolean', default: false, description: 'Whether a missing file is created.' },
+        backup: { type: 'boolean', default: false, description: 'Whether a timestamped copy of the old file is kept when it is changed.' },
         ...FILE_ATTRIBUTE_PROPERTIES,
       },
       ALIASES,

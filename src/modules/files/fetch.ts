@@ -51,16 +51,35 @@ function missing(args: FetchArgs, msg: string): Plan {
 /** An action on the controller: the target's file is read in one round trip and written under dest here. */
 export default defineModule<FetchArgs, FetchState>({
   name: 'fetch',
+  examples: `
+- name: Collect every host's sshd_config
+  ansible.builtin.fetch:
+    src: /etc/ssh/sshd_config
+    dest: collected/
+
+- name: Fetch one file to a fixed name
+  ansible.builtin.fetch:
+    src: /var/log/app.log
+    dest: "logs/{{ inventory_hostname }}.log"
+    flat: true
+`,
+  returns: {
+    dest: { type: 'str', returned: 'success', description: 'The file written on the controller.' },
+    checksum: { type: 'str', returned: 'success', description: 'SHA1 checksum of the file.' },
+    remote_checksum: { type: 'str', returned: 'success', description: 'SHA1 checksum of the file on the host.' },
+    file: { type: 'str', returned: 'when the file is missing', description: 'The path that was looked for.' },
+  },
   schema: {
+    description: 'Copies a file from the host to the controller, under a folder per host unless flat is set.',
     type: 'object',
     additionalProperties: false,
     required: ['src', 'dest'],
     properties: {
-      src: { type: 'string', minLength: 1 },
-      dest: { type: 'string', minLength: 1 },
-      flat: { type: 'boolean', default: false },
-      fail_on_missing: { type: 'boolean', default: true },
-      validate_checksum: { type: 'boolean', default: true },
+      src: { type: 'string', minLength: 1, description: 'The file on the host to fetch (a file, not a directory).' },
+      dest: { type: 'string', minLength: 1, description: 'The controller folder (or, with flat, file) the file is stored under.' },
+      flat: { type: 'boolean', default: false, description: 'Whether dest is used as it is instead of dest/HOST/SRC.' },
+      fail_on_missing: { type: 'boolean', default: true, description: 'Whether a missing src fails the task.' },
+      validate_checksum: { type: 'boolean', default: true, description: "Whether the fetched file's checksum is compared with the host's." },
     },
   },
 

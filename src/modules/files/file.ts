@@ -14,18 +14,47 @@ function canonical(raw: Record<string, unknown>): FileArgs {
 
 export default defineModule<Record<string, unknown>, FileSnapshot>({
   name: 'file',
+  examples: `
+- name: Make a directory
+  ansible.builtin.file:
+    path: /srv/app
+    state: directory
+    owner: app
+    mode: '0755'
+
+- name: Point current at a release
+  ansible.builtin.file:
+    src: /srv/app/releases/42
+    dest: /srv/app/current
+    state: link
+
+- name: Remove a file
+  ansible.builtin.file:
+    path: /tmp/old.conf
+    state: absent
+`,
+  returns: {
+    path: { type: 'str', returned: 'success', description: 'The path that was managed.' },
+    dest: { type: 'str', returned: 'state is link or hard', description: 'The link that was made.' },
+    state: { type: 'str', returned: 'success', description: 'What the path is now (file, directory, link, hard, absent).' },
+    mode: { type: 'str', returned: 'when it exists', description: 'The permissions of the path.' },
+    owner: { type: 'str', returned: 'when it exists', description: 'The owner of the path.' },
+    group: { type: 'str', returned: 'when it exists', description: 'The group of the path.' },
+    diff: { type: 'dict', returned: 'success', description: 'The before and after of what changed.' },
+  },
   schema: {
+    description: 'Creates or removes files, directories and links, and sets their mode and owner.',
     type: 'object',
     additionalProperties: false,
     ...requiredWithAliases('path', ALIASES.path),
     properties: withAliases(
       {
-        path: { type: 'string', minLength: 1 },
-        state: { enum: ['file', 'directory', 'absent', 'link', 'hard', 'touch'] },
-        src: { type: 'string' },
-        recurse: { type: 'boolean', default: false },
-        force: { type: 'boolean', default: false },
-        follow: { type: 'boolean', default: true },
+        path: { type: 'string', minLength: 1, description: 'The path to manage.' },
+        state: { enum: ['file', 'directory', 'absent', 'link', 'hard', 'touch'], description: 'What path should be - file (must exist), directory, link, hard (link), touch (create or update times) or absent.' },
+        src: { type: 'string', description: 'The target of a link (state=link or hard).' },
+        recurse: { type: 'boolean', default: false, description: 'Whether mode and owner are set on everything under a directory.' },
+        force: { type: 'boolean', default: false, description: 'Whether a link replaces an existing file or is made to a missing target.' },
+        follow: { type: 'boolean', default: true, description: "Whether mode and owner apply to a symbolic link's target rather than the link." },
         ...FILE_ATTRIBUTE_PROPERTIES,
       },
       ALIASES,

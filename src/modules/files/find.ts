@@ -135,27 +135,48 @@ function walkInOrder(walked: WalkedPath, args: FindArgs, now: number): { candida
 
 export default defineModule<Record<string, unknown>, FindState>({
   name: 'find',
+  examples: `
+- name: Find logs older than two weeks
+  ansible.builtin.find:
+    paths: /var/log/app
+    patterns: '*.log'
+    age: 2w
+    recurse: true
+  register: old_logs
+
+- name: Find configuration files that mention a host
+  ansible.builtin.find:
+    paths: [/etc/app]
+    contains: 'db1\\.example\\.com'
+`,
+  returns: {
+    files: { type: 'list', returned: 'success', description: 'One stat-like mapping per file found (path, size, mode, mtime ...).' },
+    matched: { type: 'int', returned: 'success', description: 'How many files were found.' },
+    examined: { type: 'int', returned: 'success', description: 'How many files were looked at.' },
+    skipped_paths: { type: 'dict', returned: 'success', description: 'Paths that could not be searched, with why.' },
+  },
   schema: {
+    description: 'Finds files on the host by name, age, size or content, like the find command.',
     type: 'object',
     additionalProperties: false,
     ...requiredWithAliases('paths', ALIASES.paths),
     properties: withAliases(
       {
-        paths: LIST,
-        patterns: { ...LIST, default: [] },
-        excludes: LIST,
-        contains: { type: 'string' },
-        read_whole_file: { type: 'boolean', default: false },
-        file_type: { enum: ['any', 'directory', 'file', 'link'], default: 'file' },
-        age: { type: ['string', 'integer'] },
-        age_stamp: { enum: ['atime', 'ctime', 'mtime'], default: 'mtime' },
-        size: { type: ['string', 'integer'] },
-        recurse: { type: 'boolean', default: false },
-        hidden: { type: 'boolean', default: false },
-        follow: { type: 'boolean', default: false },
-        get_checksum: { type: 'boolean', default: false },
-        use_regex: { type: 'boolean', default: false },
-        depth: { type: 'integer' },
+        paths: { ...LIST, description: 'The directories to search.' },
+        patterns: { ...LIST, default: [], description: 'File name patterns (shell globs, or regular expressions with use_regex); any may match.' },
+        excludes: { ...LIST, description: 'File name patterns of files to leave out.' },
+        contains: { type: 'string', description: "A regular expression a file's content must match." },
+        read_whole_file: { type: 'boolean', default: false, description: 'Whether contains is matched against the whole file rather than each line.' },
+        file_type: { enum: ['any', 'directory', 'file', 'link'], default: 'file', description: 'The kind of path to find.' },
+        age: { type: ['string', 'integer'], description: 'Only files older than this (or, negative, newer), e.g. 2d, 1w or seconds.' },
+        age_stamp: { enum: ['atime', 'ctime', 'mtime'], default: 'mtime', description: 'Which time age is compared with.' },
+        size: { type: ['string', 'integer'], description: 'Only files at least this big (or, negative, at most), e.g. 10m or bytes.' },
+        recurse: { type: 'boolean', default: false, description: 'Whether subdirectories are searched.' },
+        hidden: { type: 'boolean', default: false, description: 'Whether files whose names start with a dot are included.' },
+        follow: { type: 'boolean', default: false, description: 'Whether symbolic links to directories are followed.' },
+        get_checksum: { type: 'boolean', default: false, description: "Whether each found file's SHA1 checksum is returned." },
+        use_regex: { type: 'boolean', default: false, description: 'Whether patterns and excludes are regular expressions instead of globs.' },
+        depth: { type: 'integer', description: 'How many directory levels deep recurse goes.' },
       },
       ALIASES,
     ),

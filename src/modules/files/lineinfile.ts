@@ -59,23 +59,42 @@ function edit(args: LineInFileArgs, file: TextFile): LineEdit {
 
 export default defineModule<Record<string, unknown>, TextFile>({
   name: 'lineinfile',
+  examples: `
+- name: Turn SELinux to enforcing
+  ansible.builtin.lineinfile:
+    path: /etc/selinux/config
+    regexp: '^SELINUX='
+    line: SELINUX=enforcing
+
+- name: Remove a sudoers line
+  ansible.builtin.lineinfile:
+    path: /etc/sudoers
+    regexp: '^%wheel'
+    state: absent
+`,
+  returns: {
+    msg: { type: 'str', returned: 'always', description: 'What was done (line added, line replaced, 1 line(s) removed ...).' },
+    backup: { type: 'str', returned: 'changed and backup is set', description: 'The copy of the old file.' },
+    found: { type: 'int', returned: 'state is absent', description: 'How many lines were removed.' },
+  },
   schema: {
+    description: 'Makes sure one line is in a file (or is not), replacing the line a regular expression finds.',
     type: 'object',
     additionalProperties: false,
     ...requiredWithAliases('path', ALIASES.path),
     properties: withAliases(
       {
-        path: { type: 'string', minLength: 1 },
-        state: { enum: ['present', 'absent'], default: 'present' },
-        line: { type: 'string' },
-        regexp: { type: 'string' },
-        search_string: { type: 'string' },
-        insertafter: { type: 'string' },
-        insertbefore: { type: 'string' },
-        backrefs: { type: 'boolean', default: false },
-        create: { type: 'boolean', default: false },
-        backup: { type: 'boolean', default: false },
-        firstmatch: { type: 'boolean', default: false },
+        path: { type: 'string', minLength: 1, description: 'The file to change.' },
+        state: { enum: ['present', 'absent'], default: 'present', description: 'Whether the line is present or absent.' },
+        line: { type: 'string', description: "The line to put in the file (with backrefs, may use the regexp's groups)." },
+        regexp: { type: 'string', description: 'A regular expression for the line to replace (present) or the lines to remove (absent).' },
+        search_string: { type: 'string', description: 'A literal string for the line to replace or remove, instead of regexp.' },
+        insertafter: { type: 'string', description: 'Where a new line goes - after the last line matching this regular expression, or EOF.' },
+        insertbefore: { type: 'string', description: 'Where a new line goes - before the last line matching this regular expression, or BOF.' },
+        backrefs: { type: 'boolean', default: false, description: "Whether line expands the regexp's groups, and the file is left alone when regexp matches nothing." },
+        create: { type: 'boolean', default: false, description: 'Whether a missing file is created.' },
+        backup: { type: 'boolean', default: false, description: 'Whether a timestamped copy of the old file is kept when it is changed.' },
+        firstmatch: { type: 'boolean', default: false, description: 'Whether insertafter and insertbefore use the first matching line instead of the last.' },
         ...FILE_ATTRIBUTE_PROPERTIES,
       },
       ALIASES,

@@ -73,21 +73,41 @@ function sectionOf(args: ReplaceArgs, contents: string): { section?: Section; pa
 
 export default defineModule<Record<string, unknown>, TextFile>({
   name: 'replace',
+  examples: `
+- name: Point every URL at the new host
+  ansible.builtin.replace:
+    path: /etc/app/app.conf
+    regexp: 'old\\.example\\.com'
+    replace: new.example.com
+
+- name: Comment out a section's settings
+  ansible.builtin.replace:
+    path: /etc/app/app.conf
+    after: '\\[legacy\\]'
+    before: '\\[main\\]'
+    regexp: '^(\\w)'
+    replace: '# \\1'
+`,
+  returns: {
+    msg: { type: 'str', returned: 'always', description: 'How many replacements were made.' },
+    backup_file: { type: 'str', returned: 'changed and backup is set', description: 'The copy of the old file.' },
+  },
   schema: {
+    description: 'Replaces every match of a regular expression in a file.',
     type: 'object',
     additionalProperties: false,
     required: ['regexp'],
     ...requiredWithAliases('path', ALIASES.path),
     properties: withAliases(
       {
-        path: { type: 'string', minLength: 1 },
-        regexp: { type: 'string' },
-        replace: { type: 'string', default: '' },
-        after: { type: 'string' },
-        before: { type: 'string' },
-        backup: { type: 'boolean', default: false },
-        validate: { type: 'string' },
-        encoding: { type: 'string', default: 'utf-8' },
+        path: { type: 'string', minLength: 1, description: 'The file to change.' },
+        regexp: { type: 'string', description: 'The Python regular expression to replace (multiline mode).' },
+        replace: { type: 'string', default: '', description: "The replacement text; \\1 and \\g<name> refer to the regexp's groups." },
+        after: { type: 'string', description: 'Only text after the first match of this regular expression is changed.' },
+        before: { type: 'string', description: 'Only text before the first match of this regular expression is changed.' },
+        backup: { type: 'boolean', default: false, description: 'Whether a timestamped copy of the old file is kept when it is changed.' },
+        validate: { type: 'string', description: 'A command that checks the new file before it replaces path; %s stands for its path.' },
+        encoding: { type: 'string', default: 'utf-8', description: 'The character encoding of the file.' },
         ...FILE_ATTRIBUTE_PROPERTIES,
       },
       ALIASES,

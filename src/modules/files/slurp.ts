@@ -8,11 +8,27 @@ const sourceOf = (raw: Record<string, unknown>) => foldAliases<{ src: string }>(
 
 export default defineModule<Record<string, unknown>, PathProbe>({
   name: 'slurp',
+  examples: `
+- name: Read a token from the host
+  ansible.builtin.slurp:
+    src: /etc/app/token
+  register: token
+
+- name: Use it
+  ansible.builtin.debug:
+    msg: "{{ token.content | b64decode }}"
+`,
+  returns: {
+    content: { type: 'str', returned: 'success', description: "The file's content, base64-encoded." },
+    encoding: { type: 'str', returned: 'success', description: 'Always base64.' },
+    source: { type: 'str', returned: 'success', description: 'The file that was read.' },
+  },
   schema: {
+    description: 'Reads a file from the host and returns its content base64-encoded.',
     type: 'object',
     additionalProperties: false,
     ...requiredWithAliases('src', ALIASES.src),
-    properties: withAliases({ src: { type: 'string', minLength: 1 } }, ALIASES),
+    properties: withAliases({ src: { type: 'string', minLength: 1, description: 'The file on the host to read.' } }, ALIASES),
   },
   read: async (ctx, raw) => (await probePaths(ctx.connection, [sourceOf(raw)], { content: true })).paths[0],
   plan: (raw, found) => {

@@ -93,18 +93,33 @@ function canonical(raw: Record<string, unknown>): StatArgs {
 
 export default defineModule<Record<string, unknown>, PathProbe>({
   name: 'stat',
+  examples: `
+- name: Look at a file
+  ansible.builtin.stat:
+    path: /etc/app/app.conf
+  register: conf
+
+- name: Fail when it is missing or world-writable
+  ansible.builtin.fail:
+    msg: app.conf is missing or unsafe
+  when: not conf.stat.exists or conf.stat.woth
+`,
+  returns: {
+    stat: { type: 'dict', returned: 'success', description: 'Facts about the path - exists, isdir, isreg, islnk, mode, uid, gid, pw_name, gr_name, size, mtime, checksum, lnk_target ...' },
+  },
   schema: {
+    description: 'Returns facts about a path on the host (existence, type, mode, owner, size, checksum).',
     type: 'object',
     additionalProperties: false,
     ...requiredWithAliases('path', ALIASES.path),
     properties: withAliases(
       {
-        path: { type: 'string', minLength: 1 },
-        follow: { type: 'boolean', default: false },
-        get_checksum: { type: 'boolean', default: true },
-        checksum_algorithm: { enum: ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] },
-        get_mime: { type: 'boolean' },
-        get_attributes: { type: 'boolean' },
+        path: { type: 'string', minLength: 1, description: 'The path to look at.' },
+        follow: { type: 'boolean', default: false, description: 'Whether a symbolic link is followed and its target described.' },
+        get_checksum: { type: 'boolean', default: true, description: "Whether the file's checksum is computed." },
+        checksum_algorithm: { enum: ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'], description: 'The hash used for the checksum.' },
+        get_mime: { type: 'boolean', description: "Whether the file's MIME type and encoding are detected (with the file command)." },
+        get_attributes: { type: 'boolean', description: "Whether the file's attributes (lsattr) are read." },
       },
       ALIASES,
     ),

@@ -36,14 +36,25 @@ printf "error=%s: '%s'\\n" "$e" "$p"
 
 export default defineModule<TempfileArgs, undefined>({
   name: 'tempfile',
+  examples: `
+- name: Make a scratch directory
+  ansible.builtin.tempfile:
+    state: directory
+    suffix: build
+  register: scratch
+`,
+  returns: {
+    path: { type: 'str', returned: 'success', description: 'The path of the file or directory created.', sample: '/tmp/ansible.abc123build' },
+  },
   schema: {
+    description: 'Creates a temporary file or directory on the host and returns its path.',
     type: 'object',
     additionalProperties: false,
     properties: {
-      state: { enum: ['file', 'directory'], default: 'file' },
-      path: { type: 'string' },
-      prefix: { type: 'string', default: 'ansible.' },
-      suffix: { type: 'string', default: '' },
+      state: { enum: ['file', 'directory'], default: 'file', description: 'Whether a file or a directory is created.' },
+      path: { type: 'string', description: "The directory it is created in (the system's temporary directory when not given)." },
+      prefix: { type: 'string', default: 'ansible.', description: 'The start of its name.' },
+      suffix: { type: 'string', default: '', description: 'The end of its name.' },
     },
   },
 

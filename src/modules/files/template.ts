@@ -67,26 +67,43 @@ function render(ctx: ModuleContext, args: TemplateArgs): PutRequest {
 
 export default defineModule<TemplateArgs, PutState>({
   name: 'template',
+  examples: `
+- name: Render the nginx site
+  ansible.builtin.template:
+    src: site.conf.j2
+    dest: /etc/nginx/sites-enabled/site.conf
+    owner: root
+    mode: '0644'
+    backup: true
+`,
+  returns: {
+    dest: { type: 'str', returned: 'success', description: 'The path that was written.' },
+    checksum: { type: 'str', returned: 'success', description: 'SHA1 checksum of the rendered file.' },
+    backup_file: { type: 'str', returned: 'changed and backup is set', description: 'The copy of the old file.' },
+    size: { type: 'int', returned: 'success', description: 'The size of the file in bytes.' },
+    mode: { type: 'str', returned: 'success', description: 'The permissions of the file.' },
+  },
   schema: {
+    description: 'Renders a Jinja2 template from the controller and writes the result to a file on the host.',
     type: 'object',
     additionalProperties: false,
     required: ['src', 'dest'],
     properties: {
-      src: { type: 'string', minLength: 1 },
-      dest: { type: 'string', minLength: 1 },
-      backup: { type: 'boolean', default: false },
-      force: { type: 'boolean', default: true },
-      follow: { type: 'boolean', default: false },
-      newline_sequence: { type: 'string', default: '\n' },
-      trim_blocks: { type: 'boolean', default: true },
-      lstrip_blocks: { type: 'boolean', default: false },
-      block_start_string: { type: 'string' },
-      block_end_string: { type: 'string' },
-      variable_start_string: { type: 'string' },
-      variable_end_string: { type: 'string' },
-      comment_start_string: { type: 'string' },
-      comment_end_string: { type: 'string' },
-      output_encoding: { type: 'string', enum: ['utf-8', 'utf8'], default: 'utf-8' },
+      src: { type: 'string', minLength: 1, description: "The template file on the controller (searched in the role's templates/)." },
+      dest: { type: 'string', minLength: 1, description: 'The path on the host the rendered file is written to.' },
+      backup: { type: 'boolean', default: false, description: 'Whether a timestamped copy of the old file is kept when it is replaced.' },
+      force: { type: 'boolean', default: true, description: 'Whether an existing file with different content is replaced.' },
+      follow: { type: 'boolean', default: false, description: 'Whether a dest that is a symbolic link is followed and its target written.' },
+      newline_sequence: { type: 'string', default: '\n', description: 'The line ending of the rendered file.' },
+      trim_blocks: { type: 'boolean', default: true, description: 'Whether the first newline after a block tag is removed.' },
+      lstrip_blocks: { type: 'boolean', default: false, description: 'Whether spaces and tabs before a block tag on its line are removed.' },
+      block_start_string: { type: 'string', description: 'The string that opens a block tag (default {%).' },
+      block_end_string: { type: 'string', description: 'The string that closes a block tag (default %}).' },
+      variable_start_string: { type: 'string', description: 'The string that opens an expression (default {{).' },
+      variable_end_string: { type: 'string', description: 'The string that closes an expression (default }}).' },
+      comment_start_string: { type: 'string', description: 'The string that opens a comment (default {#).' },
+      comment_end_string: { type: 'string', description: 'The string that closes a comment (default #}).' },
+      output_encoding: { type: 'string', enum: ['utf-8', 'utf8'], default: 'utf-8', description: 'The character encoding of the written file.' },
       ...FILE_ATTRIBUTE_PROPERTIES,
     },
   },

@@ -26,14 +26,31 @@ function entryDiff({ entry, after }: EntryChange): FileDiff {
 
 export default defineModule<GrubbyArgs, BootState>({
   name: 'grubby',
+  examples: `
+- name: Turn on the IOMMU for PCI passthrough
+  betif.platform.grubby:
+    args: [intel_iommu=on, iommu=pt]
+    remove_args: [nomodeset]
+  register: boot
+
+- name: Reboot when the running kernel lacks them
+  ansible.builtin.reboot:
+  when: boot.reboot_required
+`,
+  returns: {
+    kernel: { type: 'str', returned: 'always', description: 'The boot entry selection that was asked for.' },
+    updated: { type: 'list', returned: 'always', description: 'The kernels whose arguments were (or would be) changed.' },
+    reboot_required: { type: 'bool', returned: 'always', description: "Whether the running kernel's /proc/cmdline lacks what the boot entries now have." },
+  },
   namespace: 'betif.platform',
   schema: {
+    description: "Adds or removes kernel command-line arguments on boot entries with grubby (betif-play's own module).",
     type: 'object',
     additionalProperties: false,
     properties: {
-      args: argList,
-      remove_args: argList,
-      kernel: { type: 'string', minLength: 1, default: 'ALL' },
+      args: { ...argList, description: 'Kernel arguments every chosen boot entry must have (a list, or one space-separated string).' },
+      remove_args: { ...argList, description: 'Kernel arguments that must not be on the chosen boot entries.' },
+      kernel: { type: 'string', minLength: 1, default: 'ALL', description: 'The boot entry to change - a kernel path, DEFAULT, or ALL for every entry.' },
     },
   },
   read: (ctx, args) => {

@@ -21,15 +21,24 @@ function fileLines(probe: PathProbe): string[] {
 
 export default defineModule<KernelBlacklistArgs, PathProbe>({
   name: 'kernel_blacklist',
+  examples: `
+- name: Keep nouveau from loading
+  community.general.kernel_blacklist:
+    name: nouveau
+    state: present
+`,
+  returns: {
+  },
   namespace: 'community.general',
   schema: {
+    description: "Adds or removes a kernel module's blacklist line in a modprobe.d file.",
     type: 'object',
     additionalProperties: false,
     required: ['name'],
     properties: {
-      name: { type: 'string', minLength: 1 },
-      state: { type: 'string', enum: ['absent', 'present'], default: 'present' },
-      blacklist_file: { type: 'string', minLength: 1, default: '/etc/modprobe.d/blacklist-ansible.conf' },
+      name: { type: 'string', minLength: 1, description: 'The kernel module to blacklist.' },
+      state: { type: 'string', enum: ['absent', 'present'], default: 'present', description: 'Whether the blacklist line is present or absent.' },
+      blacklist_file: { type: 'string', minLength: 1, default: '/etc/modprobe.d/blacklist-ansible.conf', description: 'The file holding the blacklist lines.' },
     },
   },
   read: async (ctx, args) => (await probePaths(ctx.connection, [args.blacklist_file], { content: true })).paths[0],

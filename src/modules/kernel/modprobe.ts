@@ -55,19 +55,41 @@ function understand(args: ModprobeArgs): Request {
 
 export default defineModule<ModprobeArgs, ModprobeState>({
   name: 'modprobe',
+  examples: `
+- name: Load vfio-pci now and at boot, with options
+  betif.platform.modprobe:
+    name: vfio-pci
+    params:
+      ids: 10de:2204
+    persistent: present
+    initramfs: true
+
+- name: Blacklist nouveau and unload it
+  betif.platform.modprobe:
+    name: nouveau
+    state: absent
+    blacklist: true
+`,
+  returns: {
+    name: { type: 'str', returned: 'always', description: 'The kernel module.' },
+    params: { type: 'str', returned: 'always', description: 'The parameters applied.' },
+    loaded: { type: 'bool', returned: 'always', description: 'Whether the module is loaded after the task.' },
+    files_changed: { type: 'list', returned: 'always', description: 'The modprobe.d and modules-load.d files that were (or would be) changed.' },
+  },
   namespace: 'betif.platform',
   aliases: ['community.general.modprobe'],
   schema: {
+    description: 'Loads or unloads a kernel module, and makes loading, options and blacklisting persistent.',
     type: 'object',
     additionalProperties: false,
     required: ['name'],
     properties: {
-      name: { type: 'string', pattern: '^[^\\s/-][^\\s/]*$' },
-      state: { type: 'string', enum: ['present', 'absent'] },
-      params: { type: ['string', 'object'], additionalProperties: { type: ['string', 'number', 'boolean'] } },
-      persistent: { type: 'string', enum: ['disabled', 'present', 'absent'], default: 'disabled' },
-      blacklist: { type: 'boolean' },
-      initramfs: { type: 'boolean', default: false },
+      name: { type: 'string', pattern: '^[^\\s/-][^\\s/]*$', description: "The kernel module's name." },
+      state: { type: 'string', enum: ['present', 'absent'], description: 'Whether the module should be loaded (present) or unloaded (absent) now.' },
+      params: { type: ['string', 'object'], additionalProperties: { type: ['string', 'number', 'boolean'] }, description: 'Module parameters, as "key=value ..." text or a mapping; applied when loading and, with persistent, in modprobe.d.' },
+      persistent: { type: 'string', enum: ['disabled', 'present', 'absent'], default: 'disabled', description: 'Whether the module is loaded at boot (present, with modules-load.d and options in modprobe.d), not (absent), or left alone (disabled).' },
+      blacklist: { type: 'boolean', description: 'Whether the module is blacklisted in modprobe.d (true) or that line removed (false).' },
+      initramfs: { type: 'boolean', default: false, description: 'Whether the initramfs is rebuilt (dracut -f, once) when persistent files changed.' },
     },
   },
   read: (ctx, args) => {

@@ -49,24 +49,39 @@ function planRemoval(path: string, state: PutState, ctx: ModuleContext): Plan {
 
 export default defineModule<UdevRuleArgs, PutState>({
   name: 'udev_rule',
+  examples: `
+- name: Give the GPU device nodes to the video group
+  betif.platform.udev_rule:
+    name: 70-gpu.rules
+    rules:
+      - SUBSYSTEM: nvidia
+        GROUP: video
+        MODE: '0660'
+`,
+  returns: {
+    path: { type: 'str', returned: 'always', description: 'The rules file.' },
+    state: { type: 'str', returned: 'always', description: 'present or absent.' },
+    reloaded: { type: 'bool', returned: 'always', description: 'Whether udev was reloaded.' },
+  },
   namespace: 'betif.platform',
   schema: {
+    description: "Writes or removes a udev rules file, and reloads udev only when it changed (betif-play's own module).",
     type: 'object',
     additionalProperties: false,
     required: ['name'],
     properties: {
-      name: { type: 'string', minLength: 1, pattern: '^(?!\\.\\.?$)[^/]+$' },
-      dir: { type: 'string', minLength: 1, default: '/etc/udev/rules.d' },
+      name: { type: 'string', minLength: 1, pattern: '^(?!\\.\\.?$)[^/]+$', description: 'The rules file name, e.g. 70-gpu.rules.' },
+      dir: { type: 'string', minLength: 1, default: '/etc/udev/rules.d', description: 'The directory of the rules file.' },
       rules: {
         type: 'array',
         minItems: 1,
         items: {
           type: ['string', 'object'],
           additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
-        },
+        }, description: 'The rules, one mapping of udev keys to values per rule line (== for matches, = for assignments given in the key).',
       },
-      state: { type: 'string', enum: ['present', 'absent'], default: 'present' },
-      reload: { type: 'boolean', default: true },
+      state: { type: 'string', enum: ['present', 'absent'], default: 'present', description: 'Whether the rules file is present or absent.' },
+      reload: { type: 'boolean', default: true, description: 'Whether udevadm reloads the rules and triggers the devices after a change.' },
     },
   },
   read: (ctx, args) => {

@@ -77,26 +77,49 @@ function upgradeArgv(args: HelmReleaseArgs, chart: ChartState, description: stri
 
 export default defineModule<HelmReleaseArgs, ReleaseRead>({
   name: 'helm_release',
+  examples: `
+- name: Install the GPU operator
+  betif.platform.helm_release:
+    name: gpu-operator
+    chart: nvidia/gpu-operator
+    version: v24.3.0
+    namespace: gpu-operator
+    create_namespace: true
+    values:
+      driver:
+        enabled: false
+    wait: true
+`,
+  returns: {
+    name: { type: 'str', returned: 'always', description: 'The release name.' },
+    namespace: { type: 'str', returned: 'always', description: 'The release namespace.' },
+    revision: { type: 'int', returned: 'when installed', description: 'The release revision.' },
+    status: { type: 'str', returned: 'always', description: 'The release status (deployed, uninstalled ...).' },
+    chart: { type: 'str', returned: 'when installed', description: 'The chart name and version.' },
+    app_version: { type: 'str', returned: 'when installed', description: "The chart's application version." },
+    reasons: { type: 'list', returned: 'changed', description: 'Why the release is (re)installed.' },
+  },
   namespace: 'betif.platform',
   actionGroups: ['kubernetes.core.helm'],
   schema: {
+    description: 'Installs, upgrades or uninstalls a Helm release, changed only when the chart, version or values differ.',
     type: 'object',
     properties: {
-      name: { type: 'string', minLength: 1 },
-      chart: { type: 'string', minLength: 1 },
-      namespace: { type: 'string', minLength: 1, default: 'default' },
-      create_namespace: { type: 'boolean', default: false },
-      version: { type: 'string', minLength: 1 },
-      values: { type: 'object', default: {} },
-      secret_values: { type: 'object', default: {} },
-      values_files: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
-      dependency_build: { type: 'boolean', default: false },
-      wait: { type: 'boolean', default: false },
-      timeout: { type: ['string', 'integer'] },
-      atomic: { type: 'boolean', default: false },
-      cleanup_on_fail: { type: 'boolean', default: false },
-      kubeconfig: { type: 'string', minLength: 1 },
-      state: { enum: ['present', 'absent'], default: 'present' },
+      name: { type: 'string', minLength: 1, description: 'The release name.' },
+      chart: { type: 'string', minLength: 1, description: 'The chart - repo/name, a local path or an OCI or https URL (needed unless state=absent).' },
+      namespace: { type: 'string', minLength: 1, default: 'default', description: 'The Kubernetes namespace of the release.' },
+      create_namespace: { type: 'boolean', default: false, description: 'Whether the namespace is created when missing.' },
+      version: { type: 'string', minLength: 1, description: 'The chart version to install (the newest when not given).' },
+      values: { type: 'object', default: {}, description: 'Chart values, as a mapping.' },
+      secret_values: { type: 'object', default: {}, description: 'Chart values merged over values that are never shown - masked in diffs, output and logs.' },
+      values_files: { type: 'array', items: { type: 'string', minLength: 1 }, default: [], description: 'Values files on the host, applied before values.' },
+      dependency_build: { type: 'boolean', default: false, description: "Whether a local chart's dependencies are built first (helm dependency build)." },
+      wait: { type: 'boolean', default: false, description: "Whether helm waits until the release's resources are ready." },
+      timeout: { type: ['string', 'integer'], description: 'How long helm waits, as a Go duration (5m0s) or seconds.' },
+      atomic: { type: 'boolean', default: false, description: 'Whether a failed upgrade is rolled back.' },
+      cleanup_on_fail: { type: 'boolean', default: false, description: 'Whether resources created by a failed upgrade are deleted.' },
+      kubeconfig: { type: 'string', minLength: 1, description: 'The kubeconfig file on the host that helm uses.' },
+      state: { enum: ['present', 'absent'], default: 'present', description: 'Whether the release is installed (present) or uninstalled (absent).' },
     },
     required: ['name'],
     if: { required: ['state'], properties: { state: { const: 'absent' } } },

@@ -23,14 +23,24 @@ function parseRepositories(stdout: string): Repository[] {
 
 export default defineModule<HelmRepositoryArgs, Repository[]>({
   name: 'helm_repository',
+  examples: `
+- name: Add NVIDIA's chart repository
+  betif.platform.helm_repository:
+    name: nvidia
+    url: https://helm.ngc.nvidia.com/nvidia
+`,
+  returns: {
+    repo: { type: 'dict', returned: 'always', description: 'The repository (name, url), or null when absent.' },
+  },
   namespace: 'betif.platform',
   actionGroups: ['kubernetes.core.helm'],
   schema: {
+    description: 'Adds or removes a Helm chart repository.',
     type: 'object',
     properties: {
-      name: { type: 'string', minLength: 1 },
-      url: { type: 'string', minLength: 1 },
-      state: { enum: ['present', 'absent'], default: 'present' },
+      name: { type: 'string', minLength: 1, description: 'The repository name charts are referred to by.' },
+      url: { type: 'string', minLength: 1, description: 'The repository URL (needed unless state=absent).' },
+      state: { enum: ['present', 'absent'], default: 'present', description: 'Whether the repository is present or absent.' },
     },
     required: ['name'],
     if: { required: ['state'], properties: { state: { const: 'absent' } } },

@@ -54,16 +54,37 @@ const objectName = (manifest: Manifest): string => {
 
 export default defineModule<KubeApplyArgs, ClusterState>({
   name: 'kube_apply',
+  examples: `
+- name: Apply a namespace and a config map
+  betif.platform.kube_apply:
+    definition:
+      - apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: apps
+      - apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: settings
+          namespace: apps
+        data:
+          mode: production
+`,
+  returns: {
+    stdout: { type: 'str', returned: 'changed', description: "kubectl's output." },
+    deleted: { type: 'list', returned: 'state is absent', description: 'The objects that were deleted.' },
+  },
   namespace: 'betif.platform',
   actionGroups: ['kubernetes.core.k8s'],
   schema: {
+    description: 'Applies or deletes Kubernetes manifests with kubectl, changed only when kubectl diff finds a difference.',
     type: 'object',
     properties: {
-      src: { type: ['string', 'array'], minLength: 1, items: { type: 'string', minLength: 1 } },
-      definition: { type: ['object', 'array'], items: { type: 'object' } },
-      namespace: { type: 'string', minLength: 1 },
-      kubeconfig: { type: 'string', minLength: 1 },
-      state: { enum: ['present', 'absent'], default: 'present' },
+      src: { type: ['string', 'array'], minLength: 1, items: { type: 'string', minLength: 1 }, description: 'Manifest files or URLs on the host (one or a list).' },
+      definition: { type: ['object', 'array'], items: { type: 'object' }, description: 'Manifests given inline, as one object or a list.' },
+      namespace: { type: 'string', minLength: 1, description: 'The namespace for objects that name none.' },
+      kubeconfig: { type: 'string', minLength: 1, description: 'The kubeconfig file on the host that kubectl uses.' },
+      state: { enum: ['present', 'absent'], default: 'present', description: 'Whether the objects are applied (present) or deleted (absent).' },
     },
     additionalProperties: false,
   },

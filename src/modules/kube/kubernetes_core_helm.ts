@@ -49,6 +49,28 @@ function toResult(result: ModuleResult): ModuleResult {
 
 export default adaptModule(helmRelease, {
   name: 'helm',
+  examples: `
+- name: Deploy a chart from a repository
+  kubernetes.core.helm:
+    name: ingress
+    chart_ref: ingress-nginx/ingress-nginx
+    chart_version: 4.10.0
+    release_namespace: ingress
+    create_namespace: true
+    values:
+      controller:
+        replicaCount: 2
+
+- name: Remove it
+  kubernetes.core.helm:
+    name: ingress
+    release_namespace: ingress
+    state: absent
+`,
+  returns: {
+    status: { type: 'dict', returned: 'always', description: 'The release - name, namespace, revision, status, chart, app_version (null when there is none).' },
+    stdout: { type: 'str', returned: 'changed', description: "helm's output." },
+  },
   namespace: 'kubernetes.core',
   schema: {
     type: 'object',

@@ -21,6 +21,16 @@ const fold = (args: Record<string, unknown>): HelmRepositoryArgs => foldAliases<
 
 export default adaptModule(helmRepository, {
   name: 'helm_repository',
+  examples: `
+- name: Add the ingress-nginx chart repository
+  kubernetes.core.helm_repository:
+    name: ingress-nginx
+    repo_url: https://kubernetes.github.io/ingress-nginx
+`,
+  returns: {
+    repo: { type: 'dict', returned: 'always', description: 'The repository (name, url), or null when absent.' },
+    stdout: { type: 'str', returned: 'changed', description: "helm's output." },
+  },
   namespace: 'kubernetes.core',
   schema: {
     type: 'object',

@@ -53,6 +53,23 @@ function definitionOf(k8s: K8sArgs): Manifest[] | undefined {
 
 export default adaptModule(kubeApply, {
   name: 'k8s',
+  examples: `
+- name: Create a namespace
+  kubernetes.core.k8s:
+    name: apps
+    api_version: v1
+    kind: Namespace
+    state: present
+
+- name: Apply a deployment from a file on the host
+  kubernetes.core.k8s:
+    src: /srv/manifests/app.yaml
+    namespace: apps
+`,
+  returns: {
+    stdout: { type: 'str', returned: 'changed', description: "kubectl's output." },
+    deleted: { type: 'list', returned: 'state is absent', description: 'The objects that were deleted.' },
+  },
   namespace: 'kubernetes.core',
   schema: {
     type: 'object',

@@ -45,20 +45,43 @@ function versionDiff(installed: string | undefined, args: Rke2Args): FileDiff {
 
 export default defineModule<Rke2Args, Rke2Host>({
   name: 'rke2',
+  examples: `
+- name: Set up the server
+  betif.platform.rke2:
+    role: server
+    version: v1.30.4+rke2r1
+    config:
+      write-kubeconfig-mode: '0600'
+      tls-san: [k8s.example.com]
+  register: rke2_server
+
+- name: Join an agent
+  betif.platform.rke2:
+    role: agent
+    config:
+      server: https://10.0.0.10:9345
+      token: "{{ hostvars['master'].rke2_server.token }}"
+`,
+  returns: {
+    version: { type: 'str', returned: 'always', description: 'The installed RKE2 version (null when absent).' },
+    token: { type: 'str', returned: 'role is server and running', description: 'The cluster join token (masked in all output).' },
+    kubeconfig: { type: 'str', returned: 'role is server and running', description: 'The admin kubeconfig (masked in all output).' },
+  },
   namespace: 'betif.platform',
   secretResults: ['token', 'kubeconfig'],
   schema: {
+    description: 'Installs, configures and runs an RKE2 server or agent, and returns the join token and kubeconfig of a server.',
     type: 'object',
     properties: {
-      role: { enum: ['server', 'agent'], default: 'server' },
-      config: { type: 'object' },
-      version: { type: 'string', pattern: '^v\\d' },
-      channel: { type: 'string', minLength: 1 },
-      install_script: { type: 'string', minLength: 1, default: 'https://get.rke2.io' },
-      method: { enum: ['rpm', 'tar'] },
-      tar_prefix: { type: 'string', pattern: '^/' },
-      state: { enum: ['started', 'stopped', 'absent'], default: 'started' },
-      timeout: { type: 'integer', minimum: 1, default: 300 },
+      role: { enum: ['server', 'agent'], default: 'server', description: 'Whether the host is an RKE2 server or agent.' },
+      config: { type: 'object', description: 'The content of /etc/rancher/rke2/config.yaml (written with mode 0600).' },
+      version: { type: 'string', pattern: '^v\\d', description: 'The exact RKE2 version to install, e.g. v1.30.4+rke2r1.' },
+      channel: { type: 'string', minLength: 1, description: 'The release channel to install from when no version is given (stable, latest, v1.30).' },
+      install_script: { type: 'string', minLength: 1, default: 'https://get.rke2.io', description: 'The URL of the RKE2 install script.' },
+      method: { enum: ['rpm', 'tar'], description: 'How the install script installs RKE2 (rpm or tar).' },
+      tar_prefix: { type: 'string', pattern: '^/', description: 'Where a tar install puts RKE2.' },
+      state: { enum: ['started', 'stopped', 'absent'], default: 'started', description: 'Whether the service is started, stopped, or RKE2 uninstalled (absent).' },
+      timeout: { type: 'integer', minimum: 1, default: 300, description: 'How many seconds to wait for the service to become ready.' },
     },
     additionalProperties: false,
   },

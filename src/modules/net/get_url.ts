@@ -95,24 +95,42 @@ function destinationProblem(dest: PathProbe): string | undefined {
 
 export default defineModule<Record<string, unknown>, GetUrlState>({
   name: 'get_url',
+  examples: `
+- name: Download a release, checked
+  ansible.builtin.get_url:
+    url: https://example.com/tool-1.2.tar.gz
+    dest: /opt/tool-1.2.tar.gz
+    checksum: sha256:4a5f1c0e2c7e0a8e9b8a1d1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f
+    mode: '0644'
+`,
+  returns: {
+    dest: { type: 'str', returned: 'success', description: 'The file that was written.' },
+    checksum_src: { type: 'str', returned: 'success', description: 'SHA1 checksum of the downloaded data.' },
+    checksum_dest: { type: 'str', returned: 'success', description: 'SHA1 checksum of the file after the task.' },
+    status_code: { type: 'int', returned: 'success', description: 'The HTTP status of the request.' },
+    url: { type: 'str', returned: 'always', description: 'The URL that was downloaded.' },
+    msg: { type: 'str', returned: 'always', description: 'The HTTP status message.' },
+    size: { type: 'int', returned: 'success', description: 'The size of the file in bytes.' },
+  },
   secretArgs: ['url_password', 'password'],
   schema: {
+    description: 'Downloads a file from HTTP, HTTPS or FTP to the host.',
     type: 'object',
     additionalProperties: false,
     required: ['url', 'dest'],
     properties: withAliases(
       {
-        url: { type: 'string', minLength: 1 },
-        dest: { type: 'string', minLength: 1 },
-        force: { type: 'boolean', default: false },
-        backup: { type: 'boolean', default: false },
-        checksum: { type: 'string', default: '' },
-        headers: { type: 'object' },
-        timeout: { type: 'integer', default: 10 },
-        url_username: { type: 'string' },
-        url_password: { type: 'string' },
-        force_basic_auth: { type: 'boolean', default: false },
-        validate_certs: { type: 'boolean', default: true },
+        url: { type: 'string', minLength: 1, description: 'The URL to download.' },
+        dest: { type: 'string', minLength: 1, description: "The file (or directory, for the server's file name) the download is saved to." },
+        force: { type: 'boolean', default: false, description: 'Whether the file is downloaded again when dest exists (without a checksum, only then).' },
+        backup: { type: 'boolean', default: false, description: 'Whether a timestamped copy of the old file is kept when it is replaced.' },
+        checksum: { type: 'string', default: '', description: 'The expected checksum as ALGORITHM:HEX (or ALGORITHM:URL of a checksum file); a mismatch fails and an existing match is not downloaded again.' },
+        headers: { type: 'object', description: 'HTTP headers to send, as a mapping.' },
+        timeout: { type: 'integer', default: 10, description: 'Seconds before the request times out.' },
+        url_username: { type: 'string', description: 'The user for HTTP basic authentication.' },
+        url_password: { type: 'string', description: 'The password for HTTP basic authentication.' },
+        force_basic_auth: { type: 'boolean', default: false, description: 'Whether the basic authentication header is sent without waiting for a 401.' },
+        validate_certs: { type: 'boolean', default: true, description: "Whether the server's HTTPS certificate is checked." },
         ...FILE_ATTRIBUTE_PROPERTIES,
       },
       ALIASES,

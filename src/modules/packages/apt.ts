@@ -195,34 +195,58 @@ async function readWork(ctx: ModuleContext, args: AptArgs): Promise<AptState> {
 
 export default defineModule<AptArgs, AptState>({
   name: 'apt',
+  examples: `
+- name: Install nginx and git, with fresh package lists
+  ansible.builtin.apt:
+    name: [nginx, git]
+    update_cache: true
+    cache_valid_time: 3600
+
+- name: Remove a package and its configuration
+  ansible.builtin.apt:
+    name: telnetd
+    state: absent
+    purge: true
+
+- name: Upgrade everything
+  ansible.builtin.apt:
+    upgrade: dist
+`,
+  returns: {
+    cache_updated: { type: 'bool', returned: 'success', description: 'Whether the package lists were updated.' },
+    cache_update_time: { type: 'int', returned: 'success', description: 'When the package lists were last updated (epoch seconds).' },
+    stdout: { type: 'str', returned: 'success', description: "apt-get's output." },
+    stderr: { type: 'str', returned: 'success', description: "apt-get's error output." },
+  },
   schema: {
+    description: 'Installs, upgrades and removes Debian packages with apt, and updates the package lists.',
     type: 'object',
     properties: withAliases(
       {
-        package: { type: ['string', 'array'], items: { type: 'string' } },
-        state: { enum: ['present', 'latest', 'absent'], default: 'present' },
-        update_cache: { type: 'boolean' },
-        update_cache_retries: { ...COUNT, default: 5 },
-        update_cache_retry_max_delay: { ...COUNT, default: 12 },
-        cache_valid_time: { ...COUNT, default: 0 },
-        purge: BOOLEAN_OFF,
-        deb: { type: 'string', minLength: 1 },
-        default_release: { type: 'string', minLength: 1 },
-        install_recommends: { type: 'boolean' },
-        force: BOOLEAN_OFF,
-        upgrade: { enum: ['dist', 'full', 'no', 'safe', 'yes', true, false], default: 'no' },
-        dpkg_options: { type: 'string', default: 'force-confdef,force-confold' },
-        autoremove: BOOLEAN_OFF,
-        autoclean: BOOLEAN_OFF,
-        fail_on_autoremove: BOOLEAN_OFF,
-        only_upgrade: BOOLEAN_OFF,
+        package: { type: ['string', 'array'], items: { type: 'string' }, description: 'The packages to manage (name, name=version, name>=version, or a list); name and pkg are aliases.' },
+        state: { enum: ['present', 'latest', 'absent'], default: 'present', description: 'Whether the packages are installed (present), at the newest version (latest) or removed (absent).' },
+        update_cache: { type: 'boolean', description: 'Whether apt-get update runs first.' },
+        update_cache_retries: { ...COUNT, default: 5, description: 'How many times apt-get update is tried.' },
+        update_cache_retry_max_delay: { ...COUNT, default: 12, description: 'The longest pause in seconds between update tries.' },
+        cache_valid_time: { ...COUNT, default: 0, description: 'Package lists younger than this many seconds are not updated again.' },
+        purge: { ...BOOLEAN_OFF, description: 'Whether removing a package also removes its configuration files.' },
+        deb: { type: 'string', minLength: 1, description: 'A .deb file (on the host, or a URL) to install.' },
+        default_release: { type: 'string', minLength: 1, description: 'The release packages are taken from (apt -t), e.g. a backports suite.' },
+        install_recommends: { type: 'boolean', description: "Whether recommended packages are installed too (unset follows the system's setting)." },
+        force: { ...BOOLEAN_OFF, description: 'Whether apt installs or removes even what needs confirmation (unauthenticated, downgrades, held).' },
+        upgrade: { enum: ['dist', 'full', 'no', 'safe', 'yes', true, false], default: 'no', description: 'Whether the whole system is upgraded - no, yes or safe (safe-upgrade), full, or dist (dist-upgrade).' },
+        dpkg_options: { type: 'string', default: 'force-confdef,force-confold', description: 'dpkg options passed to apt-get (comma-separated, without --).' },
+        autoremove: { ...BOOLEAN_OFF, description: 'Whether packages no longer needed as dependencies are removed.' },
+        autoclean: { ...BOOLEAN_OFF, description: 'Whether downloaded packages that can no longer be fetched are removed from the cache.' },
+        fail_on_autoremove: { ...BOOLEAN_OFF, description: 'Whether apt must fail rather than remove packages on its own accord.' },
+        only_upgrade: { ...BOOLEAN_OFF, description: 'Whether only packages already installed are upgraded, nothing new installed.' },
         // Accepted as in Ansible; apt-get is what runs either way (aptitude is never used).
-        force_apt_get: BOOLEAN_OFF,
-        clean: BOOLEAN_OFF,
-        allow_unauthenticated: BOOLEAN_OFF,
-        allow_downgrade: BOOLEAN_OFF,
-        allow_change_held_packages: BOOLEAN_OFF,
-        lock_timeout: { ...COUNT, default: 60 },
+        force_apt_get: { ...BOOLEAN_OFF, description: 'Whether apt-get is used instead of aptitude (betif-play always uses apt-get).' },
+        clean: { ...BOOLEAN_OFF, description: 'Whether the local package cache is emptied (apt-get clean).' },
+        allow_unauthenticated: { ...BOOLEAN_OFF, description: 'Whether packages that cannot be authenticated may be installed.' },
+        allow_downgrade: { ...BOOLEAN_OFF, description: 'Whether a package may be downgraded to the requested version.' },
+        allow_change_held_packages: { ...BOOLEAN_OFF, description: 'Whether held packages may be installed or upgraded.' },
+        lock_timeout: { ...COUNT, default: 60, description: 'How many seconds to wait for the dpkg lock held by another process.' },
       },
       ALIASES,
     ),

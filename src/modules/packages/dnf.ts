@@ -65,23 +65,40 @@ function toRequest(args: DnfArgs): DnfRequest {
 
 export default defineModule<DnfArgs, DnfState>({
   name: 'dnf',
+  examples: `
+- name: Install the development tools group and a package
+  betif.platform.dnf:
+    name: ['@development', git]
+
+- name: Apply security updates
+  betif.platform.dnf:
+    name: '*'
+    state: latest
+    security: true
+`,
+  returns: {
+    msg: { type: 'str', returned: 'always', description: 'What was done.' },
+    rc: { type: 'int', returned: 'always', description: "dnf's exit code." },
+    results: { type: 'list', returned: 'success', description: 'The packages installed, upgraded or removed.' },
+  },
   namespace: 'betif.platform',
   aliases: ['ansible.builtin.dnf'],
   schema: {
+    description: 'Installs, upgrades and removes RPM packages, groups and module streams with dnf.',
     type: 'object',
     properties: withAliases(
       {
-        name: LIST,
-        state: { enum: ['present', 'installed', 'latest', 'absent', 'removed'], default: 'present' },
-        enablerepo: LIST,
-        disablerepo: LIST,
-        security: { type: 'boolean', default: false },
-        update_cache: { type: 'boolean', default: false },
-        disable_gpg_check: { type: 'boolean', default: false },
-        installroot: { type: 'string', minLength: 1, default: '/' },
-        releasever: { type: 'string', minLength: 1 },
-        conf_file: { type: 'string', minLength: 1 },
-        setopt: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
+        name: { ...LIST, description: 'Packages, @groups or @module:stream specs (one, a list, or comma-separated); pkg is an alias.' },
+        state: { enum: ['present', 'installed', 'latest', 'absent', 'removed'], default: 'present', description: 'Whether the packages are installed (present), at the newest version (latest) or removed (absent).' },
+        enablerepo: { ...LIST, description: 'Repositories to enable for this transaction.' },
+        disablerepo: { ...LIST, description: 'Repositories to disable for this transaction.' },
+        security: { type: 'boolean', default: false, description: 'Whether only security updates are installed with state=latest.' },
+        update_cache: { type: 'boolean', default: false, description: 'Whether the repository metadata is refreshed first.' },
+        disable_gpg_check: { type: 'boolean', default: false, description: 'Whether package signatures are not checked.' },
+        installroot: { type: 'string', minLength: 1, default: '/', description: 'The root directory packages are installed under.' },
+        releasever: { type: 'string', minLength: 1, description: 'The release version dnf uses for repository URLs.' },
+        conf_file: { type: 'string', minLength: 1, description: 'The dnf configuration file to use.' },
+        setopt: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] }, description: 'dnf configuration options for this transaction (--setopt key=value).' },
       },
       ALIASES,
     ),

@@ -65,19 +65,34 @@ async function fetchRepoFile(connection: Connection, url: string): Promise<strin
 
 export default defineModule<DnfRepoArgs, DnfRepoState>({
   name: 'dnf_repo',
+  examples: `
+- name: Add the NVIDIA CUDA repository
+  betif.platform.dnf_repo:
+    name: cuda
+    description: NVIDIA CUDA
+    baseurl: https://developer.download.nvidia.com/compute/cuda/repos/rhel9/x86_64
+    gpgcheck: true
+    gpgkey: https://developer.download.nvidia.com/compute/cuda/repos/rhel9/x86_64/D42D0685.pub
+`,
+  returns: {
+    dest: { type: 'str', returned: 'always', description: 'The .repo file.' },
+    repo: { type: 'str', returned: 'always', description: 'The repository id.' },
+    state: { type: 'str', returned: 'always', description: 'present or absent.' },
+  },
   namespace: 'betif.platform',
   schema: {
+    description: "Writes or removes a .repo file for dnf, one repository per file (betif-play's own module).",
     type: 'object',
     properties: {
-      name: { type: 'string', pattern: '^[A-Za-z0-9_.:-]+$' },
-      state: { enum: ['present', 'absent'], default: 'present' },
-      url: LINE,
-      baseurl: LINE,
-      description: LINE,
-      enabled: { type: 'boolean' },
-      gpgcheck: { type: 'boolean' },
-      gpgkey: { type: ['string', 'array'], pattern: '^[^\\r\\n]*$', items: LINE },
-      reposdir: { type: 'string', minLength: 1, default: '/etc/yum.repos.d' },
+      name: { type: 'string', pattern: '^[A-Za-z0-9_.:-]+$', description: 'The repository id (the section name and the file name).' },
+      state: { enum: ['present', 'absent'], default: 'present', description: 'Whether the repository file is present or absent.' },
+      url: { ...LINE, description: "The repository's base URL (another name for baseurl)." },
+      baseurl: { ...LINE, description: "The repository's base URL." },
+      description: { ...LINE, description: "The repository's human-readable name." },
+      enabled: { type: 'boolean', description: 'Whether dnf uses the repository.' },
+      gpgcheck: { type: 'boolean', description: 'Whether package signatures are checked.' },
+      gpgkey: { type: ['string', 'array'], pattern: '^[^\\r\\n]*$', items: LINE, description: 'The URL(s) of the GPG keys packages are signed with.' },
+      reposdir: { type: 'string', minLength: 1, default: '/etc/yum.repos.d', description: 'The directory the .repo file is written to.' },
     },
     required: ['name'],
     additionalProperties: false,

@@ -26,12 +26,21 @@ async function packageManager(ctx: ModuleContext): Promise<string> {
 /** ansible.builtin.package: the host's own package module (apt, dnf, yum), with the task's arguments but `use`. */
 export default defineModule<PackageArgs, Delegated>({
   name: 'package',
+  examples: `
+- name: Install chrony on any distribution
+  ansible.builtin.package:
+    name: chrony
+    state: present
+`,
+  returns: {
+  },
   schema: {
+    description: "Installs or removes packages with the host's package manager (apt, dnf or yum), as the package module does.",
     type: 'object',
     properties: {
-      name: { type: ['string', 'array'], items: { type: 'string' } },
-      state: { type: 'string', minLength: 1 },
-      use: { type: 'string', minLength: 1, default: 'auto' },
+      name: { type: ['string', 'array'], items: { type: 'string' }, description: 'The packages to manage (one or a list).' },
+      state: { type: 'string', minLength: 1, description: 'Whether the packages are present, latest or absent (what the package manager accepts).' },
+      use: { type: 'string', minLength: 1, default: 'auto', description: 'The package manager module to use; auto picks it from the facts.' },
     },
     required: ['name', 'state'],
     additionalProperties: true,

@@ -20,11 +20,24 @@ function requested(value: string | string[]): PackageManagerName[] {
 /** ansible.builtin.package_facts: ansible_facts.packages, name -> the installed versions, from rpm or apt (dpkg). */
 export default defineModule<PackageFactsArgs, Record<string, InstalledPackage[]>>({
   name: 'package_facts',
+  examples: `
+- name: Gather the package list
+  ansible.builtin.package_facts:
+
+- name: Say whether nginx is installed
+  ansible.builtin.debug:
+    msg: "nginx {{ ansible_facts.packages['nginx'][0].version }}"
+  when: "'nginx' in ansible_facts.packages"
+`,
+  returns: {
+    ansible_facts: { type: 'dict', returned: 'always', description: 'packages - for each package name a list of its installed versions (name, version, release, arch, source).' },
+  },
   schema: {
+    description: 'Gathers the installed packages into ansible_facts.packages.',
     type: 'object',
     properties: {
-      manager: { type: ['string', 'array'], items: { type: 'string' }, default: ['auto'] },
-      strategy: { enum: ['first', 'all'], default: 'first' },
+      manager: { type: ['string', 'array'], items: { type: 'string' }, default: ['auto'], description: "The package managers to ask (auto, rpm, apt); auto uses the host's." },
+      strategy: { enum: ['first', 'all'], default: 'first', description: 'Whether the first manager found (first) or every one (all) is asked.' },
     },
     additionalProperties: false,
   },

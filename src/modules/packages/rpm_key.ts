@@ -81,13 +81,22 @@ async function runRpm(connection: Connection, argv: string[]): Promise<void> {
 /** ansible.builtin.rpm_key: a GPG key in rpm's database, from a file on the host, a URL, or (to remove) its key id. */
 export default defineModule<RpmKeyArgs, RpmKeyState>({
   name: 'rpm_key',
+  examples: `
+- name: Import the EPEL key
+  ansible.builtin.rpm_key:
+    key: https://dl.fedoraproject.org/pub/epel/RPM-GPG-KEY-EPEL-9
+    fingerprint: FF8A D134 4597 106E CE81 3B91 8A38 72BF 3228 467C
+`,
+  returns: {
+  },
   schema: {
+    description: "Imports or removes a GPG key in rpm's database.",
     type: 'object',
     properties: {
-      key: { type: 'string', minLength: 1 },
-      state: { enum: ['present', 'absent'], default: 'present' },
-      fingerprint: { type: 'string', minLength: 1 },
-      validate_certs: { type: 'boolean', default: true },
+      key: { type: 'string', minLength: 1, description: 'The key - a URL, a file on the host, or a key id (for state=absent).' },
+      state: { enum: ['present', 'absent'], default: 'present', description: 'Whether the key is imported (present) or removed (absent).' },
+      fingerprint: { type: 'string', minLength: 1, description: 'The fingerprint the key must have; a different key fails the task.' },
+      validate_certs: { type: 'boolean', default: true, description: 'Whether the HTTPS certificate of a key URL is checked.' },
     },
     required: ['key'],
     additionalProperties: false,

@@ -43,6 +43,54 @@ const LINE_LISTS = ['baseurl', 'gpgkey'];
 const WORD_LISTS = ['exclude', 'includepkgs'];
 const ALIASES: Aliases = { sslcacert: ['ca_cert'], sslclientcert: ['client_cert'], sslclientkey: ['client_key'], sslverify: ['validate_certs'] };
 
+/** What each option means, as yum.conf(5) and dnf.conf(5) describe it. */
+const OPTION_DESCRIPTIONS: Record<string, string> = {
+  async: 'Whether yum downloads packages and metadata from this repository in parallel.',
+  enabled: 'Whether the package manager uses the repository.',
+  enablegroups: 'Whether package groups of this repository can be used.',
+  gpgcheck: "Whether the signatures of the repository's packages are checked.",
+  keepalive: 'Whether HTTP/1.1 keepalive is used with this repository.',
+  module_hotfixes: 'Whether packages of this repository bypass module filtering.',
+  protect: 'Whether packages of this repository are protected from updates by other repositories.',
+  repo_gpgcheck: "Whether the signature of the repository's metadata is checked.",
+  s3_enabled: 'Whether the repository is an Amazon S3 bucket (yum-plugin-s3).',
+  skip_if_unavailable: 'Whether the repository is skipped, rather than an error, when it cannot be reached.',
+  ssl_check_cert_permissions: 'Whether the permissions of the client certificate files are checked.',
+  sslverify: "Whether the repository server's TLS certificate is checked.",
+  bandwidth: 'The most bandwidth downloads may use (bytes per second, with k/M/G suffixes); 0 for no limit.',
+  cost: 'The relative cost of the repository; cheaper repositories are preferred.',
+  deltarpm_metadata_percentage: 'When deltarpm metadata is downloaded instead of the full metadata, in percent of its size.',
+  deltarpm_percentage: 'When a delta RPM is used instead of the full package, in percent of its size.',
+  gpgcakey: 'The URL of the GPG key that signs the repository GPG keys.',
+  include: 'A URL or file whose content is included in the repository section.',
+  metadata_expire: 'How long the metadata is kept before it is refreshed (seconds, or with m/h/d, or never).',
+  metalink: 'The URL of a metalink file listing mirrors of baseurl.',
+  mirrorlist: 'The URL of a file listing mirrors of baseurl.',
+  mirrorlist_expire: 'How long the mirror list is kept before it is refreshed.',
+  password: 'The password for HTTP basic authentication of the repository.',
+  priority: 'The priority of the repository (1 highest, 99 lowest); needs the priorities plugin with yum.',
+  proxy: 'The proxy URL for this repository (_none_ for no proxy).',
+  proxy_password: 'The password for the proxy.',
+  proxy_username: 'The user for the proxy.',
+  retries: 'How many times a download is tried (0 for ever).',
+  sslcacert: 'The CA certificate file that checks the server certificate.',
+  sslclientcert: 'The client certificate file presented to the server.',
+  sslclientkey: "The client certificate's private key file.",
+  throttle: 'The most bandwidth downloads may use, as a rate or a percentage of bandwidth.',
+  timeout: 'Seconds before a connection to the repository times out.',
+  ui_repoid_vars: 'The variables appended to the repository id in yum output.',
+  username: 'The user for HTTP basic authentication of the repository.',
+  failovermethod: 'How mirrors are tried - in random order (roundrobin) or in listed order (priority).',
+  http_caching: 'What downloads proxy caches may serve (all, packages, none).',
+  ip_resolve: 'Which IP version names are resolved to (4, 6, IPv4, IPv6, whatever).',
+  keepcache: 'Whether downloaded packages are kept in the cache (1) or not (0).',
+  metadata_expire_filter: 'Which commands use expired metadata without refreshing it.',
+  baseurl: 'The URL(s) of the repository (the folder holding repodata).',
+  gpgkey: 'The URL(s) of the GPG keys packages are signed with.',
+  exclude: 'Packages (globs) never taken from this repository.',
+  includepkgs: 'The only packages (globs) taken from this repository.',
+};
+
 function listOf(value: Value): string[] {
   return Array.isArray(value) ? value : String(value).split(',').map((item) => item.trim()).filter(Boolean);
 }
@@ -77,20 +125,39 @@ function checkRequest(args: YumRepositoryArgs): void {
 /** ansible.builtin.yum_repository: one [repository] section of a .repo file, other sections kept. */
 export default defineModule<YumRepositoryArgs, YumRepositoryState>({
   name: 'yum_repository',
+  examples: `
+- name: Add EPEL
+  ansible.builtin.yum_repository:
+    name: epel
+    description: EPEL YUM repo
+    baseurl: https://download.fedoraproject.org/pub/epel/$releasever/$basearch/
+    gpgcheck: true
+    gpgkey: https://dl.fedoraproject.org/pub/epel/RPM-GPG-KEY-EPEL-9
+
+- name: Remove it again
+  ansible.builtin.yum_repository:
+    name: epel
+    state: absent
+`,
+  returns: {
+    repo: { type: 'str', returned: 'always', description: 'The repository id.' },
+    state: { type: 'str', returned: 'always', description: 'present or absent.' },
+  },
   secretArgs: ['password', 'proxy_password'],
   schema: {
+    description: 'Adds or removes a repository section in a .repo file for yum and dnf.',
     type: 'object',
     properties: withAliases(
       {
-        name: { type: 'string', minLength: 1, pattern: '^[^\\]\\r\\n]+$' },
-        description: LINE,
-        state: { enum: ['present', 'absent'], default: 'present' },
-        file: { type: 'string', minLength: 1, pattern: '^[^/\\r\\n]+$' },
-        reposdir: { type: 'string', minLength: 1, default: '/etc/yum.repos.d' },
-        ...Object.fromEntries(BOOLEAN_OPTIONS.map((key) => [key, BOOLEAN])),
-        ...Object.fromEntries(TEXT_OPTIONS.map((key) => [key, LINE])),
-        ...Object.fromEntries(Object.entries(CHOICE_OPTIONS).map(([key, choices]) => [key, { enum: choices }])),
-        ...Object.fromEntries([...LINE_LISTS, ...WORD_LISTS].map((key) => [key, LINES])),
+        name: { type: 'string', minLength: 1, pattern: '^[^\\]\\r\\n]+$', description: 'The repository id (the section name in the file).' },
+        description: { ...LINE, description: "The repository's human-readable name (required with state=present)." },
+        state: { enum: ['present', 'absent'], default: 'present', description: 'Whether the repository is present or absent.' },
+        file: { type: 'string', minLength: 1, pattern: '^[^/\\r\\n]+$', description: 'The .repo file name without .repo (default the repository id).' },
+        reposdir: { type: 'string', minLength: 1, default: '/etc/yum.repos.d', description: 'The directory of .repo files.' },
+        ...Object.fromEntries(BOOLEAN_OPTIONS.map((key) => [key, { ...BOOLEAN, description: OPTION_DESCRIPTIONS[key] }])),
+        ...Object.fromEntries(TEXT_OPTIONS.map((key) => [key, { ...LINE, description: OPTION_DESCRIPTIONS[key] }])),
+        ...Object.fromEntries(Object.entries(CHOICE_OPTIONS).map(([key, choices]) => [key, { enum: choices, description: OPTION_DESCRIPTIONS[key] }])),
+        ...Object.fromEntries([...LINE_LISTS, ...WORD_LISTS].map((key) => [key, { ...LINES, description: OPTION_DESCRIPTIONS[key] }])),
       },
       ALIASES,
     ),

@@ -1,7 +1,7 @@
 import type { Module, ModuleResult, Plan } from '../contract.js';
 
 /** How a collection's module (kubernetes.core.helm) speaks through a betif-play module (helm_release). */
-export interface Adaptation<Args, BaseArgs> {
+export interface Adaptation<Args, BaseArgs> extends Pick<Module<Args>, 'examples' | 'returns'> {
   name: string;
   namespace: string;
   aliases?: string[];
@@ -23,6 +23,8 @@ export function adaptModule<Args, BaseArgs, State>(base: Module<BaseArgs, State>
     namespace: adaptation.namespace,
     aliases: adaptation.aliases,
     schema: adaptation.schema,
+    examples: adaptation.examples,
+    returns: adaptation.returns,
     secretArgs: adaptation.secretArgs,
     secretResults: base.secretResults,
     async read(ctx, args) {

@@ -6,6 +6,20 @@ const withoutDefault = (schema: object): object => {
   return rest;
 };
 
+/** What withAliases knew about an aliased property's schema: its canonical name, its aliases and its default. */
+export interface AliasedArgument {
+  name: string;
+  aliases: readonly string[];
+  default?: unknown;
+}
+
+const aliased = new WeakMap<object, AliasedArgument>();
+
+/** For documentation: the canonical name, aliases and default behind a property schema made by withAliases. */
+export function aliasedArgument(schema: object): AliasedArgument | undefined {
+  return aliased.get(schema);
+}
+
 /**
  * The properties, plus a copy of each aliased property's schema under every alias. An aliased property keeps
  * no default here (ajv would fill it in and hide a value given under an alias): foldAliases applies it.
@@ -14,6 +28,7 @@ export function withAliases(properties: Record<string, object>, aliases: Aliases
   const all = { ...properties };
   for (const [name, others] of Object.entries(aliases)) {
     const schema = withoutDefault(properties[name]);
+    aliased.set(schema, { name, aliases: others, default: (properties[name] as { default?: unknown }).default });
     all[name] = schema;
     for (const other of others) all[other] = schema;
   }
@@ -45,7 +60,7 @@ export function foldAliases<T>(args: Record<string, unknown>, aliases: Aliases, 
 
 /** mode/owner/group, shared by every module that writes files. */
 export const FILE_ATTRIBUTE_PROPERTIES: Record<string, object> = {
-  mode: { type: ['string', 'integer'] },
-  owner: { type: 'string' },
-  group: { type: 'string' },
+  mode: { type: ['string', 'integer'], description: "The permissions of the file or directory, octal ('0644', quoted) or symbolic ('u=rw,g=r')." },
+  owner: { type: 'string', description: 'The user that should own the file or directory.' },
+  group: { type: 'string', description: 'The group that should own the file or directory.' },
 };

@@ -147,29 +147,48 @@ function planFileRemoval(args: CronArgs, read: CronRead, ctx: ModuleContext): Pl
 
 export default defineModule<Record<string, unknown>, CronRead>({
   name: 'cron',
+  examples: `
+- name: Rotate reports every night at 02:30
+  ansible.builtin.cron:
+    name: rotate reports
+    minute: '30'
+    hour: '2'
+    job: /usr/local/bin/rotate-reports
+
+- name: Set PATH for the crontab
+  ansible.builtin.cron:
+    name: PATH
+    env: true
+    job: /usr/local/bin:/usr/bin:/bin
+`,
+  returns: {
+    jobs: { type: 'list', returned: 'success', description: 'The names of the jobs in the crontab.' },
+    envs: { type: 'list', returned: 'success', description: 'The names of the variables in the crontab.' },
+  },
   schema: {
+    description: "Manages cron jobs and environment variables in a user's crontab or a /etc/cron.d file.",
     type: 'object',
     additionalProperties: false,
     required: ['name'],
     not: { required: ['insertafter', 'insertbefore'] },
     properties: withAliases(
       {
-        name: { type: 'string' },
-        user: { type: 'string', minLength: 1 },
-        job: { type: 'string' },
-        cron_file: { type: 'string', minLength: 1 },
-        state: { type: 'string', enum: ['present', 'absent'], default: 'present' },
-        backup: { type: 'boolean', default: false },
-        minute: { type: 'string', default: '*' },
-        hour: { type: 'string', default: '*' },
-        day: { type: 'string' },
-        month: { type: 'string', default: '*' },
-        weekday: { type: 'string' },
-        special_time: { type: 'string', enum: ['reboot', 'yearly', 'annually', 'monthly', 'weekly', 'daily', 'hourly'] },
-        disabled: { type: 'boolean', default: false },
-        env: { type: 'boolean', default: false },
-        insertafter: { type: 'string' },
-        insertbefore: { type: 'string' },
+        name: { type: 'string', description: "The job's description, written as the \"#Ansible - NAME\" comment that identifies it." },
+        user: { type: 'string', minLength: 1, description: 'The user whose crontab is changed (default the connecting user).' },
+        job: { type: 'string', description: "The command the job runs (or, with env, the variable's value)." },
+        cron_file: { type: 'string', minLength: 1, description: "A file in /etc/cron.d to use instead of a user's crontab." },
+        state: { type: 'string', enum: ['present', 'absent'], default: 'present', description: 'Whether the job or variable is present or absent.' },
+        backup: { type: 'boolean', default: false, description: 'Whether a copy of the crontab is kept before it is changed.' },
+        minute: { type: 'string', default: '*', description: 'The minute field (0-59, *, */5 ...).' },
+        hour: { type: 'string', default: '*', description: 'The hour field (0-23, * ...).' },
+        day: { type: 'string', description: 'The day-of-month field (1-31, * ...).' },
+        month: { type: 'string', default: '*', description: 'The month field (1-12, * ...).' },
+        weekday: { type: 'string', description: 'The day-of-week field (0-6 for Sunday-Saturday, * ...).' },
+        special_time: { type: 'string', enum: ['reboot', 'yearly', 'annually', 'monthly', 'weekly', 'daily', 'hourly'], description: 'A special schedule instead of the time fields (reboot, daily, hourly ...).' },
+        disabled: { type: 'boolean', default: false, description: 'Whether the job is written commented out.' },
+        env: { type: 'boolean', default: false, description: 'Whether name and job set an environment variable line instead of a job.' },
+        insertafter: { type: 'string', description: 'With env, the variable line a new variable goes after.' },
+        insertbefore: { type: 'string', description: 'With env, the variable line a new variable goes before.' },
       },
       ALIASES,
     ),

@@ -161,24 +161,41 @@ function mountAction(args: MountArgs, read: MountRead, fstabChanged: boolean): {
 
 export default defineModule<Record<string, unknown>, MountRead>({
   name: 'mount',
+  examples: `
+- name: Mount the data disk
+  ansible.posix.mount:
+    path: /data
+    src: UUID=0a1b2c3d-4e5f-6789-abcd-ef0123456789
+    fstype: xfs
+    opts: defaults,noatime
+    state: mounted
+
+- name: Unmount and forget a share
+  ansible.posix.mount:
+    path: /mnt/share
+    state: absent
+`,
+  returns: {
+  },
   namespace: 'ansible.posix',
   schema: {
+    description: 'Manages filesystem entries in fstab and mounts or unmounts them.',
     type: 'object',
     additionalProperties: false,
     required: ['state'],
     ...requiredWithAliases('path', ALIASES.path),
     properties: withAliases(
       {
-        path: { type: 'string', minLength: 1 },
-        src: { type: 'string' },
-        fstype: { type: 'string' },
-        opts: { type: 'string' },
-        dump: { type: 'string', default: '0' },
-        passno: { type: 'string', default: '0' },
-        state: { type: 'string', enum: ['absent', 'absent_from_fstab', 'mounted', 'present', 'unmounted', 'remounted'] },
-        fstab: { type: 'string', minLength: 1 },
-        boot: { type: 'boolean', default: true },
-        backup: { type: 'boolean', default: false },
+        path: { type: 'string', minLength: 1, description: 'The mount point.' },
+        src: { type: 'string', description: 'The device, label, UUID or remote export to mount (needed for present and mounted).' },
+        fstype: { type: 'string', description: 'The filesystem type (needed for present and mounted).' },
+        opts: { type: 'string', description: 'The mount options, comma-separated.' },
+        dump: { type: 'string', default: '0', description: 'The fstab dump field.' },
+        passno: { type: 'string', default: '0', description: 'The fstab fsck pass number.' },
+        state: { type: 'string', enum: ['absent', 'absent_from_fstab', 'mounted', 'present', 'unmounted', 'remounted'], description: 'mounted (in fstab and mounted), present (in fstab only), unmounted, absent (neither), remounted, or ephemeral (mounted without fstab).' },
+        fstab: { type: 'string', minLength: 1, description: 'The fstab file to edit.' },
+        boot: { type: 'boolean', default: true, description: 'Whether the entry is mounted at boot (false adds noauto).' },
+        backup: { type: 'boolean', default: false, description: 'Whether a copy of fstab is kept before it is changed.' },
       },
       ALIASES,
     ),

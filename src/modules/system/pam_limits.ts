@@ -14,21 +14,32 @@ const ITEMS = ['core', 'data', 'fsize', 'memlock', 'nofile', 'rss', 'stack', 'cp
 
 export default defineModule<PamLimitsArgs, HostProbe>({
   name: 'pam_limits',
+  examples: `
+- name: Let the database open many files
+  community.general.pam_limits:
+    domain: postgres
+    limit_type: '-'
+    limit_item: nofile
+    value: 65536
+`,
+  returns: {
+  },
   namespace: 'community.general',
   schema: {
+    description: 'Sets user or group resource limits in /etc/security/limits.conf (or a limits.d file).',
     type: 'object',
     additionalProperties: false,
     required: ['domain', 'limit_type', 'limit_item', 'value'],
     properties: {
-      domain: { type: 'string' },
-      limit_type: { type: 'string', enum: ['soft', 'hard', '-'] },
-      limit_item: { type: 'string', enum: ITEMS },
-      value: { type: 'string' },
-      use_max: { type: 'boolean', default: false },
-      use_min: { type: 'boolean', default: false },
-      backup: { type: 'boolean', default: false },
-      dest: { type: 'string', minLength: 1, default: '/etc/security/limits.conf' },
-      comment: { type: 'string', default: '' },
+      domain: { type: 'string', description: 'Who the limit applies to - a user, @group, * or a uid/gid range.' },
+      limit_type: { type: 'string', enum: ['soft', 'hard', '-'], description: 'Whether the hard, soft or both (-) limits are set.' },
+      limit_item: { type: 'string', enum: ITEMS, description: 'The resource limited (nofile, nproc, memlock ...).' },
+      value: { type: 'string', description: 'The limit - a number, unlimited or infinity.' },
+      use_max: { type: 'boolean', default: false, description: 'Whether an existing larger value is kept.' },
+      use_min: { type: 'boolean', default: false, description: 'Whether an existing smaller value is kept.' },
+      backup: { type: 'boolean', default: false, description: 'Whether a copy of the file is kept before it is changed.' },
+      dest: { type: 'string', minLength: 1, default: '/etc/security/limits.conf', description: 'The limits file to change.' },
+      comment: { type: 'string', default: '', description: 'A comment written at the end of the line.' },
     },
   },
   read: (ctx, args) => probePaths(ctx.connection, [args.dest, posix.dirname(args.dest)], { content: true }),

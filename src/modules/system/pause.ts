@@ -47,16 +47,33 @@ async function askTerminal(prompt: string, echo: boolean): Promise<string> {
  */
 export default defineModule<PauseArgs, Paused>({
   name: 'pause',
+  examples: `
+- name: Give the service a moment
+  ansible.builtin.pause:
+    seconds: 10
+
+- name: Wait for a person to check
+  ansible.builtin.pause:
+    prompt: Check the dashboard, then press Enter
+`,
+  returns: {
+    user_input: { type: 'str', returned: 'when a prompt was answered', description: 'What the user typed.' },
+    start: { type: 'str', returned: 'always', description: 'When the pause started.' },
+    stop: { type: 'str', returned: 'always', description: 'When the pause ended.' },
+    delta: { type: 'int', returned: 'always', description: 'How long the pause lasted, in seconds.' },
+    echo: { type: 'bool', returned: 'always', description: 'Whether input was shown.' },
+  },
   controllerOnly: true,
   bypassHostLoop: true,
   schema: {
+    description: 'Pauses the play for some time or until the user presses Enter.',
     type: 'object',
     additionalProperties: false,
     properties: {
-      seconds: { type: ['number', 'string'] },
-      minutes: { type: ['number', 'string'] },
-      prompt: { type: 'string' },
-      echo: { type: 'boolean', default: true },
+      seconds: { type: ['number', 'string'], description: 'How many seconds to pause.' },
+      minutes: { type: ['number', 'string'], description: 'How many minutes to pause.' },
+      prompt: { type: 'string', description: 'The text shown while waiting for Enter (or during the timed pause).' },
+      echo: { type: 'boolean', default: true, description: 'Whether what the user types is shown.' },
     },
     not: { required: ['seconds', 'minutes'] },
   },

@@ -7,10 +7,18 @@ interface PingArgs {
 /** Proves the host answers commands (one `true` over the connection); returns {ping: data}. */
 export default defineModule<PingArgs, void>({
   name: 'ping',
+  examples: `
+- name: Check the connection
+  ansible.builtin.ping:
+`,
+  returns: {
+    ping: { type: 'str', returned: 'success', description: 'The data argument.', sample: 'pong' },
+  },
   schema: {
+    description: 'Checks that the host can be reached and run modules; returns pong.',
     type: 'object',
     additionalProperties: false,
-    properties: { data: { type: 'string', default: 'pong' } },
+    properties: { data: { type: 'string', default: 'pong', description: 'The value returned as ping (crash fails the task on purpose).' } },
   },
   read: async (ctx) => {
     const result = await ctx.connection.exec(['true']);

@@ -68,18 +68,29 @@ async function reboot(connection: Connection, args: RebootArgs, previousBootId: 
 
 export default defineModule<RebootArgs, string | undefined>({
   name: 'reboot',
+  examples: `
+- name: Reboot after a kernel update
+  ansible.builtin.reboot:
+    msg: Kernel update
+    reboot_timeout: 900
+`,
+  returns: {
+    rebooted: { type: 'bool', returned: 'always', description: 'Whether the host was rebooted.' },
+    elapsed: { type: 'int', returned: 'always', description: 'Seconds from the reboot until the host was back.' },
+  },
   schema: {
+    description: 'Reboots the host, waits for it to go down and come back, and checks it works.',
     type: 'object',
     properties: {
-      reboot_timeout: { type: 'integer', minimum: 1, default: 600 },
-      connect_timeout: { type: 'integer', minimum: 1 },
-      pre_reboot_delay: { type: 'integer', minimum: 0, default: 0 },
-      post_reboot_delay: { type: 'integer', minimum: 0, default: 0 },
-      test_command: { type: 'string', minLength: 1, default: 'whoami' },
-      msg: { type: 'string', default: 'Reboot initiated by betif-play' },
-      reboot_command: { type: 'string', minLength: 1 },
-      boot_time_command: { type: 'string', minLength: 1, default: 'cat /proc/sys/kernel/random/boot_id' },
-      search_paths: { type: 'array', items: { type: 'string' }, default: ['/sbin', '/bin', '/usr/sbin', '/usr/bin', '/usr/local/sbin'] },
+      reboot_timeout: { type: 'integer', minimum: 1, default: 600, description: 'The most seconds to wait for the host to come back and pass test_command.' },
+      connect_timeout: { type: 'integer', minimum: 1, description: 'The seconds each connection try may take.' },
+      pre_reboot_delay: { type: 'integer', minimum: 0, default: 0, description: 'Seconds to wait before rebooting (given to shutdown, in whole minutes on Linux).' },
+      post_reboot_delay: { type: 'integer', minimum: 0, default: 0, description: 'Seconds to wait after the host is back before testing it.' },
+      test_command: { type: 'string', minLength: 1, default: 'whoami', description: 'The command that must succeed on the host once it is back.' },
+      msg: { type: 'string', default: 'Reboot initiated by betif-play', description: 'The message shown to logged-in users before the reboot.' },
+      reboot_command: { type: 'string', minLength: 1, description: 'The command that reboots the host (with its arguments).' },
+      boot_time_command: { type: 'string', minLength: 1, default: 'cat /proc/sys/kernel/random/boot_id', description: 'The command whose output changes when the host has rebooted.' },
+      search_paths: { type: 'array', items: { type: 'string' }, default: ['/sbin', '/bin', '/usr/sbin', '/usr/bin', '/usr/local/sbin'], description: 'Where the shutdown command is looked for.' },
     },
     additionalProperties: false,
   },

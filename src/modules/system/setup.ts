@@ -28,11 +28,24 @@ const asList = (value: unknown): string[] => (value === undefined ? [] : Array.i
  */
 export default defineModule<SetupArgs, Record<string, unknown>>({
   name: 'setup',
+  examples: `
+- name: Gather only the network facts
+  ansible.builtin.setup:
+    gather_subset: [network]
+
+- name: Gather the memory facts
+  ansible.builtin.setup:
+    filter: ['ansible_mem*']
+`,
+  returns: {
+    ansible_facts: { type: 'dict', returned: 'always', description: 'The gathered facts.' },
+  },
   aliases: ['gather_facts', 'ansible.builtin.gather_facts'],
   schema: {
+    description: 'Gathers facts about the host (OS, network, hardware ...) into ansible_facts.',
     type: 'object',
     additionalProperties: false,
-    properties: { filter: stringList, gather_subset: stringList },
+    properties: { filter: { ...stringList, description: 'Only facts whose names match these shell-style patterns are returned.' }, gather_subset: { ...stringList, description: 'Which groups of facts are gathered (all, min, network, hardware ...; !name leaves one out).' } },
   },
   read: (ctx) => gatherFacts(ctx.connection),
   plan: (args, facts) => ({ changed: false, result: { ansible_facts: filterFacts(facts, asList(args.filter)) } }),

@@ -47,20 +47,30 @@ async function sysctl(connection: Connection, argv: string[], failure: (output: 
 
 export default defineModule<Record<string, unknown>, SysctlState>({
   name: 'sysctl',
+  examples: `
+- name: Turn on IP forwarding now and at boot
+  ansible.posix.sysctl:
+    name: net.ipv4.ip_forward
+    value: '1'
+    sysctl_set: true
+`,
+  returns: {
+  },
   namespace: 'ansible.posix',
   schema: {
+    description: 'Sets kernel parameters in a sysctl file and, optionally, in the running kernel.',
     type: 'object',
     additionalProperties: false,
     ...requiredWithAliases('name', ALIASES.name),
     properties: withAliases(
       {
-        name: { type: 'string' },
-        value: { type: ['string', 'number', 'boolean'] },
-        state: { type: 'string', enum: ['present', 'absent'], default: 'present' },
-        reload: { type: 'boolean', default: true },
-        sysctl_set: { type: 'boolean', default: false },
-        ignoreerrors: { type: 'boolean', default: false },
-        sysctl_file: { type: 'string', minLength: 1, default: '/etc/sysctl.conf' },
+        name: { type: 'string', description: 'The parameter, dotted (net.ipv4.ip_forward).' },
+        value: { type: ['string', 'number', 'boolean'], description: 'The value to set.' },
+        state: { type: 'string', enum: ['present', 'absent'], default: 'present', description: 'Whether the parameter is present or absent in the file.' },
+        reload: { type: 'boolean', default: true, description: 'Whether sysctl -p loads the file after a change.' },
+        sysctl_set: { type: 'boolean', default: false, description: 'Whether the value is also set in the running kernel (and compared there).' },
+        ignoreerrors: { type: 'boolean', default: false, description: 'Whether unknown keys are ignored when the file is loaded.' },
+        sysctl_file: { type: 'string', minLength: 1, default: '/etc/sysctl.conf', description: 'The file the parameter is written to.' },
       },
       ALIASES,
     ),

@@ -39,19 +39,39 @@ function checkRequest(args: SystemdArgs): void {
 
 export default defineModule<SystemdArgs, UnitState | undefined>({
   name: 'systemd',
+  examples: `
+- name: Start and enable nginx
+  ansible.builtin.systemd:
+    name: nginx
+    state: started
+    enabled: true
+
+- name: Pick up a changed unit file and restart
+  ansible.builtin.systemd:
+    name: app
+    state: restarted
+    daemon_reload: true
+`,
+  returns: {
+    name: { type: 'str', returned: 'when name is given', description: 'The unit.' },
+    state: { type: 'str', returned: 'when state is given', description: 'The state asked for.' },
+    enabled: { type: 'bool', returned: 'when enabled is given', description: 'Whether the unit is enabled.' },
+    status: { type: 'dict', returned: 'when name is given', description: "The unit's properties as systemctl show gives them." },
+  },
   aliases: ['systemd_service', 'ansible.builtin.systemd_service', 'service', 'ansible.builtin.service'],
   schema: {
+    description: 'Starts, stops, restarts, enables and masks systemd units, and reloads systemd.',
     type: 'object',
     properties: {
-      name: { type: 'string', minLength: 1 },
-      state: { enum: ['started', 'stopped', 'restarted', 'reloaded'] },
-      enabled: { type: 'boolean' },
-      masked: { type: 'boolean' },
-      daemon_reload: { type: 'boolean', default: false },
-      daemon_reexec: { type: 'boolean', default: false },
-      scope: { enum: ['system', 'user', 'global'], default: 'system' },
-      no_block: { type: 'boolean', default: false },
-      force: { type: 'boolean' },
+      name: { type: 'string', minLength: 1, description: 'The unit, e.g. nginx or nginx.service.' },
+      state: { enum: ['started', 'stopped', 'restarted', 'reloaded'], description: 'Whether the unit is started, stopped, restarted or reloaded.' },
+      enabled: { type: 'boolean', description: 'Whether the unit starts at boot.' },
+      masked: { type: 'boolean', description: 'Whether the unit is masked so it cannot start.' },
+      daemon_reload: { type: 'boolean', default: false, description: 'Whether systemd reloads its unit files first.' },
+      daemon_reexec: { type: 'boolean', default: false, description: 'Whether systemd re-executes itself first.' },
+      scope: { enum: ['system', 'user', 'global'], default: 'system', description: 'Whose systemd is used - system, user or global.' },
+      no_block: { type: 'boolean', default: false, description: 'Whether systemctl returns without waiting for the job.' },
+      force: { type: 'boolean', description: 'Whether enabling overrides existing symlinks.' },
     },
     dependencies: { state: ['name'], enabled: ['name'], masked: ['name'] },
     additionalProperties: false,

@@ -55,19 +55,37 @@ function matchGroups(pattern: string, text: string): Pick<ModuleResult, 'match_g
 
 export default defineModule<WaitForArgs, Waited>({
   name: 'wait_for',
+  examples: `
+- name: Wait for the database port
+  ansible.builtin.wait_for:
+    port: 5432
+    delay: 2
+    timeout: 120
+
+- name: Wait until the app logs it is ready
+  ansible.builtin.wait_for:
+    path: /var/log/app.log
+    search_regex: ready
+`,
+  returns: {
+    elapsed: { type: 'int', returned: 'always', description: 'Seconds spent waiting.' },
+    match_groups: { type: 'list', returned: 'when search_regex matched', description: "The regular expression's groups." },
+    match_groupdict: { type: 'dict', returned: 'when search_regex matched', description: "The regular expression's named groups." },
+  },
   schema: {
+    description: 'Waits until a port is open or closed, a file exists or is gone, or a regular expression appears in a file or port.',
     type: 'object',
     properties: {
-      host: { type: 'string', default: '127.0.0.1' },
-      port: { type: 'integer', minimum: 1, maximum: 65535 },
-      path: { type: 'string', minLength: 1 },
-      state: { enum: ['started', 'present', 'stopped', 'absent'], default: 'started' },
-      timeout: { type: 'integer', minimum: 0, default: 300 },
-      delay: { type: 'integer', minimum: 0, default: 0 },
-      sleep: { type: 'integer', minimum: 1, default: 1 },
-      connect_timeout: { type: 'integer', minimum: 1, default: 5 },
-      search_regex: { type: 'string' },
-      msg: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1', description: 'The host whose port is checked (from the managed host).' },
+      port: { type: 'integer', minimum: 1, maximum: 65535, description: 'The TCP port to wait for.' },
+      path: { type: 'string', minLength: 1, description: 'The file to wait for.' },
+      state: { enum: ['started', 'present', 'stopped', 'absent'], default: 'started', description: 'What to wait for - started or present (open/exists), stopped or absent (closed/gone), drained (no active connections).' },
+      timeout: { type: 'integer', minimum: 0, default: 300, description: 'The most seconds to wait.' },
+      delay: { type: 'integer', minimum: 0, default: 0, description: 'Seconds to wait before the first check.' },
+      sleep: { type: 'integer', minimum: 1, default: 1, description: 'Seconds between checks.' },
+      connect_timeout: { type: 'integer', minimum: 1, default: 5, description: 'Seconds a connection try may take.' },
+      search_regex: { type: 'string', description: 'A regular expression that must appear in the file or in what the port sends.' },
+      msg: { type: 'string', description: 'The message of the failure when the timeout passes.' },
     },
     additionalProperties: false,
   },

@@ -110,22 +110,42 @@ async function readKeyFile(connection: Connection, args: AuthorizedKeyArgs, chec
 
 export default defineModule<AuthorizedKeyArgs, KeyFileState>({
   name: 'authorized_key',
+  examples: `
+- name: Let the deploy key in
+  ansible.posix.authorized_key:
+    user: deploy
+    key: "{{ lookup('file', 'files/deploy.pub') }}"
+
+- name: Only these keys, from the admin network
+  ansible.posix.authorized_key:
+    user: root
+    key: https://github.com/admin.keys
+    key_options: from="10.0.0.0/8"
+    exclusive: true
+`,
+  returns: {
+    user: { type: 'str', returned: 'success', description: 'The user.' },
+    key: { type: 'str', returned: 'success', description: 'The keys.' },
+    keyfile: { type: 'str', returned: 'success', description: 'The authorized_keys file.' },
+    exclusive: { type: 'bool', returned: 'success', description: 'Whether other keys were removed.' },
+  },
   namespace: 'ansible.posix',
   schema: {
+    description: "Adds or removes SSH public keys in a user's authorized_keys file.",
     type: 'object',
     additionalProperties: false,
     required: ['user', 'key'],
     properties: {
-      user: { type: 'string', minLength: 1 },
-      key: { type: 'string' },
-      path: { type: 'string', minLength: 1 },
-      manage_dir: { type: 'boolean', default: true },
-      state: { type: 'string', enum: ['absent', 'present'], default: 'present' },
-      key_options: { type: 'string' },
-      exclusive: { type: 'boolean', default: false },
-      comment: { type: 'string' },
-      validate_certs: { type: 'boolean', default: true },
-      follow: { type: 'boolean', default: false },
+      user: { type: 'string', minLength: 1, description: 'The user whose authorized_keys file is changed.' },
+      key: { type: 'string', description: 'The public key(s), one per line, or a URL to read them from.' },
+      path: { type: 'string', minLength: 1, description: 'The authorized_keys file (default ~USER/.ssh/authorized_keys).' },
+      manage_dir: { type: 'boolean', default: true, description: 'Whether the .ssh directory is created and given safe permissions.' },
+      state: { type: 'string', enum: ['absent', 'present'], default: 'present', description: 'Whether the keys are present or absent.' },
+      key_options: { type: 'string', description: 'Options written before each key (from="...",no-agent-forwarding).' },
+      exclusive: { type: 'boolean', default: false, description: 'Whether every other key is removed from the file.' },
+      comment: { type: 'string', description: "A comment that replaces the key's own." },
+      validate_certs: { type: 'boolean', default: true, description: 'Whether the HTTPS certificate of a key URL is checked.' },
+      follow: { type: 'boolean', default: false, description: 'Whether a symbolic link at path is followed.' },
     },
   },
   read: (ctx, args) => readKeyFile(ctx.connection, args, ctx.check),

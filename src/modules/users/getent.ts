@@ -47,17 +47,30 @@ export function parseGetent(stdout: string, separator: string | undefined): Reco
 
 export default defineModule<GetentArgs, GetentOutput>({
   name: 'getent',
+  examples: `
+- name: Read the passwd database
+  ansible.builtin.getent:
+    database: passwd
+
+- name: Show root's shell
+  ansible.builtin.debug:
+    msg: "{{ getent_passwd['root'][5] }}"
+`,
+  returns: {
+    ansible_facts: { type: 'dict', returned: 'always', description: "getent_DATABASE - each entry's key with its remaining fields as a list." },
+  },
   ownFactNames: true,
   schema: {
+    description: 'Reads a system database (passwd, group, hosts, services ...) with getent into facts named getent_DATABASE.',
     type: 'object',
     additionalProperties: false,
     required: ['database'],
     properties: {
-      database: { type: 'string', minLength: 1 },
-      key: { type: 'string' },
-      service: { type: 'string' },
-      split: { type: 'string', minLength: 1 },
-      fail_key: { type: 'boolean', default: true },
+      database: { type: 'string', minLength: 1, description: 'The database to read.' },
+      key: { type: 'string', description: 'The entry to look up (all entries when not given).' },
+      service: { type: 'string', description: 'The NSS service to ask (getent -s).' },
+      split: { type: 'string', minLength: 1, description: 'The character that splits each entry into fields (a colon for passwd and group, else whitespace).' },
+      fail_key: { type: 'boolean', default: true, description: 'Whether a missing key fails the task.' },
     },
   },
   read: async (ctx, args) => {

@@ -61,16 +61,29 @@ function planAbsent(args: GroupArgs, current: GroupEntry | undefined, ctx: Modul
 
 export default defineModule<GroupArgs, AccountState>({
   name: 'group',
+  examples: `
+- name: A group for the application
+  ansible.builtin.group:
+    name: app
+    gid: 1500
+`,
+  returns: {
+    name: { type: 'str', returned: 'always', description: 'The group name.' },
+    gid: { type: 'int', returned: 'when present', description: 'The group id.' },
+    state: { type: 'str', returned: 'always', description: 'present or absent.' },
+    system: { type: 'bool', returned: 'when present', description: 'Whether it is a system group.' },
+  },
   schema: {
+    description: 'Creates, changes or removes a group.',
     type: 'object',
     additionalProperties: false,
     required: ['name'],
     properties: {
-      name: { type: 'string', minLength: 1 },
-      state: { type: 'string', enum: ['absent', 'present'], default: 'present' },
-      gid: { type: 'integer', minimum: 0 },
-      system: { type: 'boolean', default: false },
-      non_unique: { type: 'boolean', default: false },
+      name: { type: 'string', minLength: 1, description: 'The group name.' },
+      state: { type: 'string', enum: ['absent', 'present'], default: 'present', description: 'Whether the group is present or absent.' },
+      gid: { type: 'integer', minimum: 0, description: 'The group id.' },
+      system: { type: 'boolean', default: false, description: 'Whether a new group is a system group (gid from the system range).' },
+      non_unique: { type: 'boolean', default: false, description: 'Whether gid may be one another group already has.' },
     },
     if: { properties: { non_unique: { const: true } }, required: ['non_unique'] },
     then: { required: ['gid'] },

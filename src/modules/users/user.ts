@@ -102,32 +102,57 @@ const BOOLEAN = { type: 'boolean' };
 
 export default defineModule<Record<string, unknown>, AccountState>({
   name: 'user',
+  examples: `
+- name: A deploy user in the wheel group
+  ansible.builtin.user:
+    name: deploy
+    comment: Deploy user
+    groups: [wheel]
+    append: true
+    shell: /bin/bash
+
+- name: Remove an old account with its home
+  ansible.builtin.user:
+    name: olduser
+    state: absent
+    remove: true
+`,
+  returns: {
+    name: { type: 'str', returned: 'always', description: 'The user name.' },
+    uid: { type: 'int', returned: 'when present', description: 'The user id.' },
+    group: { type: 'int', returned: 'when present', description: 'The primary group id.' },
+    groups: { type: 'str', returned: 'when groups is given', description: 'The supplementary groups.' },
+    home: { type: 'str', returned: 'when present', description: 'The home directory.' },
+    shell: { type: 'str', returned: 'when present', description: 'The login shell.' },
+    state: { type: 'str', returned: 'always', description: 'present or absent.' },
+  },
   secretArgs: ['password'],
   schema: {
+    description: 'Creates, changes or removes a user account, its home directory, groups and password.',
     type: 'object',
     additionalProperties: false,
     ...requiredWithAliases('name', ALIASES.name),
     properties: withAliases(
       {
-        name: { type: 'string', minLength: 1 },
-        state: { type: 'string', enum: ['absent', 'present'], default: 'present' },
-        uid: { type: 'integer', minimum: 0 },
-        non_unique: { type: 'boolean', default: false },
-        group: STRING,
-        groups: { type: ['array', 'string'], items: STRING },
-        comment: STRING,
-        home: STRING,
-        shell: STRING,
-        password: STRING,
-        update_password: { type: 'string', enum: ['always', 'on_create'], default: 'always' },
-        password_lock: BOOLEAN,
-        force: { type: 'boolean', default: false },
-        remove: { type: 'boolean', default: false },
-        create_home: BOOLEAN,
-        skeleton: STRING,
-        system: { type: 'boolean', default: false },
-        move_home: { type: 'boolean', default: false },
-        append: { type: 'boolean', default: false },
+        name: { type: 'string', minLength: 1, description: 'The user name.' },
+        state: { type: 'string', enum: ['absent', 'present'], default: 'present', description: 'Whether the account is present or absent.' },
+        uid: { type: 'integer', minimum: 0, description: 'The user id.' },
+        non_unique: { type: 'boolean', default: false, description: 'Whether uid may be one another user already has.' },
+        group: { ...STRING, description: 'The primary group.' },
+        groups: { type: ['array', 'string'], items: STRING, description: 'Supplementary groups (a list or comma-separated); with append false the user leaves the others.' },
+        comment: { ...STRING, description: 'The GECOS field (usually the full name).' },
+        home: { ...STRING, description: 'The home directory.' },
+        shell: { ...STRING, description: 'The login shell.' },
+        password: { ...STRING, description: 'The password hash (crypt format, e.g. from password_hash), never shown.' },
+        update_password: { type: 'string', enum: ['always', 'on_create'], default: 'always', description: 'Whether the password is changed on every run (always) or only for new users (on_create).' },
+        password_lock: { ...BOOLEAN, description: 'Whether the password is locked (true) or unlocked (false).' },
+        force: { type: 'boolean', default: false, description: 'With state=absent and remove, whether the user is removed even when logged in.' },
+        remove: { type: 'boolean', default: false, description: 'With state=absent, whether the home directory and mail spool are removed too.' },
+        create_home: { ...BOOLEAN, description: 'Whether the home directory is created for a new user.' },
+        skeleton: { ...STRING, description: 'The skeleton directory copied into a new home directory.' },
+        system: { type: 'boolean', default: false, description: 'Whether a new user is a system account.' },
+        move_home: { type: 'boolean', default: false, description: 'Whether the old home directory is moved when home changes.' },
+        append: { type: 'boolean', default: false, description: "Whether groups are added to the user's groups instead of replacing them." },
       },
       ALIASES,
     ),

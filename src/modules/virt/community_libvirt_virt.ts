@@ -105,6 +105,28 @@ function commandSteps(args: VirtArgs, name: string, guest: GuestState, current: 
 
 export default defineModule<VirtArgs, GuestState>({
   name: 'virt',
+  examples: `
+- name: Define a guest from its XML
+  community.libvirt.virt:
+    command: define
+    xml: "{{ lookup('template', 'guest.xml.j2') }}"
+
+- name: Start it and start it at boot
+  community.libvirt.virt:
+    name: guest1
+    state: running
+    autostart: true
+
+- name: List the guests
+  community.libvirt.virt:
+    command: list_vms
+  register: guests
+`,
+  returns: {
+    list_vms: { type: 'list', returned: 'command is list_vms', description: 'The guest names.' },
+    status: { type: 'str', returned: 'command is status', description: "The guest's state." },
+    get_xml: { type: 'str', returned: 'command is get_xml', description: "The guest's XML definition." },
+  },
   namespace: 'community.libvirt',
   schema: {
     type: 'object',

@@ -28,6 +28,21 @@ const COMMAND_STATES = { define: 'present', create: 'active', start: 'active', u
 
 export default adaptModule(virtNet, {
   name: 'virt_net',
+  examples: `
+- name: Define a network from its XML and start it
+  community.libvirt.virt_net:
+    name: br_nat
+    command: define
+    xml: "{{ lookup('template', 'network.xml.j2') }}"
+
+- name: Keep it active and autostarted
+  community.libvirt.virt_net:
+    name: br_nat
+    state: active
+    autostart: true
+`,
+  returns: {
+  },
   namespace: 'community.libvirt',
   schema: {
     type: 'object',

@@ -95,17 +95,40 @@ function stateView(args: VirtInstallArgs, state: string): FieldView {
 
 export default defineModule<VirtInstallArgs, DomainState>({
   name: 'virt_install',
+  examples: `
+- name: A worker VM with a GPU
+  betif.platform.virt_install:
+    name: gpu-worker-1
+    memory: 65536
+    vcpus: 16
+    osinfo: almalinux9
+    disk:
+      path: /var/lib/libvirt/images/gpu-worker-1.qcow2
+      backing: /var/lib/libvirt/images/almalinux-9.qcow2
+      size: 100G
+    cloud_init:
+      user_data:
+        hostname: gpu-worker-1
+    networks: [default]
+    hostdevs: ['0000:41:00.0']
+    state: running
+`,
+  returns: {
+    name: { type: 'str', returned: 'always', description: 'The guest name.' },
+    state: { type: 'str', returned: 'always', description: "The guest's state after the task." },
+  },
   namespace: 'betif.platform',
   schema: {
+    description: 'Defines and runs a KVM guest with virt-install, with its qcow2 overlay disk and cloud-init, and fixes drift.',
     type: 'object',
     properties: {
-      name: NAME,
-      memory: { type: 'integer', minimum: 1 },
-      vcpus: { type: 'integer', minimum: 1 },
-      cpu: { type: 'string', minLength: 1 },
-      machine: { type: 'string', minLength: 1 },
-      virt_type: { type: 'string', minLength: 1 },
-      osinfo: { type: 'string', minLength: 1 },
+      name: { ...NAME, description: 'The guest (libvirt domain) name.' },
+      memory: { type: 'integer', minimum: 1, description: "The guest's memory in MiB." },
+      vcpus: { type: 'integer', minimum: 1, description: 'The number of virtual CPUs.' },
+      cpu: { type: 'string', minLength: 1, description: 'The CPU model or mode (e.g. host-passthrough).' },
+      machine: { type: 'string', minLength: 1, description: 'The machine type (e.g. q35).' },
+      virt_type: { type: 'string', minLength: 1, description: 'The hypervisor type (e.g. kvm).' },
+      osinfo: { type: 'string', minLength: 1, description: 'The libosinfo name of the guest OS (e.g. almalinux9).' },
       disk: {
         type: 'object',
         properties: {
@@ -115,7 +138,7 @@ export default defineModule<VirtInstallArgs, DomainState>({
           format: { type: 'string', pattern: '^[a-z0-9]+$', default: 'qcow2' },
         },
         required: ['path'],
-        additionalProperties: false,
+        additionalProperties: false, description: 'The system disk - path, and backing image and size to create it as an overlay, and format.',
       },
       cloud_init: {
         type: 'object',
@@ -126,7 +149,7 @@ export default defineModule<VirtInstallArgs, DomainState>({
           network_config_file: ABSOLUTE_PATH,
         },
         minProperties: 1,
-        additionalProperties: false,
+        additionalProperties: false, description: 'cloud-init user data and network config (inline or as files) for the first boot.',
       },
       networks: {
         type: 'array',
@@ -145,12 +168,12 @@ export default defineModule<VirtInstallArgs, DomainState>({
               additionalProperties: false,
             },
           ],
-        },
+        }, description: 'Network interfaces - a libvirt network name, or a mapping with network or bridge, model and mac.',
       },
-      hostdevs: { type: 'array', items: { type: 'string', pattern: PCI_ADDRESS } },
-      uri: { type: 'string', minLength: 1, default: 'qemu:///system' },
-      state: { enum: ['present', 'running', 'shutdown', 'absent'], default: 'present' },
-      recreate: { type: 'boolean', default: false },
+      hostdevs: { type: 'array', items: { type: 'string', pattern: PCI_ADDRESS }, description: 'PCI devices passed through to the guest, as addresses (0000:01:00.0).' },
+      uri: { type: 'string', minLength: 1, default: 'qemu:///system', description: 'The libvirt connection URI.' },
+      state: { enum: ['present', 'running', 'shutdown', 'absent'], default: 'present', description: 'Whether the guest is defined (present), running, shut down, or removed with its disk (absent).' },
+      recreate: { type: 'boolean', default: false, description: 'Whether a guest whose definition differs is removed and made again rather than changed in place.' },
     },
     required: ['name'],
     additionalProperties: false,

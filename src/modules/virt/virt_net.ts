@@ -79,21 +79,39 @@ function removal(args: VirtNetArgs, found: NetworkState, label: string, connecti
 
 export default defineModule<VirtNetArgs, NetworkState>({
   name: 'virt_net',
+  examples: `
+- name: A NAT network for the VMs
+  betif.platform.virt_net:
+    name: cluster
+    bridge: virbr10
+    forward: nat
+    ip: 192.168.100.1
+    netmask: 255.255.255.0
+    dhcp_start: 192.168.100.100
+    dhcp_end: 192.168.100.200
+    state: active
+    autostart: true
+`,
+  returns: {
+    name: { type: 'str', returned: 'always', description: 'The network name.' },
+    state: { type: 'str', returned: 'always', description: "The network's state after the task." },
+  },
   namespace: 'betif.platform',
   schema: {
+    description: "Defines, starts and autostarts a libvirt network, from its settings or XML (betif-play's own module).",
     type: 'object',
     properties: {
-      name: { type: 'string', minLength: 1, pattern: '^[^\\x00-\\x1f]+$' },
-      xml: { type: 'string', minLength: 1 },
-      bridge: { type: 'string', minLength: 1 },
-      forward: { enum: ['nat', 'route', 'open', 'bridge', 'none'] },
-      ip: IPV4,
-      netmask: IPV4,
-      dhcp_start: IPV4,
-      dhcp_end: IPV4,
-      state: { enum: ['present', 'active', 'absent'], default: 'present' },
-      autostart: { type: 'boolean' },
-      uri: { type: 'string', minLength: 1, default: 'qemu:///system' },
+      name: { type: 'string', minLength: 1, pattern: '^[^\\x00-\\x1f]+$', description: 'The libvirt network name.' },
+      xml: { type: 'string', minLength: 1, description: 'The whole network definition as XML, instead of the settings below.' },
+      bridge: { type: 'string', minLength: 1, description: 'The Linux bridge the network creates.' },
+      forward: { enum: ['nat', 'route', 'open', 'bridge', 'none'], description: 'How traffic leaves the network (nat, route, open, bridge, none).' },
+      ip: { ...IPV4, description: "The host's address on the network." },
+      netmask: { ...IPV4, description: 'The network mask of ip.' },
+      dhcp_start: { ...IPV4, description: 'The first address handed out by DHCP.' },
+      dhcp_end: { ...IPV4, description: 'The last address handed out by DHCP.' },
+      state: { enum: ['present', 'active', 'absent'], default: 'present', description: 'Whether the network is defined (present), defined and active, or removed (absent).' },
+      autostart: { type: 'boolean', description: 'Whether the network starts when libvirt starts.' },
+      uri: { type: 'string', minLength: 1, default: 'qemu:///system', description: 'The libvirt connection URI.' },
     },
     required: ['name'],
     dependencies: { netmask: ['ip'], dhcp_start: ['ip', 'dhcp_end'], dhcp_end: ['ip', 'dhcp_start'] },
