@@ -51,7 +51,7 @@ const splitList = (value: string, previous: string[]) => [...previous, ...value.
 /** The command line, with ansible-playbook's flags and meanings. */
 export function buildProgram(version: string): Command {
   return new Command('betif-play')
-    .description('Run Ansible-style YAML playbooks over SSH, agentless, in parallel. Reads ansible.cfg and ANSIBLE_* settings as Ansible does; `betif-play vault --help` for Ansible Vault files.')
+    .description('Run Ansible-style YAML playbooks over SSH, agentless, in parallel. Reads ansible.cfg and ANSIBLE_* settings as Ansible does; `betif-play vault --help` for Ansible Vault files, `betif-play doc MODULE` (or `doc --list`) for module documentation.')
     .version(version, '--version', 'print the version and exit')
     .argument('<playbook...>', 'playbook files to run, in order')
     .option('-i, --inventory <path>', 'inventory file, folder, or comma-separated host list (repeatable)', collect, [])

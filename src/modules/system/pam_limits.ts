@@ -20,7 +20,7 @@ export default defineModule<PamLimitsArgs, HostProbe>({
     domain: postgres
     limit_type: '-'
     limit_item: nofile
-    value: 65536
+    value: '65536'
 `,
   returns: {
   },
