@@ -17,7 +17,7 @@ const USAGE = 'usage: betif-play doc MODULE... | --list | --out DIR';
 function ansibleModuleNote(name: string): string | undefined {
   const looked = lookupModule(name, { roleDirs: [], playbookDirs: [process.cwd()], collections: [] });
   if (!('found' in looked)) return undefined;
-  const { fqcn, path } = looked.found;
+  const { fqcn, path, actionPlugin } = looked.found;
   let summary: unknown;
   try {
     summary = (parse(stringConstant(readFileSync(path, 'utf8'), 'DOCUMENTATION') ?? '') as { short_description?: unknown } | null)?.short_description;
@@ -25,7 +25,8 @@ function ansibleModuleNote(name: string): string | undefined {
     summary = undefined;
   }
   const what = typeof summary === 'string' ? `: ${summary}` : '';
-  return `${name} is not a betif-play native module; tasks run Ansible's ${fqcn} (${path})${what}. Its documentation: ansible-doc ${fqcn}\n`;
+  const runs = actionPlugin ? `Ansible's ${fqcn} (${path}) needs its action plugin, which betif-play does not run` : `tasks run Ansible's ${fqcn} (${path})`;
+  return `${name} is not a betif-play native module; ${runs}${what}. Its documentation: ansible-doc ${fqcn}\n`;
 }
 
 /** Writes docs/modules/FQCN.md for every module and the README.md index. */

@@ -30,3 +30,9 @@ test('doc without a module name is a usage error (exit 5)', async () => {
   assert.equal(run.code, 5);
   assert.match(run.stderr, /^ERROR! usage: betif-play doc /);
 });
+
+test('a module only Ansible has (ansible-core installed here) is named with its DOCUMENTATION summary and where to read more', async () => {
+  const run = await betifPlay(['doc', 'ansible.builtin.git']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^ansible\.builtin\.git is not a betif-play native module; tasks run Ansible's ansible\.builtin\.git \(\S+git\.py\): .+\. Its documentation: ansible-doc ansible\.builtin\.git\n$/);
+});
