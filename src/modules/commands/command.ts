@@ -43,7 +43,7 @@ export default defineModule<CommandArgs, CommandState>({
     argv: [/usr/bin/logger, -t, deploy, "release done"]
 `,
   returns: {
-    cmd: { type: 'list', returned: 'always', description: 'The command that was run, as a list of words.', sample: ["uname","-r"] },
+    cmd: { type: 'list', returned: 'always', description: 'The command that was run, as a list of words.', sample: ['uname', '-r'] },
     rc: { type: 'int', returned: 'always', description: "The command's exit code (non-zero fails the task).", sample: 0 },
     stdout: { type: 'str', returned: 'always', description: 'What the command wrote to standard output.' },
     stderr: { type: 'str', returned: 'always', description: 'What the command wrote to standard error.' },
