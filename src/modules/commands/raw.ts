@@ -25,8 +25,8 @@ export default defineModule<RawArgs, void>({
     description: 'Runs a command over the connection as it is, without Python or module code on the host.',
     type: 'object',
     properties: {
-      cmd: { type: 'string', minLength: 1, description: "The command line sent to the host's login shell." },
-      executable: { type: 'string', minLength: 1, default: '/bin/sh', description: 'The shell to run the command with instead of the login shell.' },
+      cmd: { type: 'string', minLength: 1, description: 'The command line, run as it is by executable on the host.' },
+      executable: { type: 'string', minLength: 1, default: '/bin/sh', description: 'The shell that runs the command line (as SHELL -c).' },
     },
     required: ['cmd'],
     additionalProperties: false,

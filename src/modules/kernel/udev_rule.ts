@@ -79,7 +79,7 @@ export default defineModule<UdevRuleArgs, PutState>({
           type: ['string', 'object'],
           additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
         },
-        description: 'The rules, one mapping of udev keys to values per rule line (== for matches, = for assignments given in the key).',
+        description: 'The rule lines, each a mapping of udev keys to values (matches get ==, assignments =; another operator goes after the key, "RUN+=") or a line of text.',
       },
       state: { type: 'string', enum: ['present', 'absent'], default: 'present', description: 'Whether the rules file is present or absent.' },
       reload: { type: 'boolean', default: true, description: 'Whether udevadm reloads the rules and triggers the devices after a change.' },

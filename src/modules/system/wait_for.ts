@@ -79,7 +79,7 @@ export default defineModule<WaitForArgs, Waited>({
       host: { type: 'string', default: '127.0.0.1', description: 'The host whose port is checked (from the managed host).' },
       port: { type: 'integer', minimum: 1, maximum: 65535, description: 'The TCP port to wait for.' },
       path: { type: 'string', minLength: 1, description: 'The file to wait for.' },
-      state: { enum: ['started', 'present', 'stopped', 'absent'], default: 'started', description: 'What to wait for - started or present (open/exists), stopped or absent (closed/gone), drained (no active connections).' },
+      state: { enum: ['started', 'present', 'stopped', 'absent'], default: 'started', description: 'What to wait for - started or present (the port open, the file there or search_regex found), stopped or absent (the port closed, the file gone).' },
       timeout: { type: 'integer', minimum: 0, default: 300, description: 'The most seconds to wait.' },
       delay: { type: 'integer', minimum: 0, default: 0, description: 'Seconds to wait before the first check.' },
       sleep: { type: 'integer', minimum: 1, default: 1, description: 'Seconds between checks.' },
