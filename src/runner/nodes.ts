@@ -15,7 +15,7 @@ import { conditionsOf, inheritedKeyword, keywordBool } from './keywords.js';
 import { loopItems } from './loops.js';
 import { isActive, type HostState, type PlayRun, type Scope } from './state.js';
 import { selectedByTags } from './tags.js';
-import { noteRegistration } from './plan-dependency.js';
+import { noteChange, noteNotification, noteRegistration, planDependency } from './plan-dependency.js';
 import { TaskExecution, type Outcome } from './task.js';
 import { taskVars } from './vars.js';
 
@@ -189,6 +189,7 @@ export class LinearStrategy {
         break;
     }
     this.remember(task, host, outcome);
+    if (outcome.status === 'changed') noteChange(host, task.name ?? task.action);
     if (outcome.status === 'changed' || (outcome.status === 'failed' && outcome.ignored && outcome.result.changed)) this.notify(task, host, scope);
   }
 
@@ -212,7 +213,10 @@ export class LinearStrategy {
         this.run.reporter.warning(`${formatPosition(task.position)}: the handler '${name}' is not defined in this play`);
         continue;
       }
-      for (const handler of handlers) host.notified.add(handler);
+      for (const handler of handlers) {
+        host.notified.add(handler);
+        noteNotification(host, handler, task.name ?? task.action);
+      }
     }
   }
 
@@ -289,7 +293,10 @@ export class LinearStrategy {
       const templar = createTemplar(vars);
       try {
         const conditions = conditionsOf(node);
-        if (!conditions.every((condition) => templar.condition(condition as string))) {
+        const failed = conditions.find((condition) => !templar.condition(condition as string));
+        // In --check, an include that waits for an earlier task is included: its tasks are planned as depending on it.
+        const dependsOn = failed === undefined ? undefined : planDependency(host, conditions, String(failed), vars);
+        if (failed !== undefined && dependsOn === undefined) {
           host.stats.skipped += 1;
           this.run.reporter.hostResult(info, { host: host.name, status: 'skipped', result: { changed: false, skipped: true }, diff: [], ignored: false, hidden: false }, false);
           continue;
@@ -302,8 +309,8 @@ export class LinearStrategy {
           const itemTemplar = createTemplar(itemVars);
           const target = String(itemTemplar.render(node.kind === 'include_tasks' ? node.file : node.roleName));
           const params = { ...((itemTemplar.render(node.keywords.vars ?? {}) as Record<string, unknown>) ?? {}), ...(items ? { [loopVar]: item } : {}) };
-          const key = `${target}\u0000${JSON.stringify(params)}`;
-          const group = groups.get(key) ?? { target, params, hosts: [], item: items ? { label: control.label === undefined ? item : itemTemplar.render(control.label) } : undefined };
+          const key = `${target}\u0000${JSON.stringify(params)}\u0000${dependsOn ?? ''}`;
+          const group = groups.get(key) ?? { target, params, hosts: [], item: items ? { label: control.label === undefined ? item : itemTemplar.render(control.label) } : undefined, dependsOn };
           group.hosts.push(host);
           groups.set(key, group);
           if (node.kind === 'include_tasks') host.stats.ok += 1;
@@ -333,6 +340,7 @@ export class LinearStrategy {
         blocks: [...scope.blocks, { ...inherited, vars: undefined }, { ...apply, tags: undefined }],
         includeParams: { ...scope.includeParams, ...group.params },
         appliedTags: [...scope.appliedTags, ...asTags(apply.tags)],
+        dependsOn: group.dependsOn ?? scope.dependsOn,
       });
     }
   }
@@ -345,7 +353,7 @@ export class LinearStrategy {
       const preloaded = node.preloaded && group.target === node.roleName ? node.preloaded : undefined;
       const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, position: node.position }, this.roleSearchPath);
       const tasks = preloaded?.tasks ?? roleTasks(role, this.loadContext(join(role.path, 'tasks'), scope, role), node.tasksFrom, node.position);
-      await this.runNodes(tasks, group.hosts, { ...scope, role: { ...role, params: group.params }, includeParams: { ...scope.includeParams, ...group.params } });
+      await this.runNodes(tasks, group.hosts, { ...scope, role: { ...role, params: group.params }, includeParams: { ...scope.includeParams, ...group.params }, dependsOn: group.dependsOn ?? scope.dependsOn });
     }
   }
 
@@ -423,6 +431,8 @@ interface IncludeGroup {
   params: Record<string, unknown>;
   hosts: HostState[];
   item?: { label: unknown };
+  /** In --check: the earlier task the included tasks wait for (see plan-dependency.ts). */
+  dependsOn?: string;
 }
 
 /** meta actions that act on every host (the others act once, for the whole batch). */

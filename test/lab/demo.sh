@@ -8,14 +8,19 @@
 #   4. one new line in a copy of the inventory, and a run with --limit worker3 (creates, joins and labels it)
 # Prints each PLAY RECAP and a one-line summary per phase; full outputs, --log-file logs and --report pages stay in $LAB_DIR/demo.
 # Leaves the lab running: `npm run lab:down` stops it. Needs root.
+# Two demos can run side by side: the lab's folder follows TMPDIR (LAB_DIR, default $TMPDIR/betif-lab) and its ports
+# BETIF_LAB_PORT_OFFSET (inventory/lab's ports, 2551-2557 and the mirror's 2560, moved by the offset).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-export LAB_DIR=${LAB_DIR:-/tmp/betif-lab}
-BASE_PORT=2551
-MIRROR_PORT=2560
+export LAB_DIR=${LAB_DIR:-${TMPDIR:-/tmp}/betif-lab}
+OFFSET=${BETIF_LAB_PORT_OFFSET:-0}
+INVENTORY_BASE_PORT=2551
+INVENTORY_MIRROR_PORT=2560
+BASE_PORT=$((INVENTORY_BASE_PORT + OFFSET))
+MIRROR_PORT=$((INVENTORY_MIRROR_PORT + OFFSET))
 HOSTS=(hypervisor:h1 master:h2 worker:h3 worker:h4 gpu:h5 worker:h6 nfs:h7)
-NEW_WORKER='worker3: {ansible_port: 2556, vm_ip: 10.10.142.13}'
+NEW_WORKER="worker3: {ansible_port: $((BASE_PORT + 5)), vm_ip: 10.10.142.13}"
 
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (the lab needs mount namespaces and chroot)" >&2; exit 1; }
 bash test/lab/install-deps.sh
@@ -35,7 +40,15 @@ set -a; . "$secrets"; set +a
 
 work=$LAB_DIR/demo
 mkdir -p "$work"
-inventory=inventory/lab
+
+# lab_inventory FOLDER: a copy of inventory/lab with its ports moved by the offset.
+lab_inventory() {
+  rm -rf "$1"
+  cp -r inventory/lab "$1"
+  OFFSET=$OFFSET perl -pi -e 's/ansible_port: (\d+)/"ansible_port: " . ($1 + $ENV{OFFSET})/ge' "$1/hosts.yml"
+  sed -i "s|127.0.0.1:$INVENTORY_MIRROR_PORT|127.0.0.1:$MIRROR_PORT|" "$1/group_vars/all.yml"
+}
+if [ "$OFFSET" = 0 ]; then inventory=inventory/lab; else inventory=$work/inventory-lab; lab_inventory "$inventory"; fi
 
 # The lab hosts' files with size, time and mode: what a run changed. Logs, caches, runtime state and sqlite's
 # shared-memory files (which readers of the rpm database touch) are left out.
@@ -87,13 +100,14 @@ echo "    (the tasks: $work/plan.missed)"
 
 phase 3 "second run"
 
+site_inventory=$inventory
 inventory=$work/inventory
 rm -rf "$inventory"
-cp -r inventory/lab "$inventory"
+cp -r "$site_inventory" "$inventory"
 sed -i "s/^\( *\)worker2: .*$/&\n\1$NEW_WORKER/" "$inventory/hosts.yml"
 echo
 echo "=== Add a worker: one line in the inventory ($inventory/hosts.yml)"
-diff -u inventory/lab/hosts.yml "$inventory/hosts.yml" | sed -n '/^@@/,$p' || true
+diff -u "$site_inventory/hosts.yml" "$inventory/hosts.yml" | sed -n '/^@@/,$p' || true
 phase 4 "add worker3" --limit worker3
 
 config=$LAB_DIR/hosts/h6/root/etc/rancher/rke2/config.yaml

@@ -8,6 +8,7 @@ const sourceOf = (raw: Record<string, unknown>) => foldAliases<{ src: string }>(
 
 export default defineModule<Record<string, unknown>, PathProbe>({
   name: 'slurp',
+  readOnly: true,
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -93,6 +93,7 @@ function canonical(raw: Record<string, unknown>): StatArgs {
 
 export default defineModule<Record<string, unknown>, PathProbe>({
   name: 'stat',
+  readOnly: true,
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -7,6 +7,7 @@ interface PingArgs {
 /** Proves the host answers commands (one `true` over the connection); returns {ping: data}. */
 export default defineModule<PingArgs, void>({
   name: 'ping',
+  readOnly: true,
   schema: {
     type: 'object',
     additionalProperties: false,

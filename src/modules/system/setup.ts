@@ -28,6 +28,7 @@ const asList = (value: unknown): string[] => (value === undefined ? [] : Array.i
  */
 export default defineModule<SetupArgs, Record<string, unknown>>({
   name: 'setup',
+  readOnly: true,
   aliases: ['gather_facts', 'ansible.builtin.gather_facts'],
   schema: {
     type: 'object',

@@ -55,6 +55,7 @@ function matchGroups(pattern: string, text: string): Pick<ModuleResult, 'match_g
 
 export default defineModule<WaitForArgs, Waited>({
   name: 'wait_for',
+  readOnly: true,
   schema: {
     type: 'object',
     properties: {
