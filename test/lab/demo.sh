@@ -7,6 +7,8 @@
 #   3. the same again                                                   (changed=0 everywhere)
 #   4. one new line in a copy of the inventory, and a run with --limit worker3 (creates, joins and labels it)
 # Prints each PLAY RECAP and a one-line summary per phase; full outputs, --log-file logs and --report pages stay in $LAB_DIR/demo.
+# The chart's secrets come from the lab inventory's vault file (test/lab/site/vault-pass, a test-only password); the demo
+# checks that none of them is in any output, log or report.
 # Leaves the lab running: `npm run lab:down` stops it. Needs root.
 # Two demos can run side by side: the lab's folder follows TMPDIR (LAB_DIR, default $TMPDIR/betif-lab) and its ports
 # BETIF_LAB_PORT_OFFSET (inventory/lab's ports, 2551-2557 and the mirror's 2560, moved by the offset).
@@ -32,11 +34,8 @@ fi
 bash test/lab/up.sh "${#HOSTS[@]}" "$BASE_PORT" >/dev/null
 bash test/lab/site/prepare.sh "$MIRROR_PORT" "${HOSTS[@]}" | sed 's/^/lab: /'
 
-# The chart's secrets, as an administrator would export them; kept with the lab, mode 0600.
-secrets=$LAB_DIR/secrets.env
-hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
-(umask 077 && printf 'BETIF_JHUB_PROXY_SECRET_TOKEN=%s\nBETIF_JHUB_COOKIE_SECRET=%s\nBETIF_IAM_CLIENT_SECRET=%s\n' "$(hex 32)" "$(hex 32)" "$(hex 16)" >"$secrets")
-set -a; . "$secrets"; set +a
+# The chart's secrets are in the lab inventory's vault file (group_vars/rke2_servers.yml), with a test-only password.
+vault_password_file=test/lab/site/vault-pass
 
 work=$LAB_DIR/demo
 mkdir -p "$work"
@@ -64,7 +63,7 @@ phase() { # phase NUMBER TITLE ARGS...
   echo "=== $number. $title: betif-play playbooks/site.yml -i $inventory $*"
   before=$(fingerprint)
   start=$(date +%s.%N)
-  node dist/bundle/cli/bin.js playbooks/site.yml -i "$inventory" --known-hosts "$LAB_DIR/known_hosts" \
+  node dist/bundle/cli/bin.js playbooks/site.yml -i "$inventory" --known-hosts "$LAB_DIR/known_hosts" --vault-password-file "$vault_password_file" \
     --log-file "$work/phase$number.log" --report "$work/phase$number.html" "$@" >"$work/phase$number.out" 2>&1 || code=$?
   end=$(date +%s.%N)
   after=$(fingerprint)
@@ -79,6 +78,7 @@ phase() { # phase NUMBER TITLE ARGS...
       printf "--- phase %s (%s): %d hosts, %d tasks ok, %d changed, %d failed, %d unreachable; %d files changed on the hosts; exit %d; %.1f s\n",
         n, t, hosts, sum["ok"], sum["changed"], sum["failed"], sum["unreachable"], files, code, end - start
     }' "$work/phase$number.out"
+  echo "    report: $work/phase$number.html (output: $work/phase$number.out, log: $work/phase$number.log)"
   if [ "$code" != 0 ]; then echo "demo: phase $number failed; the full output is in $work/phase$number.out" >&2; exit "$code"; fi
 }
 
@@ -109,6 +109,13 @@ echo
 echo "=== Add a worker: one line in the inventory ($inventory/hosts.yml)"
 diff -u "$site_inventory/hosts.yml" "$inventory/hosts.yml" | sed -n '/^@@/,$p' || true
 phase 4 "add worker3" --limit worker3
+
+# The vault's secrets (decrypted here only to look for them) must be in no output, log or report of the demo.
+leaks=$(node dist/bundle/cli/bin.js vault view --vault-password-file "$vault_password_file" "$inventory/group_vars/rke2_servers.yml" |
+  sed -n 's/^[a-z_]*secret[a-z_]*: *//p' | grep -F -l -f - "$work"/phase*.out "$work"/phase*.log "$work"/phase*.html || true)
+echo
+echo "--- the vault's secrets in the outputs, logs and reports: $(echo -n "$leaks" | grep -c . || true) files (goal: 0)"
+[ -z "$leaks" ] || { echo "demo: a secret of the vault is in $leaks" >&2; exit 1; }
 
 config=$LAB_DIR/hosts/h6/root/etc/rancher/rke2/config.yaml
 echo
