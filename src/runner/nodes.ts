@@ -134,7 +134,7 @@ export class LinearStrategy {
     if (runOnce && !bypass && outcomes[0]) {
       for (const host of hosts.slice(1)) {
         applyFacts(task.module, host, outcomes[0].result);
-        this.remember(task, host, outcomes[0]);
+        this.remember(task, host, outcomes[0], scope);
       }
     }
     this.checkFailureLimits(task, scope, outcomes);
@@ -188,18 +188,24 @@ export class LinearStrategy {
         }
         break;
     }
-    this.remember(task, host, outcome);
-    if (outcome.status === 'changed') noteChange(host, task.name ?? task.action);
+    this.remember(task, host, outcome, scope);
+    // A change planned as waiting for an earlier task stands for that task: later waiting tasks name the same one.
+    if (outcome.status === 'changed') noteChange(host, typeof outcome.result.depends_on === 'string' ? outcome.result.depends_on : this.nameOf(task, scope));
     if (outcome.status === 'changed' || (outcome.status === 'failed' && outcome.ignored && outcome.result.changed)) this.notify(task, host, scope);
   }
 
-  private remember(task: ActionTask, host: HostState, outcome: Outcome): void {
+  /** A task's name as a --check plan's "depends on" shows it: templated, without the role. */
+  private nameOf(task: ActionTask, scope: Scope): string {
+    return task.name === undefined ? task.action : this.displayName(task, scope, task.name);
+  }
+
+  private remember(task: ActionTask, host: HostState, outcome: Outcome, scope: Scope): void {
     const register = task.keywords.register;
     if (typeof register !== 'string') return;
     // As Ansible: a registered result never holds the module's invocation (its arguments).
     const { invocation: _invocation, ...result } = outcome.result;
     host.hostVars[register] = markUnsafe(result);
-    noteRegistration(host, register, task.name ?? task.action);
+    noteRegistration(host, register, this.nameOf(task, scope));
   }
 
   private notify(task: ActionTask, host: HostState, scope: Scope): void {
@@ -215,7 +221,7 @@ export class LinearStrategy {
       }
       for (const handler of handlers) {
         host.notified.add(handler);
-        noteNotification(host, handler, task.name ?? task.action);
+        noteNotification(host, handler, this.nameOf(task, scope));
       }
     }
   }
