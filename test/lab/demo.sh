@@ -123,4 +123,5 @@ echo "worker3's /etc/rancher/rke2/config.yaml (token not shown):"
 grep -v '^token:' "$config" | sed 's/^/  /'
 echo
 echo "Full outputs, --log-file logs and HTML reports: $work/phase{1,2,3,4}.{out,log,html}"
+echo "A screenshot of a report (as docs/report.png): node scripts/report-screenshot.mjs $work/phase2.html report.png"
 echo "The lab is still running (ssh -F $LAB_DIR/ssh_config h2 opens the master). Stop it with: npm run lab:down"
