@@ -6,9 +6,9 @@ import type { HostState } from './state.js';
 /**
  * --check plans against the hosts as they are, so a task whose inputs an earlier task of the run makes (a package
  * from a repository added in the same run, a cluster installed by an earlier play) is skipped there although the
- * real run would run it: its condition fails only because of check mode (`when: not (ansible_check_mode and X is
- * changed)`, `when: cluster.stat.exists or not ansible_check_mode`), or it is a handler that check mode cannot run
- * (a command). Such a task is planned as changed, naming the task it depends on, so that the plan counts every
+ * real run would run it: its condition on the state the run found fails only because of check mode (`when: not
+ * (ansible_check_mode and X is changed)`, `when: cluster.stat.exists or not ansible_check_mode`), or it is a handler
+ * that check mode cannot run (a command) notified by a planned change. Such a task is planned as changed, naming the task it depends on, so that the plan counts every
  * change the real run makes.
  */
 
@@ -44,17 +44,20 @@ const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 
 /**
  * The earlier task a condition that failed only because of check mode waits for: a registered result the failed
- * condition names that changed in this run, else the host's last change in this run (none: the real run would
- * see the host as the plan did). Only when the conditions hold as the real run would see them.
+ * condition names that changed in this run, else, when the condition reads a registered result at all (the state
+ * the run found, as `cluster.stat.exists or not ansible_check_mode`), the host's last change in this run. A bare
+ * `when: not ansible_check_mode` reads nothing: it keeps a task out of the plan, as in Ansible. Only when the
+ * conditions hold as the real run would see them.
  */
 export function planDependency(host: HostState, conditions: unknown[], failed: string, vars: Record<string, unknown>): string | undefined {
   if (vars.ansible_check_mode !== true) return undefined;
   const names = registeredBy.get(host) ?? new Map<string, string>();
+  const registered = [...new Set(failed.match(IDENTIFIER) ?? [])].filter((name) => names.has(name));
   const changedTask =
-    [...new Set(failed.match(IDENTIFIER) ?? [])]
-      .filter((name) => names.has(name) && (host.hostVars[name] as ModuleResult | undefined)?.changed === true)
+    registered
+      .filter((name) => (host.hostVars[name] as ModuleResult | undefined)?.changed === true)
       .map((name) => names.get(name))
-      .at(-1) ?? lastChange.get(host);
+      .at(-1) ?? (registered.length > 0 ? lastChange.get(host) : undefined);
   if (changedTask === undefined) return undefined;
   const real = createTemplar({ ...vars, ansible_check_mode: false });
   try {

@@ -150,4 +150,21 @@ describe('--check plans the tasks that wait for an earlier task they do not name
     assert.equal(parseRecap(again.stdout).one.changed, 0, again.stdout);
     assert.doesNotMatch(again.stdout, /depends on/);
   });
+
+  test('a bare `when: not ansible_check_mode` reads no state: the task stays out of the plan, as in Ansible', async () => {
+    const realOnly = join(work, 'real-only.yml');
+    writeFileSync(realOnly, `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: the marker
+      copy: {dest: "{{ work }}/marker", content: "x\\n"}
+    - name: only for real
+      file: {path: "{{ work }}/real", state: touch}
+      when: not ansible_check_mode
+`);
+    const check = await betifPlay([realOnly, '-i', inventory, '--check']);
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+    assert.match(check.stdout, /TASK \[only for real\] \*+\nskipping: \[one\]\n/);
+  });
 });
