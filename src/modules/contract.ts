@@ -106,6 +106,8 @@ export interface Module<Args = any, State = any> {
   freeForm?: string;
   /** Runs on the controller only (debug, set_fact, assert, fail): no connection is opened. */
   controllerOnly?: boolean;
+  /** Only reads the host (stat, ping, wait_for): never changes it, so a --check plan never counts it as a change. */
+  readOnly?: boolean;
   /** Runs once for all the task's hosts, as if run_once were set (Ansible's BYPASS_HOST_LOOP: pause). */
   bypassHostLoop?: boolean;
   /** Its facts are variables under their own names (getent_passwd), not ansible_NAME as gathered facts are. */

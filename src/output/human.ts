@@ -180,7 +180,7 @@ export class HumanReporter implements Reporter {
         this.write(`skipping: [${host}] => ${label} ${this.options.verbosity > 0 ? `=> ${dump()}` : ''}`, COLORS.skipped);
         break;
       default:
-        this.write(`${event.status}: [${host}] => ${label}${this.verbose(task) ? ` => ${dump()}` : ''}`, COLORS[event.status]);
+        this.write(`${event.status}: [${host}] => ${label}${dependsOn(event.result)}${this.verbose(task) ? ` => ${dump()}` : ''}`, COLORS[event.status]);
     }
   }
 

@@ -15,7 +15,7 @@ import { conditionsOf, inheritedKeyword, keywordBool } from './keywords.js';
 import { loopItems } from './loops.js';
 import { isActive, type HostState, type PlayRun, type Scope } from './state.js';
 import { selectedByTags } from './tags.js';
-import { noteRegistration } from './plan-dependency.js';
+import { noteChange, noteNotification, noteRegistration, planDependency } from './plan-dependency.js';
 import { TaskExecution, type Outcome } from './task.js';
 import { taskVars } from './vars.js';
 
@@ -134,7 +134,7 @@ export class LinearStrategy {
     if (runOnce && !bypass && outcomes[0]) {
       for (const host of hosts.slice(1)) {
         applyFacts(task.module, host, outcomes[0].result);
-        this.remember(task, host, outcomes[0]);
+        this.remember(task, host, outcomes[0], scope);
       }
     }
     this.checkFailureLimits(task, scope, outcomes);
@@ -188,17 +188,24 @@ export class LinearStrategy {
         }
         break;
     }
-    this.remember(task, host, outcome);
+    this.remember(task, host, outcome, scope);
+    // A change planned as waiting for an earlier task stands for that task: later waiting tasks name the same one.
+    if (outcome.status === 'changed') noteChange(host, typeof outcome.result.depends_on === 'string' ? outcome.result.depends_on : this.nameOf(task, scope));
     if (outcome.status === 'changed' || (outcome.status === 'failed' && outcome.ignored && outcome.result.changed)) this.notify(task, host, scope);
   }
 
-  private remember(task: ActionTask, host: HostState, outcome: Outcome): void {
+  /** A task's name as a --check plan's "depends on" shows it: templated, without the role. */
+  private nameOf(task: ActionTask, scope: Scope): string {
+    return task.name === undefined ? task.action : this.displayName(task, scope, task.name);
+  }
+
+  private remember(task: ActionTask, host: HostState, outcome: Outcome, scope: Scope): void {
     const register = task.keywords.register;
     if (typeof register !== 'string') return;
     // As Ansible: a registered result never holds the module's invocation (its arguments).
     const { invocation: _invocation, ...result } = outcome.result;
     host.hostVars[register] = markUnsafe(result);
-    noteRegistration(host, register, task.name ?? task.action);
+    noteRegistration(host, register, this.nameOf(task, scope));
   }
 
   private notify(task: ActionTask, host: HostState, scope: Scope): void {
@@ -212,7 +219,10 @@ export class LinearStrategy {
         this.run.reporter.warning(`${formatPosition(task.position)}: the handler '${name}' is not defined in this play`);
         continue;
       }
-      for (const handler of handlers) host.notified.add(handler);
+      for (const handler of handlers) {
+        host.notified.add(handler);
+        noteNotification(host, handler, this.nameOf(task, scope));
+      }
     }
   }
 
@@ -289,7 +299,10 @@ export class LinearStrategy {
       const templar = createTemplar(vars);
       try {
         const conditions = conditionsOf(node);
-        if (!conditions.every((condition) => templar.condition(condition as string))) {
+        const failed = conditions.find((condition) => !templar.condition(condition as string));
+        // In --check, an include that waits for an earlier task is included: its tasks are planned as depending on it.
+        const dependsOn = failed === undefined ? undefined : planDependency(host, conditions, String(failed), vars);
+        if (failed !== undefined && dependsOn === undefined) {
           host.stats.skipped += 1;
           this.run.reporter.hostResult(info, { host: host.name, status: 'skipped', result: { changed: false, skipped: true }, diff: [], ignored: false, hidden: false }, false);
           continue;
@@ -302,8 +315,8 @@ export class LinearStrategy {
           const itemTemplar = createTemplar(itemVars);
           const target = String(itemTemplar.render(node.kind === 'include_tasks' ? node.file : node.roleName));
           const params = { ...((itemTemplar.render(node.keywords.vars ?? {}) as Record<string, unknown>) ?? {}), ...(items ? { [loopVar]: item } : {}) };
-          const key = `${target}\u0000${JSON.stringify(params)}`;
-          const group = groups.get(key) ?? { target, params, hosts: [], item: items ? { label: control.label === undefined ? item : itemTemplar.render(control.label) } : undefined };
+          const key = `${target}\u0000${JSON.stringify(params)}\u0000${dependsOn ?? ''}`;
+          const group = groups.get(key) ?? { target, params, hosts: [], item: items ? { label: control.label === undefined ? item : itemTemplar.render(control.label) } : undefined, dependsOn };
           group.hosts.push(host);
           groups.set(key, group);
           if (node.kind === 'include_tasks') host.stats.ok += 1;
@@ -333,6 +346,7 @@ export class LinearStrategy {
         blocks: [...scope.blocks, { ...inherited, vars: undefined }, { ...apply, tags: undefined }],
         includeParams: { ...scope.includeParams, ...group.params },
         appliedTags: [...scope.appliedTags, ...asTags(apply.tags)],
+        dependsOn: group.dependsOn ?? scope.dependsOn,
       });
     }
   }
@@ -345,7 +359,7 @@ export class LinearStrategy {
       const preloaded = node.preloaded && group.target === node.roleName ? node.preloaded : undefined;
       const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, position: node.position }, this.roleSearchPath);
       const tasks = preloaded?.tasks ?? roleTasks(role, this.loadContext(join(role.path, 'tasks'), scope, role), node.tasksFrom, node.position);
-      await this.runNodes(tasks, group.hosts, { ...scope, role: { ...role, params: group.params }, includeParams: { ...scope.includeParams, ...group.params } });
+      await this.runNodes(tasks, group.hosts, { ...scope, role: { ...role, params: group.params }, includeParams: { ...scope.includeParams, ...group.params }, dependsOn: group.dependsOn ?? scope.dependsOn });
     }
   }
 
@@ -423,6 +437,8 @@ interface IncludeGroup {
   params: Record<string, unknown>;
   hosts: HostState[];
   item?: { label: unknown };
+  /** In --check: the earlier task the included tasks wait for (see plan-dependency.ts). */
+  dependsOn?: string;
 }
 
 /** meta actions that act on every host (the others act once, for the whole batch). */

@@ -118,6 +118,8 @@ export interface Scope {
   isHandler: boolean;
   /** Tags given to included tasks by `include_tasks: {apply: {tags}}`. */
   appliedTags: string[];
+  /** In --check, inside an include that waits for an earlier task: that task (see plan-dependency.ts). */
+  dependsOn?: string;
 }
 
 export type TaskResult = ModuleResult;

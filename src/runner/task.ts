@@ -7,7 +7,7 @@ import { ArgumentError } from '../modules/args.js';
 import type { FileDiff, ModuleContext, ModuleResult } from '../modules/contract.js';
 import { collectionsOf, moduleDefaultArgs } from '../playbook/module-defaults.js';
 import { formatPosition } from '../playbook/source.js';
-import type { ActionTask } from '../playbook/types.js';
+import type { ActionTask, Handler } from '../playbook/types.js';
 import { createTemplar, OMIT, TemplateError, type Templar } from '../template/templar.js';
 import { connectionFor, settingsFor } from './connections.js';
 import type { HostEvent, HostStatus, TaskInfo } from './events.js';
@@ -16,7 +16,7 @@ import { executeModule } from './execute-module.js';
 import { applyFacts } from './facts.js';
 import { conditionsOf, inheritedEnvironment, inheritedKeyword, keywordBool } from './keywords.js';
 import { LoopError, loopItems } from './loops.js';
-import { dependentResult, planDependency } from './plan-dependency.js';
+import { dependentResult, mayChange, notifierOf, planDependency } from './plan-dependency.js';
 import type { HostState, PlayRun, Scope } from './state.js';
 import { taskVars } from './vars.js';
 
@@ -146,12 +146,25 @@ export class TaskExecution {
 
   private async runConditional(host: HostState, vars: Record<string, unknown>, templar: Templar, target: string | undefined) {
     const check = this.conditionsHold(templar);
-    const dependsOn = check.ok ? undefined : planDependency(host, conditionsOf(this.task), check.failed ?? '', vars);
+    const dependsOn = this.waitsFor(host, vars, check);
     if (dependsOn !== undefined) return { result: dependentResult(dependsOn), diff: [] };
     if (!check.ok) {
       return { result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: check.failed } as ModuleResult, diff: [] };
     }
-    return this.runWithRetries(host, vars, templar, target);
+    const outcome = await this.runWithRetries(host, vars, templar, target);
+    // A handler that check mode cannot run (a command) runs for real once the task that notified it has changed.
+    const notifier = this.scope.isHandler && vars.ansible_check_mode === true && outcome.result.skipped === true && mayChange(this.task) ? notifierOf(host, this.task as Handler) : undefined;
+    return notifier === undefined ? outcome : { result: dependentResult(notifier), diff: [] };
+  }
+
+  /**
+   * In --check, the earlier task of the run this task waits for (see plan-dependency.ts): its condition fails only
+   * because of check mode, or it sits in an include that waits for one. Never for a task that cannot change a host.
+   */
+  private waitsFor(host: HostState, vars: Record<string, unknown>, check: { ok: boolean; failed?: string }): string | undefined {
+    if (vars.ansible_check_mode !== true || !mayChange(this.task)) return undefined;
+    if (check.ok) return this.scope.dependsOn;
+    return planDependency(host, conditionsOf(this.task), check.failed ?? '', vars);
   }
 
   private async runLoop(host: HostState, vars: Record<string, unknown>, items: unknown[], target: string | undefined, delegatedTo: string | undefined, hidden: boolean) {
@@ -171,9 +184,13 @@ export class TaskExecution {
       if (indexVar) itemVars[indexVar] = index;
       const itemTemplar = createTemplar(itemVars, { searchPaths: this.searchPaths() });
       const check = this.conditionsHold(itemTemplar);
-      const outcome = check.ok
-        ? await this.runWithRetries(host, itemVars, itemTemplar, target)
-        : { result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: check.failed } as ModuleResult, diff: [] };
+      const dependsOn = this.waitsFor(host, itemVars, check);
+      const outcome =
+        dependsOn !== undefined
+          ? { result: dependentResult(dependsOn), diff: [] }
+          : check.ok
+            ? await this.runWithRetries(host, itemVars, itemTemplar, target)
+            : { result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: check.failed } as ModuleResult, diff: [] };
       // Each item sees the facts the items before it set (set_fact accumulating over a loop).
       Object.assign(vars, applyFacts(this.task.module, host, outcome.result));
       const { warnings, deprecations, ...itemResult } = outcome.result;
@@ -208,6 +225,8 @@ export class TaskExecution {
     for (const result of results) delete result.warnings;
     if (warnings.length > 0) summary.warnings = warnings;
     if (failed) summary.failed = true;
+    const dependsOn = results.find((result) => typeof result.depends_on === 'string')?.depends_on;
+    if (dependsOn !== undefined) summary.depends_on = dependsOn;
     if (notices.warnings.length > 0) summary.warnings = notices.warnings;
     if (notices.deprecations.length > 0) summary.deprecations = notices.deprecations;
     if (results.length === 0 || results.every((result) => result.skipped)) {

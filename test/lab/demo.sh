@@ -7,15 +7,22 @@
 #   3. the same again                                                   (changed=0 everywhere)
 #   4. one new line in a copy of the inventory, and a run with --limit worker3 (creates, joins and labels it)
 # Prints each PLAY RECAP and a one-line summary per phase; full outputs, --log-file logs and --report pages stay in $LAB_DIR/demo.
+# The chart's secrets come from the lab inventory's vault file (test/lab/site/vault-pass, a test-only password); the demo
+# checks that none of them is in any output, log or report.
 # Leaves the lab running: `npm run lab:down` stops it. Needs root.
+# Two demos can run side by side: the lab's folder follows TMPDIR (LAB_DIR, default $TMPDIR/betif-lab) and its ports
+# BETIF_LAB_PORT_OFFSET (inventory/lab's ports, 2551-2557 and the mirror's 2560, moved by the offset).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-export LAB_DIR=${LAB_DIR:-/tmp/betif-lab}
-BASE_PORT=2551
-MIRROR_PORT=2560
+export LAB_DIR=${LAB_DIR:-${TMPDIR:-/tmp}/betif-lab}
+OFFSET=${BETIF_LAB_PORT_OFFSET:-0}
+INVENTORY_BASE_PORT=2551
+INVENTORY_MIRROR_PORT=2560
+BASE_PORT=$((INVENTORY_BASE_PORT + OFFSET))
+MIRROR_PORT=$((INVENTORY_MIRROR_PORT + OFFSET))
 HOSTS=(hypervisor:h1 master:h2 worker:h3 worker:h4 gpu:h5 worker:h6 nfs:h7)
-NEW_WORKER='worker3: {ansible_port: 2556, vm_ip: 10.10.142.13}'
+NEW_WORKER="worker3: {ansible_port: $((BASE_PORT + 5)), vm_ip: 10.10.142.13}"
 
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (the lab needs mount namespaces and chroot)" >&2; exit 1; }
 bash test/lab/install-deps.sh
@@ -27,15 +34,20 @@ fi
 bash test/lab/up.sh "${#HOSTS[@]}" "$BASE_PORT" >/dev/null
 bash test/lab/site/prepare.sh "$MIRROR_PORT" "${HOSTS[@]}" | sed 's/^/lab: /'
 
-# The chart's secrets, as an administrator would export them; kept with the lab, mode 0600.
-secrets=$LAB_DIR/secrets.env
-hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
-(umask 077 && printf 'BETIF_JHUB_PROXY_SECRET_TOKEN=%s\nBETIF_JHUB_COOKIE_SECRET=%s\nBETIF_IAM_CLIENT_SECRET=%s\n' "$(hex 32)" "$(hex 32)" "$(hex 16)" >"$secrets")
-set -a; . "$secrets"; set +a
+# The chart's secrets are in the lab inventory's vault file (group_vars/rke2_servers.yml), with a test-only password.
+vault_password_file=test/lab/site/vault-pass
 
 work=$LAB_DIR/demo
 mkdir -p "$work"
-inventory=inventory/lab
+
+# lab_inventory FOLDER: a copy of inventory/lab with its ports moved by the offset.
+lab_inventory() {
+  rm -rf "$1"
+  cp -r inventory/lab "$1"
+  OFFSET=$OFFSET perl -pi -e 's/ansible_port: (\d+)/"ansible_port: " . ($1 + $ENV{OFFSET})/ge' "$1/hosts.yml"
+  sed -i "s|127.0.0.1:$INVENTORY_MIRROR_PORT|127.0.0.1:$MIRROR_PORT|" "$1/group_vars/all.yml"
+}
+if [ "$OFFSET" = 0 ]; then inventory=inventory/lab; else inventory=$work/inventory-lab; lab_inventory "$inventory"; fi
 
 # The lab hosts' files with size, time and mode: what a run changed. Logs, caches, runtime state and sqlite's
 # shared-memory files (which readers of the rpm database touch) are left out.
@@ -51,7 +63,7 @@ phase() { # phase NUMBER TITLE ARGS...
   echo "=== $number. $title: betif-play playbooks/site.yml -i $inventory $*"
   before=$(fingerprint)
   start=$(date +%s.%N)
-  node dist/bundle/cli/bin.js playbooks/site.yml -i "$inventory" --known-hosts "$LAB_DIR/known_hosts" \
+  node dist/bundle/cli/bin.js playbooks/site.yml -i "$inventory" --known-hosts "$LAB_DIR/known_hosts" --vault-password-file "$vault_password_file" \
     --log-file "$work/phase$number.log" --report "$work/phase$number.html" "$@" >"$work/phase$number.out" 2>&1 || code=$?
   end=$(date +%s.%N)
   after=$(fingerprint)
@@ -66,6 +78,7 @@ phase() { # phase NUMBER TITLE ARGS...
       printf "--- phase %s (%s): %d hosts, %d tasks ok, %d changed, %d failed, %d unreachable; %d files changed on the hosts; exit %d; %.1f s\n",
         n, t, hosts, sum["ok"], sum["changed"], sum["failed"], sum["unreachable"], files, code, end - start
     }' "$work/phase$number.out"
+  echo "    report: $work/phase$number.html (output: $work/phase$number.out, log: $work/phase$number.log)"
   if [ "$code" != 0 ]; then echo "demo: phase $number failed; the full output is in $work/phase$number.out" >&2; exit "$code"; fi
 }
 
@@ -87,14 +100,22 @@ echo "    (the tasks: $work/plan.missed)"
 
 phase 3 "second run"
 
+site_inventory=$inventory
 inventory=$work/inventory
 rm -rf "$inventory"
-cp -r inventory/lab "$inventory"
+cp -r "$site_inventory" "$inventory"
 sed -i "s/^\( *\)worker2: .*$/&\n\1$NEW_WORKER/" "$inventory/hosts.yml"
 echo
 echo "=== Add a worker: one line in the inventory ($inventory/hosts.yml)"
-diff -u inventory/lab/hosts.yml "$inventory/hosts.yml" | sed -n '/^@@/,$p' || true
+diff -u "$site_inventory/hosts.yml" "$inventory/hosts.yml" | sed -n '/^@@/,$p' || true
 phase 4 "add worker3" --limit worker3
+
+# The vault's secrets (decrypted here only to look for them) must be in no output, log or report of the demo.
+leaks=$(node dist/bundle/cli/bin.js vault view --vault-password-file "$vault_password_file" "$inventory/group_vars/rke2_servers.yml" |
+  sed -n 's/^[a-z_]*secret[a-z_]*: *//p' | grep -F -l -f - "$work"/phase*.out "$work"/phase*.log "$work"/phase*.html || true)
+echo
+echo "--- the vault's secrets in the outputs, logs and reports: $(echo -n "$leaks" | grep -c . || true) files (goal: 0)"
+[ -z "$leaks" ] || { echo "demo: a secret of the vault is in $leaks" >&2; exit 1; }
 
 config=$LAB_DIR/hosts/h6/root/etc/rancher/rke2/config.yaml
 echo
@@ -102,4 +123,5 @@ echo "worker3's /etc/rancher/rke2/config.yaml (token not shown):"
 grep -v '^token:' "$config" | sed 's/^/  /'
 echo
 echo "Full outputs, --log-file logs and HTML reports: $work/phase{1,2,3,4}.{out,log,html}"
+echo "A screenshot of a report (as docs/report.png): node scripts/report-screenshot.mjs $work/phase2.html report.png"
 echo "The lab is still running (ssh -F $LAB_DIR/ssh_config h2 opens the master). Stop it with: npm run lab:down"

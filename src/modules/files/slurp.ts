@@ -23,6 +23,7 @@ export default defineModule<Record<string, unknown>, PathProbe>({
     encoding: { type: 'str', returned: 'success', description: 'Always base64.' },
     source: { type: 'str', returned: 'success', description: 'The file that was read.' },
   },
+  readOnly: true,
   schema: {
     description: 'Reads a file from the host and returns its content base64-encoded.',
     type: 'object',

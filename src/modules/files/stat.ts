@@ -107,6 +107,7 @@ export default defineModule<Record<string, unknown>, PathProbe>({
   returns: {
     stat: { type: 'dict', returned: 'success', description: 'Facts about the path - exists, isdir, isreg, islnk, mode, uid, gid, pw_name, gr_name, size, mtime, checksum, lnk_target ...' },
   },
+  readOnly: true,
   schema: {
     description: 'Returns facts about a path on the host (existence, type, mode, owner, size, checksum).',
     type: 'object',

@@ -14,6 +14,7 @@ export default defineModule<PingArgs, void>({
   returns: {
     ping: { type: 'str', returned: 'success', description: 'The data argument.', sample: 'pong' },
   },
+  readOnly: true,
   schema: {
     description: 'Checks that the host can be reached and run modules; returns pong.',
     type: 'object',

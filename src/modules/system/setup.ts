@@ -40,6 +40,7 @@ export default defineModule<SetupArgs, Record<string, unknown>>({
   returns: {
     ansible_facts: { type: 'dict', returned: 'always', description: 'The gathered facts.' },
   },
+  readOnly: true,
   aliases: ['gather_facts', 'ansible.builtin.gather_facts'],
   schema: {
     description: 'Gathers facts about the host (OS, network, hardware ...) into ansible_facts.',

@@ -72,6 +72,7 @@ export default defineModule<WaitForArgs, Waited>({
     match_groups: { type: 'list', returned: 'when search_regex matched', description: "The regular expression's groups." },
     match_groupdict: { type: 'dict', returned: 'when search_regex matched', description: "The regular expression's named groups." },
   },
+  readOnly: true,
   schema: {
     description: 'Waits until a port is open or closed, a file exists or is gone, or a regular expression appears in a file or port.',
     type: 'object',
