@@ -13,8 +13,8 @@ import type { Play, Playbook, TaskNode } from './types.js';
 import { varsMapping } from './vars-keyword.js';
 import { collectionsOf } from './module-defaults.js';
 
-function parsePlay(raw: unknown, file: string, registry: ModuleRegistry, importing: string[]): Play {
-  const position = positionOf(raw) ?? { file, line: 1, column: 1 };
+function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, importing: string[]): Play {
+  const file = position.file;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new PlaybookError('a play must be a mapping', position);
   const play = raw as Record<string, unknown>;
   for (const key of Object.keys(play)) {
@@ -87,10 +87,10 @@ function parsePlays(file: string, registry: ModuleRegistry, importing: string[],
   // Ansible's words; an imported empty playbook is the same mistake.
   if (data === null || (Array.isArray(data) && data.length === 0)) throw new PlaybookError(`Empty playbook, nothing to do: ${file}`, importedFrom);
   if (!Array.isArray(data)) throw new PlaybookError('a playbook must be a list of plays', positionOf(data) ?? { file, line: 1, column: 1 });
-  return data.flatMap((entry) => {
+  return data.flatMap((entry, index) => {
     const map = entry as Record<string, unknown> | null;
     const imported = map && typeof map === 'object' ? (map.import_playbook ?? map['ansible.builtin.import_playbook']) : undefined;
-    if (imported === undefined) return [parsePlay(entry, file, registry, [...importing, file])];
+    if (imported === undefined) return [parsePlay(entry, itemPositionOf(data, index) ?? { file, line: 1, column: 1 }, registry, [...importing, file])];
     const position: Position | undefined = positionOf(entry);
     if (typeof imported !== 'string' || isTemplateText(imported)) throw new PlaybookError('import_playbook needs a static file name', position);
     const path = isAbsolute(imported) ? imported : join(dirname(file), imported);

@@ -97,14 +97,21 @@ function convert(node: Node | null | undefined, source: Source): unknown {
   return (node as { toJSON(): unknown }).toJSON();
 }
 
+/** Where to point for a YAML error: an unclosed quote is reported at the end of the text, so point at where it opened. */
+function yamlErrorOffset(text: string, code: string, message: string, offset: number): number {
+  const quote = code === 'MISSING_CHAR' ? /Missing closing (["'])quote/.exec(message)?.[1] : undefined;
+  if (!quote) return offset;
+  const opened = text.lastIndexOf(quote, offset - 1);
+  return opened >= 0 ? opened : offset;
+}
+
 /** Parses YAML the way Ansible does (YAML 1.1: yes/no booleans, 0644 octal), remembering positions. */
 export function parseYaml(text: string, file: string): unknown {
   const counter = new LineCounter();
   const document = parseDocument(text, { version: '1.1', customTags: pyyamlTags, lineCounter: counter, prettyErrors: false, uniqueKeys: false, merge: true });
   const [error] = document.errors;
   if (error) {
-    const [start] = error.pos;
-    throw new PlaybookError(`YAML syntax error: ${error.message.split('\n')[0]}`, toPosition(file, counter, start));
+    throw new PlaybookError(`YAML syntax error: ${error.message.split('\n')[0]}`, toPosition(file, counter, yamlErrorOffset(text, error.code, error.message, error.pos[0])));
   }
   return convert(document.contents as Node, { file, counter, document });
 }

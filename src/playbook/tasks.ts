@@ -80,7 +80,7 @@ export function loadTaskFile(path: string, ctx: LoadContext, position: Position 
 export function parseTaskList(list: unknown, ctx: LoadContext): TaskNode[] {
   if (list === null || list === undefined) return [];
   if (!Array.isArray(list)) throw new PlaybookError('expected a list of tasks', positionOf(list));
-  return list.map((item) => parseTask(item, ctx));
+  return list.map((item, index) => parseTask(item, ctx, itemPositionOf(list, index)));
 }
 
 function findAction(raw: Record<string, unknown>, ctx: LoadContext, position: Position | undefined): string {
@@ -109,8 +109,8 @@ export function nodeBase(raw: Record<string, unknown>, ctx: LoadContext, positio
   };
 }
 
-function parseTask(raw: unknown, ctx: LoadContext): TaskNode {
-  const position = positionOf(raw) ?? { file: ctx.importing.at(-1) ?? '<unknown>', line: 0, column: 0 };
+function parseTask(raw: unknown, ctx: LoadContext, written: Position | undefined): TaskNode {
+  const position = written ?? { file: ctx.importing.at(-1) ?? '<unknown>', line: 1, column: 1 };
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new PlaybookError('a task must be a mapping of keywords and one module', position);
   const task = raw as Record<string, unknown>;
   if ('block' in task) return parseBlock(task, ctx, position);
@@ -216,7 +216,9 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
       throw error;
     }
   }
-  checkControllerFiles(module, args, written, { role: ctx.role, baseDir: ctx.baseDir, playDirs: playDirsOf(ctx.playDir, ctx.importing) }, where);
+  // A task written to survive its own failure (an optional file) is left to fail at run time.
+  const toleratesFailure = (task.ignore_errors !== undefined && task.ignore_errors !== false) || task.failed_when !== undefined;
+  if (!toleratesFailure) checkControllerFiles(module, args, written, { role: ctx.role, baseDir: ctx.baseDir, playDirs: playDirsOf(ctx.playDir, ctx.importing) }, where);
   return { kind: 'action', ...nodeBase(task, ctx, position), action, module, args };
 }
 
