@@ -17,8 +17,12 @@ export class CliBatch {
     const next = this.queue.then(
       () =>
         new Promise<CliRun>((resolve, reject) => {
-          this.child.once('message', (answer) => resolve(answer as CliRun));
-          this.child.once('error', reject);
+          const failed = (error: Error) => reject(error);
+          this.child.once('error', failed);
+          this.child.once('message', (answer) => {
+            this.child.off('error', failed);
+            resolve(answer as CliRun);
+          });
           this.child.send({ args, cwd, env });
         }),
     );
