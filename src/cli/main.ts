@@ -106,7 +106,8 @@ export async function main(argv: string[], version: string): Promise<number> {
     });
     const inventory = options.slice ? new SlicedInventory(whole, hostsInSlice(whole.select(options.limit ?? 'all'), options.slice), options.slice) : whole;
     for (const warning of inventory.warnings) process.stderr.write(`[WARNING]: ${warning}\n`);
-    for (const part of unmatchedPlayPatterns(playbooks, whole)) process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${part}\n`);
+    // As Ansible, before any play starts; --syntax-check never looks at the hosts.
+    if (!options.syntaxCheck) for (const part of unmatchedPlayPatterns(playbooks, whole)) process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${part}\n`);
     if (options.limit && inventory.select(options.limit).length === 0) {
       process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${options.limit}\n`);
     }
