@@ -24,6 +24,8 @@ function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, i
   checkKeywordTypes(play, PLAY_KEYWORDS, 'play');
   checkTemplatesIn(play, NESTED_TASK_LISTS);
   if (play.hosts === undefined || play.hosts === null || play.hosts === '') throw new PlaybookError("the field 'hosts' is required but was not set", position);
+  if (Array.isArray(play.hosts) && play.hosts.length === 0) throw new PlaybookError('Hosts list cannot be empty. Please check your playbook', keyPositionOf(play, 'hosts'));
+  if (Array.isArray(play.hosts) && play.hosts.some((host) => host === null || host === '')) throw new PlaybookError("Hosts list cannot contain values of 'None'. Please check your playbook", keyPositionOf(play, 'hosts'));
   const baseDir = dirname(file);
   const collector: PlayCollector = { roles: [], handlers: [], roleKeys: new Set(), handlerRoles: new Set() };
   const ctx: LoadContext = {
