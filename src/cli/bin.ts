@@ -14,5 +14,6 @@ if (args.length === 1 && args[0] === '--version') {
   process.stdout.write(`betif-play ${packageJson.version}\n`);
 } else {
   const { main } = await import('./main.js');
-  process.exitCode = await main(process.argv, packageJson.version);
+  const { reportInternalError, wantsStack } = await import('./internal-error.js');
+  process.exitCode = await main(process.argv, packageJson.version).catch((error: unknown) => reportInternalError(error, wantsStack(args)));
 }

@@ -5,7 +5,10 @@ import { ConfigError } from '../config/errors.js';
 import { loadConfig, type AnsibleConfig } from '../config/load.js';
 import { ConnectionPool } from '../connection/pool.js';
 import { InventoryError } from '../inventory/errors.js';
-import { loadInventory } from '../inventory/load.js';
+import { type Inventory, loadInventory } from '../inventory/load.js';
+import { isTemplateText } from '../modules/args.js';
+import type { Playbook } from '../playbook/types.js';
+import { reportInternalError } from './internal-error.js';
 import { hostsInSlice, SlicedInventory } from '../inventory/slice.js';
 import { loadModules } from '../modules/registry.js';
 import { loadPlaybook } from '../playbook/load.js';
@@ -34,6 +37,12 @@ function inventorySources(options: CliOptions, config: AnsibleConfig): string[] 
   if (config.origins.inventory) return config.values.inventory ?? [];
   if (process.env.BETIF_INVENTORY) return process.env.BETIF_INVENTORY.split(',');
   return existsSync('/etc/ansible/hosts') ? ['/etc/ansible/hosts'] : [];
+}
+
+/** The parts of the plays' static host patterns that match nothing in the inventory, each once. */
+function unmatchedPlayPatterns(playbooks: Playbook[], inventory: Inventory): string[] {
+  const patterns = playbooks.flatMap((playbook) => playbook.plays.map((play) => play.hosts)).filter((hosts) => !isTemplateText(hosts));
+  return [...new Set(patterns.flatMap((pattern) => inventory.unmatched(pattern)))];
 }
 
 /** A subcommand's own errors: one ERROR! line and the given exit code; anything else is a bug and propagates. */
@@ -85,12 +94,12 @@ export async function main(argv: string[], version: string): Promise<number> {
   }
   const options = program.opts<CliOptions>();
   const paths = program.args;
+  const secrets = new Secrets();
   try {
     const config = loadConfig();
     for (const warning of config.warnings) process.stderr.write(`[WARNING]: ${warning}\n`);
     // The role loaders read ANSIBLE_ROLES_PATH; ansible.cfg's roles_path reaches them the same way.
     if (config.origins.rolesPath && !process.env.BETIF_ROLES_PATH) process.env.ANSIBLE_ROLES_PATH = (config.values.rolesPath ?? []).join(':');
-    const secrets = new Secrets();
     await setUpVault(options, config, secrets);
     const passwords = await askPasswords(options, config, secrets);
     const run = runOptionsFrom(options, config, passwords, options.step ? askStep : undefined);
@@ -104,6 +113,8 @@ export async function main(argv: string[], version: string): Promise<number> {
     });
     const inventory = options.slice ? new SlicedInventory(whole, hostsInSlice(whole.select(options.limit ?? 'all'), options.slice), options.slice) : whole;
     for (const warning of inventory.warnings) process.stderr.write(`[WARNING]: ${warning}\n`);
+    // As Ansible, before any play starts; --syntax-check never looks at the hosts.
+    if (!options.syntaxCheck) for (const part of unmatchedPlayPatterns(playbooks, whole)) process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${part}\n`);
     if (options.limit && inventory.select(options.limit).length === 0) {
       process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${options.limit}\n`);
     }
@@ -137,12 +148,11 @@ export async function main(argv: string[], version: string): Promise<number> {
       return error instanceof VaultError ? error.exitCode : EXIT.error;
     }
     if (error instanceof PlaybookError || error instanceof InventoryError || error instanceof TemplateError) {
-      process.stderr.write(`ERROR! ${error.message}\n`);
-      if (options.verbose >= 3) process.stderr.write(`${error.stack}\n`);
+      // A message may quote a string from a vars file; vault values in it stay masked.
+      process.stderr.write(secrets.maskText(`ERROR! ${error.message}\n`));
+      if (options.verbose >= 3) process.stderr.write(`${secrets.maskText(error.stack ?? '')}\n`);
       return EXIT.unreachableOrInvalid;
     }
-    process.stderr.write(`ERROR! Unexpected failure: ${(error as Error).message}\n`);
-    if (options.verbose >= 3) process.stderr.write(`${(error as Error).stack}\n`);
-    return EXIT.unexpected;
+    return reportInternalError(error, options.verbose >= 3, (text) => secrets.maskText(text));
   }
 }

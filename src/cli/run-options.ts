@@ -31,6 +31,8 @@ function factCache(config: AnsibleConfig): RunOptions['factCache'] {
 /** The run's options: command-line flags over ANSIBLE_* variables over ansible.cfg over the defaults. */
 export function runOptionsFrom(options: CliOptions, config: AnsibleConfig, passwords: Passwords, step?: (title: string) => Promise<StepAnswer>): RunOptions {
   const values = config.values;
+  // --forks is checked when parsed; the same rule holds for ansible.cfg's and ANSIBLE_FORKS (Ansible's words).
+  if (options.forks === undefined && values.forks !== undefined && values.forks < 1) throw new OptionError(`The number of processes (--forks) must be >= 1, not ${values.forks} (from ansible.cfg or ANSIBLE_FORKS)`);
   const timeoutSeconds = options.timeout ?? values.timeout;
   return {
     check: options.check,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { InventoryModel } from './model.js';
 import { mergeHostVars } from './host-vars.js';
-import { LOCALHOST_NAMES, selectHosts } from './patterns.js';
+import { LOCALHOST_NAMES, selectHosts, unmatchedParts } from './patterns.js';
 import { readSources, varsBaseDir } from './sources.js';
 import type { Inventory, LoadOptions } from './types.js';
 import { loadVarsDir, type Vars, type VarsDir } from './vars-dirs.js';
@@ -81,6 +81,11 @@ class LoadedInventory implements Inventory {
       this.mergedVars.set(host, vars);
     }
     return structuredClone(vars);
+  }
+
+  /** The parts of a host pattern that match nothing (each one a warning, as Ansible's). */
+  unmatched(pattern: string): string[] {
+    return unmatchedParts(this.model, pattern);
   }
 
   select(pattern: string): string[] {

@@ -33,6 +33,22 @@ export function selectHosts(model: InventoryModel, pattern: string, localhostFor
   return [...new Set(hosts)];
 }
 
+/**
+ * The parts of a pattern that name no group and no host, as Ansible warns "Could not match supplied host
+ * pattern, ignoring: PART" (a matching group, even an empty one, and 'all' are no mismatch).
+ */
+export function unmatchedParts(model: InventoryModel, pattern: string): string[] {
+  return splitPattern(pattern)
+    .map((part) => part.replace(/^[&!]/, ''))
+    .filter((part) => {
+      const subscripted = part.startsWith('~') ? null : SUBSCRIPTED.exec(part);
+      const expression = subscripted ? subscripted[1] : part;
+      if (expression === 'all' || model.hosts.has(expression) || LOCALHOST_NAMES.includes(expression)) return false;
+      const matches = matcher(expression);
+      return ![...model.groups.keys()].some(matches) && ![...model.hosts.keys()].some(matches);
+    });
+}
+
 /** 'a,b[1], c' -> ['a', 'b[1]', 'c']; without commas, ':' separates unless the whole is one address or range. */
 function splitPattern(pattern: string): string[] {
   let parts: string[];

@@ -62,6 +62,10 @@ export class SlicedInventory implements Inventory {
     return this.whole.groupNames();
   }
 
+  unmatched(pattern: string): string[] {
+    return this.whole.unmatched(pattern);
+  }
+
   groupsOf(host: string): string[] {
     return this.members.has(host) ? this.whole.groupsOf(host) : [];
   }

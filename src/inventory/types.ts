@@ -25,6 +25,8 @@ export interface Inventory {
    * when the inventory has none. Throws InventoryError for an invalid regex or an out-of-range subscript.
    */
   select(pattern: string): string[];
+  /** The parts of a host pattern that name no group and no host (Ansible warns about each one). */
+  unmatched(pattern: string): string[];
   /** For a host of the whole inventory that this one leaves out (a --slice run): why, for the message of a play that reaches for it. */
   outsideReason?(host: string): string | undefined;
   /** Non-fatal problems Ansible also only warns about (unreadable source path, skipped YAML keys ...). */

@@ -1,5 +1,7 @@
 import { Ajv } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
+import { isTemplateText } from '../modules/args.js';
+import { badKeywordValue } from './keyword-values.js';
 import { keyPositionOf, PlaybookError, positionOf } from './source.js';
 
 // Not checked against the meta-schema on every start (that costs more than the keyword schemas themselves); a test does it.
@@ -38,8 +40,14 @@ export function checkKeywordTypes(map: Record<string, unknown>, keywords: Record
     validate = ajv.compile({ type: 'object', properties: keywords });
     validators.set(keywords, validate);
   }
-  const known = Object.fromEntries(Object.entries(map).filter(([key]) => key in keywords));
-  if (validate(known)) return;
+  // A templated value ("{{ x }}") has its type and range once rendered.
+  const known = Object.fromEntries(Object.entries(map).filter(([key, value]) => key in keywords && !isTemplateText(value)));
+  if (validate(known)) {
+    const bad = badKeywordValue(known);
+    if (!bad) return;
+    const where = bad.inner ? keyPositionOf(map[bad.key] as object, bad.inner) : keyPositionOf(map, bad.key);
+    throw new PlaybookError(`the ${what} keyword '${bad.inner ? `${bad.key}.${bad.inner}` : bad.key}' ${bad.reason}`, where);
+  }
   const [error] = validate.errors ?? [];
   const key = error.instancePath.split('/')[1] ?? '';
   const detail = error.keyword === 'enum' ? `must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}` : (error.message ?? 'is invalid');

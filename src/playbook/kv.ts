@@ -36,6 +36,7 @@ function splitWords(text: string): string[] {
       current += char;
     }
   }
+  if (quote || depth > 0) throw new Error(`failed at splitting arguments, either an unbalanced jinja2 block or quotes: ${text}`);
   if (current) words.push(current);
   return words;
 }

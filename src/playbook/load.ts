@@ -3,23 +3,29 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isTemplateText } from '../modules/args.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import { checkKeywordTypes, didYouMean } from './keyword-check.js';
-import { PLAY_KEYWORDS } from './keywords.js';
+import { PLAY_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { roleSearchPath } from './roles.js';
-import { keyPositionOf, loadYamlFile, PlaybookError, positionOf, type Position } from './source.js';
-import { asTags, expandRole, nodeBase, parseHandlers, parseTaskList, roleEntryKeywords, roleReference, type LoadContext, type PlayCollector } from './tasks.js';
+import { itemPositionOf, keyPositionOf, loadYamlFile, PlaybookError, positionOf, type Position } from './source.js';
+import { checkNotifications } from './handler-check.js';
+import { checkTemplatesIn, checkTemplatesInFile } from './template-check.js';
+import { asTags, NESTED_TASK_LISTS, expandRole, nodeBase, parseHandlers, parseTaskList, roleEntryKeywords, roleReference, type LoadContext, type PlayCollector } from './tasks.js';
 import type { Play, Playbook, TaskNode } from './types.js';
 import { varsMapping } from './vars-keyword.js';
 import { collectionsOf } from './module-defaults.js';
 
-function parsePlay(raw: unknown, file: string, registry: ModuleRegistry, importing: string[]): Play {
-  const position = positionOf(raw) ?? { file, line: 1, column: 1 };
+function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, importing: string[]): Play {
+  const file = position.file;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new PlaybookError('a play must be a mapping', position);
   const play = raw as Record<string, unknown>;
   for (const key of Object.keys(play)) {
+    if (UNSUPPORTED_KEYWORDS.has(key)) throw new PlaybookError(`the keyword '${key}' is not supported by betif-play`, keyPositionOf(play, key));
     if (!(key in PLAY_KEYWORDS)) throw new PlaybookError(`'${key}' is not a valid attribute for a play${didYouMean(key, Object.keys(PLAY_KEYWORDS))}`, keyPositionOf(play, key));
   }
   checkKeywordTypes(play, PLAY_KEYWORDS, 'play');
+  checkTemplatesIn(play, NESTED_TASK_LISTS);
   if (play.hosts === undefined || play.hosts === null || play.hosts === '') throw new PlaybookError("the field 'hosts' is required but was not set", position);
+  if (Array.isArray(play.hosts) && play.hosts.length === 0) throw new PlaybookError('Hosts list cannot be empty. Please check your playbook', keyPositionOf(play, 'hosts'));
+  if (Array.isArray(play.hosts) && play.hosts.some((host) => host === null || host === '')) throw new PlaybookError("Hosts list cannot contain values of 'None'. Please check your playbook", keyPositionOf(play, 'hosts'));
   const baseDir = dirname(file);
   const collector: PlayCollector = { roles: [], handlers: [], roleKeys: new Set(), handlerRoles: new Set() };
   const ctx: LoadContext = {
@@ -35,17 +41,19 @@ function parsePlay(raw: unknown, file: string, registry: ModuleRegistry, importi
     playDir: baseDir,
   };
   const varsFiles: (string | string[])[] = play.vars_files === undefined ? [] : Array.isArray(play.vars_files) ? play.vars_files : [String(play.vars_files)];
-  for (const entry of varsFiles) {
+  varsFiles.forEach((entry, index) => {
     const candidates = Array.isArray(entry) ? entry : [entry];
-    if (candidates.some(isTemplateText)) continue;
+    if (candidates.some(isTemplateText)) return;
     const found = candidates.map((name) => (isAbsolute(name) ? name : join(baseDir, name))).find((path) => existsSync(path));
-    if (!found) throw new PlaybookError(`vars file '${candidates.join("' or '")}' was not found`, keyPositionOf(play, 'vars_files'));
-    loadYamlFile(found);
-  }
+    const where = Array.isArray(play.vars_files) ? itemPositionOf(play.vars_files, index) : keyPositionOf(play, 'vars_files');
+    if (!found) throw new PlaybookError(`vars file '${candidates.join("' or '")}' was not found`, where);
+    checkTemplatesInFile(loadYamlFile(found));
+  });
   const preTasks = parseTaskList(play.pre_tasks, ctx);
   const roleTasks: TaskNode[] = [];
-  for (const entry of (play.roles as unknown[] | undefined) ?? []) {
-    const reference = roleReference(entry);
+  const roles = (play.roles as unknown[] | undefined) ?? [];
+  for (const [index, entry] of roles.entries()) {
+    const reference = roleReference(entry, itemPositionOf(roles, index));
     const map = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : {};
     const keywords = roleEntryKeywords(entry);
     const inner: LoadContext = { ...ctx, tags: [...ctx.tags, ...asTags(map.tags)], when: map.when === undefined ? [] : [map.when], moduleDefaults: [...ctx.moduleDefaults, keywords.module_defaults] };
@@ -57,6 +65,7 @@ function parsePlay(raw: unknown, file: string, registry: ModuleRegistry, importi
   const tasks = [...roleTasks, ...parseTaskList(play.tasks, ctx)];
   const postTasks = parseTaskList(play.post_tasks, ctx);
   const handlers = [...collector.handlers, ...parseHandlers(play.handlers, { ...ctx, tags: [] })];
+  checkNotifications({ preTasks, tasks, postTasks, handlers });
   const hosts = Array.isArray(play.hosts) ? play.hosts.map(String).join(',') : String(play.hosts);
   return {
     name: typeof play.name === 'string' ? play.name : hosts,
@@ -74,19 +83,22 @@ function parsePlay(raw: unknown, file: string, registry: ModuleRegistry, importi
   };
 }
 
-function parsePlays(file: string, registry: ModuleRegistry, importing: string[]): Play[] {
+function parsePlays(file: string, registry: ModuleRegistry, importing: string[], importedFrom?: Position): Play[] {
   if (importing.includes(file)) throw new PlaybookError(`${file} imports itself`);
   const data = loadYamlFile(file);
-  if (data === null) return [];
+  // Ansible's words; an imported empty playbook is the same mistake.
+  if (data === null || (Array.isArray(data) && data.length === 0)) throw new PlaybookError(`Empty playbook, nothing to do: ${file}`, importedFrom);
   if (!Array.isArray(data)) throw new PlaybookError('a playbook must be a list of plays', positionOf(data) ?? { file, line: 1, column: 1 });
-  return data.flatMap((entry) => {
+  return data.flatMap((entry, index) => {
     const map = entry as Record<string, unknown> | null;
     const imported = map && typeof map === 'object' ? (map.import_playbook ?? map['ansible.builtin.import_playbook']) : undefined;
-    if (imported === undefined) return [parsePlay(entry, file, registry, [...importing, file])];
+    if (imported === undefined) return [parsePlay(entry, itemPositionOf(data, index) ?? { file, line: 1, column: 1 }, registry, [...importing, file])];
     const position: Position | undefined = positionOf(entry);
     if (typeof imported !== 'string' || isTemplateText(imported)) throw new PlaybookError('import_playbook needs a static file name', position);
     const path = isAbsolute(imported) ? imported : join(dirname(file), imported);
-    return parsePlays(path, registry, [...importing, file]);
+    const where = map ? keyPositionOf(map, 'import_playbook' in map ? 'import_playbook' : 'ansible.builtin.import_playbook') : position;
+    if (!existsSync(path)) throw new PlaybookError(`the playbook ${imported} could not be found (${path})`, where);
+    return parsePlays(path, registry, [...importing, file], where);
   });
 }
 

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { collectionsOf } from './module-defaults.js';
 import type { Role } from './types.js';
-import { loadYamlFile, PlaybookError, type Position } from './source.js';
+import { keyPositionOf, loadYamlFile, PlaybookError, type Position } from './source.js';
+import { checkTemplatesInFile } from './template-check.js';
 
 /** A role reference as written in `roles:`, meta dependencies, or import_role/include_role. */
 export interface RoleReference {
@@ -40,11 +41,15 @@ export function findRolePath(name: string, searchPath: readonly string[], positi
 
 export function loadRole(reference: RoleReference, searchPath: readonly string[]): Role {
   const path = findRolePath(reference.name, searchPath, reference.position);
+  const defaults = loadMapping(mainFile(join(path, 'defaults')), `defaults of role ${reference.name}`);
+  const vars = loadMapping(mainFile(join(path, 'vars')), `vars of role ${reference.name}`);
+  checkTemplatesInFile(defaults);
+  checkTemplatesInFile(vars);
   return {
     name: reference.name.split('/').pop() ?? reference.name,
     path,
-    defaults: loadMapping(mainFile(join(path, 'defaults')), `defaults of role ${reference.name}`),
-    vars: loadMapping(mainFile(join(path, 'vars')), `vars of role ${reference.name}`),
+    defaults,
+    vars,
     params: reference.params,
     collections: collectionsOf(loadMapping(mainFile(join(path, 'meta')), `meta of role ${reference.name}`).collections),
   };
@@ -69,7 +74,7 @@ export function roleArgumentSpecs(role: Role): Record<string, Record<string, unk
 export function roleDependencies(role: Role): unknown[] {
   const meta = loadMapping(mainFile(join(role.path, 'meta')), `meta of role ${role.name}`);
   const dependencies = meta.dependencies ?? [];
-  if (!Array.isArray(dependencies)) throw new PlaybookError(`dependencies of role ${role.name} must be a list`);
+  if (!Array.isArray(dependencies)) throw new PlaybookError(`dependencies of role ${role.name} must be a list`, keyPositionOf(meta, 'dependencies'));
   return dependencies;
 }
 

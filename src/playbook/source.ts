@@ -24,6 +24,7 @@ export class PlaybookError extends Error {
 
 const objectPositions = new WeakMap<object, Position>();
 const keyPositions = new WeakMap<object, Map<string, Position>>();
+const itemPositions = new WeakMap<object, (Position | undefined)[]>();
 
 /** The position of a mapping or list that came from a YAML file. */
 export function positionOf(value: unknown): Position | undefined {
@@ -33,6 +34,11 @@ export function positionOf(value: unknown): Position | undefined {
 /** The position of one key of a mapping that came from a YAML file (falls back to the mapping). */
 export function keyPositionOf(value: object, key: string): Position | undefined {
   return keyPositions.get(value)?.get(key) ?? positionOf(value);
+}
+
+/** The position of one item of a list that came from a YAML file (falls back to the list). */
+export function itemPositionOf(list: readonly unknown[], index: number): Position | undefined {
+  return positionOf(list[index]) ?? itemPositions.get(list)?.[index] ?? positionOf(list);
 }
 
 /** Gives a rewritten copy of a mapping the positions of the mapping it came from (errors still point at the file). */
@@ -84,10 +90,19 @@ function convert(node: Node | null | undefined, source: Source): unknown {
   if (isSeq(node)) {
     const out = node.items.map((item) => convert(item as Node, source));
     if (node.range) objectPositions.set(out, toPosition(file, counter, node.range[0]));
+    itemPositions.set(out, node.items.map((item) => ((item as Node | null)?.range ? toPosition(file, counter, (item as Node).range![0]) : undefined)));
     return out;
   }
   if (isScalar(node)) return node.value;
   return (node as { toJSON(): unknown }).toJSON();
+}
+
+/** Where to point for a YAML error: an unclosed quote is reported at the end of the text, so point at where it opened. */
+function yamlErrorOffset(text: string, code: string, message: string, offset: number): number {
+  const quote = code === 'MISSING_CHAR' ? /Missing closing (["'])quote/.exec(message)?.[1] : undefined;
+  if (!quote) return offset;
+  const opened = text.lastIndexOf(quote, offset - 1);
+  return opened >= 0 ? opened : offset;
 }
 
 /** Parses YAML the way Ansible does (YAML 1.1: yes/no booleans, 0644 octal), remembering positions. */
@@ -96,8 +111,7 @@ export function parseYaml(text: string, file: string): unknown {
   const document = parseDocument(text, { version: '1.1', customTags: pyyamlTags, lineCounter: counter, prettyErrors: false, uniqueKeys: false, merge: true });
   const [error] = document.errors;
   if (error) {
-    const [start] = error.pos;
-    throw new PlaybookError(`YAML syntax error: ${error.message.split('\n')[0]}`, toPosition(file, counter, start));
+    throw new PlaybookError(`YAML syntax error: ${error.message.split('\n')[0]}`, toPosition(file, counter, yamlErrorOffset(text, error.code, error.message, error.pos[0])));
   }
   return convert(document.contents as Node, { file, counter, document });
 }

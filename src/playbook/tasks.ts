@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { resolveAnsibleModule } from '../ansible-modules/resolve.js';
 import { ArgumentError, isTemplateText, validateArgs } from '../modules/args.js';
@@ -9,9 +10,11 @@ import { collectionsOf, moduleDefaultArgs } from './module-defaults.js';
 import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, META_ACTIONS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { parseKeyValueArgs } from './kv.js';
 import { loadRole, mainFile, roleArgumentSpecs, roleDependencies, type RoleReference } from './roles.js';
-import { keyPositionOf, loadYamlFile, PlaybookError, positionOf, samePositions, type Position } from './source.js';
+import { itemPositionOf, keyPositionOf, loadYamlFile, PlaybookError, positionOf, samePositions, type Position } from './source.js';
 import type { ActionTask, BlockNode, Handler, Role, TaskNode } from './types.js';
 import { varsMapping } from './vars-keyword.js';
+import { checkControllerFiles, playDirsOf } from './controller-files.js';
+import { checkTemplatesIn } from './template-check.js';
 
 /** What the loader carries down while it reads a play: where paths resolve, and what is inherited. */
 export interface LoadContext {
@@ -40,6 +43,9 @@ export interface PlayCollector {
   handlerRoles: Set<string>;
 }
 
+/** Keys of a play or block holding task lists: their tasks are checked one by one. */
+export const NESTED_TASK_LISTS = new Set(['block', 'rescue', 'always', 'pre_tasks', 'tasks', 'post_tasks', 'handlers']);
+
 /** Keys that hold a module name and its arguments together (the older task spellings). */
 const LEGACY_ACTION_KEYS = new Set(['action', 'local_action']);
 
@@ -64,6 +70,7 @@ function resolvePath(base: string, path: string): string {
 /** Loads a YAML file that must hold a list of tasks (an empty file is an empty list). */
 export function loadTaskFile(path: string, ctx: LoadContext, position: Position | undefined): TaskNode[] {
   if (ctx.importing.includes(path)) throw new PlaybookError(`${path} includes itself (via ${ctx.importing.join(' -> ')})`, position);
+  if (!existsSync(path)) throw new PlaybookError(`the tasks file ${path} was not found`, position);
   const data = loadYamlFile(path);
   if (data === null) return [];
   if (!Array.isArray(data)) throw new PlaybookError('a tasks file must be a list of tasks', positionOf(data) ?? { file: path, line: 1, column: 1 });
@@ -73,7 +80,7 @@ export function loadTaskFile(path: string, ctx: LoadContext, position: Position 
 export function parseTaskList(list: unknown, ctx: LoadContext): TaskNode[] {
   if (list === null || list === undefined) return [];
   if (!Array.isArray(list)) throw new PlaybookError('expected a list of tasks', positionOf(list));
-  return list.map((item) => parseTask(item, ctx));
+  return list.map((item, index) => parseTask(item, ctx, itemPositionOf(list, index)));
 }
 
 function findAction(raw: Record<string, unknown>, ctx: LoadContext, position: Position | undefined): string {
@@ -89,7 +96,7 @@ function findAction(raw: Record<string, unknown>, ctx: LoadContext, position: Po
 }
 
 export function nodeBase(raw: Record<string, unknown>, ctx: LoadContext, position: Position) {
-  const keywords = Object.fromEntries(Object.entries(raw).filter(([key]) => key in TASK_KEYWORDS || key in BLOCK_KEYWORDS));
+  const keywords = samePositions(Object.fromEntries(Object.entries(raw).filter(([key]) => key in TASK_KEYWORDS || key in BLOCK_KEYWORDS)), raw);
   if (keywords.vars !== undefined) keywords.vars = varsMapping(keywords.vars);
   return {
     position,
@@ -102,13 +109,14 @@ export function nodeBase(raw: Record<string, unknown>, ctx: LoadContext, positio
   };
 }
 
-function parseTask(raw: unknown, ctx: LoadContext): TaskNode {
-  const position = positionOf(raw) ?? { file: ctx.importing.at(-1) ?? '<unknown>', line: 0, column: 0 };
+function parseTask(raw: unknown, ctx: LoadContext, written: Position | undefined): TaskNode {
+  const position = written ?? { file: ctx.importing.at(-1) ?? '<unknown>', line: 1, column: 1 };
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new PlaybookError('a task must be a mapping of keywords and one module', position);
   const task = raw as Record<string, unknown>;
   if ('block' in task) return parseBlock(task, ctx, position);
   const action = findAction(task, ctx, position);
   checkKeywordTypes(task, TASK_KEYWORDS, 'task');
+  checkTemplatesIn(task);
   if (LEGACY_ACTION_KEYS.has(action)) return parseLegacyAction(task, ctx, position, action);
   if (INCLUDE_ACTIONS.has(action)) return parseInclude(task, SHORT_INCLUDE(action), action, ctx, position);
   return parseModuleTask(task, ctx, position, action);
@@ -119,6 +127,7 @@ function parseBlock(task: Record<string, unknown>, ctx: LoadContext, position: P
     if (!(key in BLOCK_KEYWORDS)) throw new PlaybookError(`'${key}' is not a valid keyword for a block${didYouMean(key, Object.keys(BLOCK_KEYWORDS))}`, keyPositionOf(task, key));
   }
   checkKeywordTypes(task, BLOCK_KEYWORDS, 'block');
+  checkTemplatesIn(task, NESTED_TASK_LISTS);
   const base = nodeBase(task, ctx, position);
   const inner: LoadContext = {
     ...ctx,
@@ -207,6 +216,9 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
       throw error;
     }
   }
+  // A task written to survive its own failure (an optional file) is left to fail at run time.
+  const toleratesFailure = (task.ignore_errors !== undefined && task.ignore_errors !== false) || task.failed_when !== undefined;
+  if (!toleratesFailure) checkControllerFiles(module, args, written, { role: ctx.role, baseDir: ctx.baseDir, playDirs: playDirsOf(ctx.playDir, ctx.importing) }, where);
   return { kind: 'action', ...nodeBase(task, ctx, position), action, module, args };
 }
 
@@ -327,8 +339,8 @@ export function parseHandlers(list: unknown, ctx: LoadContext, roleName?: string
   });
 }
 
-export function roleReference(entry: unknown): RoleReference {
-  const position = positionOf(entry);
+export function roleReference(entry: unknown, written?: Position): RoleReference {
+  const position = positionOf(entry) ?? written;
   if (typeof entry === 'string') return { name: entry, params: {}, position };
   const map = asMapping(entry, 'a role entry', position);
   const name = String(map.role ?? map.name ?? '');
@@ -358,7 +370,8 @@ export function expandRole(reference: RoleReference, ctx: LoadContext, tasksFrom
   const key = `${role.path}|${tasksFrom}|${JSON.stringify(reference.params)}`;
   if (ctx.play.roleKeys.has(key)) return [];
   ctx.play.roleKeys.add(key);
-  const dependencies = roleDependencies(role).flatMap((dependency) => expandRole(roleReference(dependency), { ...ctx, role }));
+  const listed = roleDependencies(role);
+  const dependencies = listed.flatMap((dependency, index) => expandRole(roleReference(dependency, itemPositionOf(listed, index)), { ...ctx, role }));
   ctx.play.roles.push(role);
   ctx.play.handlers.push(...roleHandlers(role, ctx));
   return [...dependencies, ...roleTasks(role, ctx, tasksFrom, reference.position, reference.arguments)];

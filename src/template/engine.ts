@@ -78,6 +78,7 @@ function ansibleTyped(source: string, value: unknown): unknown {
 interface Compiled {
   template: nunjucks.Template;
   single: boolean;
+  root: AstNode;
 }
 
 const CACHE_LIMIT = 20_000;
@@ -85,6 +86,31 @@ const CACHE_LIMIT = 20_000;
 /** Jinja's namespace(): a mutable dict for `{% set ns.found = true %}` inside loops. */
 function namespace(...args: unknown[]): Record<string, unknown> {
   return toDict(...args);
+}
+
+/** Conditionals: Jinja looks unknown filters and tests up only when such a branch runs (a "soft" frame). */
+const SOFT_NODES = new Set(['If', 'IfAsync', 'InlineIf']);
+
+/** A filter or test name that is not known, outside any conditional, as Jinja's compiler finds it. */
+export interface UnknownName {
+  kind: 'filter' | 'test';
+  name: string;
+  line: number;
+  column: number;
+}
+
+function unknownNames(node: AstNode | undefined, filters: Record<string, unknown>, tests: Record<string, unknown>): UnknownName[] {
+  if (!node || typeof node !== 'object' || !node.typename || SOFT_NODES.has(node.typename)) return [];
+  const found: UnknownName[] = [];
+  if (node.typename === 'Filter' && !Object.hasOwn(filters, node.name.value)) found.push({ kind: 'filter', name: node.name.value, line: node.lineno + 1, column: node.colno + 1 });
+  if (node.typename === 'Is' && node.right?.name?.value !== undefined && !Object.hasOwn(tests, node.right.name.value)) {
+    found.push({ kind: 'test', name: node.right.name.value, line: node.right.lineno + 1, column: node.right.colno + 1 });
+  }
+  for (const field of (node.fields as string[] | undefined) ?? []) {
+    const value = node[field];
+    for (const child of Array.isArray(value) ? value : [value]) found.push(...unknownNames(child, filters, tests));
+  }
+  return found;
 }
 
 class Engine {
@@ -123,11 +149,27 @@ class Engine {
   private compile(source: string): Compiled {
     const cached = this.cache.get(source);
     if (cached) return cached;
-    const single = isSingleExpression(internals.parser.parse(source, [], this.opts));
-    const compiled = { template: new nunjucks.Template(source, this.env, undefined, true), single };
+    const root = internals.parser.parse(source, [], this.opts);
+    const compiled = { template: new nunjucks.Template(source, this.env, undefined, true), single: isSingleExpression(root), root };
     if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(source, compiled);
     return compiled;
+  }
+
+  /**
+   * Compiles without rendering (load-time checks): throws nunjucks' own error for a syntax error, and gives
+   * the filters and tests used outside conditionals that do not exist. A `text` source is a template file.
+   */
+  check(source: string, mode: RenderMode): UnknownName[] {
+    const compiled = this.compile(mode === 'text' ? withoutTrailingNewline(source) : source);
+    const internal = this.env as unknown as { filters: Record<string, unknown>; tests: Record<string, unknown> };
+    return unknownNames(compiled.root, internal.filters, internal.tests);
+  }
+
+  /** Filter and test names this environment knows (for "did you mean"). */
+  names(kind: 'filter' | 'test'): string[] {
+    const internal = this.env as unknown as { filters: Record<string, unknown>; tests: Record<string, unknown> };
+    return Object.keys(kind === 'filter' ? internal.filters : internal.tests);
   }
 
   /**

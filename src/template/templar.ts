@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { pythonLiteralOrText } from '../python/literal.js';
-import { ANSIBLE_SYNTAX, type Syntax, type Tags, engineFor, isTemplate } from './engine.js';
+import { ANSIBLE_SYNTAX, type Syntax, type Tags, type UnknownName, engineFor, isTemplate } from './engine.js';
 import type { TextOptions } from './text-options.js';
 import { TemplateError, UndefinedVariableError } from './errors.js';
 import { truthy } from './python-ops.js';
@@ -59,6 +59,16 @@ function withOverrides(text: string, options: TextOptions): { source: string; op
     else if (Object.hasOwn(OVERRIDE_TAGS, key)) overridden.tags![OVERRIDE_TAGS[key]] = String(value);
   }
   return { source: eol === -1 ? '' : text.slice(eol + 1), options: overridden };
+}
+
+/**
+ * Compiles a template file's text without rendering it (load-time checks), with its `#jinja2:` overrides;
+ * throws the compiler's error, or gives the unknown filters and tests it uses.
+ */
+export function checkTemplateText(text: string, options: TextOptions = {}): UnknownName[] {
+  const { source, options: effective } = withOverrides(text, options);
+  const syntax = syntaxOf(effective);
+  return startsTemplate(source, syntax.tags) ? engineFor([], false, syntax).check(source, 'text') : [];
 }
 
 function syntaxOf(options: TextOptions): Syntax {

@@ -1,0 +1,38 @@
+/** `notify` and `listen` checked against the play's handlers once the whole play is loaded. */
+import { isTemplateText } from '../modules/args.js';
+import { didYouMean } from './keyword-check.js';
+import { keyPositionOf, PlaybookError } from './source.js';
+import { asTags } from './tasks.js';
+import type { Handler, Play, TaskNode } from './types.js';
+
+function* walk(nodes: readonly TaskNode[]): Generator<TaskNode> {
+  for (const node of nodes) {
+    yield node;
+    if (node.kind === 'block') yield* walk([...node.block, ...node.rescue, ...node.always]);
+    if (node.kind === 'include_tasks' && node.preloaded) yield* walk(node.preloaded);
+    if (node.kind === 'include_role' && node.preloaded) yield* walk(node.preloaded.tasks);
+  }
+}
+
+/**
+ * Every statically named `notify` must reach a handler of the play (by name, "ROLE : name" or a `listen`
+ * topic), and only handlers may `listen`. Skipped when handlers can still appear or be renamed at run time
+ * (an include_role of a templated name, a templated handler name).
+ */
+export function checkNotifications(play: Pick<Play, 'preTasks' | 'tasks' | 'postTasks' | 'handlers'>): void {
+  const tasks = [...walk([...play.preTasks, ...play.tasks, ...play.postTasks])];
+  for (const node of tasks) {
+    if (node.keywords.listen !== undefined) throw new PlaybookError("'listen' is not a valid attribute for a Task (only handlers listen)", keyPositionOf(node.keywords, 'listen'));
+  }
+  const handlers: readonly Handler[] = play.handlers;
+  const names = handlers.flatMap((handler) => handler.answersTo);
+  const dynamic = names.some(isTemplateText) || [...tasks, ...handlers].some((node) => node.kind === 'include_role' && !node.preloaded);
+  if (dynamic) return;
+  const known = new Set(names);
+  for (const node of [...tasks, ...handlers]) {
+    for (const name of asTags(node.keywords.notify)) {
+      if (known.has(name) || isTemplateText(name)) continue;
+      throw new PlaybookError(`the requested handler '${name}' was not found in either the main handlers list nor in the listening handlers list${didYouMean(name, [...known])}`, keyPositionOf(node.keywords, 'notify'));
+    }
+  }
+}
