@@ -35,10 +35,10 @@ function truthy(value: unknown): boolean {
   return value === true || (typeof value === 'string' && /^(?:yes|true|on|1|y|t)$/i.test(value));
 }
 
-function find(kind: string, written: string, what: string, search: FileSearch, where: Position | undefined): string {
+function find(kind: string, written: string, what: string, search: FileSearch, where: Position | undefined, mayBeMade: boolean): string | undefined {
   const paths = candidates(kind, written, search);
   const found = paths.find((path) => existsSync(path));
-  if (found) return found;
+  if (found || mayBeMade) return found;
   throw new PlaybookError(`${what} '${written}' was not found on the controller (searched: ${paths.join(', ')})`, where);
 }
 
@@ -79,18 +79,20 @@ function checkTemplateFile(path: string, args: Record<string, unknown>, where: P
 /**
  * `template` and `copy` sources and `include_vars` files named without a template must exist on the
  * controller; a template's text must compile. The message names the file and the task that uses it.
+ * `mayBeMade`: an earlier task runs on the controller, so a missing file is left for the run to find.
  */
-export function checkControllerFiles(module: Module, args: Record<string, unknown>, written: unknown, search: FileSearch, where: Position | undefined): void {
+export function checkControllerFiles(module: Module, args: Record<string, unknown>, written: unknown, search: FileSearch, where: Position | undefined, mayBeMade: boolean): void {
   const argPosition = (name: string) => (written !== null && typeof written === 'object' ? keyPositionOf(written, name) : undefined) ?? where;
   if (isBuiltin(module, 'template')) {
     const src = staticText(args.src);
-    if (src) checkTemplateFile(find('templates', src, 'the template source', search, argPosition('src')), args, argPosition('src'));
+    const path = src && find('templates', src, 'the template source', search, argPosition('src'), mayBeMade);
+    if (path) checkTemplateFile(path, args, argPosition('src'));
   } else if (isBuiltin(module, 'copy')) {
     const src = staticText(args.src);
-    if (src && !truthy(args.remote_src) && args.content === undefined) find('files', src, 'the copy source', search, argPosition('src'));
+    if (src && !truthy(args.remote_src) && args.content === undefined) find('files', src, 'the copy source', search, argPosition('src'), mayBeMade);
   } else if (isBuiltin(module, 'include_vars')) {
     const file = staticText(args.file ?? args._raw_params);
-    if (file && args.dir === undefined) find('vars', file, 'the vars file', search, argPosition('file'));
+    if (file && args.dir === undefined) find('vars', file, 'the vars file', search, argPosition('file'), mayBeMade);
   }
 }
 

@@ -8,12 +8,12 @@ import { roleSearchPath } from './roles.js';
 import { itemPositionOf, keyPositionOf, loadYamlFile, PlaybookError, positionOf, type Position } from './source.js';
 import { checkNotifications } from './handler-check.js';
 import { checkTemplatesIn, checkTemplatesInFile } from './template-check.js';
-import { asTags, NESTED_TASK_LISTS, expandRole, nodeBase, parseHandlers, parseTaskList, roleEntryKeywords, roleReference, type LoadContext, type PlayCollector } from './tasks.js';
+import { asTags, NESTED_TASK_LISTS, expandRole, nodeBase, parseHandlers, parseTaskList, roleEntryKeywords, roleReference, runsOnController, type LoadContext, type PlayCollector } from './tasks.js';
 import type { Play, Playbook, TaskNode } from './types.js';
 import { varsMapping } from './vars-keyword.js';
 import { collectionsOf } from './module-defaults.js';
 
-function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, importing: string[]): Play {
+function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, importing: string[], controllerWrites: { seen: boolean }): Play {
   const file = position.file;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new PlaybookError('a play must be a mapping', position);
   const play = raw as Record<string, unknown>;
@@ -39,7 +39,9 @@ function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, i
     moduleDefaults: [play.module_defaults],
     collections: collectionsOf(play.collections),
     playDir: baseDir,
+    controllerWrites,
   };
+  if (runsOnController(play, 'hosts')) controllerWrites.seen = true;
   const varsFiles: (string | string[])[] = play.vars_files === undefined ? [] : Array.isArray(play.vars_files) ? play.vars_files : [String(play.vars_files)];
   varsFiles.forEach((entry, index) => {
     const candidates = Array.isArray(entry) ? entry : [entry];
@@ -83,7 +85,7 @@ function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, i
   };
 }
 
-function parsePlays(file: string, registry: ModuleRegistry, importing: string[], importedFrom?: Position): Play[] {
+function parsePlays(file: string, registry: ModuleRegistry, importing: string[], controllerWrites: { seen: boolean }, importedFrom?: Position): Play[] {
   if (importing.includes(file)) throw new PlaybookError(`${file} imports itself`);
   const data = loadYamlFile(file);
   // Ansible's words; an imported empty playbook is the same mistake.
@@ -92,13 +94,13 @@ function parsePlays(file: string, registry: ModuleRegistry, importing: string[],
   return data.flatMap((entry, index) => {
     const map = entry as Record<string, unknown> | null;
     const imported = map && typeof map === 'object' ? (map.import_playbook ?? map['ansible.builtin.import_playbook']) : undefined;
-    if (imported === undefined) return [parsePlay(entry, itemPositionOf(data, index) ?? { file, line: 1, column: 1 }, registry, [...importing, file])];
+    if (imported === undefined) return [parsePlay(entry, itemPositionOf(data, index) ?? { file, line: 1, column: 1 }, registry, [...importing, file], controllerWrites)];
     const position: Position | undefined = positionOf(entry);
     if (typeof imported !== 'string' || isTemplateText(imported)) throw new PlaybookError('import_playbook needs a static file name', position);
     const path = isAbsolute(imported) ? imported : join(dirname(file), imported);
     const where = map ? keyPositionOf(map, 'import_playbook' in map ? 'import_playbook' : 'ansible.builtin.import_playbook') : position;
     if (!existsSync(path)) throw new PlaybookError(`the playbook ${imported} could not be found (${path})`, where);
-    return parsePlays(path, registry, [...importing, file], where);
+    return parsePlays(path, registry, [...importing, file], controllerWrites, where);
   });
 }
 
@@ -106,5 +108,5 @@ function parsePlays(file: string, registry: ModuleRegistry, importing: string[],
 export function loadPlaybook(path: string, registry: ModuleRegistry): Playbook {
   const file = resolve(path);
   if (!existsSync(file)) throw new PlaybookError(`the playbook ${path} could not be found`);
-  return { path: file, dir: dirname(file), plays: parsePlays(file, registry, []) };
+  return { path: file, dir: dirname(file), plays: parsePlays(file, registry, [], { seen: false }) };
 }

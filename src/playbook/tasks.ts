@@ -32,6 +32,11 @@ export interface LoadContext {
   collections: string[];
   /** The play's folder (its library/ and collections/ hold modules). */
   playDir?: string;
+  /**
+   * Shared by the whole playbook: set once a task that runs on the controller has been read, after which a
+   * controller file that is missing at load time may be made by the run (a file rendered locally, then copied).
+   */
+  controllerWrites?: { seen: boolean };
 }
 
 /** Roles and handlers gathered from every part of one play. */
@@ -113,13 +118,33 @@ function parseTask(raw: unknown, ctx: LoadContext, written: Position | undefined
   const position = written ?? { file: ctx.importing.at(-1) ?? '<unknown>', line: 1, column: 1 };
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new PlaybookError('a task must be a mapping of keywords and one module', position);
   const task = raw as Record<string, unknown>;
-  if ('block' in task) return parseBlock(task, ctx, position);
+  if ('block' in task) {
+    noteControllerTask(task, ctx);
+    return parseBlock(task, ctx, position);
+  }
   const action = findAction(task, ctx, position);
   checkKeywordTypes(task, TASK_KEYWORDS, 'task');
   checkTemplatesIn(task);
-  if (LEGACY_ACTION_KEYS.has(action)) return parseLegacyAction(task, ctx, position, action);
-  if (INCLUDE_ACTIONS.has(action)) return parseInclude(task, SHORT_INCLUDE(action), action, ctx, position);
-  return parseModuleTask(task, ctx, position, action);
+  const node = LEGACY_ACTION_KEYS.has(action)
+    ? parseLegacyAction(task, ctx, position, action)
+    : INCLUDE_ACTIONS.has(action)
+      ? parseInclude(task, SHORT_INCLUDE(action), action, ctx, position)
+      : parseModuleTask(task, ctx, position, action);
+  noteControllerTask(task, ctx);
+  return node;
+}
+
+const CONTROLLER_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
+
+/** Whether a play or task (by its keywords) may run on the controller, where it can make files later tasks read. */
+export function runsOnController(keywords: Record<string, unknown>, hostsKey: 'hosts' | 'delegate_to'): boolean {
+  const target = keywords[hostsKey];
+  const names = Array.isArray(target) ? target.map(String) : typeof target === 'string' ? target.split(/[,:]/).map((name) => name.trim()) : [];
+  return 'local_action' in keywords || keywords.connection === 'local' || names.some((name) => CONTROLLER_NAMES.has(name) || isTemplateText(name));
+}
+
+function noteControllerTask(task: Record<string, unknown>, ctx: LoadContext): void {
+  if (ctx.controllerWrites && runsOnController(task, 'delegate_to')) ctx.controllerWrites.seen = true;
 }
 
 function parseBlock(task: Record<string, unknown>, ctx: LoadContext, position: Position): BlockNode {
@@ -218,7 +243,10 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
   }
   // A task written to survive its own failure (an optional file) is left to fail at run time.
   const toleratesFailure = (task.ignore_errors !== undefined && task.ignore_errors !== false) || task.failed_when !== undefined;
-  if (!toleratesFailure) checkControllerFiles(module, args, written, { role: ctx.role, baseDir: ctx.baseDir, playDirs: playDirsOf(ctx.playDir, ctx.importing) }, where);
+  if (!toleratesFailure) {
+    const search = { role: ctx.role, baseDir: ctx.baseDir, playDirs: playDirsOf(ctx.playDir, ctx.importing) };
+    checkControllerFiles(module, args, written, search, where, ctx.controllerWrites?.seen ?? false);
+  }
   return { kind: 'action', ...nodeBase(task, ctx, position), action, module, args };
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -122,6 +122,19 @@ describe('a bad input is refused before any host is contacted: exit code, FILE:L
       const run = await batch.run(DEFAULT_ARGS, dir);
       assert.equal(run.code, 0, run.stderr + run.stdout);
       assert.equal(existsSync(marker), true, 'the play ran');
+    });
+
+    test('a copy source missing at load time but made by an earlier task on the controller', async () => {
+      const tasks = [
+        '    - copy: {content: made, dest: "{{ playbook_dir }}/files/made.txt"}',
+        '      delegate_to: localhost',
+        '    - copy: {src: made.txt, dest: "{{ playbook_dir }}/copied.txt"}',
+        '',
+      ].join('\n');
+      const { dir } = project(902, { name: 'made', files: { 'playbook.yml': playbook(tasks), 'files/.keep': '' }, code: 0, message: /./ });
+      const run = await batch.run(DEFAULT_ARGS, dir);
+      assert.equal(run.code, 0, run.stderr + run.stdout);
+      assert.equal(readFileSync(join(dir, 'copied.txt'), 'utf8'), 'made');
     });
   });
 });
