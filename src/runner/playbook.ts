@@ -14,17 +14,26 @@ export interface RunSummary {
 }
 
 /**
- * Ansible's exit codes: 2 when a host is failed at the end, 4 when one is unreachable (and none failed), else 0.
- * A host counts as Ansible counts it: rescued, or cleared by meta clear_host_errors, it is no longer failed.
+ * Ansible's exit codes: 4 when a host is unreachable at the end (even if others failed, as ansible-playbook 2.14
+ * does), else 2 when one is failed, else 0. A host counts as Ansible counts it: rescued, or cleared by meta
+ * clear_host_errors, it is no longer failed.
  */
 export function exitCodeOf(hosts: readonly HostState[]): number {
-  if (hosts.some((host) => host.failed)) return 2;
   if (hosts.some((host) => host.unreachable)) return 4;
+  if (hosts.some((host) => host.failed)) return 2;
   return 0;
 }
 
-export async function runPlaybooks(playbooks: Playbook[], inventory: Inventory, registry: ModuleRegistry, options: RunOptions, reporter: Reporter, secrets: Secrets): Promise<RunSummary> {
-  const run: RunContext = { options, inventory, pool: new ConnectionPool(), reporter, hosts: new Map(), playbookDir: playbooks[0]?.dir ?? process.cwd(), secrets };
+export async function runPlaybooks(
+  playbooks: Playbook[],
+  inventory: Inventory,
+  registry: ModuleRegistry,
+  options: RunOptions,
+  reporter: Reporter,
+  secrets: Secrets,
+  pool = new ConnectionPool(),
+): Promise<RunSummary> {
+  const run: RunContext = { options, inventory, pool, reporter, hosts: new Map(), playbookDir: playbooks[0]?.dir ?? process.cwd(), secrets };
   if (options.startAtTask !== undefined || options.step) run.gate = new TaskGate(options.startAtTask, options.step);
   try {
     for (const playbook of playbooks) {
