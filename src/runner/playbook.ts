@@ -3,6 +3,7 @@ import type { Inventory } from '../inventory/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { Playbook } from '../playbook/types.js';
 import type { HostStats, Reporter } from './events.js';
+import { registerPasswords } from './connections.js';
 import { runPlay } from './play.js';
 import type { Secrets } from './secrets.js';
 import type { HostState, RunContext, RunOptions } from './state.js';
@@ -34,6 +35,7 @@ export async function runPlaybooks(
   pool = new ConnectionPool(),
 ): Promise<RunSummary> {
   const run: RunContext = { options, inventory, pool, reporter, hosts: new Map(), playbookDir: playbooks[0]?.dir ?? process.cwd(), secrets };
+  registerPasswords(run);
   if (options.startAtTask !== undefined || options.step) run.gate = new TaskGate(options.startAtTask, options.step);
   try {
     for (const playbook of playbooks) {
@@ -42,7 +44,11 @@ export async function runPlaybooks(
     }
   } finally {
     await run.pool.closeAll();
-    for (const host of run.hosts.values()) if (Object.keys(host.facts).length > 0) options.factCache?.save(host.name, host.facts);
+    for (const host of run.hosts.values()) {
+      // A fact holding a secret (a cacheable set_fact of a vault value) is not cached: the next run derives it again.
+      const facts = Object.fromEntries(Object.entries(host.facts).filter(([, value]) => !secrets.holds(value)));
+      if (Object.keys(facts).length > 0) options.factCache?.save(host.name, facts);
+    }
   }
   if (run.gate?.startNotFound !== undefined) reporter.warning(`No matching task "${run.gate.startNotFound}" found. Note: --start-at-task can only follow static includes.`);
   const stats = new Map([...run.hosts.values()].map((host) => [host.name, host.stats]));

@@ -298,7 +298,7 @@ describe('fault drill over real SSH', () => {
     const knownHosts = join(work, 'known_hosts_changed');
     const name = `[127.0.0.1]:${h2.port}`;
     writeFileSync(knownHosts, readFileSync(lab.knownHostsPath, 'utf8').split('\n').map((line) => (line.startsWith(`${name} `) ? `${name} ${oldBlob}` : line)).join('\n'));
-    const run = await play(SLOW_THEN_TOUCH.replace('sleep 4', 'true'), ['-i', lab.inventoryPath, '--known-hosts', knownHosts], { HOME: work });
+    const run = await play(SLOW_THEN_TOUCH.replace('sleep 4', '"true"'), ['-i', lab.inventoryPath, '--known-hosts', knownHosts], { HOME: work });
     const { stdout } = run;
     assert.equal(run.code, 4, stdout + run.stderr);
     const fatal = stdout.split('\n').find((line) => line.startsWith('fatal: [h2]')) ?? '';
