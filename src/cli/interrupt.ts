@@ -1,4 +1,5 @@
 import type { ConnectionPool } from '../connection/pool.js';
+import type { Reporter } from '../runner/events.js';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -33,4 +34,15 @@ export function exitOnInterrupt(pool: ConnectionPool, exitCode: number): Interru
       return closed;
     },
   };
+}
+
+/** The reporter, silent once the run is interrupted: hosts cut off by the interruption are not reported UNREACHABLE. */
+export function silencedOnInterrupt(reporter: Reporter, interruption: Interruption): Reporter {
+  return new Proxy(reporter, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => (interruption.signalled ? undefined : (value as (...args: unknown[]) => unknown).apply(target, args));
+    },
+  });
 }

@@ -16,7 +16,7 @@ import type { RunContext } from '../runner/state.js';
 import { TemplateError } from '../template/templar.js';
 import { VaultError } from '../vault/keyring.js';
 import { OptionError } from './extra-vars.js';
-import { exitOnInterrupt } from './interrupt.js';
+import { exitOnInterrupt, silencedOnInterrupt } from './interrupt.js';
 import { listing } from './listing.js';
 import { RecapMergeError, recapMerge } from './recap-merge.js';
 import { buildProgram, type CliOptions } from './program.js';
@@ -112,7 +112,8 @@ export async function main(argv: string[], version: string): Promise<number> {
     }
     const pool = new ConnectionPool();
     const interruption = exitOnInterrupt(pool, EXIT.interrupted);
-    const summary = await runPlaybooks(playbooks, inventory, registry, run, await reporterFor(options, config, secrets, paths[0]), secrets, pool);
+    const reporter = silencedOnInterrupt(await reporterFor(options, config, secrets, paths[0]), interruption);
+    const summary = await runPlaybooks(playbooks, inventory, registry, run, reporter, secrets, pool);
     if (interruption.signalled) {
       await interruption.closed;
       return EXIT.interrupted;

@@ -118,7 +118,7 @@ ${vaultInline.replace(/^/gm, '    ')}
     nolog_value: ${NOLOG}
   tasks:
     - name: a no_log copy
-      copy: {dest: /srv/leak/nolog-{{ inventory_hostname }}.txt, content: "{{ nolog_value }}\\n", mode: "0600"}
+      copy: {dest: "/srv/leak/nolog-{{ inventory_hostname }}.txt", content: "{{ nolog_value }}\\n", mode: "0600"}
       no_log: true
     - name: a no_log command whose result holds the secret
       command: cat
@@ -126,9 +126,9 @@ ${vaultInline.replace(/^/gm, '    ')}
       register: nolog_out
       no_log: true
     - name: a template with every secret (diffed)
-      template: {src: app.conf.j2, dest: /srv/leak/app-{{ inventory_hostname }}.conf, mode: "0600"}
+      template: {src: app.conf.j2, dest: "/srv/leak/app-{{ inventory_hostname }}.conf", mode: "0600"}
     - name: a copy of vault values (diffed)
-      copy: {dest: /srv/leak/vault-{{ inventory_hostname }}.txt, content: "{{ vault_inline }} {{ vault_file_value }} {{ run_id }}\\n", mode: "0600"}
+      copy: {dest: "/srv/leak/vault-{{ inventory_hostname }}.txt", content: "{{ vault_inline }} {{ vault_file_value }} {{ run_id }}\\n", mode: "0600"}
     - name: slow while the process list is sampled, the secret on stdin
       shell: "cat > /dev/null; sleep 2"
       args: {stdin: "{{ vault_file_value }}"}
