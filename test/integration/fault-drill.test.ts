@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
+import { NodeSSH } from 'node-ssh';
+import { DRIVER_HELLO, DRIVER_SCRIPT, encodeRequest } from '../../src/connection/driver.js';
+import { quoteArgv, shellScript } from '../../src/connection/quote.js';
 import { BIN, parseRecap, type CliRun } from '../helpers/cli.js';
 import { labPort, startLab, type Lab, type LabHost } from '../helpers/lab.js';
 
@@ -284,6 +287,54 @@ describe('fault drill over real SSH', () => {
       const run = await running.done;
       assert.equal(run.code, 99, run.stdout + run.stderr);
       await assertNothingHalf();
+    });
+  });
+
+  describe('a request cut short on its way to the host (the controller died mid-send) never runs', () => {
+    /** Starts the command stream's driver on h1, sends the first `keep` bytes of a request, then ends the channel. */
+    async function sendCut(request: Buffer, keep: number): Promise<void> {
+      const ssh = new NodeSSH();
+      await ssh.connect({ host: '127.0.0.1', port: lab.hosts[0].port, username: 'root', privateKeyPath: lab.keyPath });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          ssh.connection?.exec(quoteArgv(shellScript(DRIVER_SCRIPT)), (error, channel) => {
+            if (error) return reject(error);
+            let hello = '';
+            channel.on('data', (chunk: Buffer) => {
+              hello += chunk.toString();
+              if (hello === DRIVER_HELLO) channel.end(request.subarray(0, keep));
+            });
+            channel.on('close', () => resolve());
+          });
+        });
+      } finally {
+        ssh.dispose();
+      }
+    }
+
+    test('its input cut short: the command does not run, the input file is removed', async () => {
+      clearSrv();
+      const request = encodeRequest('c0ffee', quoteArgv(['sh', '-c', 'cat > /srv/cut']), Buffer.alloc(200_000, 'a'));
+      await sendCut(request, request.length - 1_000);
+      await settled(lab.hosts[0]);
+      assert.ok(!existsSync(join(lab.hosts[0].root, 'srv/cut')));
+      assert.deepEqual(leftovers(lab.hosts[0]), []);
+      // The same request whole does run: the cut was what stopped it.
+      await sendCut(request, request.length);
+      await settled(lab.hosts[0]);
+      assert.equal(readFileSync(join(lab.hosts[0].root, 'srv/cut')).length, 200_000);
+    });
+
+    test('its command text (over 4 KiB) cut short: nothing of it runs', async () => {
+      clearSrv();
+      const text = `touch /srv/cut-text\n: ${'x'.repeat(8_000)}`;
+      const request = encodeRequest('c0ffee', text);
+      await sendCut(request, request.length - 3);
+      await settled(lab.hosts[0]);
+      assert.ok(!existsSync(join(lab.hosts[0].root, 'srv/cut-text')));
+      await sendCut(request, request.length);
+      await settled(lab.hosts[0]);
+      assert.ok(existsSync(join(lab.hosts[0].root, 'srv/cut-text')));
     });
   });
 
