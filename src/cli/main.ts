@@ -19,6 +19,7 @@ import type { RunContext } from '../runner/state.js';
 import { TemplateError } from '../template/templar.js';
 import { VaultError } from '../vault/keyring.js';
 import { OptionError } from './extra-vars.js';
+import { exitOnInterrupt, silencedOnInterrupt } from './interrupt.js';
 import { listing } from './listing.js';
 import { RecapMergeError, recapMerge } from './recap-merge.js';
 import { buildProgram, type CliOptions } from './program.js';
@@ -127,11 +128,14 @@ export async function main(argv: string[], version: string): Promise<number> {
       }
       return EXIT.ok;
     }
-    process.once('SIGINT', () => {
-      process.stderr.write('\n[ERROR]: User interrupted execution\n');
-      process.exit(EXIT.interrupted);
-    });
-    const summary = await runPlaybooks(playbooks, inventory, registry, run, await reporterFor(options, config, secrets, paths[0]), secrets);
+    const pool = new ConnectionPool();
+    const interruption = exitOnInterrupt(pool, EXIT.interrupted);
+    const reporter = silencedOnInterrupt(await reporterFor(options, config, secrets, paths[0]), interruption);
+    const summary = await runPlaybooks(playbooks, inventory, registry, run, reporter, secrets, pool);
+    if (interruption.signalled) {
+      await interruption.closed;
+      return EXIT.interrupted;
+    }
     if (config.values.retryFilesEnabled && summary.exitCode !== EXIT.ok) writeRetryFile(paths[0], summary.stats, config.values.retryFilesSavePath);
     return summary.exitCode;
   } catch (error) {

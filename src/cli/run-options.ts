@@ -57,6 +57,7 @@ export function runOptionsFrom(options: CliOptions, config: AnsibleConfig, passw
         password: passwords.connection,
         becomeMethod: options.becomeMethod ?? values.becomeMethod,
         becomePassword: passwords.become,
+        sshArgs: values.sshArgs,
         sshCommonArgs: options.sshCommonArgs ?? values.sshCommonArgs,
         sshExtraArgs: options.sshExtraArgs ?? values.sshExtraArgs,
       }),

@@ -8,8 +8,11 @@ import type { ExecOptions } from './types.js';
  * large command text or a command's stdin).
  *
  * Request: a line "TOKEN KIND COUNT STDIN_BYTES", then the command's shell text (KIND L: COUNT lines,
- * read by the shell's own `read`; KIND B: COUNT bytes, read by `head -c`), then STDIN_BYTES bytes of
- * input (-1: none). Answer: TOKEN"a" on stdout and stderr, the command's own output on each, then
+ * read by the shell's own `read`; KIND B: COUNT bytes, read by `head -c`, then a line TOKEN), then
+ * STDIN_BYTES bytes of input and a line TOKEN (-1: no input). A request cut short (the controller
+ * stopped or the connection broke while sending it) lacks a line, and the driver exits without
+ * running it: a half-sent file never replaces a whole one. The input file is emptied after each
+ * command, and removed with its folder when the driver ends (also on SIGPIPE). Answer: TOKEN"a" on stdout and stderr, the command's own output on each, then
  * TOKEN"z"RC on stdout and TOKEN"z" on stderr. The token is random per request, so no output of a
  * command can end its frame, and bytes outside a frame (a background job writing late) are dropped.
  *
@@ -18,7 +21,7 @@ import type { ExecOptions } from './types.js';
  */
 export const DRIVER_SCRIPT = `d=
 trap '[ -z "$d" ] || rm -rf "$d"' EXIT
-trap 'exit 1' HUP INT TERM
+trap 'exit 1' HUP INT TERM PIPE
 if [ $# -gt 0 ]; then IFS= read -r l; [ "$l" = "$1" ] || IFS= read -r l; fi
 [ "$(printf ab | head -c 1)" = a ] || exit 97
 echo betif-driver-1
@@ -26,17 +29,19 @@ while IFS=' ' read -r t k n s; do
   case $k in
     L) c=; while [ "$n" -gt 0 ]; do IFS= read -r l || exit 1; c="$c$l
 "; n=$((n - 1)); done ;;
-    B) c=$(head -c "$n") || exit 1 ;;
+    B) c=$(head -c "$n") || exit 1; IFS= read -r e && [ "$e" = "$t" ] || exit 1 ;;
     *) exit 1 ;;
   esac
   i=/dev/null
   if [ "$s" -ge 0 ]; then
     [ -n "$d" ] || d=$(mktemp -d) || exit 1
     i=$d/in; head -c "$s" >"$i" || exit 1
+    IFS= read -r e && [ "$e" = "$t" ] || exit 1
   fi
   echo "$t"a; echo "$t"a >&2
   { eval "$c"; } <"$i"
   r=$?
+  [ "$i" = /dev/null ] || : >"$i"
   echo "$t"z"$r"; echo "$t"z >&2
 done
 `;
@@ -95,8 +100,9 @@ export function encodeRequest(token: string, text: string, stdin?: Buffer): Buff
     body.length <= LINE_READ_LIMIT
       ? `${token} L ${text.split('\n').length} ${size}\n${text}\n`
       : `${token} B ${body.length} ${size}\n`;
+  const trailer = Buffer.from(`${token}\n`, 'utf8');
   const parts: Buffer[] = [Buffer.from(header, 'utf8')];
-  if (body.length > LINE_READ_LIMIT) parts.push(body);
-  if (input) parts.push(input);
+  if (body.length > LINE_READ_LIMIT) parts.push(body, trailer);
+  if (input) parts.push(input, trailer);
   return Buffer.concat(parts);
 }

@@ -116,7 +116,7 @@ export function verifyHostKey(
       ok: false,
       reason:
         `REMOTE HOST IDENTIFICATION HAS CHANGED for ${target.host} (${name}): the server's ${print}, ` +
-        `but ${changed.where} has a different key. Someone could be intercepting the connection, or the host was reinstalled. ` +
+        `but ${changed.where} has a different key (fingerprint ${fingerprint(changed.blob)}). Someone could be intercepting the connection, or the host was reinstalled. ` +
         `If the change is expected, remove the old entry (ssh-keygen -R '${name}' -f ${file}) and accept the new key.`,
     };
   }

@@ -26,6 +26,12 @@ export class ConnectionPool {
     for (const connection of connections) await connection.close();
   }
 
+  /** The run was interrupted: every SSH connection stops sending commands and closes (see SshConnection.interrupt). */
+  async interrupt(): Promise<void> {
+    const connections = [...this.sshConnections.values()].reverse();
+    await Promise.all(connections.map((connection) => connection.interrupt()));
+  }
+
   private local(settings: ConnectionSettings): LocalConnection {
     const key = endpointKey(settings);
     let connection = this.localConnections.get(key);

@@ -20,6 +20,10 @@ export interface ConnectionSettings {
   /** Checked in order; accept-new appends to the first. */
   knownHostsFiles: string[];
   connectTimeoutMs: number;
+  /** ServerAliveInterval: a keepalive after this much silence from the host ... */
+  keepaliveIntervalMs?: number;
+  /** ... ServerAliveCountMax: and the host is UNREACHABLE after this many go unanswered. */
+  keepaliveCountMax?: number;
   become?: { user: string; password?: string };
   /** false (betif_command_stream: false): one channel per command instead of the command stream. */
   commandStream?: boolean;
@@ -38,6 +42,8 @@ export interface SettingsDefaults {
   password?: string;
   becomeMethod?: string;
   becomePassword?: string;
+  /** ansible.cfg's [ssh_connection] ssh_args (only the options betif-play understands are read). */
+  sshArgs?: string;
   sshCommonArgs?: string;
   sshExtraArgs?: string;
 }
@@ -71,6 +77,12 @@ function portNumber(host: string, value: string | undefined, fallback: number): 
   const port = Number(value);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`host ${host}: invalid port '${value}'`);
   return port;
+}
+
+function positiveCount(host: string, option: string, value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`host ${host}: ${option} must be a positive whole number, got '${value}'`);
+  return count;
 }
 
 function expandHome(path: string): string {
@@ -179,7 +191,7 @@ export function settingsFromVars(
   }
   const commonArgs = text(vars, 'ansible_ssh_common_args') ?? defaults.sshCommonArgs;
   const extraArgs = text(vars, 'ansible_ssh_extra_args') ?? defaults.sshExtraArgs;
-  const options = sshOptions([commonArgs, extraArgs].filter(Boolean).join(' '));
+  const options = sshOptions([defaults.sshArgs, commonArgs, extraArgs].filter(Boolean).join(' '));
   const timeoutSeconds = text(vars, 'ansible_ssh_timeout', 'ansible_timeout') ?? options.get('connecttimeout');
   const keyFile = text(vars, 'ansible_ssh_private_key_file', 'ansible_private_key_file') ?? options.get('identityfile') ?? defaults.privateKeyFile;
   const password = text(vars, 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password') ?? defaults.password;
@@ -197,6 +209,10 @@ export function settingsFromVars(
     connectTimeoutMs: timeoutSeconds !== undefined ? Number(timeoutSeconds) * 1000 : defaults.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
   };
   if (!(settings.connectTimeoutMs > 0)) throw new Error(`host ${host}: invalid connection timeout '${String(timeoutSeconds)}'`);
+  const aliveInterval = options.get('serveraliveinterval');
+  if (aliveInterval !== undefined) settings.keepaliveIntervalMs = positiveCount(host, 'ServerAliveInterval', aliveInterval) * 1000;
+  const aliveCount = options.get('serveralivecountmax');
+  if (aliveCount !== undefined) settings.keepaliveCountMax = positiveCount(host, 'ServerAliveCountMax', aliveCount);
   if (keyFile !== undefined) settings.privateKeyFile = expandHome(keyFile);
   if (password !== undefined) settings.password = password;
   const become = becomeSettings(host, vars, defaults);

@@ -49,7 +49,9 @@ class HandshakeTimeout extends Error {
   }
 }
 
+/** Without ServerAliveInterval/ServerAliveCountMax: a host silent for 45s (3 unanswered keepalives) is UNREACHABLE. */
 const KEEPALIVE_INTERVAL_MS = 15_000;
+const KEEPALIVE_COUNT_MAX = 3;
 const RECONNECT_RETRY_MS = 500;
 const CLOSE_WAIT_MS = 1_000;
 const DEFAULT_KEY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
@@ -121,6 +123,8 @@ export class SshConnection implements Connection {
   private readonly waiting: (() => void)[] = [];
   /** Become users (or '') whose shell could not run the driver. */
   private readonly perCommandOnly = new Set<string>();
+  /** Set by interrupt(): no command is sent and no session opened from then on. */
+  private interrupted = false;
 
   constructor(
     private readonly settings: ConnectionSettings,
@@ -138,6 +142,7 @@ export class SshConnection implements Connection {
     const text = streamCommandText(argv, options);
     const stdin = options.stdin === undefined ? undefined : Buffer.from(options.stdin);
     const ssh = await this.open();
+    if (this.interrupted) throw this.dropped('the run was interrupted');
     if (!this.perCommandOnly.has('*') && !this.perCommandOnly.has(key)) {
       const stream = await this.acquire(ssh, key, become);
       if (stream) {
@@ -258,6 +263,15 @@ export class SshConnection implements Connection {
     }
   }
 
+  /**
+   * The run was interrupted: no new command starts; requests already handed to the socket are still flushed, so a
+   * command either reaches the host whole (and runs to its end there) or not at all (driver.ts refuses a cut request).
+   */
+  async interrupt(): Promise<void> {
+    this.interrupted = true;
+    await this.close();
+  }
+
   async close(): Promise<void> {
     const ssh = this.ssh ?? (await this.connecting?.catch(() => undefined));
     this.ssh = undefined;
@@ -277,6 +291,7 @@ export class SshConnection implements Connection {
   }
 
   private open(timeoutMs = this.settings.connectTimeoutMs): Promise<NodeSSH> {
+    if (this.interrupted) return Promise.reject(new UnreachableError(`${PREFIX}the run was interrupted before this command was sent to ${this.settings.address}`));
     if (this.ssh?.isConnected()) return Promise.resolve(this.ssh);
     this.connecting ??= this.connect(timeoutMs).finally(() => {
       this.connecting = undefined;
@@ -311,7 +326,8 @@ export class SshConnection implements Connection {
         username: user,
         sock,
         readyTimeout: timeoutMs,
-        keepaliveInterval: KEEPALIVE_INTERVAL_MS,
+        keepaliveInterval: this.settings.keepaliveIntervalMs ?? KEEPALIVE_INTERVAL_MS,
+        keepaliveCountMax: this.settings.keepaliveCountMax ?? KEEPALIVE_COUNT_MAX,
         authHandler,
         algorithms: { serverHostKey: preferredHostKeyAlgorithms(this.settings.knownHostsFiles, address, port) },
         hostVerifier: (key: Buffer) => {

@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { XMLBuilder } from 'fast-xml-parser';
 import type { HostEvent, TaskInfo } from '../runner/events.js';
 import { QuietReporter } from './quiet-reporter.js';
+import { writePrivateFile } from './private-file.js';
 
 export interface JunitOptions {
   /** The first playbook's path: the test suite is named after it, as Ansible's junit callback does. */
@@ -84,7 +84,7 @@ export class JunitReporter extends QuietReporter {
       testcase: this.cases.map(xmlCase),
     };
     const xml = builder.build({ '?xml': { '@_version': '1.0', '@_encoding': 'utf-8' }, testsuites: { ...counts, '@_tests': String(this.cases.length), '@_time': time, testsuite: suite } });
-    writeFileSync(this.file, xml);
+    writePrivateFile(this.file, xml);
   }
 
 }

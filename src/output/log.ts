@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { openPrivateFile } from './private-file.js';
 import type { CommandEvent, HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
 
 /** A JSON-lines log of the run (pino): every task, every host result with its duration, the recap. */
@@ -7,7 +8,8 @@ export class LogReporter implements Reporter {
   private readonly started = new Map<TaskInfo, number>();
 
   constructor(path: string) {
-    this.logger = pino({ base: undefined }, pino.destination({ dest: path, sync: true, mkdir: true }));
+    // Owner-only from the first byte, also when appending to a log an earlier run left readable by others.
+    this.logger = pino({ base: undefined }, pino.destination({ fd: openPrivateFile(path, 'a'), sync: true }));
   }
 
   playStart(name: string): void {

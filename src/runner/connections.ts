@@ -53,6 +53,23 @@ export function settingsFor(run: RunContext, host: string, vars: Record<string, 
   }
 }
 
+/** Ansible's names of the connection and become passwords. */
+const PASSWORD_VARS = ['ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password', 'ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass'];
+
+/**
+ * Every password the inventory and -e give, masked from the start: a debug of a host's hostvars shows it even when
+ * that host is never connected to. Templated ones are masked once rendered (settingsFor), or as vault values.
+ */
+export function registerPasswords(run: Pick<RunContext, 'inventory' | 'options' | 'secrets'>): void {
+  const sources = [...run.inventory.hostNames().map((host) => run.inventory.hostVars(host)), run.options.extraVars];
+  for (const vars of sources) {
+    for (const name of PASSWORD_VARS) {
+      const value = vars[name];
+      if (typeof value === 'string' && !value.includes('{{')) run.secrets.add(value);
+    }
+  }
+}
+
 /** The pooled connection for these settings, with become and the task's environment applied, its commands logged. */
 export function connectionFor(run: RunContext, settings: ConnectionSettings, environment: Record<string, string>, log: (record: CommandRecord) => void): Connection {
   const connection = observed(run.pool.get(settings), log);

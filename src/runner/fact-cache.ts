@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { writePrivateFile } from '../output/private-file.js';
 import { join } from 'node:path';
 
 /** Facts kept between runs, one JSON file per host, as Ansible's jsonfile cache plugin keeps them. */
@@ -48,7 +49,7 @@ export class JsonFileFactCache implements FactCache {
 
   save(host: string, facts: Record<string, unknown>): void {
     mkdirSync(this.folder, { recursive: true });
-    writeFileSync(this.file(host), `${JSON.stringify(sortKeys(toCached(facts)), null, 4)}`, { mode: 0o600 });
+    writePrivateFile(this.file(host), `${JSON.stringify(sortKeys(toCached(facts)), null, 4)}`);
   }
 
   flush(hosts: Iterable<string>): void {

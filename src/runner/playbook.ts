@@ -3,6 +3,7 @@ import type { Inventory } from '../inventory/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { Playbook } from '../playbook/types.js';
 import type { HostStats, Reporter } from './events.js';
+import { registerPasswords } from './connections.js';
 import { runPlay } from './play.js';
 import type { Secrets } from './secrets.js';
 import type { HostState, RunContext, RunOptions } from './state.js';
@@ -14,17 +15,27 @@ export interface RunSummary {
 }
 
 /**
- * Ansible's exit codes: 2 when a host is failed at the end, 4 when one is unreachable (and none failed), else 0.
- * A host counts as Ansible counts it: rescued, or cleared by meta clear_host_errors, it is no longer failed.
+ * Ansible's exit codes: 4 when a host is unreachable at the end (even if others failed, as ansible-playbook 2.14
+ * does), else 2 when one is failed, else 0. A host counts as Ansible counts it: rescued, or cleared by meta
+ * clear_host_errors, it is no longer failed.
  */
 export function exitCodeOf(hosts: readonly HostState[]): number {
-  if (hosts.some((host) => host.failed)) return 2;
   if (hosts.some((host) => host.unreachable)) return 4;
+  if (hosts.some((host) => host.failed)) return 2;
   return 0;
 }
 
-export async function runPlaybooks(playbooks: Playbook[], inventory: Inventory, registry: ModuleRegistry, options: RunOptions, reporter: Reporter, secrets: Secrets): Promise<RunSummary> {
-  const run: RunContext = { options, inventory, pool: new ConnectionPool(), reporter, hosts: new Map(), playbookDir: playbooks[0]?.dir ?? process.cwd(), secrets };
+export async function runPlaybooks(
+  playbooks: Playbook[],
+  inventory: Inventory,
+  registry: ModuleRegistry,
+  options: RunOptions,
+  reporter: Reporter,
+  secrets: Secrets,
+  pool = new ConnectionPool(),
+): Promise<RunSummary> {
+  const run: RunContext = { options, inventory, pool, reporter, hosts: new Map(), playbookDir: playbooks[0]?.dir ?? process.cwd(), secrets };
+  registerPasswords(run);
   if (options.startAtTask !== undefined || options.step) run.gate = new TaskGate(options.startAtTask, options.step);
   try {
     for (const playbook of playbooks) {
@@ -33,7 +44,11 @@ export async function runPlaybooks(playbooks: Playbook[], inventory: Inventory, 
     }
   } finally {
     await run.pool.closeAll();
-    for (const host of run.hosts.values()) if (Object.keys(host.facts).length > 0) options.factCache?.save(host.name, host.facts);
+    for (const host of run.hosts.values()) {
+      // A fact holding a secret (a cacheable set_fact of a vault value) is not cached: the next run derives it again.
+      const facts = Object.fromEntries(Object.entries(host.facts).filter(([, value]) => !secrets.holds(value)));
+      if (Object.keys(facts).length > 0) options.factCache?.save(host.name, facts);
+    }
   }
   if (run.gate?.startNotFound !== undefined) reporter.warning(`No matching task "${run.gate.startNotFound}" found. Note: --start-at-task can only follow static includes.`);
   const stats = new Map([...run.hosts.values()].map((host) => [host.name, host.stats]));

@@ -26,6 +26,15 @@ export class Secrets {
     return masked;
   }
 
+  /** Whether a secret string appears anywhere in the value. */
+  holds(value: unknown): boolean {
+    if (this.values.size === 0) return false;
+    if (typeof value === 'string') return [...this.values].some((secret) => value.includes(secret));
+    if (Array.isArray(value)) return value.some((item) => this.holds(item));
+    if (value && typeof value === 'object') return Object.values(value).some((item) => this.holds(item));
+    return false;
+  }
+
   /** A copy of the value with every secret string masked. */
   mask<T>(value: T): T {
     if (this.values.size === 0) return value;

@@ -11,7 +11,7 @@ import type { ActionTask, Handler } from '../playbook/types.js';
 import { createTemplar, OMIT, TemplateError, type Templar } from '../template/templar.js';
 import { connectionFor, settingsFor } from './connections.js';
 import type { HostEvent, HostStatus, TaskInfo } from './events.js';
-import { censored } from './censor.js';
+import { censored, noLogSecrets } from './censor.js';
 import { executeModule } from './execute-module.js';
 import { applyFacts } from './facts.js';
 import { conditionsOf, inheritedEnvironment, inheritedKeyword, keywordBool } from './keywords.js';
@@ -269,7 +269,8 @@ export class TaskExecution {
   private async runModule(host: HostState, vars: Record<string, unknown>, templar: Templar, delegate: string | undefined) {
     const { run } = this.playRun;
     const module = this.task.module;
-    const args = dropOmitted(templar.render({ ...this.moduleDefaults(), ...this.task.args })) as Record<string, unknown>;
+    const rawArgs = { ...this.moduleDefaults(), ...this.task.args };
+    const args = dropOmitted(templar.render(rawArgs)) as Record<string, unknown>;
     const checkKeyword = this.keyword('check_mode');
     const diffKeyword = this.keyword('diff');
     const environment: Record<string, string> = {};
@@ -307,6 +308,7 @@ export class TaskExecution {
     const execution = await executeModule(module, args, ctx);
     if (!ctx.diff) execution.diff = [];
     for (const key of module.secretResults ?? []) run.secrets.add(execution.result[key]);
+    if (ctx.noLog) run.secrets.add(noLogSecrets(rawArgs, args, execution.result));
     const result: ModuleResult = { ...execution.result };
     if (execution.diff.length > 0 && result.diff === undefined) {
       result.diff = execution.diff.map((change) => (change.prepared === undefined ? { before: change.before, after: change.after, before_header: change.beforeHeader, after_header: change.afterHeader } : { prepared: change.prepared }));

@@ -320,6 +320,14 @@ describe('settings from Ansible variables', () => {
     assert.deepEqual([viaCommand.jump?.user, viaCommand.jump?.address, viaCommand.jump?.port], ['jumper', 'bastion', 2022]);
   });
 
+  test('keepalives: ServerAliveInterval and ServerAliveCountMax from ansible.cfg ssh_args or the host\'s ssh args', () => {
+    const fromConfig = settingsFromVars('db', {}, direct, { ...defaults, sshArgs: '-C -o ControlMaster=auto -o ServerAliveInterval=5' });
+    assert.deepEqual([fromConfig.keepaliveIntervalMs, fromConfig.keepaliveCountMax], [5_000, undefined]);
+    const fromHost = settingsFromVars('db', { ansible_ssh_common_args: '-o ServerAliveInterval=2 -o ServerAliveCountMax=4' }, direct, { ...defaults, sshArgs: '-o ServerAliveInterval=5' });
+    assert.deepEqual([fromHost.keepaliveIntervalMs, fromHost.keepaliveCountMax], [2_000, 4]);
+    assert.throws(() => settingsFromVars('db', { ansible_ssh_extra_args: '-o ServerAliveCountMax=none' }, direct, defaults), /ServerAliveCountMax must be a positive whole number, got 'none'/);
+  });
+
   test('a jump host loop is an error naming the loop', () => {
     const vars: Record<string, Record<string, unknown>> = { a: { betif_jump_host: 'b' }, b: { betif_jump_host: 'a' } };
     const resolve = (name: string): ConnectionSettings => settingsFromVars(name, vars[name] ?? {}, resolve, defaults);

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { Connection } from '../../connection/types.js';
+import { ModuleFailure } from '../contract.js';
 import { SET_ATTRIBUTES_SH, type AttributeChange } from './file-attributes.js';
 import { STAT_FORMAT_SH, parseStat, type FileStat } from './file-stat.js';
 import { decodeBase64Text, runHostScript } from './host-script.js';
@@ -76,6 +77,8 @@ trap - EXIT
 printf 'stat=%s\\n' "$(stat -c "$F" -- "$p")"
 `;
 
+const NO_SPACE = /No space left on device/i;
+
 export async function writeFileAtomically(connection: Connection, request: WriteRequest): Promise<WriteOutcome> {
   const { replacing, attributes } = request;
   const args = [
@@ -92,7 +95,9 @@ export async function writeFileAtomically(connection: Connection, request: Write
     ...(request.validate ?? []),
   ];
   const stdin = request.remoteSource === undefined ? (request.content ?? Buffer.alloc(0)).toString('base64') : '';
-  const { sections } = await runHostScript(connection, WRITE_SCRIPT, args, stdin);
+  const { sections } = await runHostScript(connection, WRITE_SCRIPT, args, stdin).catch((error: unknown) => {
+    throw error instanceof ModuleFailure && NO_SPACE.test(error.message) ? new ModuleFailure(`Could not write ${request.path}: No space left on device (the file was left as it was)`, error.result) : error;
+  });
   const output = sections[0];
   const rc = output.get('validate_rc');
   if (rc !== undefined && rc !== '0') {

@@ -1,9 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import { unifiedDiff } from '../diff.js';
 import type { HostEvent, HostStats, TaskInfo } from '../../runner/events.js';
 import { QuietReporter } from '../quiet-reporter.js';
 import type { ReportData, ReportTask } from './data.js';
 import { reportPage } from './page.js';
+import { writePrivateFile } from '../private-file.js';
 
 export interface ReportOptions {
   playbook: string;
@@ -66,8 +66,8 @@ export class HtmlReporter extends QuietReporter {
       tasks: [...this.tasks.values()].filter((task) => Object.keys(task.hosts).length > 0).map(({ start: _start, ...task }) => task),
       recap: Object.fromEntries(stats),
     };
-    // Created owner-only: the page holds results, as the log file does.
-    writeFileSync(this.file, reportPage(data), { mode: 0o600 });
+    // Owner-only: the page holds results, as the log file does.
+    writePrivateFile(this.file, reportPage(data));
   }
 
 }
