@@ -93,10 +93,11 @@ changed_tasks() { # changed_tasks OUTPUT: one "TASK<TAB>HOST" line per task resu
 changed_tasks "$work/phase1.out" >"$work/plan.changed"
 changed_tasks "$work/phase2.out" >"$work/run.changed"
 comm -13 "$work/plan.changed" "$work/run.changed" >"$work/plan.missed"
+comm -23 "$work/plan.changed" "$work/run.changed" >"$work/plan.over"
 echo
-echo "--- plan vs run: $(wc -l <"$work/plan.changed") task results changed in the check run ($(grep -c '(depends on: ' "$work/phase1.out" || true) of them as \"depends on\"), $(wc -l <"$work/run.changed") in the first run; missed by the check: $(wc -l <"$work/plan.missed") (goal: 0)"
+echo "--- plan vs run: $(wc -l <"$work/plan.changed") task results changed in the check run ($(grep -c '(depends on: ' "$work/phase1.out" || true) of them as \"depends on\"), $(wc -l <"$work/run.changed") in the first run; missed by the check: $(wc -l <"$work/plan.missed") (goal: 0); planned but ok in the run: $(wc -l <"$work/plan.over")"
 awk -F '\t' '{ missed[$2] = missed[$2] + 1 } END { for (host in missed) printf "    %s: %d\n", host, missed[host] }' "$work/plan.missed" | sort
-echo "    (the tasks: $work/plan.missed)"
+echo "    (the tasks: $work/plan.missed; planned but ok: $work/plan.over)"
 
 phase 3 "second run"
 
