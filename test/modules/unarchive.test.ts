@@ -92,10 +92,14 @@ describe('unarchive', () => {
     assert.deepEqual(readdirSync(dest), []);
   });
 
-  test('creates skips; Ansible\'s failures for a missing dest, a missing, empty or unknown archive', async () => {
+  test('creates skips; copy: false is remote_src; Ansible\'s failures for a missing dest, a missing, empty or unknown archive', async () => {
     const dest = scratchDir();
     const created = await runModule(unarchive, { src: 'app.tar.gz', dest, creates: dest }, { filesDir: archives });
     assert.deepEqual([created.result.skipped, created.result.msg], [true, `skipped, since ${dest} exists`]);
+    const copyFalse = await runModule(unarchive, { src: join(archives, 'app.tar'), dest: scratchDir(), copy: false });
+    assert.equal(copyFalse.result.changed, true, JSON.stringify(copyFalse.result));
+    const both = await runModule(unarchive, { src: join(archives, 'app.tar'), dest, copy: false, remote_src: true });
+    assert.equal(both.result.msg, "parameters are mutually exclusive: ('copy', 'remote_src')");
     const noDest = await runModule(unarchive, { src: 'app.tar.gz', dest: join(dest, 'nope') }, { filesDir: archives });
     assert.equal(noDest.result.msg, `dest '${join(dest, 'nope')}' must be an existing dir`);
     const missing = await runModule(unarchive, { src: join(archives, 'nope.tgz'), dest, remote_src: true });

@@ -13,7 +13,7 @@ import { readControllerFile } from './lib/controller-file.js';
 interface UnarchiveArgs extends AttributeArgs {
   src: string;
   dest: string;
-  remote_src: boolean;
+  remote_src?: boolean;
   creates?: string;
   list_files: boolean;
   keep_newer: boolean;
@@ -30,7 +30,7 @@ const WORD = { type: 'string', pattern: '^[^\\n]*$' };
 const PROPERTIES: Record<string, object> = {
   src: { type: 'string', minLength: 1, description: 'The archive: a file on the controller (copied to the target), or on the target with remote_src.' },
   dest: { type: 'string', minLength: 1, description: 'The existing folder on the target the archive is unpacked into.' },
-  remote_src: { type: 'boolean', default: false, description: 'The archive is already on the target (src is a path there).' },
+  remote_src: { type: 'boolean', description: 'The archive is already on the target (src is a path there).' },
   copy: { type: 'boolean', description: 'Old name for the opposite of remote_src (copy: false is remote_src: true).' },
   creates: { type: 'string', minLength: 1, description: 'Skip the task when this path already exists on the target.' },
   list_files: { type: 'boolean', default: false, description: 'Return the list of files in the archive as `files`.' },
@@ -38,7 +38,7 @@ const PROPERTIES: Record<string, object> = {
   exclude: { type: 'array', items: WORD, default: [], description: 'Paths (or patterns) in the archive to leave out.' },
   include: { type: 'array', items: WORD, default: [], description: 'Only these paths of the archive are unpacked.' },
   extra_opts: { type: 'array', items: WORD, default: [], description: 'Extra options for the unpacking command (tar or unzip), one word per item.' },
-  decrypt: { type: 'boolean', default: true, description: 'Decrypt a vault-encrypted controller src before copying it.' },
+  decrypt: { type: 'boolean', default: true, description: 'Accepted as Ansible does; a vault-encrypted controller src is always decrypted before it is copied.' },
   ...FILE_ATTRIBUTE_PROPERTIES,
 };
 
@@ -49,6 +49,7 @@ function fold(raw: Record<string, unknown>): UnarchiveArgs {
     args.remote_src = !args.copy;
     delete args.copy;
   }
+  args.remote_src ??= false;
   if (args.include.length > 0 && args.exclude.length > 0) throw new ModuleFailure('parameters are mutually exclusive: include|exclude');
   return args;
 }
