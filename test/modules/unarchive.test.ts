@@ -88,7 +88,7 @@ describe('unarchive', () => {
     assert.equal(zip.result.changed, true);
     assert.match(zip.diff[0].prepared ?? '', /^>f\+\+\+\+\+\+\.\?\? app\/README$/m);
     const tar = await runModule(unarchive, { src: 'app.tar.gz', dest }, { filesDir: archives, check: true });
-    assert.deepEqual([tar.result.skipped, tar.result.msg], [true, 'remote module (unarchive) does not support check mode when using gtar']);
+    assert.deepEqual([tar.result.skipped, tar.result.msg], [true, 'remote module (ansible.legacy.unarchive) does not support check mode when using gtar']);
     assert.deepEqual(readdirSync(dest), []);
   });
 

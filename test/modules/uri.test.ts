@@ -143,7 +143,7 @@ describe('uri', () => {
     const removed = await runModule(uri, { url: `${url}/api/items`, removes: '/no/such/path' });
     assert.equal(removed.result.stdout, "skipped, since '/no/such/path' does not exist");
     const check = await runModule(uri, { url: `${url}/echo`, method: 'POST' }, { check: true });
-    assert.deepEqual([check.result.skipped, check.result.msg], [true, 'remote module (uri) does not support check mode']);
+    assert.deepEqual([check.result.skipped, check.result.msg], [true, 'remote module (ansible.legacy.uri) does not support check mode']);
     assert.equal(seen.length, before);
   });
 

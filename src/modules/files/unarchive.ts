@@ -136,7 +136,7 @@ export default defineModule<Record<string, unknown>, UnarchiveState>({
     if (state.kind === 'skipped') return { changed: false, skip: `skipped, since ${state.creates} exists` };
     if (state.kind === 'failed') throw new ModuleFailure(state.msg);
     const comparison = 'verdict' in state ? state.verdict : { unarchived: true, diff: '' };
-    if (ctx.check && state.handler !== 'ZipArchive') return { changed: false, skip: 'remote module (unarchive) does not support check mode when using gtar' };
+    if (ctx.check && state.handler !== 'ZipArchive') return { changed: false, skip: 'remote module (ansible.legacy.unarchive) does not support check mode when using gtar' };
     const result: ModuleResult = {
       handler: state.handler,
       dest: args.dest,

@@ -126,7 +126,7 @@ export default defineModule<Record<string, unknown>, UriState>({
   },
 
   async read(ctx, raw) {
-    // uri does not support check mode: Ansible skips it before looking at anything.
+    // uri does not support check mode: Ansible skips it before looking at anything (its action plugin runs it as ansible.legacy.uri).
     if (ctx.check) return { kind: 'check' };
     const task = args(raw);
     const method = task.method.toUpperCase();
@@ -164,7 +164,7 @@ export default defineModule<Record<string, unknown>, UriState>({
   },
 
   plan(raw, state, ctx): Plan {
-    if (state.kind === 'check') return { changed: false, skip: 'remote module (uri) does not support check mode' };
+    if (state.kind === 'check') return { changed: false, skip: 'remote module (ansible.legacy.uri) does not support check mode' };
     const task = args(raw);
     if (state.kind === 'skipped') {
       const path = state.reason === 'creates' ? task.creates : task.removes;
