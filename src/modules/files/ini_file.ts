@@ -1,6 +1,6 @@
 import { defineModule, ModuleFailure, type ModuleResult } from '../contract.js';
 import { writeFileAtomically } from '../shared/atomic-write.js';
-import { FILE_ATTRIBUTE_PROPERTIES, foldAliases, withAliases } from '../shared/arg-schema.js';
+import { FILE_ATTRIBUTE_PROPERTIES, foldAliases, requiredWithAliases, withAliases } from '../shared/arg-schema.js';
 import { NO_ATTRIBUTE_CHANGE, planAttributes, type AttributeArgs } from '../shared/file-attributes.js';
 import { runFileOperation } from '../shared/file-ops.js';
 import { probePaths, type HostProbe, type PathProbe } from '../shared/probe.js';
@@ -69,8 +69,7 @@ export default defineModule<Record<string, unknown>, IniFileState>({
     type: 'object',
     description: 'Manages options and sections of INI-style files (community.general.ini_file).',
     additionalProperties: false,
-    if: { not: { required: ['dest'] } },
-    then: { required: ['path'] },
+    ...requiredWithAliases('path', ALIASES.path),
     properties: withAliases(PROPERTIES, ALIASES),
   },
 

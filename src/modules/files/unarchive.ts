@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { shellScript } from '../../connection/quote.js';
 import { defineModule, ModuleFailure, type ModuleContext, type ModuleResult, type Plan } from '../contract.js';
 import { FILE_ATTRIBUTE_PROPERTIES } from '../shared/arg-schema.js';
-import { SET_ATTRIBUTES_SH, planTreeAttributes, type AttributeArgs, type AttributeChange } from '../shared/file-attributes.js';
+import { NO_ATTRIBUTE_CHANGE, SET_ATTRIBUTES_SH, planTreeAttributes, type AttributeArgs, type AttributeChange } from '../shared/file-attributes.js';
 import { chmodText } from '../shared/file-mode.js';
 import { pathInfo, type FileStat } from '../shared/file-stat.js';
 import { runHostScript } from '../shared/host-script.js';
@@ -89,10 +89,9 @@ async function setAttributes(ctx: ModuleContext, dest: string, paths: string[], 
 }
 
 function planAttributeChange(args: UnarchiveArgs, archive: Archive, extracting: boolean): AttributeChange {
-  const none: AttributeChange = { changed: false, mode: '', owner: '', group: '', before: {}, after: {} };
-  if (args.mode === undefined && args.owner === undefined && args.group === undefined) return none;
+  if (args.mode === undefined && args.owner === undefined && args.group === undefined) return NO_ATTRIBUTE_CHANGE;
   // Unpacked files get the archive's modes first: the task's attributes are then set on all of them.
-  if (extracting) return { ...none, changed: true, mode: args.mode === undefined ? '' : chmodText(args.mode), owner: args.owner ?? '', group: args.group ?? '' };
+  if (extracting) return { ...NO_ATTRIBUTE_CHANGE, changed: true, mode: args.mode === undefined ? '' : chmodText(args.mode), owner: args.owner ?? '', group: args.group ?? '' };
   const entries = attributePaths(archive).map((path) => archive.stats.get(path)).filter((stat): stat is FileStat => stat !== undefined && stat.kind !== 'link');
   const probe = { umask: archive.umask, uid: archive.uid, gid: archive.gid, ownerUid: archive.ownerUid, groupGid: archive.groupGid, paths: [] };
   return planTreeAttributes(args, entries, probe, false);
