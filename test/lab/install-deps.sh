@@ -7,7 +7,7 @@
 # tests; runs `apt-get update` only when something is missing.
 set -euo pipefail
 
-PACKAGES=(chromium openssh-server sudo iproute2 procps curl ansible-core ansible acl dnf rpm createrepo-c libvirt-clients libvirt-daemon virtinst qemu-utils kmod udev cron passwd python3-apt dpkg-dev)
+PACKAGES=(chromium openssh-server sudo iproute2 procps curl ansible-core ansible acl dnf rpm createrepo-c libvirt-clients libvirt-daemon virtinst qemu-utils kmod udev cron passwd python3-apt dpkg-dev zip unzip xz-utils bzip2)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

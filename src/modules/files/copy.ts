@@ -4,7 +4,7 @@ import { FILE_ATTRIBUTE_PROPERTIES } from '../shared/arg-schema.js';
 import { readControllerFile } from './lib/controller-file.js';
 import type { AttributeArgs } from '../shared/file-attributes.js';
 import { planPut, readPut, type PutRequest, type PutState } from '../shared/put-file.js';
-import { pythonJson } from './lib/python-json.js';
+import { pythonJson } from '../shared/python-json.js';
 
 interface CopyArgs extends AttributeArgs {
   src?: string;

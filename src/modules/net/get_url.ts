@@ -6,6 +6,7 @@ import { attributesDiff, planAttributes, type AttributeArgs } from '../shared/fi
 import { runFileOperation } from '../shared/file-ops.js';
 import { pathInfo } from '../shared/file-stat.js';
 import { probePaths, type ChecksumAlgorithm, type HostProbe, type PathProbe } from '../shared/probe.js';
+import { urllibError } from './lib/curl.js';
 import { checkAlgorithm, download, removeTemp, type Download } from './lib/download.js';
 
 interface GetUrlArgs extends AttributeArgs {
@@ -32,15 +33,6 @@ type GetUrlState =
   | { kind: 'downloaded'; probe: HostProbe; dest: PathProbe; download: Download; expected?: Expected; elapsed: number };
 
 const ALIASES = { url_username: ['username'], url_password: ['password'] };
-
-/** How Python's urllib words the common connection failures curl reports. */
-function urllibError(curlError: string, url: string): string {
-  if (/\(37\)/.test(curlError)) return `<urlopen error [Errno 2] No such file or directory: '${decodeURIComponent(new URL(url).pathname)}'>`;
-  if (/\(7\)/.test(curlError)) return '<urlopen error [Errno 111] Connection refused>';
-  if (/\(6\)/.test(curlError)) return '<urlopen error [Errno -2] Name or service not known>';
-  if (/\(28\)/.test(curlError)) return '<urlopen error timed out>';
-  return curlError;
-}
 
 const isUrl = (text: string): boolean => /^(https?|ftp|file):/.test(text);
 
