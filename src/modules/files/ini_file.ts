@@ -65,6 +65,27 @@ function checkCombination(args: IniFileArgs): void {
 export default defineModule<Record<string, unknown>, IniFileState>({
   name: 'ini_file',
   namespace: 'community.general',
+  examples: `
+- name: Limit the number of worker processes
+  community.general.ini_file:
+    path: /etc/app/app.ini
+    section: server
+    option: workers
+    value: "8"
+    mode: '0644'
+
+- name: Drop an option
+  community.general.ini_file:
+    path: /etc/app/app.ini
+    section: server
+    option: debug
+    state: absent
+`,
+  returns: {
+    path: { type: 'str', returned: 'always', description: 'The INI file that was edited.' },
+    msg: { type: 'str', returned: 'always', description: "What was done, in the collection's words (section and option added, option changed, OK ...)." },
+    backup_file: { type: 'str', returned: 'when backup made a copy', description: 'The copy of the old file.' },
+  },
   schema: {
     type: 'object',
     description: 'Manages options and sections of INI-style files (community.general.ini_file).',

@@ -99,6 +99,25 @@ function planAttributeChange(args: UnarchiveArgs, archive: Archive, extracting: 
 
 export default defineModule<Record<string, unknown>, UnarchiveState>({
   name: 'unarchive',
+  examples: `
+- name: Unpack a release shipped with the role
+  ansible.builtin.unarchive:
+    src: tool-1.2.tar.gz
+    dest: /opt/tool
+    creates: /opt/tool/bin/tool
+
+- name: Unpack an archive already on the host
+  ansible.builtin.unarchive:
+    src: /tmp/site.zip
+    dest: /srv/www
+    remote_src: true
+`,
+  returns: {
+    dest: { type: 'str', returned: 'always', description: 'The folder the archive was unpacked into.' },
+    src: { type: 'str', returned: 'always', description: 'The archive on the host.' },
+    handler: { type: 'str', returned: 'always', description: 'The unpacker chosen, as Ansible names it (TgzArchive, ZipArchive ...).' },
+    files: { type: 'list', returned: 'when list_files is true', description: 'The paths in the archive.' },
+  },
   schema: {
     type: 'object',
     description: 'Unpacks a tar (gz, bz2, xz, zstd) or zip archive into a folder, from the controller or already on the target.',

@@ -116,6 +116,30 @@ function responseFields(url: string, outcome: Extract<HttpOutcome, { kind: 'answ
 
 export default defineModule<Record<string, unknown>, UriState>({
   name: 'uri',
+  examples: `
+- name: Ask a service for its health
+  ansible.builtin.uri:
+    url: http://localhost:8080/health
+    return_content: true
+  register: health
+
+- name: Create an object through an API
+  ansible.builtin.uri:
+    url: https://api.example.com/v1/items
+    method: POST
+    body_format: json
+    body: {name: item1}
+    status_code: [200, 201]
+`,
+  returns: {
+    status: { type: 'int', returned: 'always', description: 'The HTTP status code (-1 when no connection was made).' },
+    url: { type: 'str', returned: 'always', description: 'The URL that was finally requested (after redirects).' },
+    redirected: { type: 'bool', returned: 'success', description: 'Whether a redirect was followed.' },
+    content: { type: 'str', returned: 'when return_content is true', description: 'The body of the response.' },
+    json: { type: 'dict', returned: 'when the response is JSON', description: 'The body of the response, parsed.' },
+    cookies: { type: 'dict', returned: 'success', description: 'The cookies the server set.' },
+    msg: { type: 'str', returned: 'always', description: 'The HTTP status message, or the error.' },
+  },
   secretArgs: ['url_password', 'password'],
   schema: {
     type: 'object',
