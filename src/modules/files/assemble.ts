@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { defineModule, ModuleFailure, type ModuleResult } from '../contract.js';
+import { defineModule, type ModuleResult } from '../contract.js';
 import { FILE_ATTRIBUTE_PROPERTIES } from '../shared/arg-schema.js';
 import type { AttributeArgs } from '../shared/file-attributes.js';
 import { planPut, readPut, type PutState } from '../shared/put-file.js';
-import { splitCommandLine } from '../shared/split-command.js';
+import { requirePlaceholder, validateCommand, VALIDATE_PROPERTY } from '../shared/validate-command.js';
 import { assemble, controllerFragments, targetFragments } from './lib/fragments.js';
 
 interface AssembleArgs extends AttributeArgs {
@@ -35,7 +35,7 @@ export default defineModule<AssembleArgs, AssembleState | undefined>({
       regexp: { type: 'string' },
       ignore_hidden: { type: 'boolean', default: false },
       remote_src: { type: 'boolean', default: true },
-      validate: { type: 'string' },
+      ...VALIDATE_PROPERTY,
       backup: { type: 'boolean', default: false },
       ...FILE_ATTRIBUTE_PROPERTIES,
     },
@@ -43,15 +43,11 @@ export default defineModule<AssembleArgs, AssembleState | undefined>({
 
   async read(ctx, args) {
     if (ctx.check) return undefined;
-    if (args.validate !== undefined && !args.validate.includes('%s')) throw new ModuleFailure(`validate must contain %s: ${args.validate}`);
     const fragments = args.remote_src ? await targetFragments(ctx.connection, args.src) : controllerFragments(ctx.findFile('files', args.src));
     const content = assemble(fragments, { delimiter: args.delimiter, regexp: args.regexp, ignoreHidden: args.ignore_hidden, alwaysBreakAfterDelimiter: !args.remote_src });
-    const validate = args.validate === undefined ? undefined : {
-      words: splitCommandLine(args.validate),
-      failure: args.remote_src
-        ? (failed: { rc: number; stderr: string }) => new ModuleFailure(`failed to validate: rc:${failed.rc} error:${failed.stderr}`)
-        : (failed: { rc: number; stdout: string; stderr: string }) => new ModuleFailure('failed to validate', { exit_status: failed.rc, stdout: failed.stdout, stderr: failed.stderr }),
-    };
+    // On the target the assemble module validates (words as the editors); from the controller, copy does.
+    const validate = validateCommand(args.validate, args.remote_src ? 'edit' : 'copy');
+    requirePlaceholder(validate);
     const put = await readPut(ctx, { dest: args.dest, attributes: args, backup: args.backup, force: true, follow: false, content, sourceLabel: args.src, validate });
     return { put, content };
   },

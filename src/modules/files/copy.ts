@@ -3,6 +3,7 @@ import { defineModule, ModuleFailure, type ModuleContext } from '../contract.js'
 import { FILE_ATTRIBUTE_PROPERTIES } from '../shared/arg-schema.js';
 import { readControllerFile } from './lib/controller-file.js';
 import type { AttributeArgs } from '../shared/file-attributes.js';
+import { validateCommand, VALIDATE_PROPERTY } from '../shared/validate-command.js';
 import { planPut, readPut, type PutRequest, type PutState } from '../shared/put-file.js';
 import { pythonJson } from './lib/python-json.js';
 
@@ -14,10 +15,11 @@ interface CopyArgs extends AttributeArgs {
   force: boolean;
   remote_src: boolean;
   follow: boolean;
+  validate?: string;
 }
 
 function putRequest(ctx: ModuleContext, args: CopyArgs): PutRequest {
-  const common = { dest: args.dest, attributes: args, backup: args.backup, force: args.force, follow: args.follow };
+  const common = { dest: args.dest, attributes: args, backup: args.backup, force: args.force, follow: args.follow, validate: validateCommand(args.validate, 'copy') };
   if (args.src !== undefined && args.content !== undefined) throw new ModuleFailure('src and content are mutually exclusive');
   if (args.content !== undefined) {
     // Ansible writes structured content (a dict or list from a template) as JSON.
@@ -44,6 +46,7 @@ export default defineModule<CopyArgs, PutState>({
       force: { type: 'boolean', default: true },
       remote_src: { type: 'boolean', default: false },
       follow: { type: 'boolean', default: false },
+      ...VALIDATE_PROPERTY,
       ...FILE_ATTRIBUTE_PROPERTIES,
     },
   },

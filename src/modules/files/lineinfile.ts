@@ -3,6 +3,7 @@ import { FILE_ATTRIBUTE_PROPERTIES, foldAliases, requiredWithAliases, withAliase
 import type { AttributeArgs } from '../shared/file-attributes.js';
 import { ensureLineAbsent, ensureLinePresent, readLines, type LineEdit } from './lib/line-edit.js';
 import { toByteString } from '../shared/python-regex.js';
+import { validateCommand, VALIDATE_PROPERTY } from '../shared/validate-command.js';
 import { planTextEdit, readTextFile, type TextFile } from './lib/text-edit.js';
 
 interface LineInFileArgs extends AttributeArgs {
@@ -17,6 +18,7 @@ interface LineInFileArgs extends AttributeArgs {
   create: boolean;
   backup: boolean;
   firstmatch: boolean;
+  validate?: string;
 }
 
 const ALIASES = { path: ['dest', 'destfile', 'name'], regexp: ['regex'], line: ['value'] };
@@ -76,6 +78,7 @@ export default defineModule<Record<string, unknown>, TextFile>({
         create: { type: 'boolean', default: false },
         backup: { type: 'boolean', default: false },
         firstmatch: { type: 'boolean', default: false },
+        ...VALIDATE_PROPERTY,
         ...FILE_ATTRIBUTE_PROPERTIES,
       },
       ALIASES,
@@ -93,6 +96,6 @@ export default defineModule<Record<string, unknown>, TextFile>({
     }
     const { lines, changed, msg, found } = edit(args, file);
     const result = args.state === 'absent' ? { found } : {};
-    return planTextEdit(file, { text: lines.join(''), changed, msg, result }, { attributes: args, backup: args.backup, backupKey: 'backup' }, ctx);
+    return planTextEdit(file, { text: lines.join(''), changed, msg, result }, { attributes: args, backup: args.backup, backupKey: 'backup', validate: validateCommand(args.validate, 'edit') }, ctx);
   },
 });

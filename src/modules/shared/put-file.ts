@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { ModuleFailure, type FileDiff, type ModuleContext, type ModuleResult, type Plan } from '../contract.js';
 import { ValidationFailed, writeFileAtomically } from './atomic-write.js';
+import { requirePlaceholder, type ValidateCommand } from './validate-command.js';
 import { runFileOperation } from './file-ops.js';
 import { diffText, MAX_DIFF_BYTES, sha1 } from './content.js';
 import { attributesDiff, planAttributes, type AttributeArgs } from './file-attributes.js';
@@ -25,7 +26,7 @@ export interface PutRequest {
   /** Permission bits of the controller source, for mode=preserve. */
   sourceMode?: number;
   /** Run on the new file before it replaces dest: the command's words (%s is the file) and the module's failure. */
-  validate?: { words: string[]; failure: (failed: ValidationFailed) => ModuleFailure };
+  validate?: ValidateCommand;
 }
 
 export interface PutState {
@@ -127,6 +128,7 @@ export function planPut(state: PutState, ctx: ModuleContext): Plan {
   if (!contentChanged && !attributes.changed) {
     return { changed: false, result: { ...base, path: writePath, ...(target.stat ? pathInfo(target.stat) : {}) } };
   }
+  if (contentChanged && !ctx.check) requirePlaceholder(request.validate);
   const diff = [...(contentChanged ? contentDiff(target.path, target, from, request.sourceLabel ?? target.path) : []), ...attributesDiff(target.path, attributes, true)];
   return {
     changed: true,
