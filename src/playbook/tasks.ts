@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { resolveAnsibleModule } from '../ansible-modules/resolve.js';
 import { ArgumentError, isTemplateText, validateArgs } from '../modules/args.js';
@@ -59,6 +60,14 @@ function asMapping(value: unknown, what: string, position: Position | undefined)
 
 function resolvePath(base: string, path: string): string {
   return isAbsolute(path) ? path : join(base, path);
+}
+
+/** As Ansible: a task file included in a role is looked for in the role's tasks/ first (a handler including one too), then beside the including file. */
+function includedFilePath(ctx: LoadContext, file: string): string {
+  const besideIncluder = resolvePath(ctx.baseDir, file);
+  if (!ctx.role || isAbsolute(file)) return besideIncluder;
+  const inRoleTasks = join(ctx.role.path, 'tasks', file);
+  return existsSync(inRoleTasks) || !existsSync(besideIncluder) ? inRoleTasks : besideIncluder;
 }
 
 /** Loads a YAML file that must hold a list of tasks (an empty file is an empty list). */
@@ -249,13 +258,13 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
     if (kind === 'import_tasks') {
       if (isTemplateText(file)) throw new PlaybookError('import_tasks needs a static file name (use include_tasks for a templated one)', where);
       const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
-      return { kind: 'block', ...base, block: loadTaskFile(resolvePath(ctx.baseDir, file), inner, where), rescue: [], always: [] };
+      return { kind: 'block', ...base, block: loadTaskFile(includedFilePath(ctx, file), inner, where), rescue: [], always: [] };
     }
     const apply = args.apply === undefined ? undefined : asMapping(args.apply, 'apply', where);
     const node = { kind: 'include_tasks' as const, ...base, file, baseDir: relativeTo, ...(apply ? { apply } : {}) };
     if (isTemplateText(file)) return node;
     const inner: LoadContext = { ...ctx, tags: [], when: [] };
-    return { ...node, preloaded: loadTaskFile(resolvePath(ctx.baseDir, file), inner, where) };
+    return { ...node, preloaded: loadTaskFile(includedFilePath(ctx, file), inner, where) };
   }
   const reference: RoleReference = {
     name: String(args.name ?? args.role ?? ''),
