@@ -20,22 +20,21 @@ const DEFAULT_TARGETS = [
   'command_shell', 'copy', 'file', 'template', 'lineinfile', 'blockinfile', 'stat', 'replace', 'find', 'include_vars',
   'lookup_*', 'loops', 'handlers', 'blocks', 'tags', 'check_mode', 'var_precedence',
 ];
-const TOOLS = ['ansible-playbook', 'betif-play'] as const;
-type Tool = (typeof TOOLS)[number];
+/** ansible-playbook, this betif-play, and optionally another build of betif-play (--compare: a before/after table). */
+type Tool = 'ansible-playbook' | 'betif-play' | 'compared';
 
 const { values: options, positionals } = parseArgs({
   options: {
     targets: { type: 'string' },
     timeout: { type: 'string', default: '900' },
-    verbose: { type: 'boolean', short: 'v', default: false },
     keep: { type: 'boolean', default: false },
-    /** Another build's bundle (bin.js) to measure instead of this one: a before/after comparison. */
-    betif: { type: 'string' },
+    /** Another build's bundle (dist/bundle/cli/bin.js): its column comes before this build's, for a before/after table. */
+    compare: { type: 'string' },
   },
   allowPositionals: true,
 });
 if (!options.targets) {
-  console.error('usage: npm run yardstick -- --targets ANSIBLE_CHECKOUT/test/integration/targets [--verbose] [--keep] [--timeout SECONDS] [--betif BUNDLE_BIN_JS] [NAME|GLOB ...]');
+  console.error('usage: npm run yardstick -- --targets ANSIBLE_CHECKOUT/test/integration/targets [--keep] [--timeout SECONDS] [--compare OTHER_BUILD/dist/bundle/cli/bin.js] [NAME|GLOB ...]');
   process.exit(2);
 }
 const targetsDir = resolve(options.targets);
@@ -117,7 +116,8 @@ function summary(outcome: Outcome): string {
 async function run(tool: Tool, workspace: string, ansibleConfig: string, knownHostsPath: string): Promise<Outcome> {
   const args = ['playbook.yml', '-i', 'inventory', '-e', '@integration_config.yml'];
   const env = { ANSIBLE_ROLES_PATH: targetsDir, ANSIBLE_NOCOLOR: '1', NO_COLOR: '1', ANSIBLE_CONFIG: ansibleConfig };
-  const [file, argv] = tool === 'ansible-playbook' ? ['/usr/bin/ansible-playbook', args] : [process.execPath, [options.betif ? resolve(options.betif) : BIN, ...args, '--known-hosts', knownHostsPath]];
+  const bundle = tool === 'compared' ? resolve(options.compare as string) : BIN;
+  const [file, argv] = tool === 'ansible-playbook' ? ['/usr/bin/ansible-playbook', args] : [process.execPath, [bundle, ...args, '--known-hosts', knownHostsPath]];
   const result = await execa(file, argv, { cwd: workspace, env, reject: false, stdin: 'ignore', timeout: timeoutMs, all: false });
   return { code: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr, timedOut: result.timedOut };
 }
@@ -129,20 +129,29 @@ function prepare(into: string, target: string, connection: string, outputDir: st
   writeFileSync(join(into, 'integration_config.yml'), `output_dir: ${outputDir}\nlocal_tmp: ${outputDir}\n`);
 }
 
+const TOOLS: Tool[] = options.compare ? ['ansible-playbook', 'compared', 'betif-play'] : ['ansible-playbook', 'betif-play'];
+const HEADERS: Record<Tool, string> = { 'ansible-playbook': 'ansible-playbook 2.14', compared: `betif-play (${options.compare})`, 'betif-play': 'betif-play' };
 const names = selectTargets(positionals.length > 0 ? positionals : DEFAULT_TARGETS);
 const scratch = mkdtempSync(join(tmpdir(), 'betif-yardstick-'));
 const lab = await startLab(TOOLS.length, { basePort: labPort(3030), dir: join(tmpdir(), 'betif-yardstick-lab') });
 const controlPathDir = mkdtempSync('/tmp/bys-');
 const ansibleConfig = writeAnsibleConfig(scratch, lab.knownHostsPath, controlPathDir);
 const connections = connectionLines(readFileSync(lab.inventoryPath, 'utf8'), lab.hosts.map((host) => host.name));
-const rows: string[][] = [['target', ...TOOLS]];
-const details: string[] = [];
+const rows: string[][] = [];
+// Rows are printed as they come (a long run can be stopped and still tell what it found).
+const printRow = (row: string[]) => console.log(`| ${row.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`);
+printRow(['target', ...TOOLS.map((tool) => HEADERS[tool])]);
+console.log(`|${' --- |'.repeat(TOOLS.length + 1)}`);
+const addRow = (row: string[]) => {
+  rows.push(row);
+  printRow(row);
+};
 try {
   for (const [index, name] of names.entries()) {
     if (process.stderr.isTTY) process.stderr.write(`\r[${index + 1}/${names.length}] ${name}`.padEnd(60));
     const skip = skipReason(name);
     if (skip) {
-      rows.push([name, `skipped: ${skip}`, `skipped: ${skip}`]);
+      addRow([name, ...TOOLS.map(() => `skipped: ${skip}`)]);
       continue;
     }
     const outcomes = await Promise.all(
@@ -156,21 +165,19 @@ try {
         return run(tool, workspace, ansibleConfig, lab.knownHostsPath);
       }),
     );
-    rows.push([name, ...outcomes.map(summary)]);
-    if (options.verbose) TOOLS.forEach((tool, position) => details.push(`=== ${name} with ${tool}\n${outcomes[position].stdout}${outcomes[position].stderr}`));
+    addRow([name, ...outcomes.map(summary)]);
+    TOOLS.forEach((tool, position) => writeFileSync(join(scratch, tool, name, 'output.txt'), `${outcomes[position].stdout}${outcomes[position].stderr}`));
   }
   if (process.stderr.isTTY) process.stderr.write('\n');
 } finally {
   await lab.stop();
   rmSync(controlPathDir, { recursive: true, force: true });
   if (!options.keep) rmSync(scratch, { recursive: true, force: true });
-  else console.error(`workspaces kept in ${scratch}`);
+  else console.error(`workspaces (each with the tool's output.txt) kept in ${scratch}`);
 }
 
-for (const detail of details) console.log(detail);
-console.log('| target | ansible-playbook 2.14 | betif-play |\n| --- | --- | --- |');
-for (const row of rows.slice(1)) console.log(`| ${row.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`);
-const ran = rows.slice(1).filter((row) => !row[1].startsWith('skipped'));
-const both = ran.filter((row) => row[1].startsWith('pass') && row[2].startsWith('pass')).length;
-const ansiblePasses = ran.filter((row) => row[1].startsWith('pass')).length;
-console.log(`\n${ran.length} targets ran (${rows.length - 1 - ran.length} skipped): ansible-playbook passes ${ansiblePasses}, betif-play passes ${both} of those.`);
+const ran = rows.filter((row) => !row[1].startsWith('skipped'));
+const ansiblePasses = ran.filter((row) => row[1].startsWith('pass'));
+const passes = (column: number) => ansiblePasses.filter((row) => row[column].startsWith('pass')).length;
+const counts = TOOLS.slice(1).map((tool, index) => `${HEADERS[tool]} passes ${passes(index + 2)}`).join(', ');
+console.log(`\n${ran.length} targets ran (${rows.length - ran.length} skipped); ansible-playbook passes ${ansiblePasses.length}; of those, ${counts}.`);

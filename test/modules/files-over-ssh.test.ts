@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -106,5 +106,46 @@ describe('files on a lab host: validate, times, folders', () => {
     const wrong = await lab.play(play('    - file: {path: /srv/stamp, modification_time: "yesterday"}\n'));
     assert.equal(wrong.code, 2);
     assert.match(wrong.stdout, /Error while obtaining timestamp for time yesterday using format %Y%m%d%H%M\.%S: time data 'yesterday' does not match format '%Y%m%d%H%M\.%S'/);
+  });
+
+  test('copy with a folder src: dir/ copies its contents, dir the folder itself; directory_mode, local_follow, --check, a second run changes nothing', async () => {
+    const tree = join(controller, 'tree');
+    mkdirSync(join(tree, 'sub', 'deeper'), { recursive: true });
+    writeFileSync(join(tree, 'a.conf'), 'a\n');
+    writeFileSync(join(tree, 'sub', 'b.conf'), 'b\n');
+    writeFileSync(join(tree, 'sub', 'deeper', 'c.conf'), 'c\n');
+    symlinkSync('a.conf', join(tree, 'link'));
+    const tasks = play(`    - copy: {src: ${tree}/, dest: /srv/contents, mode: "0640", directory_mode: "0750"}
+    - copy: {src: ${tree}, dest: /srv/itself, local_follow: false}
+      register: itself
+    - debug: {var: itself.dest}
+`);
+    const check = await lab.play(tasks, ['--check']);
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+    assert.equal(check.recap.h1.changed, 2);
+    assert.deepEqual(readdirSync(onHost('srv')), []);
+
+    const first = await lab.play(tasks);
+    assert.equal(first.recap.h1.changed, 2, first.stdout);
+    const modeOf = (path: string) => (statSync(onHost(path)).mode & 0o777).toString(8);
+    assert.equal(readFileSync(onHost('srv/contents/sub/deeper/c.conf'), 'utf8'), 'c\n');
+    assert.equal(modeOf('srv/contents/sub/deeper/c.conf'), '640');
+    assert.equal(modeOf('srv/contents/sub'), '750');
+    assert.equal(modeOf('srv/contents'), '750');
+    assert.equal(lstatSync(onHost('srv/contents/link')).isSymbolicLink(), false);
+    assert.equal(readFileSync(onHost('srv/contents/link'), 'utf8'), 'a\n');
+    assert.equal(readlinkSync(onHost('srv/itself/tree/link')), 'a.conf');
+    assert.equal(readFileSync(onHost('srv/itself/tree/sub/b.conf'), 'utf8'), 'b\n');
+    assert.match(first.stdout, /"itself.dest": "\/srv\/itself\/"/);
+
+    const second = await lab.play(tasks);
+    assert.equal(second.recap.h1.changed, 0, second.stdout);
+
+    writeFileSync(join(tree, 'sub', 'b.conf'), 'b2\n');
+    const changedOne = await lab.play(tasks, ['--check']);
+    assert.equal(changedOne.recap.h1.changed, 2);
+    assert.equal(readFileSync(onHost('srv/contents/sub/b.conf'), 'utf8'), 'b\n');
+    assert.equal((await lab.play(tasks)).recap.h1.changed, 2);
+    assert.equal(readFileSync(onHost('srv/itself/tree/sub/b.conf'), 'utf8'), 'b2\n');
   });
 });
