@@ -329,8 +329,8 @@ function roleHandlers(role: Role, ctx: LoadContext): Handler[] {
 
 export function parseHandlers(list: unknown, ctx: LoadContext, roleName?: string): Handler[] {
   return parseTaskList(list, ctx).map((node) => {
-    if (node.kind !== 'action') throw new PlaybookError('a handler must be a module task', node.position);
-    const name = node.name ?? node.action;
+    if (node.kind !== 'action' && node.kind !== 'include_tasks') throw new PlaybookError('a handler must be a module task or include_tasks', node.position);
+    const name = node.name ?? (node.kind === 'action' ? node.action : `include_tasks ${node.file}`);
     const listen = asTags(node.keywords.listen);
     return { ...node, answersTo: [name, ...(roleName ? [`${roleName} : ${name}`] : []), ...listen] };
   });
