@@ -72,6 +72,14 @@ function resolvePath(base: string, path: string): string {
   return isAbsolute(path) ? path : join(base, path);
 }
 
+/** As Ansible: a task file included in a role is looked for in the role's tasks/ first (a handler including one too), then beside the including file. */
+function includedFilePath(ctx: LoadContext, file: string): string {
+  const besideIncluder = resolvePath(ctx.baseDir, file);
+  if (!ctx.role || isAbsolute(file)) return besideIncluder;
+  const inRoleTasks = join(ctx.role.path, 'tasks', file);
+  return existsSync(inRoleTasks) || !existsSync(besideIncluder) ? inRoleTasks : besideIncluder;
+}
+
 /** Loads a YAML file that must hold a list of tasks (an empty file is an empty list). */
 export function loadTaskFile(path: string, ctx: LoadContext, position: Position | undefined): TaskNode[] {
   if (ctx.importing.includes(path)) throw new PlaybookError(`${path} includes itself (via ${ctx.importing.join(' -> ')})`, position);
@@ -289,13 +297,13 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
     if (kind === 'import_tasks') {
       if (isTemplateText(file)) throw new PlaybookError('import_tasks needs a static file name (use include_tasks for a templated one)', where);
       const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
-      return { kind: 'block', ...base, block: loadTaskFile(resolvePath(ctx.baseDir, file), inner, where), rescue: [], always: [] };
+      return { kind: 'block', ...base, block: loadTaskFile(includedFilePath(ctx, file), inner, where), rescue: [], always: [] };
     }
     const apply = args.apply === undefined ? undefined : asMapping(args.apply, 'apply', where);
     const node = { kind: 'include_tasks' as const, ...base, file, baseDir: relativeTo, ...(apply ? { apply } : {}) };
     if (isTemplateText(file)) return node;
     const inner: LoadContext = { ...ctx, tags: [], when: [] };
-    return { ...node, preloaded: loadTaskFile(resolvePath(ctx.baseDir, file), inner, where) };
+    return { ...node, preloaded: loadTaskFile(includedFilePath(ctx, file), inner, where) };
   }
   const reference: RoleReference = {
     name: String(args.name ?? args.role ?? ''),
@@ -360,8 +368,8 @@ function roleHandlers(role: Role, ctx: LoadContext): Handler[] {
 
 export function parseHandlers(list: unknown, ctx: LoadContext, roleName?: string): Handler[] {
   return parseTaskList(list, ctx).map((node) => {
-    if (node.kind !== 'action') throw new PlaybookError('a handler must be a module task', node.position);
-    const name = node.name ?? node.action;
+    if (node.kind !== 'action' && node.kind !== 'include_tasks') throw new PlaybookError('a handler must be a module task or include_tasks', node.position);
+    const name = node.name ?? (node.kind === 'action' ? node.action : `include_tasks ${node.file}`);
     const listen = asTags(node.keywords.listen);
     return { ...node, answersTo: [name, ...(roleName ? [`${roleName} : ${name}`] : []), ...listen] };
   });

@@ -68,10 +68,11 @@ export interface MetaNode extends NodeBase {
 
 export type TaskNode = ActionTask | BlockNode | IncludeTasksNode | IncludeRoleNode | MetaNode;
 
-export interface Handler extends ActionTask {
+/** A module task, or (as Ansible allows) an include_tasks whose tasks run when it is notified. */
+export type Handler = (ActionTask | IncludeTasksNode) & {
   /** The names this handler answers to: its name, "ROLE : name", and its `listen` topics. */
   answersTo: string[];
-}
+};
 
 export interface Play {
   name: string;

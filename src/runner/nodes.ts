@@ -426,7 +426,9 @@ export class LinearStrategy {
       if (targets.length === 0) continue;
       const wasFailed = targets.filter((host) => host.failed);
       for (const host of wasFailed) host.failed = false;
-      await this.runAction(handler, targets, { blocks: [], role: handler.role, includeParams: {}, rescuable: false, isHandler: true, appliedTags: [] });
+      const scope = { blocks: [], role: handler.role, includeParams: {}, rescuable: false, isHandler: true, appliedTags: [] };
+      if (handler.kind === 'include_tasks') await this.runIncludeTasks(handler, targets, scope);
+      else await this.runAction(handler, targets, scope);
       for (const host of wasFailed) host.failed = true;
     }
   }

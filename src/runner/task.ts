@@ -108,7 +108,7 @@ export class TaskExecution {
       const delegate = this.keyword('delegate_to');
       const target = delegate === undefined ? undefined : String(templar.render(delegate));
       delegatedTo = target === undefined || target === host.name ? undefined : this.delegateLabel(target, templar);
-      const items = loopItems(this.task, templar);
+      const items = this.loopItemsUnlessSkipped(templar);
       const { result, diff } = items === undefined ? await this.runConditional(host, vars, templar, target) : await this.runLoop(host, vars, items, target, delegatedTo, hidden);
       if (items === undefined) applyFacts(this.task.module, host, result);
       const status = statusOf(result);
@@ -142,6 +142,16 @@ export class TaskExecution {
     const address = inventory.hostNames().includes(delegate) ? inventory.hostVars(delegate).ansible_host : undefined;
     const shown = address === undefined ? delegate : String(templar.render(address));
     return shown === delegate ? delegate : `${delegate}(${shown})`;
+  }
+
+  /** As Ansible: a loop that cannot be templated fails the task only when its conditions hold without the loop. */
+  private loopItemsUnlessSkipped(templar: Templar): unknown[] | undefined {
+    try {
+      return loopItems(this.task, templar);
+    } catch (error) {
+      if (!(error instanceof TemplateError) || this.conditionsHold(templar).ok) throw error;
+      return undefined;
+    }
   }
 
   private async runConditional(host: HostState, vars: Record<string, unknown>, templar: Templar, target: string | undefined) {

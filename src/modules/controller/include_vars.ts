@@ -26,12 +26,16 @@ interface Loaded {
   error?: string;
 }
 
+const REMOTE_HINT = 'on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option';
+
 function loadFile(ctx: ModuleContext, file: string): Loaded {
+  // An empty name (first_found with errors='ignore' found nothing) names no file, not the folder searched.
+  if (file === '') return { vars: {}, files: [], error: `Could not find file ${REMOTE_HINT}` };
   const candidates = varsFileCandidates(ctx.origin, file);
   const path = candidates.find((candidate) => existsSync(candidate));
   if (!path) {
     const searched = candidates.map((candidate) => `\n\t${candidate}`).join('');
-    return { vars: {}, files: [], error: `Could not find or access '${file}'\nSearched in:${searched} on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option` };
+    return { vars: {}, files: [], error: `Could not find or access '${file}'\nSearched in:${searched} ${REMOTE_HINT}` };
   }
   return { vars: loadVarsFile(path), files: [path] };
 }

@@ -1,3 +1,4 @@
+import { isTemplateText } from '../args.js';
 import { defineModule, ModuleFailure } from '../contract.js';
 
 type SetFactArgs = Record<string, unknown> & { cacheable: boolean };
@@ -26,8 +27,10 @@ export default defineModule<SetFactArgs, void>({
 
   async read() {},
 
-  plan(args) {
-    const { cacheable, ...facts } = args;
+  plan(args, _state, ctx) {
+    const { cacheable, ...given } = args;
+    // As Ansible's set_fact action, the names are templated too.
+    const facts = Object.fromEntries(Object.entries(given).map(([name, value]) => [isTemplateText(name) ? String(ctx.template(name)) : name, value]));
     const names = Object.keys(facts);
     if (names.length === 0) throw new ModuleFailure('No key/value pairs provided, at least one is required for this action to succeed');
     const invalid = names.find((name) => !VARIABLE_NAME.test(name));

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { defineModule, ModuleFailure, type ModuleResult } from '../contract.js';
+import { defineModule, type ModuleResult } from '../contract.js';
 import { FILE_ATTRIBUTE_PROPERTIES } from '../shared/arg-schema.js';
 import type { AttributeArgs } from '../shared/file-attributes.js';
 import { planPut, readPut, type PutState } from '../shared/put-file.js';
-import { splitCommandLine } from '../shared/split-command.js';
+import { requirePlaceholder, validateCommand, VALIDATE_PROPERTY } from '../shared/validate-command.js';
 import { assemble, controllerFragments, targetFragments } from './lib/fragments.js';
 
 interface AssembleArgs extends AttributeArgs {
@@ -49,23 +49,19 @@ export default defineModule<AssembleArgs, AssembleState | undefined>({
       regexp: { type: 'string', description: 'Only fragments whose names match this regular expression are joined.' },
       ignore_hidden: { type: 'boolean', default: false, description: 'Whether fragments whose names start with a dot are left out.' },
       remote_src: { type: 'boolean', default: true, description: 'Whether src is on the host (true) or on the controller (false).' },
-      validate: { type: 'string', description: 'A command that checks the joined file before it replaces dest; %s stands for its path.' },
       backup: { type: 'boolean', default: false, description: 'Whether a timestamped copy of the old file is kept when it is replaced.' },
+      ...VALIDATE_PROPERTY,
       ...FILE_ATTRIBUTE_PROPERTIES,
     },
   },
 
   async read(ctx, args) {
     if (ctx.check) return undefined;
-    if (args.validate !== undefined && !args.validate.includes('%s')) throw new ModuleFailure(`validate must contain %s: ${args.validate}`);
     const fragments = args.remote_src ? await targetFragments(ctx.connection, args.src) : controllerFragments(ctx.findFile('files', args.src));
     const content = assemble(fragments, { delimiter: args.delimiter, regexp: args.regexp, ignoreHidden: args.ignore_hidden, alwaysBreakAfterDelimiter: !args.remote_src });
-    const validate = args.validate === undefined ? undefined : {
-      words: splitCommandLine(args.validate),
-      failure: args.remote_src
-        ? (failed: { rc: number; stderr: string }) => new ModuleFailure(`failed to validate: rc:${failed.rc} error:${failed.stderr}`)
-        : (failed: { rc: number; stdout: string; stderr: string }) => new ModuleFailure('failed to validate', { exit_status: failed.rc, stdout: failed.stdout, stderr: failed.stderr }),
-    };
+    // On the target the assemble module validates (words as the editors); from the controller, copy does.
+    const validate = validateCommand(args.validate, args.remote_src ? 'edit' : 'copy');
+    requirePlaceholder(validate);
     const put = await readPut(ctx, { dest: args.dest, attributes: args, backup: args.backup, force: true, follow: false, content, sourceLabel: args.src, validate });
     return { put, content };
   },

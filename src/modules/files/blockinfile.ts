@@ -3,6 +3,7 @@ import { FILE_ATTRIBUTE_PROPERTIES, foldAliases, requiredWithAliases, withAliase
 import { placeBlock } from './lib/block-edit.js';
 import type { AttributeArgs } from '../shared/file-attributes.js';
 import { toByteString } from '../shared/python-regex.js';
+import { validateCommand, VALIDATE_PROPERTY } from '../shared/validate-command.js';
 import { planTextEdit, readTextFile, type TextFile } from './lib/text-edit.js';
 
 interface BlockInFileArgs extends AttributeArgs {
@@ -16,6 +17,7 @@ interface BlockInFileArgs extends AttributeArgs {
   insertbefore?: string;
   create: boolean;
   backup: boolean;
+  validate?: string;
 }
 
 const ALIASES = { path: ['dest', 'destfile', 'name'], block: ['content'] };
@@ -70,6 +72,7 @@ export default defineModule<Record<string, unknown>, TextFile>({
         insertbefore: { type: 'string', description: 'Where a new block goes - before the last line matching this regular expression, or BOF.' },
         create: { type: 'boolean', default: false, description: 'Whether a missing file is created.' },
         backup: { type: 'boolean', default: false, description: 'Whether a timestamped copy of the old file is kept when it is changed.' },
+        ...VALIDATE_PROPERTY,
         ...FILE_ATTRIBUTE_PROPERTIES,
       },
       ALIASES,
@@ -98,6 +101,6 @@ export default defineModule<Record<string, unknown>, TextFile>({
     });
     const changed = !file.exists || text !== file.text;
     const msg = message(file, text, !present || block === '');
-    return planTextEdit(file, { text, changed, msg }, { attributes: args, backup: args.backup, backupKey: 'backup_file' }, ctx);
+    return planTextEdit(file, { text, changed, msg }, { attributes: args, backup: args.backup, backupKey: 'backup_file', validate: validateCommand(args.validate, 'edit') }, ctx);
   },
 });

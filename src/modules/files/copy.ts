@@ -1,23 +1,15 @@
+import { statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { defineModule, ModuleFailure, type ModuleContext } from '../contract.js';
 import { FILE_ATTRIBUTE_PROPERTIES } from '../shared/arg-schema.js';
 import { readControllerFile } from './lib/controller-file.js';
-import type { AttributeArgs } from '../shared/file-attributes.js';
+import { planFolderCopy, readFolderCopy, type CopyArgs, type FolderCopy } from './lib/copy-folder.js';
+import { validateCommand, VALIDATE_PROPERTY } from '../shared/validate-command.js';
 import { planPut, readPut, type PutRequest, type PutState } from '../shared/put-file.js';
 import { pythonJson } from '../shared/python-json.js';
 
-interface CopyArgs extends AttributeArgs {
-  src?: string;
-  content?: unknown;
-  dest: string;
-  backup: boolean;
-  force: boolean;
-  remote_src: boolean;
-  follow: boolean;
-}
-
 function putRequest(ctx: ModuleContext, args: CopyArgs): PutRequest {
-  const common = { dest: args.dest, attributes: args, backup: args.backup, force: args.force, follow: args.follow };
+  const common = { dest: args.dest, attributes: args, backup: args.backup, force: args.force, follow: args.follow, validate: validateCommand(args.validate, 'copy') };
   if (args.src !== undefined && args.content !== undefined) throw new ModuleFailure('src and content are mutually exclusive');
   if (args.content !== undefined) {
     // Ansible writes structured content (a dict or list from a template) as JSON.
@@ -30,7 +22,20 @@ function putRequest(ctx: ModuleContext, args: CopyArgs): PutRequest {
   return { ...common, content: file.content, basename: posix.basename(args.src), sourceLabel: file.path, sourceMode: file.mode };
 }
 
-export default defineModule<CopyArgs, PutState>({
+/** A controller `src` that is a folder, as found (none for a file, content, or remote_src). */
+function controllerFolder(ctx: ModuleContext, args: CopyArgs): string | undefined {
+  if (args.src === undefined || args.content !== undefined || args.remote_src) return undefined;
+  const path = ctx.findFile('files', args.src.replace(/\/+$/, '') || '/');
+  try {
+    return statSync(path).isDirectory() ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type CopyState = { file: PutState } | { folder: FolderCopy };
+
+export default defineModule<CopyArgs, CopyState>({
   name: 'copy',
   examples: `
 - name: Install a configuration file with owner and mode
@@ -74,9 +79,24 @@ export default defineModule<CopyArgs, PutState>({
       force: { type: 'boolean', default: true, description: 'Whether an existing file with different content is replaced (false copies only when dest is missing).' },
       remote_src: { type: 'boolean', default: false, description: 'Whether src is a path on the host rather than on the controller.' },
       follow: { type: 'boolean', default: false, description: 'Whether a dest that is a symbolic link is followed and its target written.' },
+      local_follow: {
+        type: 'boolean',
+        default: true,
+        description: 'Whether symlinks inside a copied controller folder are followed (their targets copied); when false they are made as symlinks on the host.',
+      },
+      directory_mode: {
+        type: ['string', 'integer'],
+        description: 'The mode of the folders made when copying a folder (the folders inside it always, the ones above only when new); without it they get the default permissions.',
+      },
+      ...VALIDATE_PROPERTY,
       ...FILE_ATTRIBUTE_PROPERTIES,
     },
   },
-  read: (ctx, args) => readPut(ctx, putRequest(ctx, args)),
-  plan: (_args, state, ctx) => planPut(state, ctx),
+  read: async (ctx, args) => {
+    const folder = controllerFolder(ctx, args);
+    if (folder === undefined) return { file: await readPut(ctx, putRequest(ctx, args)) };
+    // As rsync: "dir/" copies what is inside dir, "dir" the folder itself.
+    return { folder: await readFolderCopy(ctx, args, folder, args.src?.endsWith('/') ?? false, validateCommand(args.validate, 'copy')) };
+  },
+  plan: (_args, state, ctx) => ('folder' in state ? planFolderCopy(state.folder, ctx) : planPut(state.file, ctx)),
 });

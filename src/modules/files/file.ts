@@ -55,6 +55,16 @@ export default defineModule<Record<string, unknown>, FileSnapshot>({
         recurse: { type: 'boolean', default: false, description: 'Whether mode and owner are set on everything under a directory.' },
         force: { type: 'boolean', default: false, description: 'Whether a link replaces an existing file or is made to a missing target.' },
         follow: { type: 'boolean', default: true, description: "Whether mode and owner apply to a symbolic link's target rather than the link." },
+        modification_time: {
+          type: 'string',
+          description: "The time to set as the file's modification time: 'preserve' (the default, except for state=touch), 'now' (the default for touch), or a time in modification_time_format.",
+        },
+        modification_time_format: { type: 'string', default: '%Y%m%d%H%M.%S', description: "The Python strptime format modification_time is written in." },
+        access_time: {
+          type: 'string',
+          description: "The time to set as the file's access time: 'preserve' (the default, except for state=touch), 'now' (the default for touch), or a time in access_time_format.",
+        },
+        access_time_format: { type: 'string', default: '%Y%m%d%H%M.%S', description: 'The Python strptime format access_time is written in.' },
         ...FILE_ATTRIBUTE_PROPERTIES,
       },
       ALIASES,

@@ -3,6 +3,7 @@ import { FILE_ATTRIBUTE_PROPERTIES, foldAliases, requiredWithAliases, withAliase
 import type { AttributeArgs } from '../shared/file-attributes.js';
 import { ensureLineAbsent, ensureLinePresent, readLines, type LineEdit } from './lib/line-edit.js';
 import { toByteString } from '../shared/python-regex.js';
+import { validateCommand, VALIDATE_PROPERTY } from '../shared/validate-command.js';
 import { planTextEdit, readTextFile, type TextFile } from './lib/text-edit.js';
 
 interface LineInFileArgs extends AttributeArgs {
@@ -17,6 +18,7 @@ interface LineInFileArgs extends AttributeArgs {
   create: boolean;
   backup: boolean;
   firstmatch: boolean;
+  validate?: string;
 }
 
 const ALIASES = { path: ['dest', 'destfile', 'name'], regexp: ['regex'], line: ['value'] };
@@ -95,6 +97,7 @@ export default defineModule<Record<string, unknown>, TextFile>({
         create: { type: 'boolean', default: false, description: 'Whether a missing file is created.' },
         backup: { type: 'boolean', default: false, description: 'Whether a timestamped copy of the old file is kept when it is changed.' },
         firstmatch: { type: 'boolean', default: false, description: 'Whether insertafter and insertbefore use the first matching line instead of the last.' },
+        ...VALIDATE_PROPERTY,
         ...FILE_ATTRIBUTE_PROPERTIES,
       },
       ALIASES,
@@ -112,6 +115,6 @@ export default defineModule<Record<string, unknown>, TextFile>({
     }
     const { lines, changed, msg, found } = edit(args, file);
     const result = args.state === 'absent' ? { found } : {};
-    return planTextEdit(file, { text: lines.join(''), changed, msg, result }, { attributes: args, backup: args.backup, backupKey: 'backup' }, ctx);
+    return planTextEdit(file, { text: lines.join(''), changed, msg, result }, { attributes: args, backup: args.backup, backupKey: 'backup', validate: validateCommand(args.validate, 'edit') }, ctx);
   },
 });

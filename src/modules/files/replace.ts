@@ -2,7 +2,7 @@ import { defineModule, ModuleFailure } from '../contract.js';
 import { FILE_ATTRIBUTE_PROPERTIES, foldAliases, requiredWithAliases, withAliases } from '../shared/arg-schema.js';
 import type { AttributeArgs } from '../shared/file-attributes.js';
 import { compilePythonRegex, expandTemplate } from '../shared/python-regex.js';
-import { splitCommandLine } from '../shared/split-command.js';
+import { validateCommand, VALIDATE_PROPERTY } from '../shared/validate-command.js';
 import { planTextEdit, readTextFile, type TextFile } from './lib/text-edit.js';
 
 interface ReplaceArgs extends AttributeArgs {
@@ -106,8 +106,8 @@ export default defineModule<Record<string, unknown>, TextFile>({
         after: { type: 'string', description: 'Only text after the first match of this regular expression is changed.' },
         before: { type: 'string', description: 'Only text before the first match of this regular expression is changed.' },
         backup: { type: 'boolean', default: false, description: 'Whether a timestamped copy of the old file is kept when it is changed.' },
-        validate: { type: 'string', description: 'A command that checks the new file before it replaces path; %s stands for its path.' },
         encoding: { type: 'string', default: 'utf-8', description: 'The character encoding of the file.' },
+        ...VALIDATE_PROPERTY,
         ...FILE_ATTRIBUTE_PROPERTIES,
       },
       ALIASES,
@@ -134,7 +134,6 @@ export default defineModule<Record<string, unknown>, TextFile>({
     const replaced = substitute(compilePythonRegex(args.regexp, 'regexp', { text: true, flags: 'm' }), args.replace, original);
     const changed = replaced.count > 0 && replaced.text !== original;
     const text = contents.slice(0, section.start) + replaced.text + contents.slice(section.end);
-    if (changed && args.validate !== undefined && !args.validate.includes('%s')) throw new ModuleFailure(`validate must contain %s: ${args.validate}`);
     return planTextEdit(
       file,
       { text: Buffer.from(text, encoding).toString('latin1'), changed, msg: changed ? `${replaced.count} replacements made` : '', result: { rc: 0 } },
@@ -144,10 +143,7 @@ export default defineModule<Record<string, unknown>, TextFile>({
         backupKey: 'backup_file',
         contentHeader: args.path,
         attributeDiff: false,
-        validate: args.validate === undefined ? undefined : {
-          words: splitCommandLine(args.validate),
-          failure: (failed) => new ModuleFailure(`failed to validate: rc:${failed.rc} error:${failed.stderr}`),
-        },
+        validate: validateCommand(args.validate, 'edit'),
       },
       ctx,
     );

@@ -4,6 +4,7 @@ import { FILE_ATTRIBUTE_PROPERTIES } from '../shared/arg-schema.js';
 import { readControllerFile } from './lib/controller-file.js';
 import { templateVars } from '../../template/template-vars.js';
 import type { AttributeArgs } from '../shared/file-attributes.js';
+import { validateCommand, VALIDATE_PROPERTY } from '../shared/validate-command.js';
 import { planPut, readPut, type PutRequest, type PutState } from '../shared/put-file.js';
 
 interface TemplateArgs extends AttributeArgs {
@@ -22,6 +23,7 @@ interface TemplateArgs extends AttributeArgs {
   comment_start_string?: string;
   comment_end_string?: string;
   output_encoding: string;
+  validate?: string;
 }
 
 /** Ansible also accepts the escaped spellings ("\\n"). */
@@ -62,6 +64,7 @@ function render(ctx: ModuleContext, args: TemplateArgs): PutRequest {
     basename: posix.basename(args.src),
     sourceLabel: file.path,
     sourceMode: file.mode,
+    validate: validateCommand(args.validate, 'copy'),
   };
 }
 
@@ -104,6 +107,7 @@ export default defineModule<TemplateArgs, PutState>({
       comment_start_string: { type: 'string', description: 'The string that opens a comment (default {#).' },
       comment_end_string: { type: 'string', description: 'The string that closes a comment (default #}).' },
       output_encoding: { type: 'string', enum: ['utf-8', 'utf8'], default: 'utf-8', description: 'The character encoding of the written file.' },
+      ...VALIDATE_PROPERTY,
       ...FILE_ATTRIBUTE_PROPERTIES,
     },
   },

@@ -13,16 +13,30 @@ export type FileOperation =
   | { kind: 'symlink'; src: string }
   | { kind: 'hardlink'; src: string };
 
+/** When to set a path's times: '' leaves one alone, 'now' is the current time, '@EPOCH' a given one. */
+export interface TimesToSet {
+  mtime: string;
+  atime: string;
+}
+
+/** Shell fragment: `set_times PATH MTIME ATIME`; both now is a plain touch, which needs no ownership of the file (as Ansible's utime(None)). */
+const SET_TIMES_SH = `set_times() {
+  if [ "$2" = now ] && [ "$3" = now ]; then touch -c -- "$1"; return; fi
+  if [ -n "$2" ]; then touch -c -m -d "$2" -- "$1"; fi
+  if [ -n "$3" ]; then touch -c -a -d "$3" -- "$1"; fi
+}
+`;
+
 /*
  * Links replace an existing path atomically: link to a temp name in the same folder, then rename
  * over the old path (an empty folder is removed first, as Ansible does with force).
  */
-const FILE_OPS_SCRIPT = `${STAT_FORMAT_SH}${SET_ATTRIBUTES_SH}set -e
-op=$1 p=$2 d=$3 src=$4 mode=$5 owner=$6 group=$7 recurse=$8 nofollow=$9
-shift 9
+const FILE_OPS_SCRIPT = `${STAT_FORMAT_SH}${SET_ATTRIBUTES_SH}${SET_TIMES_SH}set -e
+op=$1 p=$2 d=$3 src=$4 mode=$5 owner=$6 group=$7 recurse=$8 nofollow=$9 mtime=\${10} atime=\${11}
+shift 11
 case $op in
   touch)
-    touch -- "$p"
+    [ -e "$p" ] || : > "$p"
     set_attrs "$p" "$mode" "$owner" "$group" 0 "$nofollow" ;;
   attributes)
     set_attrs "$p" "$mode" "$owner" "$group" "$recurse" "$nofollow" ;;
@@ -45,15 +59,23 @@ case $op in
     fi
     set_attrs "$p" "$mode" "$owner" "$group" 0 "$nofollow" ;;
 esac
+set_times "$p" "$mtime" "$atime"
 printf 'stat=%s\\n' "$(stat -c "$F" -- "$p")"
 `;
 
 /** Runs one operation; returns the path's status afterwards. */
-export async function runFileOperation(connection: Connection, path: string, operation: FileOperation, attributes: AttributeChange, noFollow = false): Promise<FileStat> {
+export async function runFileOperation(
+  connection: Connection,
+  path: string,
+  operation: FileOperation,
+  attributes: AttributeChange,
+  noFollow = false,
+  times: TimesToSet = { mtime: '', atime: '' },
+): Promise<FileStat> {
   const src = operation.kind === 'symlink' || operation.kind === 'hardlink' ? operation.src : '';
   const recurse = operation.kind === 'attributes' && operation.recurse;
   const folders = operation.kind === 'directory' ? operation.folders : [];
-  const args = [operation.kind, path, posix.dirname(path), src, attributes.mode, attributes.owner, attributes.group, recurse ? '1' : '0', noFollow ? '1' : '0', ...folders];
+  const args = [operation.kind, path, posix.dirname(path), src, attributes.mode, attributes.owner, attributes.group, recurse ? '1' : '0', noFollow ? '1' : '0', times.mtime, times.atime, ...folders];
   const { sections } = await runHostScript(connection, FILE_OPS_SCRIPT, args);
   return parseStat(sections[0].get('stat'));
 }

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { ModuleFailure, type FileDiff, type ModuleContext, type ModuleResult, type Plan } from '../contract.js';
 import { ValidationFailed, writeFileAtomically } from './atomic-write.js';
+import { requirePlaceholder, type ValidateCommand } from './validate-command.js';
 import { runFileOperation } from './file-ops.js';
 import { diffText, MAX_DIFF_BYTES, sha1 } from './content.js';
 import { attributesDiff, planAttributes, type AttributeArgs } from './file-attributes.js';
@@ -18,6 +19,8 @@ export interface PutRequest {
   content?: Buffer;
   /** ... or a file already on the host (remote_src). */
   remoteSource?: string;
+  /** Make dest's missing parent folders (a file of a copied folder) instead of failing. */
+  createParents?: boolean;
   /** The file name used when dest is a folder (none for `content:`). */
   basename?: string;
   /** Reported as the result's `src` and the diff's "after" header. */
@@ -25,7 +28,7 @@ export interface PutRequest {
   /** Permission bits of the controller source, for mode=preserve. */
   sourceMode?: number;
   /** Run on the new file before it replaces dest: the command's words (%s is the file) and the module's failure. */
-  validate?: { words: string[]; failure: (failed: ValidationFailed) => ModuleFailure };
+  validate?: ValidateCommand;
 }
 
 export interface PutState {
@@ -66,6 +69,7 @@ interface Destination {
 function destination({ request, dest, inside }: PutState, check: boolean): Destination {
   const wantsFolder = request.dest.endsWith('/') || dest.stat?.kind === 'directory';
   if (!wantsFolder) {
+    if (request.createParents) return { target: dest, createParents: !dest.exists && !dest.parentIsDirectory };
     if (!dest.exists && !dest.parentIsDirectory && !check) throw new ModuleFailure(`Destination directory ${posix.dirname(request.dest)} does not exist`);
     return { target: dest, createParents: false };
   }
@@ -113,7 +117,7 @@ export function planPut(state: PutState, ctx: ModuleContext): Plan {
   const from = source(state);
   const src = request.sourceLabel === undefined ? {} : { src: request.sourceLabel };
 
-  if (createParents && ctx.check) return { changed: true, result: { ...src, msg: `dest directory ${posix.dirname(target.path)} would be created` } };
+  if (createParents && ctx.check && !request.createParents) return { changed: true, result: { ...src, msg: `dest directory ${posix.dirname(target.path)} would be created` } };
   if (target.exists && target.stat?.kind === 'directory') throw new ModuleFailure(`Destination ${target.path} is a directory`);
   if (target.exists && !request.force) return { changed: false, result: { ...src, dest: target.path, msg: 'file already exists' } };
 
@@ -127,6 +131,7 @@ export function planPut(state: PutState, ctx: ModuleContext): Plan {
   if (!contentChanged && !attributes.changed) {
     return { changed: false, result: { ...base, path: writePath, ...(target.stat ? pathInfo(target.stat) : {}) } };
   }
+  if (contentChanged && !ctx.check) requirePlaceholder(request.validate);
   const diff = [...(contentChanged ? contentDiff(target.path, target, from, request.sourceLabel ?? target.path) : []), ...attributesDiff(target.path, attributes, true)];
   return {
     changed: true,

@@ -4,6 +4,7 @@ import { fieldsDiff, NO_ATTRIBUTE_CHANGE, planAttributes, planTreeAttributes, ty
 import { removePath, runFileOperation, type FileOperation } from '../../shared/file-ops.js';
 import { pathInfo, pathState, type FileStat, type PathState } from '../../shared/file-stat.js';
 import type { HostProbe, PathProbe } from '../../shared/probe.js';
+import { NO_TIME_CHANGE, planTimes, type TimeArgs, type TimeChange } from './file-times.js';
 
 /*
  * The file module's states, following Ansible 2.14's file.py (same checks, messages and results).
@@ -11,7 +12,7 @@ import type { HostProbe, PathProbe } from '../../shared/probe.js';
 
 export type FileStateName = 'file' | 'directory' | 'absent' | 'link' | 'hard' | 'touch';
 
-export interface FileArgs extends AttributeArgs {
+export interface FileArgs extends AttributeArgs, TimeArgs {
   path: string;
   state?: FileStateName;
   src?: string;
@@ -51,9 +52,18 @@ function followed(args: FileArgs, { target }: FileSnapshot): Step {
   return { path: args.path, prev, current: target.lstat };
 }
 
-function stateDiff(path: string, prev: PathState, state: string, attributes: AttributeChange, extra: { before?: object; after?: object } = {}): FileDiff[] {
+function stateDiff(
+  path: string,
+  prev: PathState,
+  state: string,
+  attributes: AttributeChange,
+  extra: { before?: object; after?: object } = {},
+  times: TimeChange = NO_TIME_CHANGE,
+): FileDiff[] {
   const states = prev === state ? [{}, {}] : [{ state: prev }, { state }];
-  return [fieldsDiff({ path, ...states[0], ...attributes.before, ...extra.before }, { path, ...states[1], ...attributes.after, ...extra.after })];
+  return [
+    fieldsDiff({ path, ...states[0], ...attributes.before, ...times.before, ...extra.before }, { path, ...states[1], ...attributes.after, ...times.after, ...extra.after }),
+  ];
 }
 
 function info(stat: FileStat | undefined): ModuleResult {
@@ -67,8 +77,8 @@ function folderChain(path: string): string[] {
   return parts.map((_, index) => prefix + parts.slice(0, index + 1).join('/'));
 }
 
-function operation(ctx: ModuleContext, path: string, op: FileOperation, attributes: AttributeChange) {
-  return async (): Promise<ModuleResult> => pathInfo(await runFileOperation(ctx.connection, path, op, attributes));
+function operation(ctx: ModuleContext, path: string, op: FileOperation, attributes: AttributeChange, times: TimeChange = NO_TIME_CHANGE) {
+  return async (): Promise<ModuleResult> => pathInfo(await runFileOperation(ctx.connection, path, op, attributes, false, times));
 }
 
 function planAbsent(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext): Plan {
@@ -90,9 +100,15 @@ function planFile(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext): P
   const { path, prev, current } = followed(args, snapshot);
   if (prev !== 'file' && prev !== 'hard') throw new ModuleFailure(`file (${path}) is ${prev}, cannot continue`, { path, state: prev });
   const attributes = planAttributes(args, current, snapshot.probe, ctx.check, { newFileDiff: !ctx.check });
+  const times = planTimes(args, current, false);
   const result = { path, ...info(current) };
-  if (!attributes.changed) return { changed: false, result };
-  return { changed: true, diff: stateDiff(path, prev, 'file', attributes), result, apply: operation(ctx, path, { kind: 'attributes', recurse: false }, attributes) };
+  if (!attributes.changed && !times.changed) return { changed: false, result };
+  return {
+    changed: true,
+    diff: stateDiff(path, prev, 'file', attributes, {}, times),
+    result,
+    apply: operation(ctx, path, { kind: 'attributes', recurse: false }, attributes, times),
+  };
 }
 
 function planDirectory(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext): Plan {
@@ -103,28 +119,34 @@ function planDirectory(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContex
       changed: true,
       diff: stateDiff(path, prev, 'directory', attributes),
       result: { path },
-      apply: operation(ctx, path, { kind: 'directory', folders: folderChain(path) }, attributes),
+      apply: operation(ctx, path, { kind: 'directory', folders: folderChain(path) }, attributes, planTimes(args, undefined, false)),
     };
   }
   if (prev !== 'directory') throw new ModuleFailure(`${path} already exists as a ${prev}`, { path });
   const attributes = planAttributes(args, current, snapshot.probe, ctx.check, { newFileDiff: !ctx.check });
   const tree = args.recurse ? planTreeAttributes(args, snapshot.target.tree ?? [], snapshot.probe, ctx.check) : NO_ATTRIBUTE_CHANGE;
+  const times = planTimes(args, current, false);
   const result = { path, ...info(current) };
-  if (!attributes.changed && !tree.changed) return { changed: false, result };
+  if (!attributes.changed && !tree.changed && !times.changed) return { changed: false, result };
   // chmod/chown -R also set the folder itself.
-  const apply = tree.changed ? operation(ctx, path, { kind: 'attributes', recurse: true }, tree) : operation(ctx, path, { kind: 'attributes', recurse: false }, attributes);
-  return { changed: true, diff: stateDiff(path, prev, 'directory', attributes), result, apply };
+  const apply = tree.changed
+    ? operation(ctx, path, { kind: 'attributes', recurse: true }, tree, times)
+    : operation(ctx, path, { kind: 'attributes', recurse: false }, attributes, times);
+  return { changed: true, diff: stateDiff(path, prev, 'directory', attributes, {}, times), result, apply };
 }
 
 function planTouch(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext): Plan {
   const { path, current } = followed(args, snapshot);
   const attributes = planAttributes(args, current, snapshot.probe, ctx.check, { newFileDiff: !ctx.check });
-  // Touching always changes the timestamps.
+  // Both times default to now, which always changes the file; with both preserved a touch is idempotent.
+  const times = planTimes(args, current, true);
+  const result = { dest: args.path, ...info(current) };
+  if (current && !attributes.changed && !times.changed) return { changed: false, result };
   return {
     changed: true,
-    diff: stateDiff(args.path, pathState(snapshot.target.lstat), 'touch', attributes),
-    result: { dest: args.path, ...info(current) },
-    apply: async () => ({ dest: args.path, ...pathInfo(await runFileOperation(ctx.connection, path, { kind: 'touch' }, attributes)) }),
+    diff: stateDiff(args.path, pathState(snapshot.target.lstat), 'touch', attributes, {}, times),
+    result,
+    apply: async () => ({ dest: args.path, ...pathInfo(await runFileOperation(ctx.connection, path, { kind: 'touch' }, attributes, false, times)) }),
   };
 }
 
@@ -156,14 +178,16 @@ function planSymlink(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext)
   const linkExistsAfter = !ctx.check || target.stat !== undefined;
   if (linkExistsAfter && args.follow && pointedAt) attributes = planAttributes(args, pointedAt, snapshot.probe, ctx.check);
   if (linkExistsAfter && !args.follow) attributes = planAttributes({ owner: args.owner, group: args.group }, linkChanged ? undefined : target.lstat, snapshot.probe, ctx.check);
+  // Times are set through the link, on what it points at.
+  const times = linkExistsAfter && pointedAt ? planTimes(args, pointedAt, false) : NO_TIME_CHANGE;
 
-  if (!linkChanged && !attributes.changed) return { changed: false, result };
+  if (!linkChanged && !attributes.changed && !times.changed) return { changed: false, result };
   const op: FileOperation = linkChanged && src !== undefined ? { kind: 'symlink', src } : { kind: 'attributes', recurse: false };
   return {
     changed: true,
-    diff: stateDiff(path, prev, 'link', attributes, srcDiff),
+    diff: stateDiff(path, prev, 'link', attributes, srcDiff, times),
     result,
-    apply: async () => ({ dest: path, src, ...pathInfo(await runFileOperation(ctx.connection, path, op, attributes, !args.follow)) }),
+    apply: async () => ({ dest: path, src, ...pathInfo(await runFileOperation(ctx.connection, path, op, attributes, !args.follow, times)) }),
   };
 }
 
@@ -197,14 +221,15 @@ function planHardlink(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext
   const current = linkChanged ? source : target.stat;
   const linkExistsAfter = !ctx.check || target.stat !== undefined;
   const attributes = linkExistsAfter && current ? planAttributes(args, current, snapshot.probe, ctx.check, { newFileDiff: !ctx.check }) : NO_ATTRIBUTE_CHANGE;
+  const times = linkExistsAfter && current ? planTimes(args, current, false) : NO_TIME_CHANGE;
   const result = { dest: path, src, ...info(target.lstat) };
-  if (!linkChanged && !attributes.changed) return { changed: false, result };
+  if (!linkChanged && !attributes.changed && !times.changed) return { changed: false, result };
   const op: FileOperation = linkChanged && src !== undefined ? { kind: 'hardlink', src } : { kind: 'attributes', recurse: false };
   return {
     changed: true,
-    diff: stateDiff(path, prev, 'hard', attributes, srcDiff),
+    diff: stateDiff(path, prev, 'hard', attributes, srcDiff, times),
     result,
-    apply: async () => ({ dest: path, src, ...pathInfo(await runFileOperation(ctx.connection, path, op, attributes)) }),
+    apply: async () => ({ dest: path, src, ...pathInfo(await runFileOperation(ctx.connection, path, op, attributes, false, times)) }),
   };
 }
 

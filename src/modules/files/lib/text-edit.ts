@@ -1,5 +1,6 @@
 import { ModuleFailure, type FileDiff, type ModuleContext, type ModuleResult, type Plan } from '../../contract.js';
 import { ValidationFailed, writeFileAtomically } from '../../shared/atomic-write.js';
+import { requirePlaceholder, type ValidateCommand } from '../../shared/validate-command.js';
 import { runFileOperation } from '../../shared/file-ops.js';
 import { attributesDiff, planAttributes, type AttributeArgs } from '../../shared/file-attributes.js';
 import { probePaths, type HostProbe, type PathProbe } from '../../shared/probe.js';
@@ -43,7 +44,7 @@ export interface TextEditOptions {
   contentHeader?: string;
   attributeDiff?: boolean;
   /** Run on the new file before it replaces the old one (the words of a command, %s is the file). */
-  validate?: { words: string[]; failure: (failed: ValidationFailed) => ModuleFailure };
+  validate?: ValidateCommand;
 }
 
 /** Ansible's check_file_attrs: the message grows "... and ownership, perms or SE linux context changed". */
@@ -72,6 +73,7 @@ export function planTextEdit(file: TextFile, edit: TextEditOutcome, options: Tex
   const changed = edit.changed || attributes.changed;
   const msg = attributes.changed ? withAttributeMessage(edit.msg, edit.changed) : edit.msg;
   const writePath = file.target.realPath ?? file.path;
+  if (edit.changed && !ctx.check) requirePlaceholder(options.validate);
   return {
     changed,
     diff: [...diff, ...(options.attributeDiff === false ? [] : attributesDiff(file.path, attributes, false))],
