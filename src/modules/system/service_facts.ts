@@ -7,6 +7,8 @@ const NOTHING_FOUND = 'Failed to find any services. This can be due to privilege
 /** Ansible's service_facts: ansible_facts.services from systemd and sysv, read with one command. */
 export default defineModule<Record<string, never>, ServiceListing>({
   name: 'service_facts',
+  // Ansible's variable is `services` (and ansible_facts.services), not ansible_services.
+  ownFactNames: true,
   schema: { type: 'object', additionalProperties: false, properties: {}, description: 'Returns service state information as fact data.' },
   read: async (ctx) => {
     // systemctl and service print what they print for the C locale, as under Ansible.
