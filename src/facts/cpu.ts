@@ -1,4 +1,4 @@
-import type { FactInputs } from './script.js';
+import { cpuinfoLines, type FactInputs } from './script.js';
 
 const LISTED_KEYS = new Set(['model name', 'Processor', 'vendor_id', 'cpu', 'Vendor', 'processor']);
 
@@ -15,7 +15,7 @@ export function cpuFacts(inputs: FactInputs, architecture: string): Record<strin
   let coreId = '0';
   let cpuVendor: string | null = null;
 
-  for (const line of inputs.sections.get('cpuinfo') ?? []) {
+  for (const line of cpuinfoLines(inputs)) {
     const colon = line.indexOf(':');
     const key = (colon < 0 ? line : line.slice(0, colon)).trim();
     const value = colon < 0 ? '' : line.slice(colon + 1).trim();

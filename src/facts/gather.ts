@@ -6,36 +6,74 @@ import { dateTimeFacts } from './date-time.js';
 import { distributionFacts } from './distribution.js';
 import { gpuFacts } from './gpu.js';
 import { identityFacts } from './identity.js';
+import { localFacts } from './local.js';
 import { packageManager, serviceManager } from './managers.js';
 import { memoryFacts } from './memory.js';
 import { networkFacts } from './network.js';
-import { FACTS_SCRIPT, parseFactOutput } from './script.js';
+import { factsScript, parseFactOutput, type FactInputs } from './script.js';
 import { selinuxFacts } from './selinux.js';
+import { selectCollectors } from './subsets.js';
 import { userFacts } from './user.js';
 import { virtualizationFacts } from './virtualization.js';
 
-/** Ansible's ansible_facts (keys without the ansible_ prefix) from one command on the host. */
-export async function gatherFacts(conn: Connection): Promise<Record<string, unknown>> {
-  const result = await conn.exec(shellScript(FACTS_SCRIPT));
+export interface GatherRequest {
+  /** gather_subset entries (default all). */
+  gatherSubset?: readonly string[];
+  /** Where local *.fact files are read from (default /etc/ansible/facts.d). */
+  factPath?: string;
+}
+
+export interface GatheredFacts {
+  /** Ansible's ansible_facts, keys without the ansible_ prefix. */
+  facts: Record<string, unknown>;
+  /** Warnings Ansible would print (local facts that could not be read). */
+  warnings: string[];
+}
+
+export const DEFAULT_FACT_PATH = '/etc/ansible/facts.d';
+
+type Collect = (inputs: FactInputs, facts: Record<string, unknown>) => Record<string, unknown>;
+
+/** Ansible's collectors in the order they run (later ones read what earlier ones found). */
+const COLLECTORS: [string, Collect][] = [
+  ['platform', (inputs) => identityFacts(inputs)],
+  ['distribution', (inputs) => distributionFacts(inputs)],
+  ['selinux', (inputs) => ({ selinux: selinuxFacts(inputs) })],
+  ['pkg_mgr', (inputs) => ({ pkg_mgr: packageManager(inputs, distributionFacts(inputs)) })],
+  ['service_mgr', (inputs) => ({ service_mgr: serviceManager(inputs) })],
+  ['cmdline', (inputs) => cmdlineFacts(inputs)],
+  ['date_time', (inputs) => ({ date_time: dateTimeFacts(inputs) })],
+  ['user', (inputs) => withoutEnv(userFacts(inputs))],
+  ['env', (inputs) => ({ env: userFacts(inputs).env })],
+  ['virtual', (inputs) => virtualizationFacts(inputs)],
+  ['hardware', (inputs, facts) => ({ ...cpuFacts(inputs, String(facts.architecture)), ...memoryFacts(inputs), ...gpuFacts(inputs) })],
+  ['network', (inputs) => networkFacts(inputs)],
+];
+
+/** The user collector's facts; env is the env collector's (both read the same environment). */
+function withoutEnv(facts: Record<string, unknown>): Record<string, unknown> {
+  const { env: _env, ...rest } = facts;
+  return rest;
+}
+
+/** Ansible's ansible_facts (keys without the ansible_ prefix) for gather_subset, from one command on the host. */
+export async function gatherFacts(conn: Connection, request: GatherRequest = {}): Promise<GatheredFacts> {
+  const gatherSubset = request.gatherSubset ?? ['all'];
+  const collectors = selectCollectors(gatherSubset);
+  const result = await conn.exec(shellScript(factsScript(collectors), [collectors.has('local') ? (request.factPath ?? DEFAULT_FACT_PATH) : '']));
   if (!result.stdout.includes('@@betif-facts end')) {
     throw new Error(`gathering facts on ${conn.host} failed (rc=${result.rc}): ${result.stderr.trim() || result.stdout.trim()}`);
   }
   const inputs = parseFactOutput(result.stdout);
-  const identity = identityFacts(inputs);
-  const distribution = distributionFacts(inputs);
-  return {
-    ...identity,
-    ...distribution,
-    ...cpuFacts(inputs, String(identity.architecture)),
-    ...memoryFacts(inputs),
-    ...networkFacts(inputs),
-    ...virtualizationFacts(inputs),
-    ...cmdlineFacts(inputs),
-    ...userFacts(inputs),
-    ...gpuFacts(inputs),
-    date_time: dateTimeFacts(inputs),
-    selinux: selinuxFacts(inputs),
-    service_mgr: serviceManager(inputs),
-    pkg_mgr: packageManager(inputs, distribution),
-  };
+  let facts: Record<string, unknown> = {};
+  for (const [name, collect] of COLLECTORS) {
+    if (collectors.has(name)) facts = { ...facts, ...collect(inputs, facts) };
+  }
+  const warnings: string[] = [];
+  if (collectors.has('local')) {
+    const local = localFacts(inputs.sections.get('local') ?? []);
+    facts.local = local.local;
+    warnings.push(...local.warnings);
+  }
+  return { facts: { ...facts, gather_subset: [...gatherSubset], module_setup: true }, warnings };
 }

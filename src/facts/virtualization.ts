@@ -1,4 +1,4 @@
-import { environEntries, firstLine, type FactInputs } from './script.js';
+import { cpuinfoLines, environEntries, firstLine, type FactInputs } from './script.js';
 
 interface Finding {
   type: string;
@@ -51,7 +51,7 @@ function findings(inputs: FactInputs): Finding[] {
   if (sysVendor === 'Red Hat' && productFamily === 'RHV') found.push(guest('RHV'));
   if (GUEST_SYS_VENDORS[sysVendor]) found.push(guest(GUEST_SYS_VENDORS[sysVendor]));
   if (GUEST_BIOS_VENDORS[biosVendor]) found.push(guest(GUEST_BIOS_VENDORS[biosVendor]));
-  if ((inputs.sections.get('cpuinfo') ?? []).some((line) => /^model name.*QEMU Virtual CPU/.test(line))) found.push(guest('kvm'));
+  if (cpuinfoLines(inputs).some((line) => /^model name.*QEMU Virtual CPU/.test(line))) found.push(guest('kvm'));
 
   if (modules.has('kvm')) found.push(host('kvm'));
   if (modules.has('vboxdrv')) found.push(host('virtualbox'));

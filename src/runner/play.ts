@@ -58,10 +58,15 @@ function loadVarsFiles(run: RunContext, play: Play): Record<string, unknown> {
   return vars;
 }
 
-function gatherFactsTask(play: Play, registry: ModuleRegistry): ActionTask {
+/** Ansible's implicit setup task: the play's gather_subset, gather_timeout and fact_path (ansible.cfg's by default) as its arguments. */
+function gatherFactsTask(run: RunContext, play: Play, registry: ModuleRegistry): ActionTask {
   const module = registry.find('setup');
   if (!module) throw new Error('the setup module is missing');
-  return { kind: 'action', action: 'gather_facts', module, args: {}, position: play.position, keywords: {}, tags: ['always'], inheritedWhen: [], baseDir: play.baseDir };
+  const args: Record<string, unknown> = { ...run.options.gatherDefaults };
+  for (const option of ['gather_subset', 'gather_timeout', 'fact_path']) {
+    if (play.keywords[option] !== undefined && play.keywords[option] !== null) args[option] = play.keywords[option];
+  }
+  return { kind: 'action', action: 'gather_facts', module, args, position: play.position, keywords: {}, tags: ['always'], inheritedWhen: [], baseDir: play.baseDir };
 }
 
 /** ansible.cfg's gathering: implicit gathers unless the play says no, explicit only when it says yes, smart once per host. */
@@ -102,7 +107,7 @@ export async function runPlay(run: RunContext, written: Play, registry: ModuleRe
     playRun.batch = batch;
     for (const host of batch) host.ended = false;
     const gatherers = hostsToGather(run, play, batch);
-    if (gatherers.length > 0) await strategy.runAction(gatherFactsTask(play, registry), gatherers, scope, 'Gathering Facts');
+    if (gatherers.length > 0) await strategy.runAction(gatherFactsTask(run, play, registry), gatherers, scope, 'Gathering Facts');
     for (const section of [play.preTasks, play.tasks, play.postTasks]) {
       if (hostsRunFreely) await runFreely(strategy, section, batch, scope, run.options.forks);
       else await strategy.runNodes(section, batch, scope);

@@ -27,6 +27,8 @@ export interface RunOptions {
   connectionDefaults: Omit<SettingsDefaults, 'user' | 'hostKeyChecking' | 'knownHostsFiles' | 'become' | 'becomeUser'>;
   /** ansible.cfg's gathering: implicit (gather unless gather_facts: false), explicit, smart (once per host). */
   gathering: 'implicit' | 'explicit' | 'smart';
+  /** ansible.cfg's gather_subset, gather_timeout and fact_path: the play keywords' defaults, as setup arguments. */
+  gatherDefaults?: { gather_subset?: string[]; gather_timeout?: number; fact_path?: string };
   /** ansible.cfg's any_errors_fatal: the default of the play keyword. */
   anyErrorsFatal: boolean;
   /** --start-at-task: tasks before the first one with this name are not run. */

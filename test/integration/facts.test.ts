@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { withBecome } from '../../src/connection/become.js';
 import { observed } from '../../src/connection/observed.js';
 import { SshConnection } from '../../src/connection/ssh.js';
+import type { Connection, ExecOptions } from '../../src/connection/types.js';
 import { gatherFacts } from '../../src/facts/gather.js';
 import ping from '../../src/modules/system/ping.js';
 import setup from '../../src/modules/system/setup.js';
@@ -27,14 +28,21 @@ after(async () => {
   await lab?.stop();
 });
 
-/** What `ansible -m setup` reports for the lab host (keys without the ansible_ prefix). */
-async function ansibleFacts(): Promise<Record<string, unknown>> {
+/** What `ansible -m setup -a ARGS` answers for the lab host h1. */
+async function ansibleSetup(args = ''): Promise<{ ansible_facts: Record<string, unknown>; msg?: string; warnings?: string[] }> {
   const tree = mkdtempSync(join(tmpdir(), 'betif-ansible-tree-'));
-  await execa('ansible', ['-i', lab.inventoryPath, 'h1', '-m', 'setup', '--tree', tree], {
+  await execa('ansible', ['-i', lab.inventoryPath, 'h1', '-m', 'setup', ...(args ? ['-a', args] : []), '--tree', tree], {
     env: { ANSIBLE_SSH_ARGS: `-F ${join(lab.dir, 'ssh_config')}`, ANSIBLE_PYTHON_INTERPRETER: 'auto_silent' },
+    reject: false,
   });
-  const facts = JSON.parse(readFileSync(join(tree, 'h1'), 'utf8')).ansible_facts as Record<string, unknown>;
+  const result = JSON.parse(readFileSync(join(tree, 'h1'), 'utf8'));
   rmSync(tree, { recursive: true });
+  return result;
+}
+
+/** What `ansible -m setup` reports for the lab host (keys without the ansible_ prefix). */
+async function ansibleFacts(args = ''): Promise<Record<string, unknown>> {
+  const facts = (await ansibleSetup(args)).ansible_facts;
   return Object.fromEntries(Object.entries(facts).map(([key, value]) => [key.replace(/^ansible_/, ''), value]));
 }
 
@@ -46,8 +54,24 @@ describe('fact gathering', () => {
     assert.equal(commands.length, 1);
   });
 
+  test('gathering starts only sh, one grep, date and ip on the host (date and ip only for their subsets)', async () => {
+    const programs = async (gatherSubset: string[], trace: string): Promise<string[]> => {
+      const traced: Connection = Object.assign(Object.create(conn) as Connection, {
+        exec: (argv: readonly string[], options?: ExecOptions) => conn.exec(['strace', '-f', '-qq', '-e', 'trace=execve', '-o', trace, ...argv], options),
+      });
+      await gatherFacts(traced, { gatherSubset });
+      const started = readFileSync(join(lab.hosts[0].root, trace), 'utf8').split('\n').filter((line) => / = 0$/.test(line));
+      rmSync(join(lab.hosts[0].root, trace));
+      // readlink runs once per display controller's driver and iommu group link, which depends on the machine.
+      return started.map((line) => /execve\("([^"]+)"/.exec(line)?.[1].split('/').pop() ?? line).filter((name) => name !== 'readlink');
+    };
+    assert.deepEqual(await programs(['all'], '/tmp/trace-all'), ['sh', 'grep', 'date', 'ip']);
+    assert.deepEqual(await programs(['min'], '/tmp/trace-min'), ['sh', 'grep', 'date']);
+    assert.deepEqual(await programs(['!all', '!min', 'pkg_mgr'], '/tmp/trace-pkg'), ['sh', 'grep']);
+  });
+
   test('names, values and shapes match ansible -m setup', async () => {
-    const [ours, reference] = await Promise.all([gatherFacts(conn), ansibleFacts()]);
+    const [{ facts: ours }, reference] = await Promise.all([gatherFacts(conn), ansibleFacts()]);
     const same = [
       'hostname', 'nodename', 'fqdn', 'domain', 'distribution', 'distribution_version', 'distribution_major_version', 'distribution_release',
       'os_family', 'system', 'kernel', 'kernel_version', 'architecture', 'machine', 'machine_id', 'processor', 'processor_count',
@@ -64,7 +88,7 @@ describe('fact gathering', () => {
   });
 
   test('the lab host as the controller sees it', async () => {
-    const facts = await gatherFacts(conn);
+    const { facts } = await gatherFacts(conn);
     assert.equal(facts.hostname, 'h1');
     assert.equal(facts.fqdn, 'h1.lab.test');
     assert.equal(facts.domain, 'lab.test');
@@ -78,7 +102,7 @@ describe('fact gathering', () => {
   });
 
   test('iommu and GPU facts read /sys as it is', async () => {
-    const facts = await gatherFacts(conn);
+    const { facts } = await gatherFacts(conn);
     const groups = existsSync('/sys/kernel/iommu_groups') ? readdirSync('/sys/kernel/iommu_groups').length : 0;
     assert.deepEqual(facts.iommu, { enabled: groups > 0, groups });
     const devices = '/sys/bus/pci/devices';
@@ -92,9 +116,71 @@ describe('fact gathering', () => {
   });
 
   test('facts through become describe the become user', async () => {
-    const facts = await gatherFacts(withBecome(conn, { user: 'nobody' }));
+    const { facts } = await gatherFacts(withBecome(conn, { user: 'nobody' }));
     assert.equal(facts.user_id, 'nobody');
     assert.equal(facts.user_uid, 65534);
+  });
+});
+
+describe('gather_subset, filter and local facts as ansible -m setup has them', () => {
+  test('each subset gathers the facts Ansible gathers for it (among the facts betif-play knows)', async () => {
+    const subsets = ['all', 'min', '!all', '!all,!min', 'network', 'hardware', 'virtual', '!all,!min,pkg_mgr', 'all,!hardware', '!all,!min,distribution_version', 'facter'];
+    const references = await Promise.all(subsets.map((subset) => ansibleFacts(`gather_subset=${subset}`)));
+    // The facts both tools gather (betif-play adds cpu_vendor, iommu and pci_gpus; Ansible has facts betif-play does not).
+    const known = Object.keys((await gatherFacts(conn)).facts).filter((key) => key in references[0]);
+    for (const [index, subset] of subsets.entries()) {
+      const ours = Object.keys((await gatherFacts(conn, { gatherSubset: subset.split(',') })).facts);
+      const theirs = Object.keys(references[index]).filter((key) => known.includes(key));
+      assert.deepEqual(ours.filter((key) => known.includes(key)).sort(), theirs.sort(), subset);
+    }
+  });
+
+  test('the facts roles test are as Ansible reports them', async () => {
+    const [{ facts: ours }, reference] = await Promise.all([gatherFacts(conn, { gatherSubset: ['!all'] }), ansibleFacts('gather_subset=!all')]);
+    for (const key of ['pkg_mgr', 'service_mgr', 'selinux', 'distribution_major_version', 'os_family', 'gather_subset', 'module_setup']) assert.deepEqual(ours[key], reference[key], key);
+  });
+
+  test('an unknown subset fails the task with Ansible\'s message', async () => {
+    const [ours, reference] = await Promise.all([runModule(setup, { gather_subset: ['!all', 'bogus'] }, { connection: conn }), ansibleSetup('gather_subset=!all,bogus')]);
+    assert.equal(ours.result.failed, true);
+    assert.equal(ours.result.msg, reference.msg);
+  });
+
+  test('filter takes a list of fnmatch patterns, with or without the ansible_ prefix', async () => {
+    const [ours, reference] = await Promise.all([
+      runModule(setup, { gather_subset: '!all', filter: ['ansible_dist*_[mv]*', '*_mgr', 'ansible_os_famil?'] }, { connection: conn }),
+      ansibleSetup('gather_subset=!all filter=ansible_dist*_[mv]*,*_mgr,ansible_os_famil?'),
+    ]);
+    const known = Object.keys((await gatherFacts(conn)).facts).map((key) => `ansible_${key}`);
+    const theirs = Object.keys(reference.ansible_facts).filter((key) => known.includes(key));
+    assert.deepEqual(Object.keys(ours.result.ansible_facts as object).map((key) => `ansible_${key}`).sort(), theirs.sort());
+  });
+
+  test('local facts: INI, JSON, executables and broken files, as ansible_local with Ansible\'s warnings', async () => {
+    const folder = join(lab.hosts[0].root, 'etc/ansible/facts.d');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'app.fact'), '[general]\nName = Web\nport: 80\nlong = first\n  second\n\n[Other]\nKey=a b \n');
+    writeFileSync(join(folder, 'json.fact'), '{"a": [1, 2], "b": {"c": null}}');
+    writeFileSync(join(folder, 'script.fact'), '#!/bin/sh\necho \'{"from": "a script", "args": "\'"$#"\'"}\'\n', { mode: 0o755 });
+    writeFileSync(join(folder, 'failing.fact'), '#!/bin/sh\necho oops >&2\nexit 3\n', { mode: 0o755 });
+    writeFileSync(join(folder, 'garbage.fact'), 'not json, not ini\n');
+    writeFileSync(join(folder, 'empty.fact'), '');
+    writeFileSync(join(folder, '$(touch injected).fact'), '{"x": 1}');
+    writeFileSync(join(folder, 'ignored.txt'), '{"x": 1}');
+    try {
+      const [ours, reference] = await Promise.all([
+        runModule(setup, { gather_subset: ['!all', '!min', 'local'] }, { connection: conn }),
+        ansibleSetup('gather_subset=!all,!min,local'),
+      ]);
+      const local = (ours.result.ansible_facts as Record<string, unknown>).local;
+      assert.deepEqual(local, reference.ansible_facts.ansible_local);
+      assert.deepEqual(ours.result.warnings, reference.warnings);
+      assert.equal(existsSync(join(lab.hosts[0].root, 'root/injected')), false);
+      const elsewhere = await runModule(setup, { gather_subset: '!all,!min,local', fact_path: '/nowhere' }, { connection: conn });
+      assert.deepEqual((elsewhere.result.ansible_facts as Record<string, unknown>).local, {});
+    } finally {
+      rmSync(join(lab.hosts[0].root, 'etc/ansible'), { recursive: true, force: true });
+    }
   });
 });
 
@@ -107,7 +193,7 @@ describe('distributions', () => {
     writeFileSync(join(root, 'etc/redhat-release'), 'Rocky Linux release 9.3 (Blue Onyx)\n');
     const rocky = new SshConnection(labSettings(lab, lab.hosts[1]));
     try {
-      const facts = await gatherFacts(rocky);
+      const { facts } = await gatherFacts(rocky);
       assert.deepEqual(
         [facts.distribution, facts.distribution_version, facts.distribution_major_version, facts.distribution_release, facts.os_family, facts.pkg_mgr],
         ['Rocky', '9.3', '9', 'Blue Onyx', 'RedHat', 'dnf'],

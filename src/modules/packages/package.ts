@@ -20,7 +20,7 @@ async function packageManager(ctx: ModuleContext): Promise<string> {
   const facts = ctx.vars.ansible_facts as Record<string, unknown> | undefined;
   const known = facts?.pkg_mgr;
   if (typeof known === 'string' && known !== 'auto') return known;
-  return String((await gatherFacts(ctx.connection)).pkg_mgr ?? 'auto');
+  return String((await gatherFacts(ctx.connection, { gatherSubset: ['!all', '!min', 'pkg_mgr'] })).facts.pkg_mgr ?? 'auto');
 }
 
 /** ansible.builtin.package: the host's own package module (apt, dnf, yum), with the task's arguments but `use`. */

@@ -1,32 +1,47 @@
-import { gatherFacts } from '../../facts/gather.js';
-import { defineModule } from '../contract.js';
+import { DEFAULT_FACT_PATH, gatherFacts, type GatheredFacts } from '../../facts/gather.js';
+import { GatherSubsetError, subsetEntries } from '../../facts/subsets.js';
+import { defineModule, ModuleFailure } from '../contract.js';
 
 interface SetupArgs {
   filter?: string | string[];
   gather_subset?: string | string[];
+  gather_timeout?: number;
+  fact_path?: string;
 }
 
-function globToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
+/** Python's fnmatch: shell-style patterns, case-sensitive on Linux. */
+function fnmatchToRegExp(pattern: string): RegExp {
+  let body = '';
+  for (let index = 0; index < pattern.length; index += 1) {
+    const char = pattern[index];
+    const close = char === '[' ? pattern.indexOf(']', index + 2) : -1;
+    if (char === '*') body += '.*';
+    else if (char === '?') body += '.';
+    else if (close > 0) {
+      const set = pattern.slice(index + 1, close).replace(/\\/g, '\\\\');
+      body += set.startsWith('!') ? `[^${set.slice(1)}]` : `[${set}]`;
+      index = close;
+    } else body += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${body}$`, 's');
 }
 
-/** Ansible's `filter`: shell-style patterns over the fact names, with or without the ansible_ prefix. */
+/** Ansible's `filter`: facts whose ansible_ name matches any pattern (a pattern without the prefix also matches). */
 function filterFacts(facts: Record<string, unknown>, patterns: string[]): Record<string, unknown> {
-  if (patterns.length === 0) return facts;
-  const matchers = patterns.map(globToRegExp);
+  if (patterns.length === 0 || patterns.includes('*')) return facts;
+  const matchers = patterns.map(fnmatchToRegExp);
   return Object.fromEntries(Object.entries(facts).filter(([name]) => matchers.some((matcher) => matcher.test(name) || matcher.test(`ansible_${name}`))));
 }
 
-const stringList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
-
 const asList = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value.map(String) : String(value).split(',').map((part) => part.trim()).filter(Boolean));
 
+const stringList = (description: string) => ({ anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description });
+
 /**
- * Gathers facts with one command on the host. Every fact comes from that one cheap command, so
- * gather_subset is accepted for compatibility but does not leave facts out; filter does.
+ * Gathers facts with one command on the host, running only what gather_subset selects. Every
+ * collector reads files, so none can hang and gather_timeout has nothing to cut short.
  */
-export default defineModule<SetupArgs, Record<string, unknown>>({
+export default defineModule<SetupArgs, GatheredFacts>({
   name: 'setup',
   examples: `
 - name: Gather only the network facts
@@ -46,8 +61,24 @@ export default defineModule<SetupArgs, Record<string, unknown>>({
     description: 'Gathers facts about the host (OS, network, hardware ...) into ansible_facts.',
     type: 'object',
     additionalProperties: false,
-    properties: { filter: { ...stringList, description: 'Only facts whose names match these shell-style patterns are returned.' }, gather_subset: { ...stringList, description: 'Which groups of facts are gathered (all, min, network, hardware ...; !name leaves one out).' } },
+    properties: {
+      filter: stringList('Only return facts whose names match one of these shell-style (fnmatch) patterns.'),
+      gather_subset: stringList('Which facts to gather: all, min, hardware, network, virtual or a collector name; prefix with ! to leave one out.'),
+      gather_timeout: { type: 'integer', description: 'How long, in seconds, each fact collector may take.' },
+      fact_path: { type: 'string', description: 'The folder of local facts (*.fact files, INI or JSON, or executables printing JSON), reported as ansible_local.' },
+    },
   },
-  read: (ctx) => gatherFacts(ctx.connection),
-  plan: (args, facts) => ({ changed: false, result: { ansible_facts: filterFacts(facts, asList(args.filter)) } }),
+  read: async (ctx, args) => {
+    try {
+      return await gatherFacts(ctx.connection, { gatherSubset: subsetEntries(args.gather_subset), factPath: args.fact_path ?? DEFAULT_FACT_PATH });
+    } catch (error) {
+      // Like Ansible's setup module, an unknown subset fails the task on the host.
+      if (error instanceof GatherSubsetError) throw new ModuleFailure(error.message);
+      throw error;
+    }
+  },
+  plan: (args, gathered) => {
+    const result = { ansible_facts: filterFacts(gathered.facts, asList(args.filter)) };
+    return { changed: false, result: gathered.warnings.length > 0 ? { ...result, warnings: gathered.warnings } : result };
+  },
 });
