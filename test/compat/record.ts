@@ -14,7 +14,8 @@ try {
   const stale = [];
   for (const compatCase of cases) if (all || !(await suite.hasReference(compatCase))) stale.push(compatCase);
   console.log(`${stale.length} of ${cases.length} cases to record with ansible-playbook (${cases.length - stale.length} current).`);
-  const limit = pLimit(LANES);
+  // Both tools' hosts of each lane serve as places to record in (see Suite.record).
+  const limit = pLimit(LANES * 2);
   await Promise.all(
     stale.map((compatCase) =>
       limit(async () => {

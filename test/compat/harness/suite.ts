@@ -104,6 +104,22 @@ function laneOf(lab: Lab, inventory: string, lane: number): Lane {
   ) as Lane;
 }
 
+/** Things handed out one user at a time; a user that finds none free waits for the next one released. */
+function pool<T>(free: T[]): { acquire(): Promise<T>; release(item: T): void } {
+  const waiting: ((item: T) => void)[] = [];
+  return {
+    acquire: () => {
+      const item = free.pop();
+      return item ? Promise.resolve(item) : new Promise((resolve) => waiting.push(resolve));
+    },
+    release: (item) => {
+      const next = waiting.shift();
+      if (next) next(item);
+      else free.push(item);
+    },
+  };
+}
+
 /**
  * One lab of SSH test hosts for the whole suite, in LANES lanes: in each, h1-h3 for ansible-playbook and three
  * more for betif-play (named h1-h3 in its inventory), so that both tools run a case at the same time from the
@@ -113,17 +129,8 @@ export async function openSuite(): Promise<Suite> {
   const scratch = mkdtempSync(join(tmpdir(), 'betif-compat-'));
   const lab: Lab = await startLab(HOSTS_PER_TOOL * TOOLS.length * LANES, { basePort: BASE_PORT, dir: join(tmpdir(), 'betif-compat-lab') });
   const inventory = readFileSync(lab.inventoryPath, 'utf8');
-  const free: Lane[] = Array.from({ length: LANES }, (_, lane) => laneOf(lab, inventory, lane));
-  const waiting: ((lane: Lane) => void)[] = [];
-  const acquire = (): Promise<Lane> => {
-    const lane = free.pop();
-    return lane ? Promise.resolve(lane) : new Promise((resolve) => waiting.push(resolve));
-  };
-  const release = (lane: Lane): void => {
-    const next = waiting.shift();
-    if (next) next(lane);
-    else free.push(lane);
-  };
+  const lanes = pool(Array.from({ length: LANES }, (_, lane) => laneOf(lab, inventory, lane)));
+  const places = pool(TOOLS.flatMap((tool) => Array.from({ length: LANES }, (_, lane) => laneOf(lab, inventory, lane)[tool])));
   // Short: ssh control sockets must fit in 108 bytes.
   const controlPathDir = mkdtempSync('/tmp/bcp-');
   const settings: ToolSettings = {
@@ -137,11 +144,11 @@ export async function openSuite(): Promise<Suite> {
     return runCase(compatCase, tool, where, workspace, settings, folders);
   };
   const inLane = async <T>(work: (lane: Lane) => Promise<T>): Promise<T> => {
-    const lane = await acquire();
+    const lane = await lanes.acquire();
     try {
       return await work(lane);
     } finally {
-      release(lane);
+      lanes.release(lane);
     }
   };
   return {
@@ -154,7 +161,9 @@ export async function openSuite(): Promise<Suite> {
       });
     },
     async record(compatCase) {
-      const outcomes = await inLane((lane) => runSide(compatCase, 'ansible', lane.ansible));
+      // Only ansible-playbook runs: the hosts of both tools of every lane serve as places to record in.
+      const place = await places.acquire();
+      const outcomes = await runSide(compatCase, 'ansible', place).finally(() => places.release(place));
       const unmet = unmetExpectations(outcomes.at(-1) as RunOutcome, compatCase.spec.expect);
       if (unmet.length === 0) writeReference(compatCase, referenceKey(compatCase, await ansibleCore), outcomes);
       return unmet;
