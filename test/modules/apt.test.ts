@@ -286,7 +286,7 @@ describe('apt over SSH', () => {
 
   before(async () => {
     const repos = await debRepos();
-    lab = await startLab(1, { basePort: labPort(2720), dir: join(tmpdir(), 'betif-lab-apt') });
+    lab = await startLab(1, { basePort: labPort(2725), dir: join(tmpdir(), 'betif-lab-apt') });
     const host = lab.hosts[0];
     const onHost = (path: string) => join(host.root, path);
     rmSync(onHost('/srv/aptroot'), { recursive: true, force: true });

@@ -130,7 +130,7 @@ describe('find on a lab host over SSH', () => {
   let work: string;
 
   before(async () => {
-    lab = await startLab(1, { basePort: labPort(2810), dir: join(tmpdir(), 'betif-lab-find') });
+    lab = await startLab(1, { basePort: labPort(2880), dir: join(tmpdir(), 'betif-lab-find') });
     const root = lab.hosts[0].root;
     rmSync(join(root, 'srv', 'logs'), { recursive: true, force: true });
     mkdirSync(join(root, 'srv', 'logs', 'old'), { recursive: true });

@@ -129,7 +129,7 @@ describe('rke2', () => {
   let h2: LabHost;
 
   before(async () => {
-    lab = await startLab(4, { basePort: labPort(2740), dir: join(tmpdir(), 'betif-lab-rke2') });
+    lab = await startLab(4, { basePort: labPort(2744), dir: join(tmpdir(), 'betif-lab-rke2') });
     lab.hosts.forEach(installStandIns);
     [h1, h2] = lab.hosts;
     server = connect(lab, h1);

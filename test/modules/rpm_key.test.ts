@@ -53,7 +53,7 @@ describe('rpm_key (real rpm and gpg on a lab host)', () => {
   const run = (args: Record<string, unknown>, check = false) => runModule(rpmKey, args, { connection, check });
 
   before(async () => {
-    lab = await startLab(1, { basePort: labPort(2770), dir: join(tmpdir(), 'betif-lab-rpm-key') });
+    lab = await startLab(1, { basePort: labPort(2778), dir: join(tmpdir(), 'betif-lab-rpm-key') });
     hostRoot = lab.hosts[0].root;
     mkdirSync(join(hostRoot, 'srv', 'keys'), { recursive: true });
     cpSync(KEYS, join(hostRoot, 'srv', 'keys'), { recursive: true });

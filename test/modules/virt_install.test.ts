@@ -366,7 +366,7 @@ describe('virt_net and virt_install over real SSH', () => {
   let base: string[];
 
   before(async () => {
-    lab = await startLab(1, { basePort: labPort(2730), dir: join(tmpdir(), 'betif-lab-virt') });
+    lab = await startLab(1, { basePort: labPort(2735), dir: join(tmpdir(), 'betif-lab-virt') });
     const root = lab.hosts[0].root;
     // The host's libvirt: a test-driver libvirtd whose socket is at /run/libvirt-test inside the host.
     libvirt = await startTestLibvirt(join(root, 'run', 'libvirt-test'));

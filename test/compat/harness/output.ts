@@ -36,6 +36,17 @@ function hostLine(status: string, host: string, rest: string, value: unknown): H
 }
 
 /**
+ * Text of one run with what belongs to this machine's lab replaced by placeholders (folders by `<case>`, `<lab>`
+ * ..., each host's port by `<port:hN>`), so that an outcome recorded here compares with a run anywhere else.
+ */
+export function normalizeOutput(text: string, folders: [string, string][], ports: [number, string][]): string {
+  let normalized = text;
+  for (const [folder, placeholder] of folders) normalized = normalized.replaceAll(folder, placeholder);
+  for (const [port, host] of ports) normalized = normalized.replace(new RegExp(`\\b${port}\\b`, 'g'), `<port:${host}>`);
+  return normalized;
+}
+
+/**
  * Reads ansible-playbook's default output (which betif-play mirrors) into sections of per-host lines.
  * `workspace` is replaced by `<case>` in included file names so that runs in different folders compare.
  */

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { labPort, startLab, type Lab } from '../../helpers/lab.js';
 import type { CompatCase } from './case.js';
 import { compareRuns, unmetExpectations, type Disagreement, type RunOutcome } from './compare.js';
-import { resetHosts, snapshotHosts, type HostRoot } from './host-files.js';
-import { parseOutput } from './output.js';
+import { resetHosts, snapshotHosts, type FileSnapshot, type HostRoot } from './host-files.js';
+import { normalizeOutput, parseOutput } from './output.js';
+import { ansibleCoreVersion, loadReference, referenceKey, writeReference } from './reference.js';
 import { runTool, type Tool, type ToolSettings } from './tools.js';
 import { connectionLines, prepareWorkspace, writeAnsibleConfig } from './workspace.js';
 
@@ -22,10 +23,16 @@ export interface CaseResult {
   /** Unmet `expect:` (on Ansible's run: the case itself is wrong) or `differs.expect:` (on betif-play's). */
   unmet: string[];
   verdict: Verdict;
+  ansibleSource: AnsibleSource;
 }
 
 export interface Suite {
-  run(compatCase: CompatCase): Promise<CaseResult>;
+  /** Runs both tools side by side, or with `useReference` betif-play against ansible-playbook's recorded outcome when it is current. */
+  run(compatCase: CompatCase, options?: { useReference?: boolean }): Promise<CaseResult>;
+  /** Runs ansible-playbook alone and writes its outcome as the case's reference, unless it misses the case's `expect:` (returned). */
+  record(compatCase: CompatCase): Promise<string[]>;
+  /** Whether the case has a reference recorded for its current files, the harness's normalization and this ansible-core. */
+  hasReference(compatCase: CompatCase): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -38,24 +45,41 @@ export const LANES = Math.max(1, Number(process.env.COMPAT_LANES ?? 3));
 /** Where one tool runs: its own lab hosts, named h1..h3 in its inventory. */
 interface ToolHosts {
   hosts: HostRoot[];
+  /** The lab port of each host, in the same order. */
+  ports: number[];
   connections: string[];
 }
 
-async function runCase(compatCase: CompatCase, tool: Tool, where: ToolHosts, workspace: string, settings: ToolSettings): Promise<RunOutcome[]> {
+/** How ansible-playbook's side of a case was had: recorded in test/compat/reference/, or run live. */
+export type AnsibleSource = 'recorded' | 'live';
+
+/** The folders that hold this machine's lab: replaced in outcomes by placeholders (see normalizeOutput). */
+interface LabFolders {
+  scratch: string;
+  lab: string;
+  controlPath: string;
+}
+
+async function runCase(compatCase: CompatCase, tool: Tool, where: ToolHosts, workspace: string, settings: ToolSettings, folders: LabFolders): Promise<RunOutcome[]> {
   const { spec } = compatCase;
   const used = where.hosts.slice(0, spec.hosts);
+  const placeholders: [string, string][] = [[workspace, '<case>'], [folders.scratch, '<scratch>'], [folders.lab, '<lab>'], [folders.controlPath, '<control>']];
+  const ports = where.ports.map((port, index): [number, string] => [port, `h${index + 1}`]);
+  const normalize = (text: string) => normalizeOutput(text, placeholders, ports);
   resetHosts(used, spec.paths, spec.setup);
   const outcomes: RunOutcome[] = [];
   for (const args of spec.runs) {
     const started = performance.now();
     const output = await runTool(tool, workspace, args, spec.env, settings);
     const seconds = (performance.now() - started) / 1000;
-    outcomes.push({ args, ...output, seconds, parsed: parseOutput(output.stdout, workspace), files: snapshotHosts(used, spec.paths) });
+    const stdout = normalize(output.stdout);
+    const files: FileSnapshot = new Map([...snapshotHosts(used, spec.paths)].map(([key, value]) => [key, normalize(value)]));
+    outcomes.push({ args, code: output.code, stdout, stderr: normalize(output.stderr), seconds, parsed: parseOutput(stdout, '<case>'), files });
   }
   return outcomes;
 }
 
-function judge(compatCase: CompatCase, ansible: RunOutcome[], betif: RunOutcome[]): CaseResult {
+function judge(compatCase: CompatCase, ansible: RunOutcome[], betif: RunOutcome[], ansibleSource: AnsibleSource): CaseResult {
   const { differs, expect } = compatCase.spec;
   const all = ansible.flatMap((outcome, run) => compareRuns(run, outcome, betif[run]));
   const declared = all.filter((each) => differs?.facets.includes(each.facet));
@@ -63,7 +87,7 @@ function judge(compatCase: CompatCase, ansible: RunOutcome[], betif: RunOutcome[
   const caseUnmet = unmetExpectations(ansible.at(-1) as RunOutcome, expect).map((text) => `ansible-playbook: ${text}`);
   const betifUnmet = differs ? unmetExpectations(betif.at(-1) as RunOutcome, differs.expect).map((text) => `betif-play: ${text}`) : [];
   const verdict: Verdict = caseUnmet.length > 0 ? 'BROKEN' : disagreements.length > 0 || betifUnmet.length > 0 ? 'DISAGREE' : differs ? 'differ' : 'agree';
-  return { compatCase, ansible, betif, disagreements, declared, unmet: [...caseUnmet, ...betifUnmet], verdict };
+  return { compatCase, ansible, betif, disagreements, declared, unmet: [...caseUnmet, ...betifUnmet], verdict, ansibleSource };
 }
 
 type Lane = Record<Tool, ToolHosts>;
@@ -75,9 +99,25 @@ function laneOf(lab: Lab, inventory: string, lane: number): Lane {
     TOOLS.map((tool, index) => {
       const own = lab.hosts.slice(first + index * HOSTS_PER_TOOL, first + (index + 1) * HOSTS_PER_TOOL);
       const hosts = own.map((host, position) => ({ name: `h${position + 1}`, root: host.root }));
-      return [tool, { hosts, connections: connectionLines(inventory, own.map((host) => host.name)) }];
+      return [tool, { hosts, ports: own.map((host) => host.port), connections: connectionLines(inventory, own.map((host) => host.name)) }];
     }),
   ) as Lane;
+}
+
+/** Things handed out one user at a time; a user that finds none free waits for the next one released. */
+function pool<T>(free: T[]): { acquire(): Promise<T>; release(item: T): void } {
+  const waiting: ((item: T) => void)[] = [];
+  return {
+    acquire: () => {
+      const item = free.pop();
+      return item ? Promise.resolve(item) : new Promise((resolve) => waiting.push(resolve));
+    },
+    release: (item) => {
+      const next = waiting.shift();
+      if (next) next(item);
+      else free.push(item);
+    },
+  };
 }
 
 /**
@@ -89,37 +129,47 @@ export async function openSuite(): Promise<Suite> {
   const scratch = mkdtempSync(join(tmpdir(), 'betif-compat-'));
   const lab: Lab = await startLab(HOSTS_PER_TOOL * TOOLS.length * LANES, { basePort: BASE_PORT, dir: join(tmpdir(), 'betif-compat-lab') });
   const inventory = readFileSync(lab.inventoryPath, 'utf8');
-  const free: Lane[] = Array.from({ length: LANES }, (_, lane) => laneOf(lab, inventory, lane));
-  const waiting: ((lane: Lane) => void)[] = [];
-  const acquire = (): Promise<Lane> => {
-    const lane = free.pop();
-    return lane ? Promise.resolve(lane) : new Promise((resolve) => waiting.push(resolve));
-  };
-  const release = (lane: Lane): void => {
-    const next = waiting.shift();
-    if (next) next(lane);
-    else free.push(lane);
-  };
+  const lanes = pool(Array.from({ length: LANES }, (_, lane) => laneOf(lab, inventory, lane)));
+  const places = pool(TOOLS.flatMap((tool) => Array.from({ length: LANES }, (_, lane) => laneOf(lab, inventory, lane)[tool])));
   // Short: ssh control sockets must fit in 108 bytes.
   const controlPathDir = mkdtempSync('/tmp/bcp-');
   const settings: ToolSettings = {
     ansibleConfig: writeAnsibleConfig(scratch, lab.knownHostsPath, controlPathDir),
     knownHostsPath: lab.knownHostsPath,
   };
+  const folders: LabFolders = { scratch, lab: lab.dir, controlPath: controlPathDir };
+  const ansibleCore = ansibleCoreVersion();
+  const runSide = (compatCase: CompatCase, tool: Tool, where: ToolHosts) => {
+    const workspace = prepareWorkspace(compatCase, where.connections, join(scratch, tool, compatCase.name));
+    return runCase(compatCase, tool, where, workspace, settings, folders);
+  };
+  const inLane = async <T>(work: (lane: Lane) => Promise<T>): Promise<T> => {
+    const lane = await lanes.acquire();
+    try {
+      return await work(lane);
+    } finally {
+      lanes.release(lane);
+    }
+  };
   return {
-    async run(compatCase) {
-      const where = await acquire();
-      try {
-        const [ansible, betif] = await Promise.all(
-          TOOLS.map((tool) => {
-            const workspace = prepareWorkspace(compatCase, where[tool].connections, join(scratch, tool, compatCase.name));
-            return runCase(compatCase, tool, where[tool], workspace, settings);
-          }),
-        );
-        return judge(compatCase, ansible, betif);
-      } finally {
-        release(where);
-      }
+    async run(compatCase, options = {}) {
+      const recorded = options.useReference ? loadReference(compatCase, referenceKey(compatCase, await ansibleCore)) : undefined;
+      return inLane(async (lane) => {
+        if (recorded) return judge(compatCase, recorded, await runSide(compatCase, 'betif', lane.betif), 'recorded');
+        const [ansible, betif] = await Promise.all(TOOLS.map((tool) => runSide(compatCase, tool, lane[tool])));
+        return judge(compatCase, ansible, betif, 'live');
+      });
+    },
+    async record(compatCase) {
+      // Only ansible-playbook runs: the hosts of both tools of every lane serve as places to record in.
+      const place = await places.acquire();
+      const outcomes = await runSide(compatCase, 'ansible', place).finally(() => places.release(place));
+      const unmet = unmetExpectations(outcomes.at(-1) as RunOutcome, compatCase.spec.expect);
+      if (unmet.length === 0) writeReference(compatCase, referenceKey(compatCase, await ansibleCore), outcomes);
+      return unmet;
+    },
+    async hasReference(compatCase) {
+      return loadReference(compatCase, referenceKey(compatCase, await ansibleCore)) !== undefined;
     },
     async close() {
       await lab.stop();
