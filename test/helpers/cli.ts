@@ -36,3 +36,16 @@ export function parseRecap(output: string): Record<string, RecapCounts> {
   }
   return recap;
 }
+
+/** "TASK<TAB>HOST" for each task result a run's output reports as changed (delegated hosts under their own name), sorted. */
+export function changedTasks(output: string): string[] {
+  const pairs = new Set<string>();
+  let task = '';
+  for (const line of output.split('\n')) {
+    const banner = /^(?:TASK|RUNNING HANDLER) \[(.*)\] \**$/.exec(line);
+    if (banner) task = banner[1];
+    const changed = /^changed: \[([^\] ]+)/.exec(line);
+    if (changed) pairs.add(`${task}\t${changed[1]}`);
+  }
+  return [...pairs].sort();
+}

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, mkdtempSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { betifPlay, parseRecap } from '../helpers/cli.js';
+import { betifPlay, changedTasks, parseRecap } from '../helpers/cli.js';
 
 // The second task's input (the folder) comes from the first: in --check it cannot be planned against the host.
 const PLAYBOOK = `
@@ -96,19 +96,6 @@ const SETTINGS = `
 - name: a note
   debug: {msg: settings}
 `;
-
-/** "TASK<TAB>HOST" for each task result a run's output reports as changed. */
-function changedTasks(output: string): string[] {
-  const pairs = new Set<string>();
-  let task = '';
-  for (const line of output.split('\n')) {
-    const banner = /^(?:TASK|RUNNING HANDLER) \[(.*)\] \**$/.exec(line);
-    if (banner) task = banner[1];
-    const changed = /^changed: \[([^\] ]+)/.exec(line);
-    if (changed) pairs.add(`${task}\t${changed[1]}`);
-  }
-  return [...pairs].sort();
-}
 
 describe('--check plans the tasks that wait for an earlier task they do not name: guards, includes, loops, handlers', () => {
   let work: string;

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { SshConnection } from '../../src/connection/ssh.js';
 import { BIN, parseRecap, type CliRun } from '../helpers/cli.js';
-import { labPort, labSettings, startLab, type Lab, type LabHost } from '../helpers/lab.js';
+import { installKubeStandIns, RKE2_INSTALLER } from '../helpers/kube-standins.js';
+import { labPort, labSettings, startLab, type Lab } from '../helpers/lab.js';
 
 /*
  * Known secret values planted in every way a playbook meets secrets (no_log, vault inline and file, become and SSH
@@ -19,9 +19,6 @@ import { labPort, labSettings, startLab, type Lab, type LabHost } from '../helpe
  * `ps -eo args` sampled on the controller during the runs shows the controller's and the hosts' processes.
  */
 
-const STANDINS = fileURLToPath(new URL('../../../test/lab/standins', import.meta.url));
-const YAML_PACKAGE = fileURLToPath(new URL('../../../node_modules/yaml', import.meta.url));
-const INSTALLER = '/opt/lab/rke2-install.sh';
 
 const NOLOG = 'nolog-Zq81-secret';
 const VAULT_INLINE = 'vault-inline-Kp42-secret';
@@ -35,20 +32,6 @@ let lab: Lab;
 let work: string;
 let server: Server;
 let repo: string;
-
-function installStandIns(host: LabHost): void {
-  const place = (name: string, path: string): void => {
-    mkdirSync(dirname(join(host.root, path)), { recursive: true });
-    copyFileSync(join(STANDINS, name), join(host.root, path));
-    chmodSync(join(host.root, path), 0o755);
-  };
-  place('systemctl', 'opt/lab/libexec/systemctl');
-  place('systemctl-exec', 'opt/lab/bin/systemctl');
-  place('helm', 'opt/lab/bin/helm');
-  place('kubectl', 'opt/lab/bin/kubectl');
-  place('rke2-install.sh', INSTALLER.slice(1));
-  cpSync(YAML_PACKAGE, join(host.root, 'opt/lab/node_modules/yaml'), { recursive: true });
-}
 
 /** A chart repository with hello 0.1.0 over http (the lab hosts share this network). */
 async function serveRepository(): Promise<void> {
@@ -158,7 +141,7 @@ ${vaultInline.replace(/^/gm, '    ')}
   gather_facts: true
   tasks:
     - name: rke2 server
-      rke2: {role: server, install_script: ${INSTALLER}, version: v1.30.4+rke2r1, config: {write-kubeconfig-mode: "0600"}}
+      rke2: {role: server, install_script: ${RKE2_INSTALLER}, version: v1.30.4+rke2r1, config: {write-kubeconfig-mode: "0600"}}
       register: rke2_server
     - name: the token
       debug: {var: rke2_server.token}
@@ -185,7 +168,7 @@ before(async () => {
   lab = await startLab(3, { basePort: labPort(3095), dir: join(tmpdir(), 'betif-lab-secrets') });
   work = mkdtempSync(join(tmpdir(), 'betif-secrets-'));
   mkdirSync(join(work, 'home'));
-  lab.hosts.forEach(installStandIns);
+  lab.hosts.forEach(installKubeStandIns);
   await serveRepository();
   const root = new SshConnection(labSettings(lab, lab.hosts[0]));
   const second = new SshConnection(labSettings(lab, lab.hosts[1]));

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import { betifPlay, parseRecap, type CliRun } from '../helpers/cli.js';
+import { betifPlay, changedTasks, parseRecap, type CliRun } from '../helpers/cli.js';
 import { labPort, startLab, type Lab } from '../helpers/lab.js';
 
 const run = promisify(execFile);
@@ -83,19 +83,6 @@ function totals(output: string): { changed: number; failed: number; hosts: strin
     failed: counts.reduce((sum, host) => sum + host.failed + host.unreachable, 0),
     hosts: Object.keys(recap).sort(),
   };
-}
-
-/** "TASK<TAB>HOST" for each task result a run's output reports as changed (delegated hosts under their own name). */
-function changedTasks(output: string): Set<string> {
-  const pairs = new Set<string>();
-  let task = '';
-  for (const line of output.split('\n')) {
-    const banner = /^(?:TASK|RUNNING HANDLER) \[(.*)\] \**$/.exec(line);
-    if (banner) task = banner[1];
-    const changed = /^changed: \[([^\] ]+)/.exec(line);
-    if (changed) pairs.add(`${task}\t${changed[1]}`);
-  }
-  return pairs;
 }
 
 describe('the site playbook on the lab: check, run, run again, add a worker (with stand-ins)', () => {
@@ -255,7 +242,7 @@ describe('the site playbook on the lab: check, run, run again, add a worker (wit
     assert.match(check, /TASK \[kvm_host : libvirtd runs now and at boot\] \*+\nchanged: \[betif-hv\] \(depends on: Virtualization packages \(qemu-kvm, libvirt, virt-install\)\)\n/);
     assert.match(check, /RUNNING HANDLER \[gpu_passthrough : rebuild the initramfs\] \*+\nchanged: \[betif-hv\] \(depends on: /);
     assert.match(check, /TASK \[storage : The users' shared volume \(ReadWriteMany, on NFS\)\] \*+\nchanged: \[master\] \(depends on: /);
-    const planned = changedTasks(check);
+    const planned = new Set(changedTasks(check));
     const missed = [...changedTasks(first)].filter((pair) => !planned.has(pair));
     assert.deepEqual(missed, []);
   });

@@ -1,39 +1,21 @@
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { SshConnection } from '../../src/connection/ssh.js';
 import { ArgumentError } from '../../src/modules/args.js';
 import rke2 from '../../src/modules/kube/rke2.js';
 import { betifPlay, parseRecap } from '../helpers/cli.js';
+import { installKubeStandIns, RKE2_INSTALLER } from '../helpers/kube-standins.js';
 import { labSettings, labPort, startLab, type Lab, type LabHost } from '../helpers/lab.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
-const STANDINS = fileURLToPath(new URL('../../../test/lab/standins', import.meta.url));
-const YAML_PACKAGE = fileURLToPath(new URL('../../../node_modules/yaml', import.meta.url));
-const INSTALLER = '/opt/lab/rke2-install.sh';
 const VERSION = 'v1.30.4+rke2r1';
 const TOKEN = /^K10[0-9a-f]{64}::server:[0-9a-f]{32}$/;
-
-/** Puts the stand-ins where a lab host finds them: systemctl (running units' ExecStart), helm, kubectl, the installer. */
-function installStandIns(host: LabHost): void {
-  const place = (name: string, path: string): void => {
-    mkdirSync(dirname(join(host.root, path)), { recursive: true });
-    copyFileSync(join(STANDINS, name), join(host.root, path));
-    chmodSync(join(host.root, path), 0o755);
-  };
-  place('systemctl', 'opt/lab/libexec/systemctl');
-  place('systemctl-exec', 'opt/lab/bin/systemctl');
-  place('helm', 'opt/lab/bin/helm');
-  place('kubectl', 'opt/lab/bin/kubectl');
-  place('rke2-install.sh', INSTALLER.slice(1));
-  cpSync(YAML_PACKAGE, join(host.root, 'opt/lab/node_modules/yaml'), { recursive: true });
-}
 
 function connect(lab: Lab, host: LabHost): SshConnection {
   return new SshConnection(labSettings(lab, host));
@@ -51,7 +33,7 @@ const PLAYBOOK = (repo: string): string => `
     - name: install the server
       rke2:
         role: server
-        install_script: ${INSTALLER}
+        install_script: ${RKE2_INSTALLER}
         version: ${VERSION}
         config:
           write-kubeconfig-mode: "0600"
@@ -68,7 +50,7 @@ const PLAYBOOK = (repo: string): string => `
     - name: join the server
       rke2:
         role: agent
-        install_script: ${INSTALLER}
+        install_script: ${RKE2_INSTALLER}
         version: ${VERSION}
         config:
           server: https://h3.lab.test:9345
@@ -130,7 +112,7 @@ describe('rke2', () => {
 
   before(async () => {
     lab = await startLab(4, { basePort: labPort(2744), dir: join(tmpdir(), 'betif-lab-rke2') });
-    lab.hosts.forEach(installStandIns);
+    lab.hosts.forEach(installKubeStandIns);
     [h1, h2] = lab.hosts;
     server = connect(lab, h1);
     agent = connect(lab, h2);
@@ -144,7 +126,7 @@ describe('rke2', () => {
 
   const serverArgs = (config: Record<string, unknown> = { 'write-kubeconfig-mode': '0640', 'tls-san': ['h1.lab.test'] }, version = VERSION) => ({
     role: 'server',
-    install_script: INSTALLER,
+    install_script: RKE2_INSTALLER,
     version,
     config,
   });
@@ -206,7 +188,7 @@ describe('rke2', () => {
     assert.deepEqual(upgraded.diff, [{ before: `rke2 ${VERSION}\n`, after: 'rke2 v1.31.0+rke2r1\n', beforeHeader: 'rke2 version' }]);
     assert.equal(upgraded.result.version, 'v1.31.0+rke2r1');
     assert.equal(journal(h1).at(-1), 'restart rke2-server.service');
-    const channel = await runModule(rke2, { role: 'server', install_script: INSTALLER, channel: 'v1.31', config }, { connection: server });
+    const channel = await runModule(rke2, { role: 'server', install_script: RKE2_INSTALLER, channel: 'v1.31', config }, { connection: server });
     assert.equal(channel.result.changed, false);
 
     const stopped = await runModule(rke2, { ...serverArgs(config, 'v1.31.0+rke2r1'), state: 'stopped' }, { connection: server });
@@ -217,7 +199,7 @@ describe('rke2', () => {
 
   test('an agent needs the server\'s token, which never shows in the diff (with a stand-in)', async () => {
     const token = read(h1, 'var/lib/rancher/rke2/server/token').trim();
-    const base = { role: 'agent', install_script: INSTALLER, version: VERSION };
+    const base = { role: 'agent', install_script: RKE2_INSTALLER, version: VERSION };
     const lonely = await runModule(rke2, { ...base, config: { server: 'https://h1.lab.test:9345' } }, { connection: agent });
     assert.equal(lonely.result.failed, true);
     assert.match(String(lonely.result.msg), /^rke2-agent is inactive after start \(see: journalctl -u rke2-agent\)/);
