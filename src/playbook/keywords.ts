@@ -115,7 +115,7 @@ export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_
 /** Ansible keywords that exist but that betif-play does not run: named as such instead of "unknown". */
 export const UNSUPPORTED_KEYWORDS = new Set([
   'async', 'poll', 'timeout', 'debugger', 'connection', 'port',
-  'delegate_facts', 'fact_path', 'gather_subset', 'gather_timeout',
+  'delegate_facts',
 ]);
 
 export function keywordSchema(keywords: Record<string, object>): object {
