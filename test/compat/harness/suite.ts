@@ -63,7 +63,8 @@ interface LabFolders {
 async function runCase(compatCase: CompatCase, tool: Tool, where: ToolHosts, workspace: string, settings: ToolSettings, folders: LabFolders): Promise<RunOutcome[]> {
   const { spec } = compatCase;
   const used = where.hosts.slice(0, spec.hosts);
-  const placeholders: [string, string][] = [[workspace, '<case>'], [folders.scratch, '<scratch>'], [folders.lab, '<lab>'], [folders.controlPath, '<control>']];
+  // The case's own folder is `<case>` too: a symbolic link copied as a link points into it.
+  const placeholders: [string, string][] = [[workspace, '<case>'], [compatCase.dir, '<case>'], [folders.scratch, '<scratch>'], [folders.lab, '<lab>'], [folders.controlPath, '<control>']];
   const ports = where.ports.map((port, index): [number, string] => [port, `h${index + 1}`]);
   const normalize = (text: string) => normalizeOutput(text, placeholders, ports);
   resetHosts(used, spec.paths, spec.setup);
