@@ -1,4 +1,5 @@
 import { defineModule, ModuleFailure } from '../contract.js';
+import { RUN_PROPERTIES } from './lib/run-properties.js';
 import { readCommandTarget, type CommandTarget } from './lib/command-target.js';
 import { planCommand, type CommandOptions } from './lib/run-command.js';
 import { splitCommandLine } from '../shared/split-command.js';
@@ -60,13 +61,8 @@ export default defineModule<CommandArgs, CommandState>({
     properties: {
       cmd: { type: 'string', description: 'The command to run, split into words as a shell would but never run by one.' },
       argv: { type: 'array', items: { type: ['string', 'number', 'boolean'] }, description: 'The command as a list of words, for arguments that contain spaces; use instead of cmd.' },
-      chdir: { type: 'string', description: 'The directory to change into before running the command.' },
       executable: { type: 'string', description: 'Ignored by command (kept for Ansible compatibility); shell uses it to pick the shell.' },
-      creates: { type: 'string', description: 'A path; when it already exists the command is not run.' },
-      removes: { type: 'string', description: 'A path; when it does not exist the command is not run.' },
-      stdin: { type: 'string', description: "Text written to the command's standard input." },
-      stdin_add_newline: { type: 'boolean', default: true, description: 'Whether a newline is appended to the stdin text.' },
-      strip_empty_ends: { type: 'boolean', default: true, description: 'Whether trailing empty lines are removed from stdout and stderr in the result.' },
+      ...RUN_PROPERTIES,
     },
     additionalProperties: false,
   },

@@ -1,5 +1,6 @@
 import { quoteArgv } from '../../connection/quote.js';
 import { defineModule, ModuleFailure } from '../contract.js';
+import { RUN_PROPERTIES } from './lib/run-properties.js';
 import { requiredWithAliases } from '../shared/arg-schema.js';
 import { readCommandTarget, type CommandTarget } from './lib/command-target.js';
 import { planCommand, type CommandOptions } from './lib/run-command.js';
@@ -53,13 +54,8 @@ export default defineModule<ShellArgs, CommandTarget>({
     properties: {
       cmd: { type: 'string', description: 'The command line the shell runs.' },
       argv: { type: 'array', items: { type: ['string', 'number', 'boolean'] }, description: 'The command as a list of words, joined and quoted for the shell.' },
-      chdir: { type: 'string', description: 'The directory to change into before running the command.' },
-      creates: { type: 'string', description: 'A path; when it already exists the command is not run.' },
-      removes: { type: 'string', description: 'A path; when it does not exist the command is not run.' },
       executable: { type: 'string', description: 'The shell to run the command with (default /bin/sh).' },
-      stdin: { type: 'string', description: "Text written to the command's standard input." },
-      stdin_add_newline: { type: 'boolean', default: true, description: 'Whether a newline is appended to the stdin text.' },
-      strip_empty_ends: { type: 'boolean', default: true, description: 'Whether trailing empty lines are removed from stdout and stderr in the result.' },
+      ...RUN_PROPERTIES,
     },
     ...requiredWithAliases('cmd', ['argv']),
     additionalProperties: false,
