@@ -9,10 +9,14 @@ set -euo pipefail
 
 PACKAGES=(chromium openssh-server sudo iproute2 procps curl ansible-core ansible acl dnf rpm createrepo-c libvirt-clients libvirt-daemon virtinst qemu-utils kmod udev cron passwd python3-apt dpkg-dev python3-lxml zip unzip xz-utils bzip2)
 
+# One dpkg-query for all packages: one per package costs seconds on a busy machine.
+declare -A installed=()
+while read -r package status; do
+  [ "$status" = "install ok installed" ] && installed[$package]=1
+done < <(dpkg-query -W -f='${Package} ${Status}\n' "${PACKAGES[@]}" 2>/dev/null || true)
 missing=()
 for package in "${PACKAGES[@]}"; do
-  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
-  [ "$status" = "install ok installed" ] || missing+=("$package")
+  [ -n "${installed[$package]:-}" ] || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
