@@ -1,42 +1,98 @@
-/**
- * One process that runs many betif-play command lines through the CLI's own `main` (what bin.js calls), so a
- * corpus of a hundred bad inputs costs one start of the program instead of a hundred. Each request: its argv,
- * folder and environment; each answer: the exit code and what was written to stdout and stderr.
- */
-import { main } from '../../src/cli/main.js';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-interface Request {
+/**
+ * The shipped betif-play command kept loaded for many runs (forked by cli.ts with the bundle's bin.js as argument):
+ * loading the bundle is most of a short run's CPU, and the suite runs the command about a thousand times. Each job
+ * is one command line run as bin.js runs it, in the job's folder and environment, with its own stdout and stderr,
+ * one job at a time.
+ */
+export interface Job {
   args: string[];
   cwd: string;
+  /** The whole environment of the run. */
   env: Record<string, string>;
 }
 
-async function runOne(request: Request): Promise<{ code: number; stdout: string; stderr: string }> {
-  const savedEnv = { ...process.env };
-  const savedCwd = process.cwd();
-  const listeners = process.listeners('SIGINT');
-  const output = { stdout: '', stderr: '' };
-  const write = { stdout: process.stdout.write, stderr: process.stderr.write };
-  process.stdout.write = ((chunk: string | Uint8Array) => ((output.stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((output.stderr += String(chunk)), true)) as typeof process.stderr.write;
+export interface JobResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+type Main = (argv: string[], version: string) => Promise<number>;
+interface InternalError {
+  reportInternalError(error: unknown, showStack: boolean): number;
+  wantsStack(argv: readonly string[]): boolean;
+}
+
+const bin = process.argv[2];
+const binText = readFileSync(bin, 'utf8');
+/** The chunk bin.js imports under `name` (its file name carries a content hash). */
+function chunk(name: string): Promise<unknown> {
+  const file = new RegExp(`import\\("\\./(${name}-\\w+\\.js)"\\)`).exec(binText)?.[1];
+  if (!file) throw new Error(`${bin} imports no ${name} chunk`);
+  return import(pathToFileURL(join(dirname(bin), file)).href);
+}
+const { main } = (await chunk('main')) as { main: Main };
+const { reportInternalError, wantsStack } = (await chunk('internal-error')) as InternalError;
+const { version } = JSON.parse(readFileSync(new URL('../../../package.json', pathToFileURL(bin)), 'utf8')) as { version: string };
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function replaceEnvironment(env: Record<string, string>): void {
+  for (const key of Object.keys(process.env)) if (!(key in env)) delete process.env[key];
+  Object.assign(process.env, env);
+}
+
+/** Sends the stream's writes to `into` instead. */
+function capture(stream: NodeJS.WriteStream, into: string[]): () => void {
+  const write = stream.write;
+  stream.write = ((text: string | Uint8Array, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void) => {
+    into.push(typeof text === 'string' ? text : Buffer.from(text).toString(typeof encoding === 'string' ? encoding : 'utf8'));
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (done) process.nextTick(done);
+    return true;
+  }) as typeof stream.write;
+  return () => {
+    stream.write = write;
+  };
+}
+
+async function run(job: Job): Promise<JobResult> {
+  const home = process.cwd();
+  const environment = { ...process.env } as Record<string, string>;
+  const listeners = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const restoreStdout = capture(process.stdout, stdout);
+  const restoreStderr = capture(process.stderr, stderr);
+  const argv = [process.execPath, bin, ...job.args];
+  const ownArgv = process.argv;
   try {
-    Object.assign(process.env, request.env);
-    process.chdir(request.cwd);
-    const code = await main([process.execPath, 'betif-play', ...request.args], '0.0.0-test');
-    return { code, ...output };
+    process.chdir(job.cwd);
+    replaceEnvironment(job.env);
+    process.argv = argv;
+    const code = await main(argv, version).catch((error: unknown) => reportInternalError(error, wantsStack(job.args)));
+    // What the run still writes as it winds down (closing connections) is part of its output, as before a process exits.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return { code, stdout: stdout.join(''), stderr: stderr.join('') };
   } finally {
-    process.stdout.write = write.stdout;
-    process.stderr.write = write.stderr;
-    process.chdir(savedCwd);
-    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-    Object.assign(process.env, savedEnv);
-    for (const listener of process.listeners('SIGINT')) if (!listeners.includes(listener)) process.removeListener('SIGINT', listener);
+    restoreStdout();
+    restoreStderr();
+    // Each run installs its own interrupt handlers: the next run starts with none of them.
+    for (const signal of SIGNALS) for (const listener of process.listeners(signal)) if (!listeners.get(signal)?.includes(listener)) process.off(signal, listener);
+    process.argv = ownArgv;
+    replaceEnvironment(environment);
+    process.chdir(home);
+    process.exitCode = undefined;
   }
 }
 
-process.on('message', (request: Request) => {
-  runOne(request).then(
-    (result) => process.send?.(result),
-    (error: unknown) => process.send?.({ code: -1, stdout: '', stderr: `the worker itself failed: ${String(error)}` }),
-  );
+process.on('message', (job: Job) => {
+  void run(job).then((result) => process.send?.(result));
 });
+// The test process that forked this worker is gone.
+process.on('disconnect', () => process.exit());
+process.send?.('ready');

@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { encryptText } from '../../src/vault/keyring.js';
-import { CliBatch } from '../helpers/cli-batch.js';
 import { betifPlay } from '../helpers/cli.js';
 import {
   CLI_CASES, CONFIG_CASES, FILE_CASES, HANDLER_CASES, INVENTORY_CASES, KEYWORD_CASES, MODULE_CASES, STRUCTURE_CASES, TEMPLATE_CASES, VAULT_CASES, YAML_CASES,
@@ -15,7 +14,6 @@ const VAULT_PREFIX = '@VAULT@';
 const DEFAULT_ARGS = ['playbook.yml', '-i', 'localhost,', '-c', 'local'];
 
 let root: string;
-let batch: CliBatch;
 
 /** Writes the case's project: the marker path filled in, `@VAULT@text` encrypted with the password "right". */
 function project(index: number, bad: BadInput): { dir: string; marker: string } {
@@ -37,7 +35,7 @@ function corpus(title: string, cases: BadInput[], offset: number): void {
     cases.forEach((bad, i) => {
       test(bad.name, async () => {
         const { dir, marker } = project(offset + i, bad);
-        const run = await batch.run(bad.args ?? DEFAULT_ARGS, dir, { ANSIBLE_CONFIG: join(dir, 'ansible.cfg'), ...bad.env });
+        const run = await betifPlay(bad.args ?? DEFAULT_ARGS, { cwd: dir, env: { ANSIBLE_CONFIG: join(dir, 'ansible.cfg'), ...bad.env } });
         const shown = `exit ${run.code}\n--- stderr\n${run.stderr}--- stdout\n${run.stdout}`;
         assert.equal(run.code, bad.code, shown);
         assert.match(run.stderr, bad.message, shown);
@@ -71,9 +69,7 @@ const SUITES: [string, BadInput[]][] = [
 describe('a bad input is refused before any host is contacted: exit code, FILE:LINE:COLUMN, message, and the marker task placed first never ran', () => {
   before(() => {
     root = mkdtempSync(join(tmpdir(), 'betif-bad-inputs-'));
-    batch = new CliBatch();
   });
-  after(() => batch.close());
 
   test('the corpus holds at least 80 bad inputs', () => {
     assert.ok(SUITES.reduce((sum, [, cases]) => sum + cases.length, 0) >= 80);
@@ -119,7 +115,7 @@ describe('a bad input is refused before any host is contacted: exit code, FILE:L
         code: 0,
         message: /./,
       });
-      const run = await batch.run(DEFAULT_ARGS, dir);
+      const run = await betifPlay(DEFAULT_ARGS, { cwd: dir });
       assert.equal(run.code, 0, run.stderr + run.stdout);
       assert.equal(existsSync(marker), true, 'the play ran');
     });
@@ -132,7 +128,7 @@ describe('a bad input is refused before any host is contacted: exit code, FILE:L
         '',
       ].join('\n');
       const { dir } = project(902, { name: 'made', files: { 'playbook.yml': playbook(tasks), 'files/.keep': '' }, code: 0, message: /./ });
-      const run = await batch.run(DEFAULT_ARGS, dir);
+      const run = await betifPlay(DEFAULT_ARGS, { cwd: dir });
       assert.equal(run.code, 0, run.stderr + run.stdout);
       assert.equal(readFileSync(join(dir, 'copied.txt'), 'utf8'), 'made');
     });

@@ -49,7 +49,7 @@ describe('command-line features (local connection)', () => {
   });
 
   test('--version prints the version', async () => {
-    const result = await betifPlay(['--version']);
+    const result = await betifPlay(['--version'], { freshProcess: true });
     assert.equal(result.code, 0);
     assert.match(result.stdout, /^betif-play \d+\.\d+\.\d+\n$/);
   });
