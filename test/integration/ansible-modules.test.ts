@@ -94,8 +94,11 @@ describe('Ansible modules betif-play has no native version of, over real SSH', (
     for (const host of ['h1', 'h2']) assert.equal(parseRecap(run.stdout)[host].changed, 0, run.stdout);
   });
 
-  test('no_log hides the task result and a no_log option never shows, even with -vvv', async () => {
-    write('secret.yml', `
+  /** One run yields the evidence of the no_log test and the become test: a play of each. */
+  let secretAndBecome: ReturnType<typeof play> | undefined;
+  const runSecretAndBecome = () => {
+    secretAndBecome ??= (() => {
+      write('secret-become.yml', `
 - hosts: h1
   gather_facts: false
   roles: [greeter]
@@ -107,8 +110,20 @@ describe('Ansible modules betif-play has no native version of, over real SSH', (
       greeting: {path: /srv/hidden.txt, text: hunter3-text}
       no_log: true
     - debug: {var: shown}
+
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - known_hosts: {path: /srv/become_known_hosts, name: example.org, key: "${HOST_KEY}"}
+      become: true
 `);
-    const run = await play('secret.yml', '-vvv');
+      return play('secret-become.yml', '-vvv');
+    })();
+    return secretAndBecome;
+  };
+
+  test('no_log hides the task result and a no_log option never shows, even with -vvv', async () => {
+    const run = await runSecretAndBecome();
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const output = run.stdout + run.stderr;
     assert.doesNotMatch(output, /hunter2-token|hunter3-text/);
@@ -116,6 +131,12 @@ describe('Ansible modules betif-play has no native version of, over real SSH', (
     assert.match(output, /"censored": "the output has been hidden due to the fact that 'no_log: true' was specified for this result"/);
     assert.match(output, /\[WARNING\]: a token was given/);
     assert.equal(readFileSync(file(0, 'srv/hidden.txt'), 'utf8'), 'hunter3-text\n');
+  });
+
+  test('become runs the module as root through sudo', async () => {
+    const run = await runSecretAndBecome();
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal(readFileSync(file(0, 'srv/become_known_hosts'), 'utf8'), `${HOST_KEY}\n`);
   });
 
   test("a failing module fails the host with the module's message", async () => {
@@ -130,19 +151,6 @@ describe('Ansible modules betif-play has no native version of, over real SSH', (
     assert.equal(run.code, 2, run.stdout + run.stderr);
     assert.match(run.stdout, /fatal: \[h1\]: FAILED! => \{.*"msg": "cannot greet with FAIL loudly"/);
     assert.equal(parseRecap(run.stdout).h2.failed, 1);
-  });
-
-  test('become runs the module as root through sudo', async () => {
-    write('become.yml', `
-- hosts: h1
-  gather_facts: false
-  tasks:
-    - known_hosts: {path: /srv/become_known_hosts, name: example.org, key: "${HOST_KEY}"}
-      become: true
-`);
-    const run = await play('become.yml');
-    assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.equal(readFileSync(file(0, 'srv/become_known_hosts'), 'utf8'), `${HOST_KEY}\n`);
   });
 
   test('a python that cannot be run fails the task with a clear message', async () => {
@@ -169,7 +177,7 @@ describe('Ansible modules betif-play has no native version of, over real SSH', (
     ];
     for (const [task, expected] of cases) {
       write('bad.yml', `- hosts: all\n  gather_facts: false\n  roles: [greeter]\n  tasks:\n    - ${task}\n`);
-      const run = await play('bad.yml');
+      const run = await betifPlay([join(work, 'bad.yml'), ...inventory], { cwd: work });
       assert.equal(run.code, 4, `${task}\n${run.stdout}${run.stderr}`);
       assert.match(run.stderr, expected);
       assert.doesNotMatch(run.stdout, /TASK \[/);

@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, betifPlay, parseRecap } from '../helpers/cli.js';
@@ -13,14 +13,28 @@ function ansibleVault(args: string[], cwd: string): string {
   return execFileSync('ansible-vault', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+let encryptedGroupVars: string | undefined;
+
+/** The group_vars file as ansible-vault encrypts it (once: every project holds the same text under the same password). */
+function groupVarsEncryptedByAnsible(): string {
+  if (encryptedGroupVars === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'betif-cfgvault-encrypt-'));
+    writeFileSync(join(dir, '.vault-pass'), 'project-pass\n');
+    writeFileSync(join(dir, 'all.yml'), `app_secret: ${SECRET}\n`);
+    ansibleVault(['encrypt', '--vault-password-file', '.vault-pass', 'all.yml'], dir);
+    encryptedGroupVars = readFileSync(join(dir, 'all.yml'), 'utf8');
+    rmSync(dir, { recursive: true });
+  }
+  return encryptedGroupVars;
+}
+
 /** A project laid out as an Ansible user has it: ansible.cfg, inventory/, an encrypted group_vars file, a password file. */
 function project(cfg: string, hosts: string, playbook: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'betif-cfgvault-'));
   mkdirSync(join(dir, 'inventory', 'group_vars'), { recursive: true });
   writeFileSync(join(dir, 'inventory', 'hosts.ini'), hosts);
   writeFileSync(join(dir, '.vault-pass'), 'project-pass\n');
-  writeFileSync(join(dir, 'inventory', 'group_vars', 'all.yml'), `app_secret: ${SECRET}\n`);
-  ansibleVault(['encrypt', '--vault-password-file', '.vault-pass', 'inventory/group_vars/all.yml'], dir);
+  writeFileSync(join(dir, 'inventory', 'group_vars', 'all.yml'), groupVarsEncryptedByAnsible());
   writeFileSync(join(dir, 'ansible.cfg'), cfg);
   writeFileSync(join(dir, 'site.yml'), playbook);
   return dir;

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { execa } from 'execa';
 import { withBecome } from '../../src/connection/become.js';
 import { observed } from '../../src/connection/observed.js';
 import { SshConnection } from '../../src/connection/ssh.js';
@@ -13,10 +12,12 @@ import ping from '../../src/modules/system/ping.js';
 import setup from '../../src/modules/system/setup.js';
 import { runModule } from '../helpers/module-harness.js';
 import { labSettings, labPort, startLab, type Lab } from '../helpers/lab.js';
+import { ansibleSetup, FILTER, LOCAL_SUBSET, loadSetupReference, ROLE_FACTS, SUBSETS, UNKNOWN_SUBSET, unprefixed, writeLocalFacts } from '../helpers/setup-reference.js';
 
 let lab: Lab;
 let conn: SshConnection;
-
+/** Ansible's answers for the lab host, recorded (re-record: `node dist/test/fixtures/facts/record.js`). */
+const recorded = loadSetupReference();
 
 before(async () => {
   lab = await startLab(2, { basePort: labPort(2451), dir: join(tmpdir(), 'betif-lab-facts') });
@@ -27,24 +28,6 @@ after(async () => {
   await conn?.close();
   await lab?.stop();
 });
-
-/** What `ansible -m setup -a ARGS` answers for the lab host h1. */
-async function ansibleSetup(args = ''): Promise<{ ansible_facts: Record<string, unknown>; msg?: string; warnings?: string[] }> {
-  const tree = mkdtempSync(join(tmpdir(), 'betif-ansible-tree-'));
-  await execa('ansible', ['-i', lab.inventoryPath, 'h1', '-m', 'setup', ...(args ? ['-a', args] : []), '--tree', tree], {
-    env: { ANSIBLE_SSH_ARGS: `-F ${join(lab.dir, 'ssh_config')}`, ANSIBLE_PYTHON_INTERPRETER: 'auto_silent' },
-    reject: false,
-  });
-  const result = JSON.parse(readFileSync(join(tree, 'h1'), 'utf8'));
-  rmSync(tree, { recursive: true });
-  return result;
-}
-
-/** What `ansible -m setup` reports for the lab host (keys without the ansible_ prefix). */
-async function ansibleFacts(args = ''): Promise<Record<string, unknown>> {
-  const facts = (await ansibleSetup(args)).ansible_facts;
-  return Object.fromEntries(Object.entries(facts).map(([key, value]) => [key.replace(/^ansible_/, ''), value]));
-}
 
 describe('fact gathering', () => {
   test('one command gathers the facts', async () => {
@@ -71,7 +54,9 @@ describe('fact gathering', () => {
   });
 
   test('names, values and shapes match ansible -m setup', async () => {
-    const [{ facts: ours }, reference] = await Promise.all([gatherFacts(conn), ansibleFacts()]);
+    // Live: these values are the machine's own (its kernel, processors, memory, addresses).
+    const [{ facts: ours }, answer] = await Promise.all([gatherFacts(conn), ansibleSetup(lab)]);
+    const reference = unprefixed(answer.ansible_facts);
     const same = [
       'hostname', 'nodename', 'fqdn', 'domain', 'distribution', 'distribution_version', 'distribution_major_version', 'distribution_release',
       'os_family', 'system', 'kernel', 'kernel_version', 'architecture', 'machine', 'machine_id', 'processor', 'processor_count',
@@ -122,64 +107,47 @@ describe('fact gathering', () => {
   });
 });
 
-describe('gather_subset, filter and local facts as ansible -m setup has them', () => {
+describe('gather_subset, filter and local facts as ansible -m setup has them (Ansible\'s answers recorded)', () => {
   test('each subset gathers the facts Ansible gathers for it (among the facts betif-play knows)', async () => {
-    const subsets = ['all', 'min', '!all', '!all,!min', 'network', 'hardware', 'virtual', '!all,!min,pkg_mgr', 'all,!hardware', '!all,!min,distribution_version', 'facter'];
-    const references = await Promise.all(subsets.map((subset) => ansibleFacts(`gather_subset=${subset}`)));
     // The facts both tools gather (betif-play adds cpu_vendor, iommu and pci_gpus; Ansible has facts betif-play does not).
-    const known = Object.keys((await gatherFacts(conn)).facts).filter((key) => key in references[0]);
-    for (const [index, subset] of subsets.entries()) {
+    const known = Object.keys((await gatherFacts(conn)).facts).filter((key) => recorded.subsets.all.includes(key));
+    for (const subset of SUBSETS) {
       const ours = Object.keys((await gatherFacts(conn, { gatherSubset: subset.split(',') })).facts);
-      const theirs = Object.keys(references[index]).filter((key) => known.includes(key));
-      assert.deepEqual(ours.filter((key) => known.includes(key)).sort(), theirs.sort(), subset);
+      const theirs = recorded.subsets[subset].filter((key) => known.includes(key));
+      assert.deepEqual(ours.filter((key) => known.includes(key)).sort(), theirs, subset);
     }
   });
 
   test('the facts roles test are as Ansible reports them', async () => {
-    const [{ facts: ours }, reference] = await Promise.all([gatherFacts(conn, { gatherSubset: ['!all'] }), ansibleFacts('gather_subset=!all')]);
-    for (const key of ['pkg_mgr', 'service_mgr', 'selinux', 'distribution_major_version', 'os_family', 'gather_subset', 'module_setup']) assert.deepEqual(ours[key], reference[key], key);
+    const { facts: ours } = await gatherFacts(conn, { gatherSubset: ['!all'] });
+    for (const key of ROLE_FACTS) assert.deepEqual(ours[key], recorded.roleFacts[key], key);
   });
 
   test('an unknown subset fails the task with Ansible\'s message', async () => {
-    const [ours, reference] = await Promise.all([runModule(setup, { gather_subset: ['!all', 'bogus'] }, { connection: conn }), ansibleSetup('gather_subset=!all,bogus')]);
+    const ours = await runModule(setup, { gather_subset: UNKNOWN_SUBSET }, { connection: conn });
     assert.equal(ours.result.failed, true);
-    assert.equal(ours.result.msg, reference.msg);
+    assert.equal(ours.result.msg, recorded.unknownSubsetMessage);
   });
 
   test('filter takes a list of fnmatch patterns, with or without the ansible_ prefix', async () => {
-    const [ours, reference] = await Promise.all([
-      runModule(setup, { gather_subset: '!all', filter: ['ansible_dist*_[mv]*', '*_mgr', 'ansible_os_famil?'] }, { connection: conn }),
-      ansibleSetup('gather_subset=!all filter=ansible_dist*_[mv]*,*_mgr,ansible_os_famil?'),
-    ]);
+    const ours = await runModule(setup, { gather_subset: '!all', filter: FILTER }, { connection: conn });
     const known = Object.keys((await gatherFacts(conn)).facts).map((key) => `ansible_${key}`);
-    const theirs = Object.keys(reference.ansible_facts).filter((key) => known.includes(key));
-    assert.deepEqual(Object.keys(ours.result.ansible_facts as object).map((key) => `ansible_${key}`).sort(), theirs.sort());
+    const theirs = recorded.filtered.filter((key) => known.includes(key));
+    assert.deepEqual(Object.keys(ours.result.ansible_facts as object).map((key) => `ansible_${key}`).sort(), theirs);
   });
 
   test('local facts: INI, JSON, executables and broken files, as ansible_local with Ansible\'s warnings', async () => {
-    const folder = join(lab.hosts[0].root, 'etc/ansible/facts.d');
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, 'app.fact'), '[general]\nName = Web\nport: 80\nlong = first\n  second\n\n[Other]\nKey=a b \n');
-    writeFileSync(join(folder, 'json.fact'), '{"a": [1, 2], "b": {"c": null}}');
-    writeFileSync(join(folder, 'script.fact'), '#!/bin/sh\necho \'{"from": "a script", "args": "\'"$#"\'"}\'\n', { mode: 0o755 });
-    writeFileSync(join(folder, 'failing.fact'), '#!/bin/sh\necho oops >&2\nexit 3\n', { mode: 0o755 });
-    writeFileSync(join(folder, 'garbage.fact'), 'not json, not ini\n');
-    writeFileSync(join(folder, 'empty.fact'), '');
-    writeFileSync(join(folder, '$(touch injected).fact'), '{"x": 1}');
-    writeFileSync(join(folder, 'ignored.txt'), '{"x": 1}');
+    const removeLocalFacts = writeLocalFacts(lab.hosts[0].root);
     try {
-      const [ours, reference] = await Promise.all([
-        runModule(setup, { gather_subset: ['!all', '!min', 'local'] }, { connection: conn }),
-        ansibleSetup('gather_subset=!all,!min,local'),
-      ]);
+      const ours = await runModule(setup, { gather_subset: LOCAL_SUBSET }, { connection: conn });
       const local = (ours.result.ansible_facts as Record<string, unknown>).local;
-      assert.deepEqual(local, reference.ansible_facts.ansible_local);
-      assert.deepEqual(ours.result.warnings, reference.warnings);
+      assert.deepEqual(local, recorded.local.facts);
+      assert.deepEqual(ours.result.warnings, recorded.local.warnings);
       assert.equal(existsSync(join(lab.hosts[0].root, 'root/injected')), false);
       const elsewhere = await runModule(setup, { gather_subset: '!all,!min,local', fact_path: '/nowhere' }, { connection: conn });
       assert.deepEqual((elsewhere.result.ansible_facts as Record<string, unknown>).local, {});
     } finally {
-      rmSync(join(lab.hosts[0].root, 'etc/ansible'), { recursive: true, force: true });
+      removeLocalFacts();
     }
   });
 });

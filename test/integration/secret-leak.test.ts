@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { SshConnection } from '../../src/connection/ssh.js';
 import { BIN, parseRecap, type CliRun } from '../helpers/cli.js';
@@ -16,7 +17,7 @@ import { labPort, labSettings, startLab, type Lab } from '../helpers/lab.js';
  * passwords, an RKE2 join token, helm secret_values), used in arguments, templates, diffs, registered results,
  * debug of whole hostvars entries, failures and error messages; then every output is searched for each value.
  * The lab hosts share the controller's process table (they are chroots with their own mount namespace), so one
- * `ps -eo args` sampled on the controller during the runs shows the controller's and the hosts' processes.
+ * process list (/proc) sampled on the controller during the runs shows the controller's and the hosts' processes.
  */
 
 
@@ -61,14 +62,28 @@ function betif(args: string[], env: Record<string, string>): Promise<CliRun> {
   });
 }
 
-/** `ps -eo args`, again and again until stopped: every command line seen meanwhile. */
+/** Every process's command line, as `ps -eo args` shows it (read from /proc here: a tenth of the cost of running ps). */
+function processList(): string[] {
+  const lines: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      lines.push(readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim());
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return lines;
+}
+
+/** The process list, again and again (every few milliseconds) until stopped: every command line seen meanwhile. */
 function sampleProcessList(): { stop: () => Promise<string> } {
   const seen = new Set<string>();
   let running = true;
   const loop = (async () => {
     while (running) {
-      const out = await new Promise<string>((resolve) => execFile('ps', ['-eo', 'args'], { maxBuffer: 16 * 1024 * 1024 }, (_error, stdout) => resolve(stdout)));
-      for (const line of out.split('\n')) seen.add(line);
+      for (const line of processList()) seen.add(line);
+      await delay(10);
     }
   })();
   return {

@@ -35,7 +35,7 @@ if [ $# -gt 0 ]; then
 fi
 
 # Every host at once: one pass over /proc finds the processes chrooted anywhere under the lab.
-# One find, not a readlink per process: a busy machine has thousands and this runs in a loop.
+# One find, not a readlink process per process of the machine (which cost seconds of CPU on a busy machine).
 lab_pids() {
   { find /proc/[0-9]*/root -maxdepth 0 -lname "$LAB/hosts/*" 2>/dev/null || true; } | cut -d/ -f3
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -68,9 +68,18 @@ describe('helm_release', () => {
 
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+  let repoAdded: Promise<string> | undefined;
+
+  /** A cluster whose helm has the repository added: `helm repo add` runs once, its state is copied to each cluster. */
   async function clusterWithRepo() {
+    repoAdded ??= (async () => {
+      const template = standInCluster();
+      await template.helm('repo', 'add', 'lab', repoUrl);
+      return join(template.root, 'helm');
+    })();
+    const helmState = await repoAdded;
     const cluster = standInCluster();
-    await cluster.helm('repo', 'add', 'lab', repoUrl);
+    cpSync(helmState, join(cluster.root, 'helm'), { recursive: true });
     return cluster;
   }
 
