@@ -62,7 +62,7 @@ export function betifRunner(): BetifRunner {
     },
     close() {
       // A worker leaves once its channel closes (see betif-worker.ts).
-      for (const worker of all) worker.child.disconnect();
+      for (const worker of all) if (worker.child.connected) worker.child.disconnect();
       all.clear();
       idle.length = 0;
     },
