@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labPort, startLab, type Lab } from '../../helpers/lab.js';
-import { betifRunner } from './betif-runner.js';
 import type { CompatCase } from './case.js';
 import { compareRuns, unmetExpectations, type Disagreement, type RunOutcome } from './compare.js';
 import { resetHosts, snapshotHosts, type FileSnapshot, type HostRoot } from './host-files.js';
@@ -138,7 +137,6 @@ export async function openSuite(): Promise<Suite> {
   const settings: ToolSettings = {
     ansibleConfig: writeAnsibleConfig(scratch, lab.knownHostsPath, controlPathDir),
     knownHostsPath: lab.knownHostsPath,
-    betif: betifRunner(),
   };
   const folders: LabFolders = { scratch, lab: lab.dir, controlPath: controlPathDir };
   const ansibleCore = ansibleCoreVersion();
@@ -175,7 +173,6 @@ export async function openSuite(): Promise<Suite> {
       return loadReference(compatCase, referenceKey(compatCase, await ansibleCore)) !== undefined;
     },
     async close() {
-      settings.betif.close();
       await lab.stop();
       rmSync(scratch, { recursive: true, force: true });
       rmSync(controlPathDir, { recursive: true, force: true });

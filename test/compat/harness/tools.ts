@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { join } from 'node:path';
-import type { BetifRunner } from './betif-runner.js';
+import { betifPlay } from '../../helpers/cli.js';
 
 export type Tool = 'ansible' | 'betif';
 
@@ -13,7 +13,6 @@ export interface ToolOutput {
 export interface ToolSettings {
   ansibleConfig: string;
   knownHostsPath: string;
-  betif: BetifRunner;
 }
 
 const ANSIBLE_PLAYBOOK = '/usr/bin/ansible-playbook';
@@ -21,7 +20,7 @@ const ANSIBLE_PLAYBOOK = '/usr/bin/ansible-playbook';
 /** Runs playbook.yml of the workspace with one tool, as a user would from the case folder. */
 export async function runTool(tool: Tool, workspace: string, args: string[], env: Record<string, string>, settings: ToolSettings): Promise<ToolOutput> {
   const common = ['playbook.yml', '-i', join('inventory', 'hosts.ini'), ...args];
-  if (tool === 'betif') return settings.betif.run([...common, '--known-hosts', settings.knownHostsPath], { cwd: workspace, env });
+  if (tool === 'betif') return betifPlay([...common, '--known-hosts', settings.knownHostsPath], { cwd: workspace, env });
   const result = await execa(ANSIBLE_PLAYBOOK, common, {
     cwd: workspace,
     env: { ...env, ANSIBLE_CONFIG: settings.ansibleConfig, ANSIBLE_NOCOLOR: '1' },
