@@ -30,6 +30,8 @@ function exitCode(code: number | null | undefined, signal: string | undefined): 
  */
 export class CommandStream {
   busy = false;
+  /** Names of the scripts this stream's driver holds as shell functions (driver.ts streamCommandText). */
+  readonly definitions = new Set<string>();
   private ended = false;
   private pending?: Pending;
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { quoteArgv } from './quote.js';
 import { envAssignments } from './sudo.js';
 import type { ExecOptions } from './types.js';
@@ -74,21 +75,68 @@ const SHELL_WORDS = new Set([
   'esac', 'while', 'until', 'for', 'in', 'function', 'select', 'time', 'coproc',
 ]);
 
+/** A fixed script (shellScript's argv) at least this long is defined once per stream as a shell function. */
+const DEFINE_FROM = 256;
+/** Definitions one driver holds at most: a script built per call would otherwise grow it without end. */
+const MAX_DEFINITIONS = 64;
+/** The driver's own variables, unset in the subshell that runs a defined script (sh -c would not see them). */
+const DRIVER_VARIABLES = 'c d e i k l n r s t';
+
+const functionNames = new Map<string, string>();
+
+function functionName(script: string): string {
+  let name = functionNames.get(script);
+  if (!name) {
+    name = `betif_${createHash('sha256').update(script).digest('hex').slice(0, 16)}`;
+    functionNames.set(script, name);
+  }
+  return name;
+}
+
+/**
+ * `/bin/sh -c SCRIPT sh ARGS...` (quote.ts's shellScript: a fixed script, user data only in ARGS) as a
+ * call of a shell function the driver defined the first time: the script's text crosses the connection
+ * and is parsed once per stream, and each call costs one fork instead of starting sh. The definition
+ * is parsed in a subshell first: a script sh cannot parse leaves a function that runs it with sh -c,
+ * so it fails as it would have, and the driver lives on.
+ */
+function definedCall(argv: readonly string[], definitions: Set<string>): { name: string; definition?: string } | undefined {
+  if (argv.length < 4 || argv[0] !== '/bin/sh' || argv[1] !== '-c' || argv[3] !== 'sh' || argv[2].length < DEFINE_FROM) return undefined;
+  const name = functionName(argv[2]);
+  if (definitions.has(name)) return { name };
+  if (definitions.size >= MAX_DEFINITIONS) return undefined;
+  definitions.add(name);
+  const text = `${name}_text`;
+  const body = `"${name}() {\n\${${text}}\n}"`;
+  const definition = [
+    `${text}=${quoteArgv([argv[2]])}`,
+    `if (eval ${body}) 2>/dev/null; then eval ${body}; unset ${text}; else ${name}() { /bin/sh -c "\$${text}" sh "$@"; }; fi`,
+  ].join('\n');
+  return { name, definition };
+}
+
 /**
  * The shell text the driver evaluates for one command, argv quoted in quote.ts. A plain program runs
  * right from the driver (one process: the command); with cwd or env, or a word that would change the
- * driver's shell, it runs in a subshell that applies them and then execs the program.
+ * driver's shell, it runs in a subshell that applies them and then execs the program. `definitions`
+ * (the stream's own) enables defined scripts (definedCall).
  */
-export function streamCommandText(argv: readonly string[], options: ExecOptions = {}): string {
+export function streamCommandText(argv: readonly string[], options: ExecOptions = {}, definitions?: Set<string>): string {
   if (argv.length === 0) throw new Error('cannot run an empty command');
   const env = options.env && Object.keys(options.env).length > 0 ? options.env : undefined;
-  if (options.cwd === undefined && !env && runsInPlace(argv[0])) return quoteArgv(argv);
+  const call = definitions ? definedCall(argv, definitions) : undefined;
+  if (!call && options.cwd === undefined && !env && runsInPlace(argv[0])) return quoteArgv(argv);
   const lines: string[] = [];
+  if (call) lines.push(`unset ${DRIVER_VARIABLES}`);
   if (options.cwd !== undefined) lines.push(`${quoteArgv(['cd', '--', options.cwd])} || exit 1`);
   if (env) lines.push(quoteArgv(['export', ...envAssignments(env)]));
-  const program = runsInPlace(argv[0]) && !HARMLESS_BUILTINS.has(argv[0]);
-  lines.push(program ? `exec ${quoteArgv(argv)}` : quoteArgv(argv));
-  return `(\n${lines.join('\n')}\n)`;
+  if (call) lines.push(`${call.name} ${quoteArgv(argv.slice(4))}`);
+  else {
+    const program = runsInPlace(argv[0]) && !HARMLESS_BUILTINS.has(argv[0]);
+    lines.push(program ? `exec ${quoteArgv(argv)}` : quoteArgv(argv));
+  }
+  const run = `(\n${lines.join('\n')}\n)`;
+  return call?.definition ? `${call.definition}\n${run}` : run;
 }
 
 /** One framed request for the driver. */

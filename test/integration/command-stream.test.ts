@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { withBecome } from '../../src/connection/become.js';
 import { ConnectionPool } from '../../src/connection/pool.js';
 import type { ConnectionSettings } from '../../src/connection/settings.js';
+import { shellScript } from '../../src/connection/quote.js';
 import { SshConnection } from '../../src/connection/ssh.js';
 import { UnreachableError } from '../../src/connection/types.js';
 import reboot from '../../src/modules/system/reboot.js';
@@ -65,6 +66,26 @@ describe('one command stream per host', () => {
       assert.equal(parents.size, 1, 'every command is a child of the same driver process');
       assert.equal((await conn.exec(['printf', '%s|', 'a b', '$(x)', ''])).stdout, 'a b|$(x)||');
       assert.deepEqual(conn.counters, { logins: 1, channels: 1, commands: 31, perCommand: 0 });
+    });
+  });
+
+  test('a fixed script (shellScript) is defined once in the driver and called without starting sh; one sh cannot parse fails as with sh -c', async () => {
+    await using(new SshConnection(settings(lab.hosts[0])), async (conn) => {
+      const padding = `# ${'-'.repeat(300)}\n`;
+      const script = `${padding}set -- "$@" last\nprintf '%s|' "$0" "$#" "$@" "[$c$d$e$i$k$l$n$r$s$t]"\necho\necho "$$"\nexit 3\n`;
+      const first = await conn.exec(shellScript(script, ['a b', "it's $HOME"]));
+      const second = await conn.exec(shellScript(script, []), { cwd: '/tmp', env: { X: '1' } });
+      assert.deepEqual([first.rc, second.rc], [3, 3]);
+      const [firstLine, firstPid] = first.stdout.split('\n');
+      const [secondLine, secondPid] = second.stdout.split('\n');
+      assert.equal(firstLine, "sh|3|a b|it's $HOME|last|[]|", 'the same $0, arguments and (no) variables as under sh -c');
+      assert.equal(secondLine, 'sh|1|last|[]|');
+      assert.equal(firstPid, secondPid, 'both ran in a subshell of the one driver: no sh was started');
+      const broken = await conn.exec(shellScript(`${padding}if then fi\n`, []));
+      assert.equal(broken.rc, 2);
+      assert.match(broken.stderr, /Syntax error/);
+      assert.equal((await conn.exec(shellScript(`${padding}echo still here`, []))).stdout, 'still here\n');
+      assert.equal(conn.counters.channels, 1, 'the driver lived on');
     });
   });
 
