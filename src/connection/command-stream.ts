@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, ClientChannel } from 'ssh2';
-import { DRIVER_HELLO, encodeRequest } from './driver.js';
+import { DRIVER_HELLO, encodeRequest, type ScriptDefinitions } from './driver.js';
 import { FrameReader } from './frame-reader.js';
 import type { ExecResult } from './types.js';
 
@@ -30,8 +30,8 @@ function exitCode(code: number | null | undefined, signal: string | undefined): 
  */
 export class CommandStream {
   busy = false;
-  /** Names of the scripts this stream's driver holds as shell functions (driver.ts streamCommandText). */
-  readonly definitions = new Set<string>();
+  /** The fixed scripts this stream's driver ran, and whether it holds them as shell functions (driver.ts). */
+  readonly definitions: ScriptDefinitions = new Map();
   private ended = false;
   private pending?: Pending;
 

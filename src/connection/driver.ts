@@ -75,12 +75,15 @@ const SHELL_WORDS = new Set([
   'esac', 'while', 'until', 'for', 'in', 'function', 'select', 'time', 'coproc',
 ]);
 
-/** A fixed script (shellScript's argv) at least this long is defined once per stream as a shell function. */
+/** A fixed script (shellScript's argv) at least this long is defined as a shell function once a stream runs it again. */
 const DEFINE_FROM = 256;
-/** Definitions one driver holds at most: a script built per call would otherwise grow it without end. */
-const MAX_DEFINITIONS = 64;
+/** Scripts one driver keeps track of at most: a script built per call would otherwise grow it without end. */
+const MAX_SCRIPTS = 64;
 /** The driver's own variables, unset in the subshell that runs a defined script (sh -c would not see them). */
 const DRIVER_VARIABLES = 'c d e i k l n r s t';
+
+/** What one driver knows of the fixed scripts it ran: by function name, whether it holds the definition. */
+export type ScriptDefinitions = Map<string, boolean>;
 
 const functionNames = new Map<string, string>();
 
@@ -94,18 +97,23 @@ function functionName(script: string): string {
 }
 
 /**
- * `/bin/sh -c SCRIPT sh ARGS...` (quote.ts's shellScript: a fixed script, user data only in ARGS) as a
- * call of a shell function the driver defined the first time: the script's text crosses the connection
- * and is parsed once per stream, and each call costs one fork instead of starting sh. The definition
- * is parsed in a subshell first: a script sh cannot parse leaves a function that runs it with sh -c,
- * so it fails as it would have, and the driver lives on.
+ * `/bin/sh -c SCRIPT sh ARGS...` (quote.ts's shellScript: a fixed script, user data only in ARGS) run a
+ * second time on a stream becomes a call of a shell function the driver defines then: from there on the
+ * script's text neither crosses the connection nor is parsed again, and a call costs one fork instead of
+ * starting sh. (A script run once stays a plain sh -c: defining it would cost more.) The definition is
+ * parsed in a subshell first: a script sh cannot parse leaves a function that runs it with sh -c, so it
+ * fails as it would have, and the driver lives on.
  */
-function definedCall(argv: readonly string[], definitions: Set<string>): { name: string; definition?: string } | undefined {
+function definedCall(argv: readonly string[], definitions: ScriptDefinitions): { name: string; definition?: string } | undefined {
   if (argv.length < 4 || argv[0] !== '/bin/sh' || argv[1] !== '-c' || argv[3] !== 'sh' || argv[2].length < DEFINE_FROM) return undefined;
   const name = functionName(argv[2]);
-  if (definitions.has(name)) return { name };
-  if (definitions.size >= MAX_DEFINITIONS) return undefined;
-  definitions.add(name);
+  const defined = definitions.get(name);
+  if (defined) return { name };
+  if (defined === undefined) {
+    if (definitions.size < MAX_SCRIPTS) definitions.set(name, false);
+    return undefined;
+  }
+  definitions.set(name, true);
   const text = `${name}_text`;
   const body = `"${name}() {\n\${${text}}\n}"`;
   const definition = [
@@ -121,7 +129,7 @@ function definedCall(argv: readonly string[], definitions: Set<string>): { name:
  * driver's shell, it runs in a subshell that applies them and then execs the program. `definitions`
  * (the stream's own) enables defined scripts (definedCall).
  */
-export function streamCommandText(argv: readonly string[], options: ExecOptions = {}, definitions?: Set<string>): string {
+export function streamCommandText(argv: readonly string[], options: ExecOptions = {}, definitions?: ScriptDefinitions): string {
   if (argv.length === 0) throw new Error('cannot run an empty command');
   const env = options.env && Object.keys(options.env).length > 0 ? options.env : undefined;
   const call = definitions ? definedCall(argv, definitions) : undefined;

@@ -69,21 +69,25 @@ describe('one command stream per host', () => {
     });
   });
 
-  test('a fixed script (shellScript) is defined once in the driver and called without starting sh; one sh cannot parse fails as with sh -c', async () => {
+  test('a fixed script (shellScript) run again is defined in the driver and called without starting sh; one sh cannot parse fails as with sh -c', async () => {
     await using(new SshConnection(settings(lab.hosts[0])), async (conn) => {
       const padding = `# ${'-'.repeat(300)}\n`;
       const script = `${padding}set -- "$@" last\nprintf '%s|' "$0" "$#" "$@" "[$c$d$e$i$k$l$n$r$s$t]"\necho\necho "$$"\nexit 3\n`;
-      const first = await conn.exec(shellScript(script, ['a b', "it's $HOME"]));
-      const second = await conn.exec(shellScript(script, []), { cwd: '/tmp', env: { X: '1' } });
-      assert.deepEqual([first.rc, second.rc], [3, 3]);
-      const [firstLine, firstPid] = first.stdout.split('\n');
-      const [secondLine, secondPid] = second.stdout.split('\n');
-      assert.equal(firstLine, "sh|3|a b|it's $HOME|last|[]|", 'the same $0, arguments and (no) variables as under sh -c');
-      assert.equal(secondLine, 'sh|1|last|[]|');
-      assert.equal(firstPid, secondPid, 'both ran in a subshell of the one driver: no sh was started');
-      const broken = await conn.exec(shellScript(`${padding}if then fi\n`, []));
-      assert.equal(broken.rc, 2);
-      assert.match(broken.stderr, /Syntax error/);
+      const runs = [
+        await conn.exec(shellScript(script, ['a b', "it's $HOME"])),
+        await conn.exec(shellScript(script, ['a b', "it's $HOME"])),
+        await conn.exec(shellScript(script, []), { cwd: '/tmp', env: { X: '1' } }),
+      ];
+      assert.deepEqual(runs.map((run) => run.rc), [3, 3, 3]);
+      const lines = runs.map((run) => run.stdout.split('\n'));
+      assert.deepEqual(lines.map(([line]) => line), ["sh|3|a b|it's $HOME|last|[]|", "sh|3|a b|it's $HOME|last|[]|", 'sh|1|last|[]|'], 'the same $0, arguments and (no) variables as under sh -c');
+      assert.notEqual(lines[0][1], lines[1][1], 'the first run started sh');
+      assert.equal(lines[1][1], lines[2][1], 'the later ones ran in a subshell of the one driver');
+      for (let i = 0; i < 3; i += 1) {
+        const broken = await conn.exec(shellScript(`${padding}if then fi\n`, []));
+        assert.equal(broken.rc, 2);
+        assert.match(broken.stderr, /Syntax error/);
+      }
       assert.equal((await conn.exec(shellScript(`${padding}echo still here`, []))).stdout, 'still here\n');
       assert.equal(conn.counters.channels, 1, 'the driver lived on');
     });
