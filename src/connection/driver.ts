@@ -90,7 +90,7 @@ const functionNames = new Map<string, string>();
 function functionName(script: string): string {
   let name = functionNames.get(script);
   if (!name) {
-    name = `betif_${createHash('sha256').update(script).digest('hex').slice(0, 16)}`;
+    name = `betif_${createHash('sha256').update(script).digest('hex').slice(0, 12)}`;
     functionNames.set(script, name);
   }
   return name;
@@ -98,11 +98,11 @@ function functionName(script: string): string {
 
 /**
  * `/bin/sh -c SCRIPT sh ARGS...` (quote.ts's shellScript: a fixed script, user data only in ARGS) run a
- * second time on a stream becomes a call of a shell function the driver defines then: from there on the
- * script's text neither crosses the connection nor is parsed again, and a call costs one fork instead of
- * starting sh. (A script run once stays a plain sh -c: defining it would cost more.) The definition is
- * parsed in a subshell first: a script sh cannot parse leaves a function that runs it with sh -c, so it
- * fails as it would have, and the driver lives on.
+ * second time on a stream becomes a call of a shell function the driver defines then, whose body is a
+ * subshell: from there on the script's text neither crosses the connection nor is parsed again, and a
+ * call costs one fork instead of starting sh. (A script run once stays a plain sh -c: defining it would
+ * cost more.) The definition is parsed in a subshell first: a script sh cannot parse leaves a function
+ * that runs it with sh -c, so it fails as it would have, and the driver lives on.
  */
 function definedCall(argv: readonly string[], definitions: ScriptDefinitions): { name: string; definition?: string } | undefined {
   if (argv.length < 4 || argv[0] !== '/bin/sh' || argv[1] !== '-c' || argv[3] !== 'sh' || argv[2].length < DEFINE_FROM) return undefined;
@@ -115,7 +115,7 @@ function definedCall(argv: readonly string[], definitions: ScriptDefinitions): {
   }
   definitions.set(name, true);
   const text = `${name}_text`;
-  const body = `"${name}() {\n\${${text}}\n}"`;
+  const body = `"${name}() (\nunset ${DRIVER_VARIABLES}\n\${${text}}\n)"`;
   const definition = [
     `${text}=${quoteArgv([argv[2]])}`,
     `if (eval ${body}) 2>/dev/null; then eval ${body}; unset ${text}; else ${name}() { /bin/sh -c "\$${text}" sh "$@"; }; fi`,
@@ -133,18 +133,14 @@ export function streamCommandText(argv: readonly string[], options: ExecOptions 
   if (argv.length === 0) throw new Error('cannot run an empty command');
   const env = options.env && Object.keys(options.env).length > 0 ? options.env : undefined;
   const call = definitions ? definedCall(argv, definitions) : undefined;
-  if (!call && options.cwd === undefined && !env && runsInPlace(argv[0])) return quoteArgv(argv);
+  const words = call ? `${call.name} ${quoteArgv(argv.slice(4))}` : quoteArgv(argv);
+  const head = call?.definition ? `${call.definition}\n` : '';
+  if (options.cwd === undefined && !env && (call || runsInPlace(argv[0]))) return head + words;
   const lines: string[] = [];
-  if (call) lines.push(`unset ${DRIVER_VARIABLES}`);
   if (options.cwd !== undefined) lines.push(`${quoteArgv(['cd', '--', options.cwd])} || exit 1`);
   if (env) lines.push(quoteArgv(['export', ...envAssignments(env)]));
-  if (call) lines.push(`${call.name} ${quoteArgv(argv.slice(4))}`);
-  else {
-    const program = runsInPlace(argv[0]) && !HARMLESS_BUILTINS.has(argv[0]);
-    lines.push(program ? `exec ${quoteArgv(argv)}` : quoteArgv(argv));
-  }
-  const run = `(\n${lines.join('\n')}\n)`;
-  return call?.definition ? `${call.definition}\n${run}` : run;
+  lines.push(!call && runsInPlace(argv[0]) && !HARMLESS_BUILTINS.has(argv[0]) ? `exec ${words}` : words);
+  return `${head}(\n${lines.join('\n')}\n)`;
 }
 
 /** One framed request for the driver. */
