@@ -5,7 +5,8 @@
  * ansible-playbook with Mitogen (strategy mitogen_linear), betif-play (the shipped bundle) and the
  * floor (the same work as one ssh command per task over an open ControlMaster): seconds for the first
  * run (changes) and the second (no change), ratios, ms per task per host, the controller's peak
- * resident memory (its process tree, sampled from /proc), and betif-play's fact gathering per host.
+ * resident memory (its process tree, sampled from /proc) and CPU time (from GNU time, with the children it
+ * waited for: Ansible's ssh processes), and betif-play's fact gathering per host.
  */
 import { execa } from 'execa';
 import { loadavg } from 'node:os';
@@ -39,16 +40,21 @@ const BASEPORT = 2301 + Number(process.env.BETIF_LAB_PORT_OFFSET ?? 0);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LAB_DIR = join(tmpdir(), 'betif-bench-lab');
 const BIN = join(ROOT, 'dist', 'bundle', 'cli', 'bin.js');
+const TIME = '/usr/bin/time';
 const MITOGEN_STRATEGIES = '/usr/lib/python3/dist-packages/ansible_mitogen/plugins/strategy';
 
 interface Timing {
   seconds: number;
   peakBytes: number;
+  /** CPU seconds (user + system) of the controller's process and the children it waited for; undefined without /usr/bin/time. */
+  cpuSeconds?: number;
 }
 
 interface ToolResult {
   first: number;
   second: number;
+  firstCpu?: number;
+  secondCpu?: number;
   peakBytes?: number;
   note?: string;
 }
@@ -75,12 +81,16 @@ async function ensurePackages(): Promise<void> {
 
 /** Runs a playbook command, checks its recap (every host changed on a first run, none on a second) and times it. */
 async function timed(label: string, command: string, args: string[], cwd: string, env: Record<string, string>, expectChanged: boolean | undefined): Promise<Timing> {
+  const timeFile = join(cwd, 'time.out');
   const started = performance.now();
-  const child = execa(command, args, { cwd, env: { ...process.env, ...env }, reject: false, all: true });
+  const child = existsSync(TIME)
+    ? execa(TIME, ['-f', '%U %S', '-o', timeFile, command, ...args], { cwd, env: { ...process.env, ...env }, reject: false, all: true })
+    : execa(command, args, { cwd, env: { ...process.env, ...env }, reject: false, all: true });
   const watch = watchPeakResident(child.pid ?? 0);
   const run = await child;
   const peakBytes = watch.stop();
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = existsSync(TIME) ? cpuOf(timeFile) : undefined;
   const recap = (run.all ?? '').split('\n').filter((line) => /^h\d+\s+:/.test(line));
   if (run.exitCode !== 0) throw new Error(`${label} failed (exit ${run.exitCode}):\n${(run.all ?? '').slice(-4000)}`);
   if (recap.length !== HOSTS) throw new Error(`${label}: ${recap.length} hosts in the recap, expected ${HOSTS}`);
@@ -88,8 +98,15 @@ async function timed(label: string, command: string, args: string[], cwd: string
     const changedHosts = recap.filter((line) => !/changed=0\s/.test(line)).length;
     if (expectChanged ? changedHosts !== HOSTS : changedHosts !== 0) throw new Error(`${label}: unexpected changes:\n${recap.join('\n')}`);
   }
-  console.log(`${label.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s  ${(peakBytes / 2 ** 20).toFixed(0).padStart(5)} MB   (load ${load()})`);
-  return { seconds, peakBytes };
+  const cpu = cpuSeconds === undefined ? '' : `  ${cpuSeconds.toFixed(2).padStart(6)} s CPU`;
+  console.log(`${label.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s  ${(peakBytes / 2 ** 20).toFixed(0).padStart(5)} MB${cpu}   (load ${load()})`);
+  return { seconds, peakBytes, cpuSeconds };
+}
+
+/** The user + system seconds GNU time wrote (its last line: a failed command adds a line before it). */
+function cpuOf(timeFile: string): number | undefined {
+  const [user, system] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)?.split(' ').map(Number) ?? [];
+  return Number.isFinite(user) && Number.isFinite(system) ? user + system : undefined;
 }
 
 function hostNames(): string[] {
@@ -178,13 +195,15 @@ async function main(): Promise<void> {
       resetHosts();
       const first = await timed(`${label} run 1`, 'ansible-playbook', [join(work, 'bench.yml')], work, ansibleEnv(config), true);
       const second = await timed(`${label} run 2`, 'ansible-playbook', [join(work, 'bench.yml')], work, ansibleEnv(config), false);
-      results.set(label, { first: first.seconds, second: second.seconds, peakBytes: Math.max(first.peakBytes, second.peakBytes) });
+      results.set(label, { first: first.seconds, second: second.seconds, firstCpu: first.cpuSeconds, secondCpu: second.cpuSeconds, peakBytes: Math.max(first.peakBytes, second.peakBytes) });
     };
     if (TOOLS.has('ansible')) await ansibleLike('ansible-playbook', 'ansible.cfg');
     if (TOOLS.has('mitogen')) await ansibleLike('ansible + mitogen_linear', 'mitogen.cfg');
     if (TOOLS.has('betif')) {
       const first: number[] = [];
       const second: number[] = [];
+      const firstCpu: number[] = [];
+      const secondCpu: number[] = [];
       let peakBytes = 0;
       for (let rep = 1; rep <= REPS; rep += 1) {
         resetHosts();
@@ -192,9 +211,18 @@ async function main(): Promise<void> {
         const two = await timed(`betif-play run 2 (${rep}/${REPS})`, process.execPath, betif('bench.yml'), work, {}, false);
         first.push(one.seconds);
         second.push(two.seconds);
+        if (one.cpuSeconds !== undefined) firstCpu.push(one.cpuSeconds);
+        if (two.cpuSeconds !== undefined) secondCpu.push(two.cpuSeconds);
         peakBytes = Math.max(peakBytes, one.peakBytes, two.peakBytes);
       }
-      results.set('betif-play', { first: median(first), second: median(second), peakBytes, note: REPS > 1 ? `median of ${REPS}` : undefined });
+      results.set('betif-play', {
+        first: median(first),
+        second: median(second),
+        firstCpu: firstCpu.length ? median(firstCpu) : undefined,
+        secondCpu: secondCpu.length ? median(secondCpu) : undefined,
+        peakBytes,
+        note: REPS > 1 ? `median of ${REPS}` : undefined,
+      });
     }
     if (TOOLS.has('floor')) {
       resetHosts();
@@ -214,12 +242,13 @@ async function main(): Promise<void> {
     const betifResult = results.get('betif-play');
     const perTaskHost = (seconds: number) => (seconds * 1000) / (TASK_COUNT * HOSTS);
     console.log(`\n${HOSTS} hosts x ${TASK_COUNT} tasks, forks ${FORKS}; machine load (1/5/15 min) at the end: ${load()}`);
-    console.log(`${'tool'.padEnd(26)} ${'run 1'.padStart(9)} ${'run 2'.padStart(9)} ${'run 2 / betif'.padStart(14)} ${'ms/task/host'.padStart(13)} ${'peak RSS'.padStart(9)}`);
+    console.log(`${'tool'.padEnd(26)} ${'run 1'.padStart(9)} ${'run 2'.padStart(9)} ${'run 2 / betif'.padStart(14)} ${'ms/task/host'.padStart(13)} ${'peak RSS'.padStart(9)} ${'CPU run 1/2'.padStart(14)}`);
     for (const [tool, result] of results) {
       const ratio = betifResult ? `${(result.second / betifResult.second).toFixed(1)}x` : '-';
       const rss = result.peakBytes === undefined ? '-' : `${(result.peakBytes / 2 ** 20).toFixed(0)} MB`;
+      const cpu = result.firstCpu === undefined || result.secondCpu === undefined ? '-' : `${result.firstCpu.toFixed(2)}/${result.secondCpu.toFixed(2)} s`;
       console.log(
-        `${tool.padEnd(26)} ${`${result.first.toFixed(2)} s`.padStart(9)} ${`${result.second.toFixed(2)} s`.padStart(9)} ${ratio.padStart(14)} ${perTaskHost(result.second).toFixed(2).padStart(13)} ${rss.padStart(9)}${result.note ? `   (${result.note})` : ''}`,
+        `${tool.padEnd(26)} ${`${result.first.toFixed(2)} s`.padStart(9)} ${`${result.second.toFixed(2)} s`.padStart(9)} ${ratio.padStart(14)} ${perTaskHost(result.second).toFixed(2).padStart(13)} ${rss.padStart(9)} ${cpu.padStart(14)}${result.note ? `   (${result.note})` : ''}`,
       );
     }
     const floor = results.get('floor');

@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, ClientChannel } from 'ssh2';
-import { DRIVER_HELLO, encodeRequest } from './driver.js';
+import { DRIVER_HELLO, encodeRequest, type ScriptDefinitions } from './driver.js';
 import { FrameReader } from './frame-reader.js';
 import type { ExecResult } from './types.js';
+
+/**
+ * A request's token: random per process and counted per request (decimal, so no token's markers are found
+ * in another's), so no command output ends a frame by chance, and short, as the driver reads it byte by byte.
+ */
+const TOKEN_PREFIX = randomBytes(6).toString('hex');
+let tokenCount = 0;
 
 /** The stream's channel ended while a command was running (or before it was sent). */
 export class StreamEnded extends Error {}
@@ -30,6 +37,8 @@ function exitCode(code: number | null | undefined, signal: string | undefined): 
  */
 export class CommandStream {
   busy = false;
+  /** The fixed scripts this stream's driver ran, and whether it holds them as shell functions (driver.ts). */
+  readonly definitions: ScriptDefinitions = new Map();
   private ended = false;
   private pending?: Pending;
 
@@ -94,7 +103,7 @@ export class CommandStream {
   /** Runs one command (shell text from driver.ts) and resolves with its exit code and output. */
   run(text: string, stdin?: Buffer): Promise<ExecResult> {
     if (this.ended) return Promise.reject(new StreamEnded('the command stream has ended'));
-    const token = randomBytes(16).toString('hex');
+    const token = `${TOKEN_PREFIX}${(tokenCount += 1)}`;
     return new Promise((resolve, reject) => {
       this.pending = { out: new FrameReader(token, true), err: new FrameReader(token, false), resolve, reject };
       this.channel.write(encodeRequest(token, text, stdin));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { quoteArgv } from './quote.js';
 import { envAssignments } from './sudo.js';
 import type { ExecOptions } from './types.js';
@@ -74,21 +75,79 @@ const SHELL_WORDS = new Set([
   'esac', 'while', 'until', 'for', 'in', 'function', 'select', 'time', 'coproc',
 ]);
 
+/** A fixed script (shellScript's argv) at least this long runs in a subshell of the driver (scriptRun). */
+const DEFINE_FROM = 256;
+/** Scripts one driver keeps track of at most: a script built per call would otherwise grow it without end. */
+const MAX_SCRIPTS = 64;
+/** The driver's own variables, unset in the subshell that runs a defined script (sh -c would not see them). */
+const DRIVER_VARIABLES = 'c d e i k l n r s t';
+
+/** What one driver knows of the fixed scripts it ran: by function name, whether it holds the definition. */
+export type ScriptDefinitions = Map<string, boolean>;
+
+const functionNames = new Map<string, string>();
+
+function functionName(script: string): string {
+  let name = functionNames.get(script);
+  if (!name) {
+    name = `betif_${createHash('sha256').update(script).digest('hex').slice(0, 12)}`;
+    functionNames.set(script, name);
+  }
+  return name;
+}
+
+type ScriptRun = { eval: string; args: readonly string[] } | { call: string; definition?: string };
+
+/**
+ * `/bin/sh -c SCRIPT sh ARGS...` (quote.ts's shellScript: a fixed script, user data only in ARGS) runs in
+ * a subshell of the driver, which costs one fork instead of starting sh. The first time, the subshell
+ * evaluates the script's text (a syntax error ends the subshell only, with sh's message and exit code).
+ * Run a second time on a stream, the script becomes a shell function the driver defines, whose body is a
+ * subshell: from there on its text neither crosses the connection nor is parsed again. The definition is
+ * parsed in a subshell first: a script sh cannot parse leaves a function that runs it with sh -c, so it
+ * fails as it would have, and the driver lives on.
+ */
+function scriptRun(argv: readonly string[], definitions: ScriptDefinitions): ScriptRun | undefined {
+  if (argv.length < 4 || argv[0] !== '/bin/sh' || argv[1] !== '-c' || argv[3] !== 'sh' || argv[2].length < DEFINE_FROM) return undefined;
+  const name = functionName(argv[2]);
+  const call = `${name} ${quoteArgv(argv.slice(4))}`;
+  const defined = definitions.get(name);
+  if (defined) return { call };
+  if (defined === undefined) {
+    if (definitions.size < MAX_SCRIPTS) definitions.set(name, false);
+    return { eval: argv[2], args: argv.slice(4) };
+  }
+  definitions.set(name, true);
+  const text = `${name}_text`;
+  const body = `"${name}() (\nunset ${DRIVER_VARIABLES}\n\${${text}}\n)"`;
+  const definition = [
+    `${text}=${quoteArgv([argv[2]])}`,
+    `if (eval ${body}) 2>/dev/null; then eval ${body}; unset ${text}; else ${name}() { /bin/sh -c "\$${text}" sh "$@"; }; fi`,
+  ].join('\n');
+  return { call, definition };
+}
+
 /**
  * The shell text the driver evaluates for one command, argv quoted in quote.ts. A plain program runs
  * right from the driver (one process: the command); with cwd or env, or a word that would change the
- * driver's shell, it runs in a subshell that applies them and then execs the program.
+ * driver's shell, it runs in a subshell that applies them and then execs the program. `definitions`
+ * (the stream's own) enables running fixed scripts without sh (scriptRun).
  */
-export function streamCommandText(argv: readonly string[], options: ExecOptions = {}): string {
+export function streamCommandText(argv: readonly string[], options: ExecOptions = {}, definitions?: ScriptDefinitions): string {
   if (argv.length === 0) throw new Error('cannot run an empty command');
   const env = options.env && Object.keys(options.env).length > 0 ? options.env : undefined;
-  if (options.cwd === undefined && !env && runsInPlace(argv[0])) return quoteArgv(argv);
+  const run = definitions ? scriptRun(argv, definitions) : undefined;
+  const head = run && 'definition' in run && run.definition ? `${run.definition}\n` : '';
+  if (options.cwd === undefined && !env && run && 'call' in run) return head + run.call;
+  if (options.cwd === undefined && !env && !run && runsInPlace(argv[0])) return quoteArgv(argv);
   const lines: string[] = [];
+  if (run && 'eval' in run) lines.push(`unset ${DRIVER_VARIABLES}`);
   if (options.cwd !== undefined) lines.push(`${quoteArgv(['cd', '--', options.cwd])} || exit 1`);
   if (env) lines.push(quoteArgv(['export', ...envAssignments(env)]));
-  const program = runsInPlace(argv[0]) && !HARMLESS_BUILTINS.has(argv[0]);
-  lines.push(program ? `exec ${quoteArgv(argv)}` : quoteArgv(argv));
-  return `(\n${lines.join('\n')}\n)`;
+  if (run && 'eval' in run) lines.push(`set -- ${quoteArgv(run.args)}`, `eval ${quoteArgv([run.eval])}`);
+  else if (run) lines.push(run.call);
+  else lines.push(runsInPlace(argv[0]) && !HARMLESS_BUILTINS.has(argv[0]) ? `exec ${quoteArgv(argv)}` : quoteArgv(argv));
+  return `${head}(\n${lines.join('\n')}\n)`;
 }
 
 /** One framed request for the driver. */

@@ -139,7 +139,6 @@ export class SshConnection implements Connection {
     const become = options.become && options.become.user !== this.user ? options.become : undefined;
     const key = become ? streamKey(become) : '';
     this.counters.commands += 1;
-    const text = streamCommandText(argv, options);
     const stdin = options.stdin === undefined ? undefined : Buffer.from(options.stdin);
     const ssh = await this.open();
     if (this.interrupted) throw this.dropped('the run was interrupted');
@@ -147,7 +146,7 @@ export class SshConnection implements Connection {
       const stream = await this.acquire(ssh, key, become);
       if (stream) {
         try {
-          return await stream.run(text, stdin);
+          return await stream.run(streamCommandText(argv, options, stream.definitions), stdin);
         } catch (error) {
           if (error instanceof StreamEnded) throw this.dropped(ssh.isConnected() ? 'the command stream ended mid-command' : undefined);
           throw error;

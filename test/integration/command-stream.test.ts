@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { withBecome } from '../../src/connection/become.js';
 import { ConnectionPool } from '../../src/connection/pool.js';
 import type { ConnectionSettings } from '../../src/connection/settings.js';
+import { shellScript } from '../../src/connection/quote.js';
 import { SshConnection } from '../../src/connection/ssh.js';
 import { UnreachableError } from '../../src/connection/types.js';
 import reboot from '../../src/modules/system/reboot.js';
@@ -65,6 +66,30 @@ describe('one command stream per host', () => {
       assert.equal(parents.size, 1, 'every command is a child of the same driver process');
       assert.equal((await conn.exec(['printf', '%s|', 'a b', '$(x)', ''])).stdout, 'a b|$(x)||');
       assert.deepEqual(conn.counters, { logins: 1, channels: 1, commands: 31, perCommand: 0 });
+    });
+  });
+
+  test('a fixed script (shellScript) runs in a subshell of the driver, defined there once it runs again; one sh cannot parse fails as with sh -c', async () => {
+    await using(new SshConnection(settings(lab.hosts[0])), async (conn) => {
+      const padding = `# ${'-'.repeat(300)}\n`;
+      const script = `${padding}set -- "$@" last\nprintf '%s|' "$0" "$#" "$@" "[$c$d$e$i$k$l$n$r$s$t]"\necho\necho "$$"\nexit 3\n`;
+      const runs = [
+        await conn.exec(shellScript(script, ['a b', "it's $HOME"])),
+        await conn.exec(shellScript(script, ['a b', "it's $HOME"])),
+        await conn.exec(shellScript(script, []), { cwd: '/tmp', env: { X: '1' } }),
+      ];
+      assert.deepEqual(runs.map((run) => run.rc), [3, 3, 3]);
+      const lines = runs.map((run) => run.stdout.split('\n'));
+      assert.deepEqual(lines.map(([line]) => line), ["sh|3|a b|it's $HOME|last|[]|", "sh|3|a b|it's $HOME|last|[]|", 'sh|1|last|[]|'], 'the same $0, arguments and (no) variables as under sh -c');
+      const driver = (await conn.exec(['sh', '-c', 'echo $PPID'])).stdout.trim();
+      assert.deepEqual(lines.map(([, pid]) => pid), [driver, driver, driver], 'each ran in a subshell of the driver: no sh was started');
+      for (let i = 0; i < 3; i += 1) {
+        const broken = await conn.exec(shellScript(`${padding}if then fi\n`, []));
+        assert.equal(broken.rc, 2);
+        assert.match(broken.stderr, /Syntax error/);
+      }
+      assert.equal((await conn.exec(shellScript(`${padding}echo still here`, []))).stdout, 'still here\n');
+      assert.equal(conn.counters.channels, 1, 'the driver lived on');
     });
   });
 

@@ -111,7 +111,10 @@ while [ "$n" -gt 0 ]; do
   if [ -f "$p" ] && [ -r "$p" ]; then
     sum=
     case $algo in
-      md5|sha1|sha224|sha256|sha384|sha512) sum=$("\${algo}sum" < "$p"); sum=\${sum%% *}; echo "checksum=$sum" ;;
+      md5|sha1|sha224|sha256|sha384|sha512)
+        # The sum is kept only to compare with $same; else it is printed straight, as "SUM  -".
+        if [ "$content" = 1 ]; then sum=$("\${algo}sum" < "$p"); sum=\${sum%% *}; echo "checksum=$sum"
+        else printf 'checksum='; "\${algo}sum" < "$p" || echo; fi ;;
     esac
     if [ "$content" = 1 ] && { [ -z "$same" ] || [ "$sum" != "$same" ] || [ -L "$p" ]; }; then
       printf 'content='
@@ -128,6 +131,10 @@ while [ "$n" -gt 0 ]; do
     echo "attr=\${a%%"$nl"*}"
   fi
 done
+# The trailer is the last section. Without names to look up, stat prints it straight (no fork for a capture);
+# if a path went away meanwhile, the lines printed so far are left in a section of their own.
+echo --
+[ -z "$owner$group" ] && stat -c "s=$F" -- \${self:+"$self"} "$@" 2>/dev/null && exit 0
 # A path stat cannot read (removed meanwhile) gets an empty line, so the others keep their places.
 if ! s=$(stat -c "s=$F" -- \${self:+"$self"} "$@" 2>/dev/null); then
   s=
@@ -200,7 +207,7 @@ function parsePath(path: string, record: HostRecord, lstatLine: string | undefin
     executable: record.has('executable'),
     directoryEmpty: record.has('empty'),
     ...parseContent(record.get('content'), options.contentLimit),
-    checksum: record.get('checksum') || undefined,
+    checksum: record.get('checksum')?.split(' ')[0] || undefined,
     tree: record.has('entry') ? record.all('entry').map(parseStat) : lstat.kind === 'directory' ? [] : undefined,
     mime: parseMime(record.get('mime')),
     attributes: parseAttributes(record.get('attr')),
@@ -225,7 +232,7 @@ export async function probePaths(connection: Connection, paths: readonly string[
   ];
   const { sections, stderr } = await runHostScript(connection, PROBE_SCRIPT, args);
   const [header, ...records] = sections;
-  const trailer = records[paths.length] ?? new HostRecord([]);
+  const trailer = records.length > paths.length ? records[records.length - 1] : new HostRecord([]);
   const statLines = trailer.all('s');
   const self = header.has('uid') ? undefined : parseStat(statLines.shift());
   let existing = 0;

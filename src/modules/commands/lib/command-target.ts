@@ -50,7 +50,11 @@ BEGIN { for (i = 1; i < ARGC; i++) printf "%s%c", expand(ARGV[i]), 0; exit }`;
 const READ_SCRIPT = `
 expand_program='${EXPAND_AWK}'
 needs_expansion() { case $1 in *'$'*|'~'|'~/'*) return 0 ;; esac; return 1; }
-expand_one() { if needs_expansion "$1"; then awk "$expand_program" "$1" | tr -d '\\000'; else printf '%s' "$1"; fi; }
+# Sets the variable named $1 to $2 expanded; without anything to expand, no subshell is forked.
+expand_into() {
+  if needs_expansion "$2"; then expanded=$(awk "$expand_program" "$2" | tr -d '\\000'); else expanded=$2; fi
+  eval "$1=\\$expanded"
+}
 matches_something() {
   IFS=
   for candidate in $1; do
@@ -58,7 +62,7 @@ matches_something() {
   done
   return 1
 }
-chdir=$(expand_one "$1"); creates=$(expand_one "$2"); removes=$(expand_one "$3"); shift 3
+expand_into chdir "$1"; expand_into creates "$2"; expand_into removes "$3"; shift 3
 cd_state=ok
 if [ -n "$chdir" ] && ! cd -- "$chdir" 2>/dev/null; then
   if [ ! -e "$chdir" ]; then cd_state='No such file or directory'
