@@ -296,7 +296,8 @@ export class TaskExecution {
     if (become.becomeUser !== undefined) become.becomeUser = String(templar.render(become.becomeUser));
     const remoteUser = this.keyword('remote_user');
     if (remoteUser !== undefined && targetVars.ansible_user === undefined) targetVars.ansible_user = templar.render(remoteUser);
-    const settings = settingsFor(run, target, targetVars, templar, become);
+    const connectionKeyword = this.keyword('connection');
+    const settings = settingsFor(run, target, targetVars, templar, become, connectionKeyword === undefined ? undefined : String(templar.render(connectionKeyword)));
     const ctx: ModuleContext = {
       host: host.name,
       connection: connectionFor(run, settings, environment, ({ argv, ...record }) =>
