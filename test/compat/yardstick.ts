@@ -167,11 +167,14 @@ try {
         mkdirSync(join(lab.hosts[position].root, outputDir), { recursive: true });
         const workspace = join(scratch, tool, name);
         prepare(workspace, name, connections[position], outputDir);
-        return run(tool, workspace, ansibleConfig, lab.knownHostsPath);
+        // Each tool's output is kept as soon as it ends (the other may run much longer).
+        return run(tool, workspace, ansibleConfig, lab.knownHostsPath).then((outcome) => {
+          writeFileSync(join(workspace, 'output.txt'), `${outcome.stdout}${outcome.stderr}`);
+          return outcome;
+        });
       }),
     );
     addRow([name, ...outcomes.map(summary)]);
-    TOOLS.forEach((tool, position) => writeFileSync(join(scratch, tool, name, 'output.txt'), `${outcomes[position].stdout}${outcomes[position].stderr}`));
   }
   if (process.stderr.isTTY) process.stderr.write('\n');
 } finally {
