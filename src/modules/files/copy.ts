@@ -19,7 +19,7 @@ function putRequest(ctx: ModuleContext, args: CopyArgs): PutRequest {
   }
   if (args.src === undefined) throw new ModuleFailure('src (or content) is required');
   if (args.remote_src) return { ...common, remoteSource: args.src, basename: posix.basename(args.src), sourceLabel: args.src };
-  const file = readControllerFile(ctx, 'files', args.src);
+  const file = readControllerFile(ctx, 'files', args.src, args.decrypt);
   return { ...common, content: file.content, basename: posix.basename(args.src), sourceLabel: file.path, sourceMode: file.mode };
 }
 
@@ -87,6 +87,7 @@ export default defineModule<CopyArgs, CopyState>({
       dest: { type: 'string', minLength: 1, description: 'The path on the host the file is copied to; a directory gets the file under its source name.' },
       backup: { type: 'boolean', default: false, description: 'Whether a timestamped copy of the old file is kept when it is replaced.' },
       force: { type: 'boolean', default: true, description: 'Whether an existing file with different content is replaced (false copies only when dest is missing).' },
+      decrypt: { type: 'boolean', default: true, description: 'Whether a vault-encrypted src on the controller is decrypted before it is copied (false copies the vault text as it is).' },
       remote_src: { type: 'boolean', default: false, description: 'Whether src is a path on the host rather than on the controller (a file, or a folder copied with its permissions).' },
       follow: { type: 'boolean', default: false, description: 'Whether a dest that is a symbolic link is followed and its target written.' },
       local_follow: {
