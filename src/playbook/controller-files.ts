@@ -19,7 +19,7 @@ export interface FileSearch {
 function candidates(kind: string, written: string, search: FileSearch): string[] {
   if (written.startsWith('/')) return [written];
   if (written === '~' || written.startsWith('~/')) return [join(homedir(), written.slice(1))];
-  const roots = [...new Set([...(search.role ? [search.role.path] : []), search.baseDir, ...search.playDirs])];
+  const roots = [...new Set([...(search.role ? [search.role.path, ...(search.role.dependents ?? [])] : []), search.baseDir, ...search.playDirs])];
   return [...new Set(roots.flatMap((root) => [join(root, kind, written), join(root, written)]))];
 }
 

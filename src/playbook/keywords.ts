@@ -27,6 +27,7 @@ const common = {
   run_once: boolish,
   any_errors_fatal: boolish,
   remote_user: { type: 'string' },
+  connection: { type: 'string' },
   throttle: { type: ['integer', 'string'] },
   module_defaults: { type: ['object', 'array', 'null'], items: { type: 'object' }, additionalProperties: { type: ['object', 'null'] } },
   collections: { type: ['array', 'string', 'null'], items: { type: 'string' } },
@@ -114,7 +115,7 @@ export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_
 
 /** Ansible keywords that exist but that betif-play does not run: named as such instead of "unknown". */
 export const UNSUPPORTED_KEYWORDS = new Set([
-  'async', 'poll', 'timeout', 'debugger', 'connection', 'port',
+  'async', 'poll', 'timeout', 'debugger', 'port',
   'delegate_facts',
 ]);
 

@@ -39,7 +39,8 @@ export function findRolePath(name: string, searchPath: readonly string[], positi
   return found;
 }
 
-export function loadRole(reference: RoleReference, searchPath: readonly string[]): Role {
+/** A role, loaded where `parent` (the role whose tasks or meta name it) brings it in, if any. */
+export function loadRole(reference: RoleReference, searchPath: readonly string[], parent?: Role): Role {
   const path = findRolePath(reference.name, searchPath, reference.position);
   const defaults = loadMapping(mainFile(join(path, 'defaults')), `defaults of role ${reference.name}`);
   const vars = loadMapping(mainFile(join(path, 'vars')), `vars of role ${reference.name}`);
@@ -52,6 +53,7 @@ export function loadRole(reference: RoleReference, searchPath: readonly string[]
     vars,
     params: reference.params,
     collections: collectionsOf(loadMapping(mainFile(join(path, 'meta')), `meta of role ${reference.name}`).collections),
+    dependents: parent ? [parent.path, ...(parent.dependents ?? [])] : [],
   };
 }
 

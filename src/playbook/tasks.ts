@@ -318,7 +318,7 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
   }
   const node = { kind: 'include_role' as const, ...base, roleName: reference.name, tasksFrom };
   if (isTemplateText(reference.name)) return node;
-  const role = loadRole(reference, searchPathFor(ctx));
+  const role = loadRole(reference, searchPathFor(ctx), ctx.role);
   const tasks = roleTasks(role, { ...ctx, tags: [], when: [] }, tasksFrom, where);
   ctx.play.handlers.push(...roleHandlers(role, ctx));
   return { ...node, preloaded: { role, tasks } };
@@ -402,7 +402,7 @@ export function roleEntryKeywords(entry: unknown): Record<string, unknown> {
  * play for the same parameters; its handlers join the play's.
  */
 export function expandRole(reference: RoleReference, ctx: LoadContext, tasksFrom = 'main'): TaskNode[] {
-  const role = loadRole(reference, searchPathFor(ctx));
+  const role = loadRole(reference, searchPathFor(ctx), ctx.role);
   const key = `${role.path}|${tasksFrom}|${JSON.stringify(reference.params)}`;
   if (ctx.play.roleKeys.has(key)) return [];
   ctx.play.roleKeys.add(key);

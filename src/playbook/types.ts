@@ -11,6 +11,8 @@ export interface Role {
   params: Record<string, unknown>;
   /** The role's `collections:` (meta/main.yml): where its tasks' short module names are looked for first. */
   collections: string[];
+  /** The folders of the roles that brought this one in (meta dependencies, import_role/include_role), nearest first. */
+  dependents?: string[];
 }
 
 /** Keywords a task or block carries, as written (templated at run time). */

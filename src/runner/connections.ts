@@ -25,8 +25,12 @@ export interface BecomeWish {
   becomeUser?: string;
 }
 
-/** Connection settings of a host (or of a delegate), from its variables and the command line. */
-export function settingsFor(run: RunContext, host: string, vars: Record<string, unknown>, templar: Templar, become: BecomeWish): ConnectionSettings {
+/**
+ * Connection settings of a host (or of a delegate), from its variables and the command line. The `connection`
+ * keyword (task, block, role or play) stands between the two, as in Ansible: ansible_connection (an implicit
+ * localhost's included) beats it, and it beats -c and ansible.cfg's transport.
+ */
+export function settingsFor(run: RunContext, host: string, vars: Record<string, unknown>, templar: Templar, become: BecomeWish, connectionKeyword?: string): ConnectionSettings {
   const resolveJump = (nameOrAddress: string): ConnectionSettings => {
     const known = run.hosts.get(nameOrAddress)?.inventoryVars ?? (run.inventory.hostNames().includes(nameOrAddress) ? run.inventory.hostVars(nameOrAddress) : undefined);
     const jumpVars = known ?? { ansible_host: nameOrAddress, ansible_user: vars.ansible_user, ansible_ssh_private_key_file: vars.ansible_ssh_private_key_file };
@@ -34,6 +38,7 @@ export function settingsFor(run: RunContext, host: string, vars: Record<string, 
   };
   const own = connectionVars(vars, templar);
   if (!run.inventory.hostNames().includes(host) && LOCAL_NAMES.has(host) && own.ansible_connection === undefined) own.ansible_connection = 'local';
+  if (own.ansible_connection === undefined && connectionKeyword !== undefined) own.ansible_connection = connectionKeyword;
   try {
     const settings = settingsFromVars(host, own, resolveJump, {
       user: run.options.user,

@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import { formatPosition } from '../playbook/source.js';
 import { collectionsOf } from '../playbook/module-defaults.js';
 import { loadRole } from '../playbook/roles.js';
+import { taskSearchPath } from '../playbook/search-path.js';
 import { asTags, loadTaskFile, roleTasks, type LoadContext } from '../playbook/tasks.js';
 import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, TaskNode } from '../playbook/types.js';
 import type { Module } from '../modules/contract.js';
@@ -85,7 +86,8 @@ export class LinearStrategy {
   }
 
   private taskInfo(node: TaskNode, scope: Scope, fallback: string): TaskInfo {
-    const role = scope.role ?? node.role;
+    // As Ansible's IncludeRole.get_name, an include_role task is shown without the role it is written in.
+    const role = node.kind === 'include_role' ? undefined : (scope.role ?? node.role);
     const base = node.name === undefined ? fallback : this.displayName(node, scope, node.name);
     return {
       title: role ? `${role.name} : ${base}` : base,
@@ -296,7 +298,8 @@ export class LinearStrategy {
     const groups = new Map<string, IncludeGroup>();
     for (const host of hosts) {
       const vars = taskVars(this.playRun, host, scope, node);
-      const templar = createTemplar(vars);
+      const searchPaths = taskSearchPath(scope.role ?? node.role, node.baseDir, this.playRun.run.playbookDir);
+      const templar = createTemplar(vars, { searchPaths });
       try {
         const conditions = conditionsOf(node);
         const failed = conditions.find((condition) => !templar.condition(condition as string));
@@ -312,7 +315,7 @@ export class LinearStrategy {
         const items = loopItems({ ...node, kind: 'action' } as unknown as ActionTask, templar);
         for (const item of items ?? [undefined]) {
           const itemVars = items ? { ...vars, [loopVar]: item } : vars;
-          const itemTemplar = createTemplar(itemVars);
+          const itemTemplar = createTemplar(itemVars, { searchPaths });
           const target = String(itemTemplar.render(node.kind === 'include_tasks' ? node.file : node.roleName));
           const params = { ...((itemTemplar.render(node.keywords.vars ?? {}) as Record<string, unknown>) ?? {}), ...(items ? { [loopVar]: item } : {}) };
           const key = `${target}\u0000${JSON.stringify(params)}\u0000${dependsOn ?? ''}`;
@@ -357,7 +360,7 @@ export class LinearStrategy {
     this.run.reporter.taskStart(info, hosts.length);
     for (const group of this.planIncludes(node, hosts, scope, info)) {
       const preloaded = node.preloaded && group.target === node.roleName ? node.preloaded : undefined;
-      const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, position: node.position }, this.roleSearchPath);
+      const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, position: node.position }, this.roleSearchPath, scope.role ?? node.role);
       const tasks = preloaded?.tasks ?? roleTasks(role, this.loadContext(join(role.path, 'tasks'), scope, role), node.tasksFrom, node.position);
       await this.runNodes(tasks, group.hosts, { ...scope, role: { ...role, params: group.params }, includeParams: { ...scope.includeParams, ...group.params }, dependsOn: group.dependsOn ?? scope.dependsOn });
     }
@@ -370,7 +373,7 @@ export class LinearStrategy {
   private async runMeta(node: MetaNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
     const info = this.taskInfo(node, scope, 'meta');
     const holds = (host: HostState) => {
-      const templar = createTemplar(taskVars(this.playRun, host, scope, node));
+      const templar = createTemplar(taskVars(this.playRun, host, scope, node), { searchPaths: taskSearchPath(scope.role ?? node.role, node.baseDir, this.playRun.run.playbookDir) });
       return conditionsOf(node).every((condition) => templar.condition(condition as string));
     };
     const skipped = (host: HostState) => this.run.reporter.hostResult(info, { host: host.name, status: 'skipped', result: { changed: false, skipped: true }, diff: [], ignored: false, hidden: false }, false);

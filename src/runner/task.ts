@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BecomeError } from '../connection/become.js';
@@ -7,7 +6,9 @@ import { ArgumentError } from '../modules/args.js';
 import type { FileDiff, ModuleContext, ModuleResult } from '../modules/contract.js';
 import { collectionsOf, moduleDefaultArgs } from '../playbook/module-defaults.js';
 import { formatPosition } from '../playbook/source.js';
+import { taskSearchPath } from '../playbook/search-path.js';
 import type { ActionTask, Handler } from '../playbook/types.js';
+import { findInSearchPath } from '../template/lookup-files.js';
 import { createTemplar, OMIT, TemplateError, type Templar } from '../template/templar.js';
 import { connectionFor, settingsFor } from './connections.js';
 import type { HostEvent, HostStatus, TaskInfo } from './events.js';
@@ -77,17 +78,14 @@ export class TaskExecution {
     return moduleDefaultArgs(this.task.module, layers, role ? role.collections : collectionsOf(play.keywords.collections));
   }
 
-  /** Ansible's search path: the role, the task file's folder, and last the playbook's folder (lookups look in each one's files/ or templates/). */
   private searchPaths(): string[] {
-    const role = this.scope.role ?? this.task.role;
-    return [...new Set([...(role ? [role.path] : []), this.task.baseDir, this.playRun.run.playbookDir])];
+    return taskSearchPath(this.scope.role ?? this.task.role, this.task.baseDir, this.playRun.run.playbookDir);
   }
 
+  /** Where the copy/template action looks for its `src`, as Ansible's _find_needle: the search path's `kind` folders first. */
   private findFile(kind: 'files' | 'templates', path: string): string {
     if (isAbsolute(path)) return path;
-    const role = this.scope.role ?? this.task.role;
-    const folders = [...(role ? [join(role.path, kind), role.path] : []), join(this.task.baseDir, kind), this.task.baseDir, join(this.playRun.run.playbookDir, kind), this.playRun.run.playbookDir];
-    return folders.map((folder) => join(folder, path)).find((candidate) => existsSync(candidate)) ?? join(folders[0], path);
+    return findInSearchPath(path, kind, this.searchPaths()) ?? join(this.searchPaths()[0], kind, path);
   }
 
   private conditionsHold(templar: Templar): { ok: boolean; failed?: string } {
@@ -298,7 +296,8 @@ export class TaskExecution {
     if (become.becomeUser !== undefined) become.becomeUser = String(templar.render(become.becomeUser));
     const remoteUser = this.keyword('remote_user');
     if (remoteUser !== undefined && targetVars.ansible_user === undefined) targetVars.ansible_user = templar.render(remoteUser);
-    const settings = settingsFor(run, target, targetVars, templar, become);
+    const connectionKeyword = this.keyword('connection');
+    const settings = settingsFor(run, target, targetVars, templar, become, connectionKeyword === undefined ? undefined : String(templar.render(connectionKeyword)));
     const ctx: ModuleContext = {
       host: host.name,
       connection: connectionFor(run, settings, environment, ({ argv, ...record }) =>

@@ -24,13 +24,13 @@ export function searchPaths(): readonly string[] {
  * Ansible's find_file_in_search_path: an absolute (or ~) path as it is; a relative one in each search path's
  * `subdir` folder (unless the path already starts with it), then in the search path itself.
  */
-export function findInSearchPath(written: string, subdir: string): string | undefined {
+export function findInSearchPath(written: string, subdir: string, paths: readonly string[] = searchPaths()): string | undefined {
   if (written.startsWith('~') || written.startsWith('/')) {
     const path = normalize(expandHome(written));
     return existsSync(path) ? path : undefined;
   }
   const inSubdir = written.split('/')[0] !== subdir;
-  const candidates = searchPaths().flatMap((base) => [...(inSubdir ? [join(base, subdir, written)] : []), join(base, written)]);
+  const candidates = paths.flatMap((base) => [...(inSubdir ? [join(base, subdir, written)] : []), join(base, written)]);
   return candidates.find((candidate) => existsSync(candidate));
 }
 

@@ -88,20 +88,24 @@ interface Outcome {
   timedOut: boolean;
 }
 
-/** The first task that failed (and was not ignored), with its message, from ansible-playbook-style output. */
-function firstFailure(stdout: string): string | undefined {
+/**
+ * The failure that stopped the run (the last one not ignored: earlier ones were rescued), with its message,
+ * from ansible-playbook-style output (a result printed on one line or indented over several).
+ */
+function stoppingFailure(stdout: string): string | undefined {
   const lines = stdout.split('\n');
   let task = '';
+  let found: string | undefined;
   for (const [index, line] of lines.entries()) {
     const header = /^(TASK|RUNNING HANDLER) \[(.*)\] \**$/.exec(line);
     if (header) task = header[2];
     if (!/^(fatal|failed): \[/.test(line)) continue;
-    const ignored = lines.slice(index + 1, index + 4).some((next) => next.startsWith('...ignoring'));
-    if (ignored) continue;
-    const msg = /"msg": "((?:[^"\\]|\\.)*)"/.exec(line)?.[1] ?? line.slice(0, 160);
-    return `${task}: ${msg}`;
+    const following = lines.slice(index + 1, lines.findIndex((next, at) => at > index && (next === '' || /^(TASK|RUNNING HANDLER|PLAY)/.test(next))));
+    if (following.some((next) => next.startsWith('...ignoring'))) continue;
+    const msg = /"msg": "((?:[^"\\]|\\.)*)"/.exec([line, ...following].join('\n'))?.[1] ?? line.slice(0, 160);
+    found = `${task}: ${msg}`;
   }
-  return undefined;
+  return found;
 }
 
 function summary(outcome: Outcome): string {
@@ -109,7 +113,7 @@ function summary(outcome: Outcome): string {
   const recap = parseRecap(outcome.stdout).testhost;
   const counts = recap ? ` (ok=${recap.ok} changed=${recap.changed} failed=${recap.failed})` : '';
   if (outcome.code === 0) return `pass${counts}`;
-  const reason = firstFailure(outcome.stdout) ?? /ERROR!.*|\S.*$/m.exec(outcome.stderr || outcome.stdout)?.[0] ?? '';
+  const reason = stoppingFailure(outcome.stdout) ?? /ERROR!.*|\S.*$/m.exec(outcome.stderr || outcome.stdout)?.[0] ?? '';
   return `FAIL rc=${outcome.code}${counts}: ${reason.replace(/\s+/g, ' ').slice(0, 140)}`;
 }
 
@@ -125,7 +129,8 @@ async function run(tool: Tool, workspace: string, ansibleConfig: string, knownHo
 function prepare(into: string, target: string, connection: string, outputDir: string): void {
   mkdirSync(into, { recursive: true });
   writeFileSync(join(into, 'playbook.yml'), `- hosts: testhost\n  gather_facts: true\n  roles:\n    - role: ${target}\n`);
-  writeFileSync(join(into, 'inventory'), `[testgroup]\n${connection.replace(/^h\d+/, 'testhost')}\n`);
+  // As ansible-test's inventory, the host names its Python (targets use ansible_python_interpreter).
+  writeFileSync(join(into, 'inventory'), `[testgroup]\n${connection.replace(/^h\d+/, 'testhost')} ansible_python_interpreter=/usr/bin/python3\n`);
   writeFileSync(join(into, 'integration_config.yml'), `output_dir: ${outputDir}\nlocal_tmp: ${outputDir}\n`);
 }
 
@@ -162,11 +167,14 @@ try {
         mkdirSync(join(lab.hosts[position].root, outputDir), { recursive: true });
         const workspace = join(scratch, tool, name);
         prepare(workspace, name, connections[position], outputDir);
-        return run(tool, workspace, ansibleConfig, lab.knownHostsPath);
+        // Each tool's output is kept as soon as it ends (the other may run much longer).
+        return run(tool, workspace, ansibleConfig, lab.knownHostsPath).then((outcome) => {
+          writeFileSync(join(workspace, 'output.txt'), `${outcome.stdout}${outcome.stderr}`);
+          return outcome;
+        });
       }),
     );
     addRow([name, ...outcomes.map(summary)]);
-    TOOLS.forEach((tool, position) => writeFileSync(join(scratch, tool, name, 'output.txt'), `${outcomes[position].stdout}${outcomes[position].stderr}`));
   }
   if (process.stderr.isTTY) process.stderr.write('\n');
 } finally {

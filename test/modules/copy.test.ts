@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ArgumentError } from '../../src/modules/args.js';
 import copy from '../../src/modules/files/copy.js';
+import { useVault } from '../../src/vault/active.js';
+import { encryptText, VaultKeyring } from '../../src/vault/keyring.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
 
 const modeOf = (path: string) => (statSync(path).mode & 0o7777).toString(8);
@@ -43,6 +45,20 @@ describe('copy', () => {
     assert.equal(readFileSync(join(dir, 'etc', 'app.conf'), 'utf8'), 'port=1\n');
     const again = await runModule(copy, { src: 'app.conf', dest: `${join(dir, 'etc')}/` }, { filesDir: files });
     assert.equal(again.result.changed, false);
+  });
+
+  test('a vault-encrypted src is copied decrypted, or as the vault text with decrypt: false', async () => {
+    const dir = scratchDir();
+    const files = join(dir, 'files');
+    mkdirSync(files);
+    const secret = { label: 'default', password: Buffer.from('pw') };
+    useVault(new VaultKeyring([secret]), () => undefined);
+    const vaulted = encryptText(Buffer.from('token=s3cret\n'), secret);
+    writeFileSync(join(files, 'secret.conf'), vaulted);
+    await runModule(copy, { src: 'secret.conf', dest: join(dir, 'plain') }, { filesDir: files });
+    assert.equal(readFileSync(join(dir, 'plain'), 'utf8'), 'token=s3cret\n');
+    await runModule(copy, { src: 'secret.conf', dest: join(dir, 'still-vaulted'), decrypt: false }, { filesDir: files });
+    assert.equal(readFileSync(join(dir, 'still-vaulted'), 'utf8'), vaulted);
   });
 
   test('a dest ending in / is created as a folder', async () => {

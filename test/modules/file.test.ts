@@ -53,6 +53,18 @@ describe('file', () => {
     assert.equal(modeOf(join(dir, 'tree', 'sub', 'f')), '700');
   });
 
+  test('_diff_peek only tells whether the file appears binary (a NUL in its head), changing nothing', async () => {
+    const dir = scratchDir();
+    writeFileSync(join(dir, 'text'), 'plain\n');
+    writeFileSync(join(dir, 'binary'), Buffer.from([0x7f, 0x45, 0x00, 0x01]));
+    const modeBefore = statSync(join(dir, 'text')).mode;
+    const text = await runModule(file, { path: join(dir, 'text'), _diff_peek: true, mode: '0600' });
+    assert.deepEqual([text.result.changed, text.result.appears_binary], [false, false]);
+    assert.equal(statSync(join(dir, 'text')).mode, modeBefore);
+    assert.equal((await runModule(file, { path: join(dir, 'binary'), _diff_peek: false })).result.appears_binary, true);
+    assert.equal((await runModule(file, { path: join(dir, 'missing'), _diff_peek: true })).result.appears_binary, false);
+  });
+
   test('check mode reports changes without making them', async () => {
     const dir = scratchDir();
     const folder = await runModule(file, { path: join(dir, 'new'), state: 'directory' }, { check: true });

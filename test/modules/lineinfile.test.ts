@@ -123,6 +123,18 @@ describe('lineinfile', () => {
     assert.deepEqual(readdirSync(dir).sort(), ['link', 'real']);
   });
 
+  test('an empty regexp or search_string replaces the last line, with the warning Ansible gives', async () => {
+    const dir = scratchDir();
+    const path = join(dir, 'f');
+    writeFileSync(path, 'a\nb\n');
+    const byRegexp = await runModule(lineinfile, { path, regexp: '', line: 'c' });
+    assert.equal(readFileSync(path, 'utf8'), 'a\nc\n');
+    assert.match(String((byRegexp.result.warnings as string[])[0]), /^The regular expression is an empty string, .* use '\^' to match every line/);
+    const bySearch = await runModule(lineinfile, { path, search_string: '', line: 'd' });
+    assert.equal(readFileSync(path, 'utf8'), 'a\nd\n');
+    assert.match(String((bySearch.result.warnings as string[])[0]), /^The search string is an empty string, which will match every line in the file\. This may have unintended consequences, such as replacing the last line in the file rather than appending\.$/);
+  });
+
   test('backup makes a copy of the old file', async () => {
     const dir = scratchDir();
     const path = join(dir, 'f');

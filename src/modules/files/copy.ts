@@ -4,6 +4,7 @@ import { defineModule, ModuleFailure, type ModuleContext } from '../contract.js'
 import { FILE_ATTRIBUTE_PROPERTIES } from '../shared/arg-schema.js';
 import { readControllerFile } from './lib/controller-file.js';
 import { planFolderCopy, readFolderCopy, type CopyArgs, type FolderCopy } from './lib/copy-folder.js';
+import { planRemoteFolderCopy, readRemoteFolderCopy, type RemoteFolderCopy } from './lib/remote-folder-copy.js';
 import { validateCommand, VALIDATE_PROPERTY } from '../shared/validate-command.js';
 import { planPut, readPut, type PutRequest, type PutState } from '../shared/put-file.js';
 import { pythonJson } from '../shared/python-json.js';
@@ -18,7 +19,7 @@ function putRequest(ctx: ModuleContext, args: CopyArgs): PutRequest {
   }
   if (args.src === undefined) throw new ModuleFailure('src (or content) is required');
   if (args.remote_src) return { ...common, remoteSource: args.src, basename: posix.basename(args.src), sourceLabel: args.src };
-  const file = readControllerFile(ctx, 'files', args.src);
+  const file = readControllerFile(ctx, 'files', args.src, args.decrypt);
   return { ...common, content: file.content, basename: posix.basename(args.src), sourceLabel: file.path, sourceMode: file.mode };
 }
 
@@ -33,7 +34,16 @@ function controllerFolder(ctx: ModuleContext, args: CopyArgs): string | undefine
   }
 }
 
-type CopyState = { file: PutState } | { folder: FolderCopy };
+type CopyState = { file: PutState } | { folder: FolderCopy } | { remoteFolder: RemoteFolderCopy };
+
+/** With remote_src, a folder src on the host (none for a file): betif-play copies its content and permissions only. */
+async function remoteFolder(ctx: ModuleContext, args: CopyArgs): Promise<RemoteFolderCopy | undefined> {
+  if (!args.remote_src || args.src === undefined || args.content !== undefined) return undefined;
+  const found = await readRemoteFolderCopy(ctx.connection, args.src, args.dest);
+  const unsupported = (['owner', 'group', 'mode', 'backup', 'validate'] as const).filter((key) => args[key] !== undefined && args[key] !== false);
+  if (found && unsupported.length > 0) throw new ModuleFailure(`copy of a folder with remote_src does not support ${unsupported.join(', ')} in betif-play`);
+  return found;
+}
 
 export default defineModule<CopyArgs, CopyState>({
   name: 'copy',
@@ -77,7 +87,8 @@ export default defineModule<CopyArgs, CopyState>({
       dest: { type: 'string', minLength: 1, description: 'The path on the host the file is copied to; a directory gets the file under its source name.' },
       backup: { type: 'boolean', default: false, description: 'Whether a timestamped copy of the old file is kept when it is replaced.' },
       force: { type: 'boolean', default: true, description: 'Whether an existing file with different content is replaced (false copies only when dest is missing).' },
-      remote_src: { type: 'boolean', default: false, description: 'Whether src is a path on the host rather than on the controller.' },
+      decrypt: { type: 'boolean', default: true, description: 'Whether a vault-encrypted src on the controller is decrypted before it is copied (false copies the vault text as it is).' },
+      remote_src: { type: 'boolean', default: false, description: 'Whether src is a path on the host rather than on the controller (a file, or a folder copied with its permissions).' },
       follow: { type: 'boolean', default: false, description: 'Whether a dest that is a symbolic link is followed and its target written.' },
       local_follow: {
         type: 'boolean',
@@ -93,10 +104,15 @@ export default defineModule<CopyArgs, CopyState>({
     },
   },
   read: async (ctx, args) => {
+    const onHost = await remoteFolder(ctx, args);
+    if (onHost) return { remoteFolder: onHost };
     const folder = controllerFolder(ctx, args);
     if (folder === undefined) return { file: await readPut(ctx, putRequest(ctx, args)) };
     // As rsync: "dir/" copies what is inside dir, "dir" the folder itself.
     return { folder: await readFolderCopy(ctx, args, folder, args.src?.endsWith('/') ?? false, validateCommand(args.validate, 'copy')) };
   },
-  plan: (_args, state, ctx) => ('folder' in state ? planFolderCopy(state.folder, ctx) : planPut(state.file, ctx)),
+  plan: (_args, state, ctx) => {
+    if ('remoteFolder' in state) return planRemoteFolderCopy(state.remoteFolder, ctx.connection);
+    return 'folder' in state ? planFolderCopy(state.folder, ctx) : planPut(state.file, ctx);
+  },
 });

@@ -1,3 +1,5 @@
+import { shellScript } from '../../connection/quote.js';
+import type { Connection } from '../../connection/types.js';
 import { defineModule } from '../contract.js';
 import { FILE_ATTRIBUTE_PROPERTIES, foldAliases, requiredWithAliases, withAliases } from '../shared/arg-schema.js';
 import { checkModeSyntax } from '../shared/file-mode.js';
@@ -12,7 +14,22 @@ function canonical(raw: Record<string, unknown>): FileArgs {
   return args;
 }
 
-export default defineModule<Record<string, unknown>, FileSnapshot>({
+/** What `_diff_peek` (set by Ansible's diff machinery) asks: only whether the file looks binary. */
+interface DiffPeek {
+  path: string;
+  appearsBinary: boolean;
+}
+
+/** As Ansible's execute_diff_peek: binary when the first 8192 bytes hold a NUL; an unreadable file counts as text. */
+const PEEK_SCRIPT = `all=$(head -c 8192 -- "$1" 2>/dev/null | wc -c); text=$(head -c 8192 -- "$1" 2>/dev/null | tr -d '\\000' | wc -c)
+[ "$all" = "$text" ] && echo text || echo binary`;
+
+async function diffPeek(connection: Connection, path: string): Promise<DiffPeek> {
+  const result = await connection.exec(shellScript(PEEK_SCRIPT, [path]));
+  return { path, appearsBinary: result.stdout.trim() === 'binary' };
+}
+
+export default defineModule<Record<string, unknown>, FileSnapshot | { peek: DiffPeek }>({
   name: 'file',
   examples: `
 - name: Make a directory
@@ -65,6 +82,7 @@ export default defineModule<Record<string, unknown>, FileSnapshot>({
           description: "The time to set as the file's access time: 'preserve' (the default, except for state=touch), 'now' (the default for touch), or a time in access_time_format.",
         },
         access_time_format: { type: 'string', default: '%Y%m%d%H%M.%S', description: 'The Python strptime format access_time is written in.' },
+        _diff_peek: { type: 'boolean', description: "Set by Ansible's diff support: only report whether the file appears binary (appears_binary), changing nothing." },
         ...FILE_ATTRIBUTE_PROPERTIES,
       },
       ALIASES,
@@ -72,6 +90,8 @@ export default defineModule<Record<string, unknown>, FileSnapshot>({
   },
   read: async (ctx, raw) => {
     const args = canonical(raw);
+    // Any value, false included, asks for the peek (Ansible tests `is not None`).
+    if (raw._diff_peek !== undefined && raw._diff_peek !== null) return { peek: await diffPeek(ctx.connection, args.path) };
     const sources = linkSourceCandidates(args);
     const probe = await probePaths(ctx.connection, [args.path, ...sources], {
       owner: args.owner,
@@ -80,5 +100,8 @@ export default defineModule<Record<string, unknown>, FileSnapshot>({
     });
     return { probe, target: probe.paths[0], byPath: new Map(probe.paths.slice(1).map((found) => [found.path, found])) };
   },
-  plan: (raw, snapshot, ctx) => planFileState(canonical(raw), snapshot, ctx),
+  plan: (raw, snapshot, ctx) => {
+    if ('peek' in snapshot) return { changed: false, result: { path: snapshot.peek.path, appears_binary: snapshot.peek.appearsBinary } };
+    return planFileState(canonical(raw), snapshot, ctx);
+  },
 });

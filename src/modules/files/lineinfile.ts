@@ -59,6 +59,14 @@ function edit(args: LineInFileArgs, file: TextFile): LineEdit {
   });
 }
 
+/** Ansible warns that an empty regexp or search_string matches every line (and so replaces the last one). */
+function emptyPatternWarnings(args: { regexp?: string; search_string?: string }): string[] {
+  if (args.regexp !== '' && args.search_string !== '') return [];
+  const risk = 'which will match every line in the file. This may have unintended consequences, such as replacing the last line in the file rather than appending.';
+  if (args.regexp === '') return [`The regular expression is an empty string, ${risk} If this is desired, use '^' to match every line in the file and avoid this warning.`];
+  return [`The search string is an empty string, ${risk}`];
+}
+
 export default defineModule<Record<string, unknown>, TextFile>({
   name: 'lineinfile',
   examples: `
@@ -114,7 +122,8 @@ export default defineModule<Record<string, unknown>, TextFile>({
       if (!args.create) throw new ModuleFailure(`Destination ${args.path} does not exist !`, { rc: 257 });
     }
     const { lines, changed, msg, found } = edit(args, file);
-    const result = args.state === 'absent' ? { found } : {};
+    const warnings = emptyPatternWarnings(args);
+    const result = { ...(args.state === 'absent' ? { found } : {}), ...(warnings.length > 0 ? { warnings } : {}) };
     return planTextEdit(file, { text: lines.join(''), changed, msg, result }, { attributes: args, backup: args.backup, backupKey: 'backup', validate: validateCommand(args.validate, 'edit') }, ctx);
   },
 });

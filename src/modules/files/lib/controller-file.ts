@@ -1,4 +1,4 @@
-import { statSync, type Stats } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { readFileDecrypted } from '../../../vault/active.js';
 import { ModuleFailure, type ModuleContext } from '../../contract.js';
 
@@ -8,8 +8,8 @@ export interface ControllerFile {
   mode: number;
 }
 
-/** Finds and reads a `src:` file on the controller (role files/ or templates/ first). */
-export function readControllerFile(ctx: ModuleContext, kind: 'files' | 'templates', src: string): ControllerFile {
+/** Finds and reads a `src:` file on the controller (role files/ or templates/ first), a vault file decrypted unless `decrypt` is false. */
+export function readControllerFile(ctx: ModuleContext, kind: 'files' | 'templates', src: string, decrypt = true): ControllerFile {
   let path: string;
   let stats: Stats;
   try {
@@ -21,7 +21,7 @@ export function readControllerFile(ctx: ModuleContext, kind: 'files' | 'template
   }
   if (stats.isDirectory()) throw new ModuleFailure(`src=${src} is a directory; only single files can be copied`);
   try {
-    return { path, content: readFileDecrypted(path), mode: stats.mode & 0o7777 };
+    return { path, content: decrypt ? readFileDecrypted(path) : readFileSync(path), mode: stats.mode & 0o7777 };
   } catch (error) {
     throw new ModuleFailure(`could not read src=${src}: ${(error as Error).message}`);
   }

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { readFileDecrypted } from '../../../vault/active.js';
 import type { ModuleContext, ModuleResult, Plan } from '../../contract.js';
@@ -17,6 +17,7 @@ export interface CopyArgs extends AttributeArgs {
   backup: boolean;
   force: boolean;
   remote_src: boolean;
+  decrypt: boolean;
   follow: boolean;
   local_follow: boolean;
   directory_mode?: string | number;
@@ -92,7 +93,7 @@ export function planFolderCopy(copy: FolderCopy, ctx: ModuleContext): Plan {
     plans.push(planFileState(fileArgs(args, folder.path, { state: 'directory', mode: folder.mode }), snapshot(folder.path), ctx));
   }
   for (const file of tree.files) {
-    const content = readFileDecrypted(file.source);
+    const content = args.decrypt ? readFileDecrypted(file.source) : readFileSync(file.source);
     const request = {
       dest: posix.join(dest, file.rel),
       attributes: args,

@@ -1,0 +1,92 @@
+import { posix } from 'node:path';
+import type { Connection } from '../../../connection/types.js';
+import { ModuleFailure, type Plan } from '../../contract.js';
+import { shellScript } from '../../../connection/quote.js';
+import { runHostScript } from '../../shared/host-script.js';
+
+/*
+ * copy with remote_src and a folder src, as Ansible's copy module does it on the host: "src/" puts what is
+ * inside src into dest, "src" the folder itself (dest/NAME); folders missing there are made, files missing or
+ * with other content are copied (links in src followed), each with its source's permissions; nothing is removed.
+ */
+
+export interface RemoteFolderEntry {
+  /** Relative to the source folder. */
+  rel: string;
+  kind: 'directory' | 'file';
+  /** Permission bits in octal, as stat prints them. */
+  mode: string;
+  /** Whether dest already has it (the same content, for a file). */
+  present: boolean;
+}
+
+export interface RemoteFolderCopy {
+  src: string;
+  dest: string;
+  /** The folder the entries go into: dest, or dest/NAME when src has no trailing slash. */
+  target: string;
+  targetExists: boolean;
+  /** Whether dest was a folder before the copy: Ansible's result then names dest/NAME (dest/ for "src/"). */
+  destIsFolder: boolean;
+  /** The source folder's mode: a new target gets it when it is a copy of src itself ("src/" into a new dest). */
+  sourceMode: string;
+  entries: RemoteFolderEntry[];
+}
+
+/** Prints `K\0kind` of src, then for a folder `T\0y|n` (target), `D\0y|n` (dest), `M\0mode` and one `kind\0rel\0mode\0present` record per entry, parents first. */
+const READ_SCRIPT = `src=$1 target=$2
+if [ ! -e "$src" ]; then printf 'K\\0missing\\0'; exit 0; fi
+if [ ! -d "$src" ]; then printf 'K\\0file\\0'; exit 0; fi
+printf 'K\\0directory\\0'
+if [ -d "$target" ]; then printf 'T\\0y\\0'; else printf 'T\\0n\\0'; fi
+if [ -d "$3" ]; then printf 'D\\0y\\0'; else printf 'D\\0n\\0'; fi
+printf 'M\\0%s\\0' "$(stat -L -c %a -- "$src")"
+cd -- "$src" || exit 1
+find -L . -mindepth 1 \\( -type d -printf 'directory\\0%P\\0%m\\0' -exec sh -c '[ -d "$1/$2" ] && printf "y\\0" || printf "n\\0"' sh "$target" {} \\; \\) \\
+  -o \\( -type f -printf 'file\\0%P\\0%m\\0' -exec sh -c 'cmp -s -- "$2" "$1/$2" 2>/dev/null && printf "y\\0" || printf "n\\0"' sh "$target" {} \\; \\)
+`;
+
+/** Args: src target topmode, then kind rel mode triples; makes the target (with topmode if given) and each entry. */
+const APPLY_SCRIPT = `src=$1 target=$2 topmode=$3; shift 3
+if [ ! -d "$target" ]; then mkdir -p -- "$target" || exit 1; [ -z "$topmode" ] || chmod "$topmode" -- "$target" || exit 1; fi
+while [ $# -gt 0 ]; do
+  kind=$1 rel=$2 mode=$3; shift 3
+  if [ "$kind" = directory ]; then mkdir -p -- "$target/$rel" && chmod "$mode" -- "$target/$rel"
+  else cp -- "$src/$rel" "$target/$rel" && chmod "$mode" -- "$target/$rel"; fi || exit 1
+done
+`;
+
+/** What is at src on the host, and for a folder what copying it to dest would do; undefined when src is not a folder. */
+export async function readRemoteFolderCopy(connection: Connection, src: string, dest: string): Promise<RemoteFolderCopy | undefined> {
+  const contentsOnly = src.endsWith('/');
+  const folder = src.replace(/\/+$/, '') || '/';
+  const target = contentsOnly ? dest : posix.join(dest, posix.basename(folder));
+  const result = await connection.exec(shellScript(READ_SCRIPT, [folder, target, dest]));
+  if (result.rc !== 0) throw new ModuleFailure(result.stderr.trim() || `could not read ${src}`, { rc: result.rc });
+  const fields = result.stdout.split('\0');
+  if (fields[1] !== 'directory') return undefined;
+  const entries: RemoteFolderEntry[] = [];
+  for (let at = 8; at + 3 < fields.length; at += 4) {
+    entries.push({ kind: fields[at] as RemoteFolderEntry['kind'], rel: fields[at + 1], mode: fields[at + 2], present: fields[at + 3] === 'y' });
+  }
+  return { src, dest, target, targetExists: fields[3] === 'y', destIsFolder: fields[5] === 'y', sourceMode: fields[7], entries };
+}
+
+/** os.path.basename: what follows the last slash ("" for "dir/"). */
+function pythonBasename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+export function planRemoteFolderCopy(copy: RemoteFolderCopy, connection: Connection): Plan {
+  const missing = copy.entries.filter((entry) => !entry.present);
+  const topMode = copy.src.endsWith('/') ? copy.sourceMode : '';
+  return {
+    changed: !copy.targetExists || missing.length > 0,
+    result: { dest: copy.destIsFolder ? `${copy.dest.replace(/\/*$/, '/')}${pythonBasename(copy.src)}` : copy.dest, src: copy.src },
+    apply: async () => {
+      const args = [copy.src.replace(/\/+$/, '') || '/', copy.target, topMode, ...missing.flatMap((entry) => [entry.kind, entry.rel, entry.mode])];
+      await runHostScript(connection, APPLY_SCRIPT, args);
+      return {};
+    },
+  };
+}
