@@ -46,7 +46,7 @@ export function checkKeywordTypes(map: Record<string, unknown>, keywords: Record
     const bad = badKeywordValue(known);
     if (!bad) return;
     const where = bad.inner ? keyPositionOf(map[bad.key] as object, bad.inner) : keyPositionOf(map, bad.key);
-    throw new PlaybookError(`the ${what} keyword '${bad.inner ? `${bad.key}.${bad.inner}` : bad.key}' ${bad.reason}`, where);
+    throw new PlaybookError(bad.message ?? `the ${what} keyword '${bad.inner ? `${bad.key}.${bad.inner}` : bad.key}' ${bad.reason}`, where);
   }
   const [error] = validate.errors ?? [];
   const key = error.instancePath.split('/')[1] ?? '';

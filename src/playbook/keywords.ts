@@ -35,7 +35,7 @@ const common = {
 export const TASK_KEYWORDS: Record<string, object> = {
   ...common,
   args: mappingOrTemplate,
-  register: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+  register: { type: 'string' },
   notify: stringOrList,
   listen: stringOrList,
   changed_when: condition,
