@@ -110,8 +110,6 @@ export interface Module<Args = any, State = any> {
   readOnly?: boolean;
   /** Runs once for all the task's hosts, as if run_once were set (Ansible's BYPASS_HOST_LOOP: pause). */
   bypassHostLoop?: boolean;
-  /** Its facts are variables under their own names (getent_passwd), not ansible_NAME as gathered facts are. */
-  ownFactNames?: boolean;
   /** The module's ansible_facts are set_fact-level host variables, not gathered facts. */
   setsHostVars?: boolean;
   /** The module's ansible_facts are include_vars-level host variables (above task vars, below set_fact). */

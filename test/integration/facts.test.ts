@@ -153,7 +153,7 @@ describe('gather_subset, filter and local facts as ansible -m setup has them', (
     ]);
     const known = Object.keys((await gatherFacts(conn)).facts).map((key) => `ansible_${key}`);
     const theirs = Object.keys(reference.ansible_facts).filter((key) => known.includes(key));
-    assert.deepEqual(Object.keys(ours.result.ansible_facts as object).map((key) => `ansible_${key}`).sort(), theirs.sort());
+    assert.deepEqual(Object.keys(ours.result.ansible_facts as object).sort(), theirs.sort());
   });
 
   test('local facts: INI, JSON, executables and broken files, as ansible_local with Ansible\'s warnings', async () => {
@@ -172,12 +172,12 @@ describe('gather_subset, filter and local facts as ansible -m setup has them', (
         runModule(setup, { gather_subset: ['!all', '!min', 'local'] }, { connection: conn }),
         ansibleSetup('gather_subset=!all,!min,local'),
       ]);
-      const local = (ours.result.ansible_facts as Record<string, unknown>).local;
+      const local = (ours.result.ansible_facts as Record<string, unknown>).ansible_local;
       assert.deepEqual(local, reference.ansible_facts.ansible_local);
       assert.deepEqual(ours.result.warnings, reference.warnings);
       assert.equal(existsSync(join(lab.hosts[0].root, 'root/injected')), false);
       const elsewhere = await runModule(setup, { gather_subset: '!all,!min,local', fact_path: '/nowhere' }, { connection: conn });
-      assert.deepEqual((elsewhere.result.ansible_facts as Record<string, unknown>).local, {});
+      assert.deepEqual((elsewhere.result.ansible_facts as Record<string, unknown>).ansible_local, {});
     } finally {
       rmSync(join(lab.hosts[0].root, 'etc/ansible'), { recursive: true, force: true });
     }
@@ -205,14 +205,14 @@ describe('distributions', () => {
 });
 
 describe('setup and ping modules', () => {
-  test('setup returns ansible_facts, unchanged; filter keeps matching facts', async () => {
+  test('setup returns ansible_facts with the ansible_ prefix, unchanged; filter keeps matching facts', async () => {
     const all = await runModule(setup, {}, { connection: conn });
     assert.equal(all.result.changed, false);
-    assert.equal((all.result.ansible_facts as Record<string, unknown>).distribution, 'Debian');
+    assert.equal((all.result.ansible_facts as Record<string, unknown>).ansible_distribution, 'Debian');
     const some = await runModule(setup, { filter: 'ansible_distribution*' }, { connection: conn });
     const keys = Object.keys(some.result.ansible_facts as object);
     assert.ok(keys.length >= 4);
-    assert.ok(keys.every((key) => key.startsWith('distribution')), keys.join());
+    assert.ok(keys.every((key) => key.startsWith('ansible_distribution')), keys.join());
   });
 
   test('ping answers pong (or the given data)', async () => {
