@@ -1,3 +1,4 @@
+import type { ConnectionSettings } from '../connection/settings.js';
 import type { Connection } from '../connection/types.js';
 import type { TextOptions } from '../template/templar.js';
 
@@ -50,6 +51,8 @@ export interface ModuleContext {
   findFile(kind: 'files' | 'templates', path: string): string;
   /** Where the task was written, for controller-side modules that resolve relative paths as Ansible does. */
   origin: TaskOrigin;
+  /** The task host's own connection settings (never a delegate's) and the delegate, for a module that starts its own ssh (synchronize). */
+  hostConnection?: () => { settings: ConnectionSettings; delegateTo?: string };
 }
 
 export interface TaskOrigin {
