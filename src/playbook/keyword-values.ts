@@ -4,7 +4,6 @@
  * it is rendered.
  */
 import { isTemplateText } from '../modules/args.js';
-import { isVariableName } from './variable-name.js';
 
 /** Ansible's boolean spellings (module_utils.parsing.convert_bool), any case. */
 const BOOLEAN_WORDS = new Set(['yes', 'on', '1', 'true', 'y', 't', 'no', 'off', '0', 'false', 'n', 'f']);
@@ -70,16 +69,10 @@ const LOOP_CONTROL_CHECKS: Record<string, (value: unknown) => string | undefined
   extended: CHECKS.become,
 };
 
-/**
- * The first bad keyword value of a play, block or task mapping: the key (a dotted path inside loop_control) and why,
- * or Ansible's own whole message where it has one.
- */
-export function badKeywordValue(map: Record<string, unknown>): { key: string; inner?: string; reason: string; message?: string } | undefined {
+/** The first bad keyword value of a play, block or task mapping: the key (a dotted path inside loop_control) and why. */
+export function badKeywordValue(map: Record<string, unknown>): { key: string; inner?: string; reason: string } | undefined {
   for (const [key, value] of Object.entries(map)) {
     if (value === null || value === undefined || isTemplateText(value)) continue;
-    if (key === 'register' && typeof value === 'string' && !isVariableName(value)) {
-      return { key, reason: 'is not a variable name', message: `Invalid variable name in 'register' specified: '${value}'` };
-    }
     const reason = CHECKS[key]?.(value);
     if (reason) return { key, reason };
     if (key === 'loop_control' && typeof value === 'object' && !Array.isArray(value)) {
