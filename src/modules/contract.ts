@@ -1,3 +1,4 @@
+import type { ConnectionSettings } from '../connection/settings.js';
 import type { Connection } from '../connection/types.js';
 import type { TextOptions } from '../template/templar.js';
 
@@ -50,6 +51,8 @@ export interface ModuleContext {
   findFile(kind: 'files' | 'templates', path: string): string;
   /** Where the task was written, for controller-side modules that resolve relative paths as Ansible does. */
   origin: TaskOrigin;
+  /** The task host's own connection settings (never a delegate's) and the delegate, for a module that starts its own ssh (synchronize). */
+  hostConnection?: () => { settings: ConnectionSettings; delegateTo?: string };
 }
 
 export interface TaskOrigin {
@@ -110,8 +113,6 @@ export interface Module<Args = any, State = any> {
   readOnly?: boolean;
   /** Runs once for all the task's hosts, as if run_once were set (Ansible's BYPASS_HOST_LOOP: pause). */
   bypassHostLoop?: boolean;
-  /** Its facts are variables under their own names (getent_passwd), not ansible_NAME as gathered facts are. */
-  ownFactNames?: boolean;
   /** The module's ansible_facts are set_fact-level host variables, not gathered facts. */
   setsHostVars?: boolean;
   /** The module's ansible_facts are include_vars-level host variables (above task vars, below set_fact). */

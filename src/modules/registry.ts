@@ -10,7 +10,7 @@ const SHORT_NAME_COLLECTIONS = new Set(['ansible.builtin', 'betif.platform']);
  * modules use (virt_net) stays theirs.
  */
 const ROUTED_SHORT_NAMES = new Set([
-  'ansible.posix.authorized_key', 'ansible.posix.mount', 'ansible.posix.sysctl', 'community.general.ini_file',
+  'ansible.posix.authorized_key', 'ansible.posix.mount', 'ansible.posix.synchronize', 'ansible.posix.sysctl', 'community.general.ini_file',
   'community.general.kernel_blacklist', 'community.general.modprobe', 'community.general.pam_limits',
   'community.libvirt.virt', 'community.libvirt.virt_net', 'kubernetes.core.k8s',
 ]);

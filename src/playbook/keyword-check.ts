@@ -50,6 +50,7 @@ export function checkKeywordTypes(map: Record<string, unknown>, keywords: Record
   }
   const [error] = validate.errors ?? [];
   const key = error.instancePath.split('/')[1] ?? '';
+  if (key === 'register') throw new PlaybookError(`Invalid variable name in 'register' specified: '${String(known.register)}'`, keyPositionOf(map, key));
   const detail = error.keyword === 'enum' ? `must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}` : (error.message ?? 'is invalid');
   throw new PlaybookError(`the ${what} keyword '${key}' ${detail}`, key ? keyPositionOf(map, key) : positionOf(map));
 }

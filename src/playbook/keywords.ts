@@ -1,5 +1,6 @@
 /** JSON Schemas of the keywords betif-play understands; anything else is an error with a suggestion. */
 import { LOOKUP_NAMES } from '../template/lookups.js';
+import { VARIABLE_NAME_SCHEMA } from './variable-name.js';
 
 const stringOrList = { type: ['string', 'array'], items: { type: 'string' } };
 const condition = { type: ['string', 'boolean', 'array'] };
@@ -36,7 +37,7 @@ const common = {
 export const TASK_KEYWORDS: Record<string, object> = {
   ...common,
   args: mappingOrTemplate,
-  register: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+  register: VARIABLE_NAME_SCHEMA,
   notify: stringOrList,
   listen: stringOrList,
   changed_when: condition,

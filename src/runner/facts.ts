@@ -17,7 +17,13 @@ export function applyFacts(module: Module, host: HostState, result: ModuleResult
     Object.assign(host.hostVars, facts);
     return facts;
   }
-  Object.assign(host.facts, markUnsafe(facts));
-  if (module.ownFactNames) for (const name of Object.keys(facts)) host.ownNamedFacts.add(name);
+  // Ansible's namespace_facts: under ansible_facts without the ansible_ prefix (ansible_local keeps it); a fact
+  // returned without the prefix (module_setup, services, getent_passwd) is a variable under that same name.
+  for (const [name, value] of Object.entries(markUnsafe(facts) as Record<string, unknown>)) {
+    const prefixed = name.startsWith('ansible_');
+    const key = prefixed && name !== 'ansible_local' ? name.slice('ansible_'.length) : name;
+    host.facts[key] = value;
+    if (!prefixed) host.ownNamedFacts.add(key);
+  }
   return {};
 }

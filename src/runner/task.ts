@@ -312,6 +312,7 @@ export class TaskExecution {
       template: (value) => templar.render(value),
       findFile: (kind, path) => this.findFile(kind, path),
       origin: { rolePath: (this.scope.role ?? this.task.role)?.path, taskDir: this.task.baseDir, playbookDir: run.playbookDir },
+      hostConnection: () => ({ settings: delegate === undefined ? settings : settingsFor(run, host.name, vars, templar, become), delegateTo: delegate }),
     };
     for (const key of module.secretArgs ?? []) run.secrets.add(args[key]);
     const execution = await executeModule(module, args, ctx);

@@ -173,7 +173,7 @@ describe('Ansible modules betif-play has no native version of, over real SSH', (
       ['known_hosts: {name: example.org, keyy: x}', /:5:7: Unsupported parameters for \(known_hosts\) module: keyy\. Supported parameters include: hash_host, key, name \(host\), path, state\./],
       ['ansible.posix.acl: {path: /srv/x, state: maybe}', /:5:7: value of state must be one of: absent, present, query, got: maybe/],
       ['ansible.builtin.hostname: {use: systemd}', /:5:7: missing required arguments: name/],
-      ['ansible.posix.synchronize: {src: a, dest: b}', /:5:7: the module 'ansible\.posix\.synchronize' runs through a controller-side action plugin .*synchronize\.py\) that betif-play does not implement/],
+      ['community.general.iptables_state: {path: /tmp/rules, state: saved}', /:5:7: the module 'community\.general\.iptables_state' runs through a controller-side action plugin .*iptables_state\.py\) that betif-play does not implement/],
     ];
     for (const [task, expected] of cases) {
       write('bad.yml', `- hosts: all\n  gather_facts: false\n  roles: [greeter]\n  tasks:\n    - ${task}\n`);

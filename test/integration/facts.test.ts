@@ -133,19 +133,19 @@ describe('gather_subset, filter and local facts as ansible -m setup has them (An
     const ours = await runModule(setup, { gather_subset: '!all', filter: FILTER }, { connection: conn });
     const known = Object.keys((await gatherFacts(conn)).facts).map((key) => `ansible_${key}`);
     const theirs = recorded.filtered.filter((key) => known.includes(key));
-    assert.deepEqual(Object.keys(ours.result.ansible_facts as object).map((key) => `ansible_${key}`).sort(), theirs);
+    assert.deepEqual(Object.keys(ours.result.ansible_facts as object).sort(), theirs);
   });
 
   test('local facts: INI, JSON, executables and broken files, as ansible_local with Ansible\'s warnings', async () => {
     const removeLocalFacts = writeLocalFacts(lab.hosts[0].root);
     try {
       const ours = await runModule(setup, { gather_subset: LOCAL_SUBSET }, { connection: conn });
-      const local = (ours.result.ansible_facts as Record<string, unknown>).local;
+      const local = (ours.result.ansible_facts as Record<string, unknown>).ansible_local;
       assert.deepEqual(local, recorded.local.facts);
       assert.deepEqual(ours.result.warnings, recorded.local.warnings);
       assert.equal(existsSync(join(lab.hosts[0].root, 'root/injected')), false);
       const elsewhere = await runModule(setup, { gather_subset: '!all,!min,local', fact_path: '/nowhere' }, { connection: conn });
-      assert.deepEqual((elsewhere.result.ansible_facts as Record<string, unknown>).local, {});
+      assert.deepEqual((elsewhere.result.ansible_facts as Record<string, unknown>).ansible_local, {});
     } finally {
       removeLocalFacts();
     }
@@ -173,14 +173,14 @@ describe('distributions', () => {
 });
 
 describe('setup and ping modules', () => {
-  test('setup returns ansible_facts, unchanged; filter keeps matching facts', async () => {
+  test('setup returns ansible_facts with the ansible_ prefix, unchanged; filter keeps matching facts', async () => {
     const all = await runModule(setup, {}, { connection: conn });
     assert.equal(all.result.changed, false);
-    assert.equal((all.result.ansible_facts as Record<string, unknown>).distribution, 'Debian');
+    assert.equal((all.result.ansible_facts as Record<string, unknown>).ansible_distribution, 'Debian');
     const some = await runModule(setup, { filter: 'ansible_distribution*' }, { connection: conn });
     const keys = Object.keys(some.result.ansible_facts as object);
     assert.ok(keys.length >= 4);
-    assert.ok(keys.every((key) => key.startsWith('distribution')), keys.join());
+    assert.ok(keys.every((key) => key.startsWith('ansible_distribution')), keys.join());
   });
 
   test('ping answers pong (or the given data)', async () => {

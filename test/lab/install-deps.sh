@@ -7,7 +7,7 @@
 # runs `apt-get update` only when something is missing.
 set -euo pipefail
 
-PACKAGES=(chromium openssh-server sudo iproute2 procps curl ansible-core ansible acl dnf rpm createrepo-c libvirt-clients libvirt-daemon virtinst qemu-utils kmod udev cron passwd python3-apt dpkg-dev python3-lxml zip unzip xz-utils bzip2)
+PACKAGES=(chromium openssh-server sudo iproute2 procps curl ansible-core ansible acl dnf rpm createrepo-c libvirt-clients libvirt-daemon virtinst qemu-utils kmod udev cron passwd python3-apt dpkg-dev python3-lxml zip unzip xz-utils bzip2 rsync)
 
 # One dpkg-query for all packages: one per package costs seconds on a busy machine.
 declare -A installed=()

@@ -62,8 +62,15 @@ describe('community.libvirt.virt_net', () => {
     assert.equal(result.msg, 'expected state or command parameter to be specified');
   });
 
+  test('command list_nets lists the network names (state active: only the active ones), changing nothing', async () => {
+    const all = await runModule(virtNet, { command: 'list_nets', uri: 'test:///default' });
+    assert.deepEqual(all.result, { changed: false, list_nets: ['default'] });
+    const active = await runModule(virtNet, { command: 'list_nets', state: 'active', uri: 'test:///default' });
+    assert.deepEqual(active.result.list_nets, ['default']);
+  });
+
   test('bad arguments are refused before libvirt is asked', async () => {
-    await assert.rejects(runModule(virtNet, { name: 'betif', command: 'list_nets' }), /argument 'command' must be one of/);
+    await assert.rejects(runModule(virtNet, { name: 'betif', command: 'reboot' }), /argument 'command' must be one of/);
     await assert.rejects(runModule(virtNet, { name: 'betif', state: 'active', xmll: XML }), /unsupported argument 'xmll' .*did you mean 'xml'/);
   });
 });

@@ -19,8 +19,6 @@ export default defineModule<Record<string, never>, ServiceListing>({
     services: { type: 'dict', returned: 'always', description: 'Every service by name, each with name, state (running, stopped ...), status (enabled, disabled, static ...) and source (systemd or sysv); also as ansible_facts.services.' },
   },
   readOnly: true,
-  // Ansible's variable is `services` (and ansible_facts.services), not ansible_services.
-  ownFactNames: true,
   schema: { type: 'object', additionalProperties: false, properties: {}, description: 'Returns service state information as fact data.' },
   read: async (ctx) => {
     // systemctl and service print what they print for the C locale, as under Ansible.

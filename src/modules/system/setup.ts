@@ -33,6 +33,14 @@ function filterFacts(facts: Record<string, unknown>, patterns: string[]): Record
   return Object.fromEntries(Object.entries(facts).filter(([name]) => matchers.some((matcher) => matcher.test(name) || matcher.test(`ansible_${name}`))));
 }
 
+/** Facts that Ansible's setup module returns under their own names; every other fact it returns as ansible_NAME. */
+const UNPREFIXED_FACTS = new Set(['gather_subset', 'module_setup']);
+
+/** The facts as the setup module returns them (ansible_os_family), which the runner files as ansible_facts.os_family. */
+function withAnsiblePrefix(facts: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(facts).map(([name, value]) => [UNPREFIXED_FACTS.has(name) ? name : `ansible_${name}`, value]));
+}
+
 const asList = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value.map(String) : String(value).split(',').map((part) => part.trim()).filter(Boolean));
 
 const stringList = (description: string) => ({ anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description });
@@ -78,7 +86,7 @@ export default defineModule<SetupArgs, GatheredFacts>({
     }
   },
   plan: (args, gathered) => {
-    const result = { ansible_facts: filterFacts(gathered.facts, asList(args.filter)) };
+    const result = { ansible_facts: withAnsiblePrefix(filterFacts(gathered.facts, asList(args.filter))) };
     return { changed: false, result: gathered.warnings.length > 0 ? { ...result, warnings: gathered.warnings } : result };
   },
 });

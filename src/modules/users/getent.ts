@@ -59,7 +59,6 @@ export default defineModule<GetentArgs, GetentOutput>({
   returns: {
     ansible_facts: { type: 'dict', returned: 'always', description: "getent_DATABASE - each entry's key with its remaining fields as a list." },
   },
-  ownFactNames: true,
   schema: {
     description: 'Reads a system database (passwd, group, hosts, services ...) with getent into facts named getent_DATABASE.',
     type: 'object',

@@ -1,12 +1,13 @@
-import { ModuleFailure } from '../contract.js';
+import { ModuleFailure, type Module } from '../contract.js';
 import { adaptModule } from '../shared/adapt.js';
 import { foldAliases, withAliases } from '../shared/arg-schema.js';
+import { listNetworks } from './lib/virt-net-list.js';
 import virtNet from './virt_net.js';
 
 interface CommunityVirtNetArgs {
   name?: string;
   state?: 'active' | 'present' | 'absent';
-  command?: 'define' | 'create' | 'start' | 'undefine';
+  command?: 'define' | 'create' | 'start' | 'undefine' | 'list_nets';
   xml?: string;
   autostart?: boolean;
   uri: string;
@@ -17,7 +18,7 @@ const ALIASES = { name: ['network'] };
 const PROPERTIES: Record<string, object> = {
   name: { type: 'string', minLength: 1, description: 'Name of the network being managed.' },
   state: { enum: ['active', 'present', 'absent'], description: 'present: defined; active: defined and started; absent: destroyed and undefined.' },
-  command: { enum: ['define', 'create', 'start', 'undefine'], description: 'define (from xml), create/start (start it), undefine (remove it).' },
+  command: { enum: ['define', 'create', 'start', 'undefine', 'list_nets'], description: 'define (from xml), create/start (start it), undefine (remove it), list_nets (the network names; with state active, only the active ones).' },
   xml: { type: 'string', minLength: 1, description: 'The network definition (libvirt XML), for command=define or state=present.' },
   autostart: { type: 'boolean', description: 'Start the network when the host boots.' },
   uri: { type: 'string', minLength: 1, default: 'qemu:///system', description: 'libvirt connection URI.' },
@@ -26,7 +27,7 @@ const PROPERTIES: Record<string, object> = {
 /** The state each command leaves the network in. */
 const COMMAND_STATES = { define: 'present', create: 'active', start: 'active', undefine: 'absent' } as const;
 
-export default adaptModule(virtNet, {
+const adapted = adaptModule(virtNet, {
   name: 'virt_net',
   examples: `
 - name: Define a network from its XML and start it
@@ -42,6 +43,7 @@ export default adaptModule(virtNet, {
     autostart: true
 `,
   returns: {
+    list_nets: { type: 'list', returned: 'command is list_nets', description: 'The network names.' },
   },
   namespace: 'community.libvirt',
   schema: {
@@ -56,8 +58,15 @@ export default adaptModule(virtNet, {
     if (net.state === undefined && net.command === undefined && net.autostart === undefined) {
       throw new ModuleFailure('expected state or command parameter to be specified');
     }
-    const state = net.command !== undefined ? COMMAND_STATES[net.command] : (net.state ?? 'present');
+    const state = net.command !== undefined ? COMMAND_STATES[net.command as keyof typeof COMMAND_STATES] : (net.state ?? 'present');
     return { name: net.name, xml: net.xml, state, autostart: net.autostart, uri: net.uri };
   },
   toResult: (result) => result,
 });
+
+/** command: list_nets only reads: the names, without the network a name would need. */
+export default {
+  ...adapted,
+  read: async (ctx, args) => (args.command === 'list_nets' ? listNetworks(ctx.connection, String(args.uri), args.state === 'active') : adapted.read(ctx, args)),
+  plan: (args, state, ctx) => (args.command === 'list_nets' ? { changed: false, result: { list_nets: state } } : adapted.plan(args, state, ctx)),
+} as Module<Record<string, unknown>>;
