@@ -1,12 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Job, JobResult } from './cli-worker.js';
 
-const HELPERS = fileURLToPath(new URL('.', import.meta.url));
-const WORKER = join(HELPERS, 'cli-worker.js');
+const WORKER = fileURLToPath(new URL('./cli-worker.js', import.meta.url));
 /** The shipped command (package.json's bin): the esbuild bundle. */
-const BUNDLE_BIN = join(HELPERS, '..', '..', 'bundle', 'cli', 'bin.js');
+export const BIN = fileURLToPath(new URL('../../bundle/cli/bin.js', import.meta.url));
 
 interface Worker {
   child: ChildProcess;
@@ -15,7 +13,7 @@ interface Worker {
 
 function startWorker(): Worker {
   // No terminal anywhere, as for a command run by execFile; the worker's own crashes show on the test's stderr.
-  const child = fork(WORKER, [BUNDLE_BIN], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [] });
+  const child = fork(WORKER, [BIN], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [] });
   const ready = new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
     child.once('exit', (code) => reject(new Error(`the betif-play worker exited (${code}) before it was ready`)));

@@ -1,11 +1,8 @@
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import type { HostStats } from '../../src/runner/events.js';
-import { runInWorker } from './cli-workers.js';
+import { BIN, runInWorker } from './cli-workers.js';
 
-/** The shipped command (package.json's bin): the esbuild bundle. */
-export const BIN = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'bundle', 'cli', 'bin.js');
+export { BIN } from './cli-workers.js';
 
 export interface CliRun {
   code: number;
