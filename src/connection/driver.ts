@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { quoteArgv } from './quote.js';
-import { envAssignments } from './sudo.js';
+import { envAssignments } from './escalation.js';
 import type { ExecOptions } from './types.js';
 
 /**
@@ -18,7 +18,7 @@ import type { ExecOptions } from './types.js';
  * command can end its frame, and bytes outside a frame (a background job writing late) are dropped.
  *
  * With a positional argument (become with a password), lines are skipped up to that marker first:
- * sudo -S reads the password line only when it needs one.
+ * sudo -S and su read the password line only when they need one.
  */
 export const DRIVER_SCRIPT = `d=
 trap '[ -z "$d" ] || rm -rf "$d"' EXIT

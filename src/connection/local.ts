@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { sudoCommand, sudoFailure } from './sudo.js';
+import { escalatedCommand, escalationFailure, withoutPrompt } from './escalation.js';
 import { BecomeError, type Connection, type ExecOptions, type ExecResult } from './types.js';
 
 /** Runs commands on the controller itself (ansible_connection=local). */
@@ -8,9 +8,9 @@ export class LocalConnection implements Connection {
 
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     if (!options.become) return this.run(argv, options);
-    const viaSudo = sudoCommand(argv, options, options.become);
-    const result = await this.run(viaSudo.argv, viaSudo.options);
-    const failure = sudoFailure(result, options.become.user, this.host);
+    const escalated = escalatedCommand(argv, options, options.become);
+    const result = withoutPrompt(await this.run(escalated.argv, escalated.options), options.become);
+    const failure = escalationFailure(result, options.become, this.host);
     if (failure) throw new BecomeError(failure);
     return result;
   }

@@ -1,6 +1,7 @@
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'shell-quote';
+import type { BecomeOptions } from './types.js';
 
 export type HostKeyChecking = 'strict' | 'accept-new' | 'off';
 
@@ -24,7 +25,7 @@ export interface ConnectionSettings {
   keepaliveIntervalMs?: number;
   /** ... ServerAliveCountMax: and the host is UNREACHABLE after this many go unanswered. */
   keepaliveCountMax?: number;
-  become?: { user: string; password?: string };
+  become?: BecomeOptions;
   /** false (betif_command_stream: false): one channel per command instead of the command stream. */
   commandStream?: boolean;
 }
@@ -172,10 +173,10 @@ function becomeSettings(host: string, vars: Record<string, unknown>, defaults: S
   const enabled = flag(host, 'ansible_become', vars.ansible_become) ?? defaults.become ?? false;
   if (!enabled) return undefined;
   const method = text(vars, 'ansible_become_method') ?? defaults.becomeMethod ?? 'sudo';
-  if (method !== 'sudo') throw new Error(`host ${host}: become method '${method}' is not supported (only sudo)`);
+  if (method !== 'sudo' && method !== 'su') throw new Error(`host ${host}: become method '${method}' is not supported (only sudo and su)`);
   const user = text(vars, 'ansible_become_user') ?? defaults.becomeUser ?? 'root';
   const password = text(vars, 'ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass') ?? defaults.becomePassword;
-  return password === undefined ? { user } : { user, password };
+  return { user, method, ...(password === undefined ? {} : { password }) };
 }
 
 /** Reads Ansible's connection variables (ansible_host, ansible_port, ansible_user ...) into ConnectionSettings. */

@@ -12,7 +12,7 @@ import { DRIVER_SCRIPT, streamCommandText } from './driver.js';
 import { preferredHostKeyAlgorithms, verifyHostKey } from './known-hosts.js';
 import { quoteArgv, shellScript } from './quote.js';
 import type { ConnectionSettings } from './settings.js';
-import { envAssignments, sudoCommand, sudoFailure, sudoPrefix } from './sudo.js';
+import { envAssignments, escalate, escalatedCommand, escalationFailure, withoutPrompt } from './escalation.js';
 import { BecomeError, UnreachableError, type BecomeOptions, type Connection, type ExecOptions, type ExecResult } from './types.js';
 
 /** Below OpenSSH's default MaxSessions (10) so parallel commands never get "open failed". */
@@ -82,10 +82,10 @@ function signalExitCode(signal: string): number {
   return number === undefined ? 255 : 128 + number;
 }
 
-/** A stream per become user and password: a stream opened with one password never serves a command given another (or none). */
+/** A stream per become method, user and password: a stream opened with one password never serves a command given another (or none). */
 function streamKey(become: BecomeOptions): string {
   const password = become.password === undefined ? '-' : createHash('sha256').update(become.password).digest('hex');
-  return `${become.user} ${password}`;
+  return `${become.method ?? 'sudo'} ${become.user} ${password}`;
 }
 
 /** What a connection has done, for tests and the bench: counted, never timed. */
@@ -158,13 +158,13 @@ export class SshConnection implements Connection {
     return this.perCommand(ssh, argv, options, become);
   }
 
-  /** The old way, for hosts without a driver: one channel per command, sudo in front of each. */
+  /** The old way, for hosts without a driver: one channel per command, sudo or su in front of each. */
   private async perCommand(ssh: NodeSSH, argv: readonly string[], options: ExecOptions, become?: BecomeOptions): Promise<ExecResult> {
     this.counters.perCommand += 1;
     if (!become) return this.channels(() => this.run(ssh, commandLine(argv, options), options.stdin));
-    const viaSudo = sudoCommand(argv, options, become);
-    const result = await this.channels(() => this.run(ssh, commandLine(viaSudo.argv, viaSudo.options), viaSudo.options.stdin));
-    const failure = sudoFailure(result, become.user, this.host);
+    const escalated = escalatedCommand(argv, options, become);
+    const result = withoutPrompt(await this.channels(() => this.run(ssh, commandLine(escalated.argv, escalated.options), escalated.options.stdin)), become);
+    const failure = escalationFailure(result, become, this.host);
     if (failure) throw new BecomeError(failure);
     return result;
   }
@@ -202,17 +202,16 @@ export class SshConnection implements Connection {
     return count;
   }
 
-  /** Starts the driver (through sudo for a become user); undefined when this shell cannot run it. */
+  /** Starts the driver (through sudo or su for a become user); undefined when this shell cannot run it. */
   private async start(ssh: NodeSSH, key: string, become?: BecomeOptions): Promise<CommandStream | undefined> {
     const client = ssh.connection;
     if (!client) throw this.dropped();
-    const sudo = become ? sudoPrefix(become) : undefined;
-    const argv = [...(sudo?.words ?? []), ...shellScript(DRIVER_SCRIPT, sudo?.marker ? [sudo.marker] : [])];
+    const launch = become ? escalate(become, (marker) => shellScript(DRIVER_SCRIPT, marker === undefined ? [] : [marker])) : { argv: shellScript(DRIVER_SCRIPT) };
     this.opening += 1;
     this.counters.channels += 1;
     let started;
     try {
-      started = await CommandStream.open(client, quoteArgv(argv), sudo?.head);
+      started = await CommandStream.open(client, quoteArgv(launch.argv), launch.head);
     } catch (error) {
       if (!ssh.isConnected()) throw this.dropped(errorText(error));
       throw new UnreachableError(`${PREFIX}cannot open a session on ${this.settings.address}: ${errorText(error)}`);
@@ -226,7 +225,7 @@ export class SshConnection implements Connection {
       return started;
     }
     if (!ssh.isConnected()) throw this.dropped();
-    const failure = become ? sudoFailure(started.failed, become.user, this.host) : undefined;
+    const failure = become ? escalationFailure(started.failed, become, this.host) : undefined;
     if (failure) throw new BecomeError(failure);
     this.perCommandOnly.add(key);
     return undefined;

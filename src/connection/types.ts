@@ -1,7 +1,8 @@
-/** Run the command as another user through sudo. */
+/** Run the command as another user through sudo (the default) or su. */
 export interface BecomeOptions {
   user: string;
   password?: string;
+  method?: 'sudo' | 'su';
 }
 
 export interface ExecOptions {
@@ -11,7 +12,7 @@ export interface ExecOptions {
   cwd?: string;
   /** Extra environment variables for the command. */
   env?: Record<string, string>;
-  /** Run as this user (through sudo) instead of the login user. */
+  /** Run as this user (through sudo or su) instead of the login user. */
   become?: BecomeOptions;
 }
 

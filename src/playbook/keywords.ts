@@ -17,7 +17,7 @@ const common = {
   vars: varsShape,
   become: boolish,
   become_user: { type: 'string' },
-  become_method: { type: 'string', enum: ['sudo'] },
+  become_method: { type: 'string', enum: ['sudo', 'su'] },
   environment: mappingOrTemplate,
   ignore_errors: boolish,
   ignore_unreachable: boolish,

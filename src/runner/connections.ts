@@ -23,6 +23,7 @@ function connectionVars(vars: Record<string, unknown>, templar: Templar): Record
 export interface BecomeWish {
   become: boolean;
   becomeUser?: string;
+  becomeMethod?: string;
 }
 
 /**
@@ -47,6 +48,7 @@ export function settingsFor(run: RunContext, host: string, vars: Record<string, 
       become: become.become,
       becomeUser: become.becomeUser,
       ...run.options.connectionDefaults,
+      becomeMethod: become.becomeMethod ?? run.options.connectionDefaults.becomeMethod,
     });
     // Passwords never reach the output or the log, even inside a module's result or a failing command's text.
     run.secrets.add([settings.password, settings.become?.password]);

@@ -292,8 +292,10 @@ export class TaskExecution {
     const become = {
       become: keywordBool(templar.render(this.keyword('become') ?? vars.ansible_become ?? run.options.become)),
       becomeUser: (this.keyword('become_user') ?? vars.ansible_become_user ?? run.options.becomeUser) as string | undefined,
+      becomeMethod: this.keyword('become_method') as string | undefined,
     };
     if (become.becomeUser !== undefined) become.becomeUser = String(templar.render(become.becomeUser));
+    if (become.becomeMethod !== undefined) become.becomeMethod = String(templar.render(become.becomeMethod));
     const remoteUser = this.keyword('remote_user');
     if (remoteUser !== undefined && targetVars.ansible_user === undefined) targetVars.ansible_user = templar.render(remoteUser);
     const connectionKeyword = this.keyword('connection');

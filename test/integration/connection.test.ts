@@ -242,6 +242,31 @@ describe('authentication and become', () => {
     });
   });
 
+  test('become_method su: as root without a password, stdin and environment kept', async () => {
+    await using(new SshConnection(settings(lab.hosts[0])), async (conn) => {
+      const asDeploy = withBecome(conn, { user: 'deploy', method: 'su' });
+      assert.deepEqual(await asDeploy.exec(['sh', '-c', 'id -un; echo "$X $HOME"; cat'], { env: { X: 'kept' }, stdin: 'input' }), { rc: 0, stdout: 'deploy\nkept /home/deploy\ninput', stderr: '' });
+      await assert.rejects(withBecome(conn, { user: 'no-such-user', method: 'su' }).exec(['true']), (error: Error) => error instanceof BecomeError && /^su refused to run the command as no-such-user on h1: user no-such-user does not exist/.test(error.message));
+    });
+  });
+
+  test('become_method su with a password: fed on stdin, its prompt kept out of stderr, never in argv', async () => {
+    await using(new SshConnection(settings(lab.hosts[0], { user: 'ops' })), async (conn) => {
+      const asDeploy = withBecome(conn, { user: 'deploy', password: 's3cret-pass', method: 'su' });
+      assert.deepEqual(await asDeploy.exec(['sh', '-c', 'id -un; cat; echo err >&2'], { stdin: 'only this\n' }), { rc: 0, stdout: 'deploy\nonly this\n', stderr: 'err\n' });
+      const processes = await asDeploy.exec(['ps', '-eo', 'args']);
+      assert.ok(processes.stdout.includes('su deploy -c'), processes.stdout);
+      assert.ok(!processes.stdout.includes('s3cret-pass'));
+      await assert.rejects(withBecome(conn, { user: 'deploy', method: 'su' }).exec(['true']), (error: Error) => error instanceof BecomeError && error.message === 'Missing su password');
+      await assert.rejects(withBecome(conn, { user: 'deploy', password: 'nope', method: 'su' }).exec(['true']), (error: Error) => error instanceof BecomeError && error.message === 'Incorrect su password');
+    });
+    await using(new SshConnection(settings(lab.hosts[0], { user: 'ops', commandStream: false })), async (conn) => {
+      const perCommand = withBecome(conn, { user: 'deploy', password: 's3cret-pass', method: 'su' });
+      assert.deepEqual(await perCommand.exec(['sh', '-c', 'id -un; cat; echo err >&2'], { stdin: 'per command\n' }), { rc: 0, stdout: 'deploy\nper command\n', stderr: 'err\n' });
+      await assert.rejects(withBecome(conn, { user: 'deploy', password: 'nope', method: 'su' }).exec(['true']), (error: Error) => error instanceof BecomeError && error.message === 'Incorrect su password');
+    });
+  });
+
   test('a password given for a NOPASSWD rule does not leak into the command input', async () => {
     await using(new SshConnection(settings(lab.hosts[0], { user: 'ops' })), async (conn) => {
       const asRoot = withBecome(conn, { user: 'root', password: 'unused' });
@@ -294,7 +319,7 @@ describe('settings from Ansible variables', () => {
       { ...result, knownHostsFiles: result.knownHostsFiles.slice(0, 1) },
       {
         host: 'web', kind: 'ssh', address: '10.0.0.5', port: 2222, user: 'deploy', privateKeyFile: '/keys/id', password: 'pw',
-        hostKeyChecking: 'strict', knownHostsFiles: ['/lab/known_hosts'], connectTimeoutMs: 3000, become: { user: 'root', password: 'bpw' },
+        hostKeyChecking: 'strict', knownHostsFiles: ['/lab/known_hosts'], connectTimeoutMs: 3000, become: { user: 'root', method: 'sudo', password: 'bpw' },
       },
     );
     assert.equal(settingsFromVars('db', {}, direct, defaults).user, 'admin');
