@@ -63,7 +63,7 @@ export function buildProgram(version: string): Command {
     .option('-C, --check', 'dry run: report what would change, change nothing', false)
     .option('-D, --diff', 'show the differences in files and settings', false)
     .option('-u, --user <name>', 'connect as this user')
-    .option('-b, --become', 'run operations with become (sudo)')
+    .option('-b, --become', 'run operations with become (sudo, or su with --become-method)')
     .option('--become-user <name>', 'become this user (default root)')
     .addOption(new Option('--become-method <method>', 'privilege escalation method').choices(['sudo', 'su']))
     .option('-K, --ask-become-pass', 'ask for the privilege escalation password', false)
