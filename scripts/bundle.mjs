@@ -1,13 +1,14 @@
 /**
  * Builds the shipped CLI: src/cli/bin.ts and everything it imports bundled by esbuild into
  * dist/bundle/cli/ (bin.js starts fast: `--version` loads nothing else; a run loads one chunk).
- * The module registry's folder scan is replaced by a static list of the module files found now,
- * so adding a module stays adding one file. Type-checking and the tests keep using tsc's output.
+ * The module registry's folder scan is replaced by an index of the module files found now (run tsc first:
+ * the index reads their names from its output), so adding a module stays adding one file and a run imports
+ * only the modules it names. Type-checking and the unit tests keep using tsc's output.
  */
 import { build } from 'esbuild';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const modulesDir = join(root, 'src', 'modules');
@@ -20,18 +21,29 @@ function moduleSources() {
     .flatMap((family) => readdirSync(join(modulesDir, family.name)).filter((file) => file.endsWith('.ts')).sort().map((file) => join(modulesDir, family.name, file)));
 }
 
-const staticModuleList = {
-  name: 'static-module-list',
+/**
+ * The module index: every module's names, read from tsc's output of the same files, and an import of the
+ * module's own chunk that runs only when a task names the module.
+ */
+async function moduleIndexSource() {
+  const entries = await Promise.all(moduleSources().map(async (file) => {
+    const compiled = join(root, 'dist', relative(root, file)).replace(/\.ts$/, '.js');
+    const { name, namespace, aliases } = (await import(pathToFileURL(compiled).href)).default;
+    const source = './' + relative(modulesDir, file).split('\\').join('/');
+    return `{ name: ${JSON.stringify(name)}, namespace: ${JSON.stringify(namespace)}, aliases: ${JSON.stringify(aliases)}, load: async () => (await import(${JSON.stringify(source)})).default }`;
+  }));
+  return `export async function moduleEntries() { return [\n${entries.join(',\n')}\n]; }\n`;
+}
+
+const moduleIndex = {
+  name: 'module-index',
   setup(esbuild) {
-    esbuild.onLoad({ filter: /[\\/]src[\\/]modules[\\/]module-files\.ts$/ }, () => {
-      const files = moduleSources();
-      const imports = files.map((file, index) => `import m${index} from ${JSON.stringify('./' + relative(modulesDir, file).split('\\').join('/'))};`);
-      const contents = `${imports.join('\n')}\nexport async function importModules() { return [${files.map((_, index) => `m${index}`).join(', ')}]; }\n`;
-      return { contents, loader: 'ts', resolveDir: modulesDir };
-    });
+    esbuild.onLoad({ filter: /[\\/]src[\\/]modules[\\/]module-files\.ts$/ }, async () => ({ contents: await moduleIndexSource(), loader: 'ts', resolveDir: modulesDir }));
   },
 };
 
+// Chunk names carry content hashes: the previous build's chunks would pile up.
+rmSync(join(root, 'dist', 'bundle'), { recursive: true, force: true });
 const result = await build({
   entryPoints: [join(root, 'src', 'cli', 'bin.ts')],
   outdir: join(root, 'dist', 'bundle', 'cli'),
@@ -49,7 +61,8 @@ const result = await build({
   banner: { js: "import { createRequire as __betifRequire } from 'node:module'; const require = __betifRequire(import.meta.url);" },
   // ssh2 loads its optional native crypto binding from its own folder.
   external: ['ssh2'],
-  plugins: [staticModuleList],
+  plugins: [moduleIndex],
 });
+if (process.env.BETIF_META) (await import("node:fs")).writeFileSync(process.env.BETIF_META, JSON.stringify(result.metafile));
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
 console.log(`bundle: dist/bundle/cli/bin.js, ${moduleSources().length} modules, ${(bytes / 1024).toFixed(0)} KiB in ${Object.keys(result.metafile.outputs).length} files`);
