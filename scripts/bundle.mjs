@@ -3,8 +3,11 @@
  * dist/bundle/cli/ (bin.js starts fast: `--version` loads nothing else; a run loads one chunk).
  * The module registry's folder scan is replaced by an index of the module files found now (run tsc first:
  * the index reads their names from its output), so adding a module stays adding one file and a run imports
- * only the modules it names. Type-checking and the unit tests keep using tsc's output.
+ * only the modules it names; the playbook keyword validators are compiled here into ajv's standalone code.
+ * Type-checking and the unit tests keep using tsc's output.
  */
+import { Ajv } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build } from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -35,10 +38,23 @@ async function moduleIndexSource() {
   return `export async function moduleEntries() { return [\n${entries.join(',\n')}\n]; }\n`;
 }
 
-const moduleIndex = {
-  name: 'module-index',
+/** The keyword validators of src/playbook/keyword-validators.ts, compiled now into ajv's standalone code. */
+async function keywordValidatorsSource() {
+  const compiled = (file) => import(pathToFileURL(join(root, 'dist', 'src', 'playbook', file)).href);
+  const { KEYWORD_AJV_OPTIONS } = await compiled('keyword-validators.js');
+  const { KEYWORD_TABLES, keywordSchema } = await compiled('keywords.js');
+  const ajv = new Ajv({ ...KEYWORD_AJV_OPTIONS, code: { source: true, esm: true } });
+  const names = Object.keys(KEYWORD_TABLES);
+  for (const name of names) ajv.addSchema(keywordSchema(KEYWORD_TABLES[name]), name);
+  const code = standaloneCode(ajv, Object.fromEntries(names.map((name) => [name, name])));
+  return `${code}\nexport function keywordValidators() { return { ${names.join(', ')} }; }\n`;
+}
+
+const buildTimeCode = {
+  name: 'build-time-code',
   setup(esbuild) {
     esbuild.onLoad({ filter: /[\\/]src[\\/]modules[\\/]module-files\.ts$/ }, async () => ({ contents: await moduleIndexSource(), loader: 'ts', resolveDir: modulesDir }));
+    esbuild.onLoad({ filter: /[\\/]src[\\/]playbook[\\/]keyword-validators\.ts$/ }, async () => ({ contents: await keywordValidatorsSource(), loader: 'js' }));
   },
 };
 
@@ -61,7 +77,7 @@ const result = await build({
   banner: { js: "import { createRequire as __betifRequire } from 'node:module'; const require = __betifRequire(import.meta.url);" },
   // ssh2 loads its optional native crypto binding from its own folder.
   external: ['ssh2'],
-  plugins: [moduleIndex],
+  plugins: [buildTimeCode],
 });
 if (process.env.BETIF_META) (await import("node:fs")).writeFileSync(process.env.BETIF_META, JSON.stringify(result.metafile));
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);

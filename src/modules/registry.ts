@@ -1,3 +1,4 @@
+import { loadArgValidator, loadWantedArgValidator } from './args.js';
 import type { Module } from './contract.js';
 import { moduleEntries, type ModuleEntry } from './module-files.js';
 
@@ -22,7 +23,7 @@ export interface ModuleRegistry {
    */
   find(name: string): Module | undefined;
   names(): string[];
-  /** Imports the modules find() answered with a stand-in since the last call; false when there were none. */
+  /** Imports the modules find() answered with a stand-in since the last call, and ajv if a reader wanted it; false when there was nothing to import. */
   importMissed(): Promise<boolean>;
 }
 
@@ -71,8 +72,10 @@ function registryOf(entries: ModuleEntry[], imported: Map<ModuleEntry, Module>):
     async importMissed() {
       const wanted = [...missed];
       missed.clear();
+      // A module's arguments are checked as soon as it is imported: ajv comes with the first one.
+      const validator = await (wanted.length > 0 ? loadArgValidator().then(() => true) : loadWantedArgValidator());
       await Promise.all(wanted.map(async (entry) => imported.set(entry, await entry.load())));
-      return wanted.length > 0;
+      return wanted.length > 0 || validator;
     },
   };
 }
@@ -80,7 +83,7 @@ function registryOf(entries: ModuleEntry[], imported: Map<ModuleEntry, Module>):
 /** Every module, imported now (the editor schemas, the docs). Adding a module is adding a file. */
 export async function loadModules(): Promise<ModuleRegistry> {
   const entries = await moduleEntries();
-  const modules = await Promise.all(entries.map((entry) => entry.load()));
+  const [modules] = await Promise.all([Promise.all(entries.map((entry) => entry.load())), loadArgValidator()]);
   return registryOf(entries, new Map(entries.map((entry, index) => [entry, modules[index]])));
 }
 
