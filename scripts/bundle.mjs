@@ -1,6 +1,6 @@
 /**
  * Builds the shipped CLI: src/cli/bin.ts and everything it imports bundled by esbuild into
- * dist/bundle/cli/ (bin.js starts fast: `--version` loads nothing else; a run loads one chunk).
+ * dist/bundle/cli/ (bin.js starts fast: `--version` loads nothing else; a run loads the chunks it uses).
  * The module registry's folder scan is replaced by an index of the module files found now (run tsc first:
  * the index reads their names from its output), so adding a module stays adding one file and a run imports
  * only the modules it names; the playbook keyword validators are compiled here into ajv's standalone code.
@@ -79,6 +79,5 @@ const result = await build({
   external: ['ssh2'],
   plugins: [buildTimeCode],
 });
-if (process.env.BETIF_META) (await import("node:fs")).writeFileSync(process.env.BETIF_META, JSON.stringify(result.metafile));
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
 console.log(`bundle: dist/bundle/cli/bin.js, ${moduleSources().length} modules, ${(bytes / 1024).toFixed(0)} KiB in ${Object.keys(result.metafile.outputs).length} files`);
