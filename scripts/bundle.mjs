@@ -3,7 +3,8 @@
  * dist/bundle/cli/ (bin.js starts fast: `--version` loads nothing else; a run loads the chunks it uses).
  * The module registry's folder scan is replaced by an index of the module files found now (run tsc first:
  * the index reads their names from its output), so adding a module stays adding one file and a run imports
- * only the modules it names; the playbook keyword validators are compiled here into ajv's standalone code.
+ * only the modules it names; the playbook keyword validators are compiled here into ajv's standalone code;
+ * nunjucks starts on its first use.
  * Type-checking and the unit tests keep using tsc's output.
  */
 import { Ajv } from 'ajv';
@@ -55,6 +56,8 @@ const buildTimeCode = {
   setup(esbuild) {
     esbuild.onLoad({ filter: /[\\/]src[\\/]modules[\\/]module-files\.ts$/ }, async () => ({ contents: await moduleIndexSource(), loader: 'ts', resolveDir: modulesDir }));
     esbuild.onLoad({ filter: /[\\/]src[\\/]playbook[\\/]keyword-validators\.ts$/ }, async () => ({ contents: await keywordValidatorsSource(), loader: 'js' }));
+    // esbuild bundles a require() of a package as code that runs on the first call.
+    esbuild.onLoad({ filter: /[\\/]src[\\/]template[\\/]nunjucks-library\.ts$/ }, () => ({ contents: "export function nunjucksLibrary() { return require('nunjucks'); }\n", loader: 'js', resolveDir: root }));
   },
 };
 
