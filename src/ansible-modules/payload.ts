@@ -1,4 +1,3 @@
-import { zipSync } from 'fflate';
 import { dirname } from 'node:path';
 import type { FoundModule } from './lookup.js';
 import { PayloadCollector, type PayloadSources } from './module-utils.js';
@@ -28,13 +27,15 @@ const payloads = new Map<string, Uint8Array>();
  * The self-contained zip of a new-style module: the module under its package path and every module_utils
  * file it imports (recursively), taken from the user's own installation. Built once per module per run.
  */
-export function newStylePayload(found: FoundModule, moduleBytes: Buffer, coreDir: string, collectionDir: PayloadSources['collectionDir']): Uint8Array {
+export async function newStylePayload(found: FoundModule, moduleBytes: Buffer, coreDir: string, collectionDir: PayloadSources['collectionDir']): Promise<Uint8Array> {
   const cached = payloads.get(found.path);
   if (cached) return cached;
   const collector = new PayloadCollector({ coreRoot: dirname(coreDir), collectionDir });
   collector.add('ansible/module_utils/basic.py');
   collector.add(found.packagePath, moduleBytes);
   const entries = Object.fromEntries([...collector.files].map(([path, bytes]) => [path, new Uint8Array(bytes)]));
+  // fflate builds its tables when imported: only a run that sends an Ansible module pays for that.
+  const { zipSync } = await import('fflate');
   const zip = zipSync(entries, { level: 6, mtime: new Date('2000-01-01T00:00:00Z') });
   payloads.set(found.path, zip);
   return zip;

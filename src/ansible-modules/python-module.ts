@@ -66,7 +66,7 @@ async function runModule(source: AnsibleModuleSource, args: Record<string, unkno
   const interpreter = ctx.vars.ansible_python_interpreter;
   const { found } = source;
   if (source.style === 'new') {
-    const zip = newStylePayload(found, source.bytes, source.coreDir!, source.collectionDir);
+    const zip = await newStylePayload(found, source.bytes, source.coreDir!, source.collectionDir);
     return parseModuleOutput(await runNewStyle(ctx.connection, interpreter, moduleDottedName(found), JSON.stringify({ ANSIBLE_MODULE_ARGS: full }), zip));
   }
   const json = JSON.stringify(full);

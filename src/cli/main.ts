@@ -10,7 +10,7 @@ import { isTemplateText } from '../modules/args.js';
 import type { Playbook } from '../playbook/types.js';
 import { reportInternalError } from './internal-error.js';
 import { hostsInSlice, SlicedInventory } from '../inventory/slice.js';
-import { loadModules } from '../modules/registry.js';
+import { loadModules, moduleIndex } from '../modules/registry.js';
 import { loadPlaybook } from '../playbook/load.js';
 import { PlaybookError } from '../playbook/source.js';
 import { runPlaybooks } from '../runner/playbook.js';
@@ -107,8 +107,9 @@ export async function main(argv: string[], version: string): Promise<number> {
     // Where Ansible's own modules are looked for: -M and ansible.cfg's library, and its collections_path.
     setLibraryPaths(run.modulePaths);
     if (config.origins.collectionsPaths) process.env.ANSIBLE_COLLECTIONS_PATH = run.collectionsPaths.join(':');
-    const registry = await loadModules();
-    const playbooks = paths.map((path) => loadPlaybook(path, registry));
+    const registry = await moduleIndex();
+    const playbooks: Playbook[] = [];
+    for (const path of paths) playbooks.push(await loadPlaybook(path, registry));
     const whole = await loadInventory(inventorySources(options, config), { playbookDir: playbooks[0]?.dir }).catch((error: unknown) => {
       throw error instanceof VaultError ? new VaultError(error.message, EXIT.unreachableOrInvalid) : error;
     });

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { escalatedCommand, escalationFailure, withoutPrompt } from './escalation.js';
 import { BecomeError, type Connection, type ExecOptions, type ExecResult } from './types.js';
 
@@ -21,6 +20,8 @@ export class LocalConnection implements Connection {
 
   private async run(argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
     const [file, ...args] = argv;
+    // Loaded by the first local command: a run that makes none never pays for it.
+    const { execa } = await import('execa');
     const result = await execa(file, args, {
       input: options.stdin ?? '',
       cwd: options.cwd,

@@ -4,7 +4,7 @@ import { constants, homedir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
-import { NodeSSH } from 'node-ssh';
+import type { NodeSSH } from 'node-ssh';
 import pLimit from 'p-limit';
 import type { AnyAuthMethod, Channel } from 'ssh2';
 import { CommandStream, StreamEnded } from './command-stream.js';
@@ -315,6 +315,8 @@ export class SshConnection implements Connection {
     const { address, port, user } = this.settings;
     const authHandler = this.authMethods();
     const sock = this.jump ? await this.jump.tunnel(address, port) : undefined;
+    // node-ssh brings ssh2: loaded by the first ssh connection, never by a run that makes none.
+    const { NodeSSH } = await import('node-ssh');
     const ssh = new NodeSSH();
     let refusal: string | undefined;
     try {

@@ -1,10 +1,33 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { closest } from 'fastest-levenshtein';
 import type { Module } from './contract.js';
 
-// The schemas are checked against JSON Schema's meta-schema by a test (module-schemas), not on every start: compiling the meta-schema costs more than a run's own schemas.
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, validateSchema: false });
+let ajv: Ajv | undefined;
+let ajvWanted = false;
 const compiled = new WeakMap<Module, ValidateFunction>();
+
+/** Makes validateArgs ready: its callers await this first (a run that checks no module arguments never loads ajv). */
+export async function loadArgValidator(): Promise<void> {
+  if (ajv) return;
+  // ajv is CommonJS: its module.exports (the Ajv class) is the default export under Node and in the bundle alike.
+  const AjvClass = (await import('ajv')).default as unknown as typeof Ajv;
+  // The schemas are checked against JSON Schema's meta-schema by a test (module-schemas), not on every start: compiling the meta-schema costs more than a run's own schemas.
+  ajv ??= new AjvClass({ allErrors: true, useDefaults: true, strict: false, validateSchema: false });
+}
+
+/** Whether validateArgs can run now; when not, the next loadWantedArgValidator loads it (a synchronous reader's second reading, see withModules). */
+export function argValidatorReady(): boolean {
+  if (!ajv) ajvWanted = true;
+  return ajv !== undefined;
+}
+
+/** Loads ajv when argValidatorReady said it was missing; false when nothing was wanted. */
+export async function loadWantedArgValidator(): Promise<boolean> {
+  if (!ajvWanted) return false;
+  ajvWanted = false;
+  await loadArgValidator();
+  return true;
+}
 
 const TRUE_WORDS = new Set(['yes', 'on', 'true', 'y', '1']);
 const FALSE_WORDS = new Set(['no', 'off', 'false', 'n', '0']);
@@ -86,6 +109,7 @@ export class ArgumentError extends Error {
 export function validateArgs(module: Module, args: Record<string, unknown>, lenient = false): Record<string, unknown> {
   let validate = compiled.get(module);
   if (!validate) {
+    if (!ajv) throw new Error('validateArgs before loadArgValidator');
     validate = ajv.compile(module.schema);
     compiled.set(module, validate);
   }

@@ -6,6 +6,14 @@ import type { Module } from './contract.js';
 /** Folders under src/modules that hold helpers, not modules. */
 export const HELPER_FOLDERS = new Set(['shared', 'lib']);
 
+/** What the registry knows of a module before importing it: the names tasks may use, and how to import it. */
+export interface ModuleEntry {
+  name: string;
+  namespace?: string;
+  aliases?: string[];
+  load(): Promise<Module>;
+}
+
 /** The module files: every file directly inside a family folder (files/, packages/, ...); helpers live in lib/ and shared/. */
 export function moduleFiles(root: string, extension: string): string[] {
   const families = readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory() && !HELPER_FOLDERS.has(entry.name));
@@ -18,10 +26,12 @@ export function moduleFiles(root: string, extension: string): string[] {
 }
 
 /**
- * Every module, imported from the family folders next to this file. The bundle (scripts/bundle.mjs)
- * replaces this function with static imports of the same files, listed by moduleFiles at build time.
+ * Every module, imported from the family folders next to this file. The bundle (scripts/bundle.mjs) replaces
+ * this function with an index of the same files' names, made at build time, whose entries import their
+ * module's own chunk only when a run uses it.
  */
-export async function importModules(): Promise<Module[]> {
+export async function moduleEntries(): Promise<ModuleEntry[]> {
   const root = dirname(fileURLToPath(import.meta.url));
-  return Promise.all(moduleFiles(root, '.js').map(async (file) => (await import(pathToFileURL(file).href)).default as Module));
+  const modules = await Promise.all(moduleFiles(root, '.js').map(async (file) => (await import(pathToFileURL(file).href)).default as Module));
+  return modules.map((module) => ({ name: module.name, namespace: module.namespace, aliases: module.aliases, load: () => Promise.resolve(module) }));
 }

@@ -1,5 +1,6 @@
+import { loadArgValidator, loadWantedArgValidator } from './args.js';
 import type { Module } from './contract.js';
-import { importModules } from './module-files.js';
+import { moduleEntries, type ModuleEntry } from './module-files.js';
 
 /** Collections whose modules are also found by their short name (others need their FQCN or `collections:`). */
 const SHORT_NAME_COLLECTIONS = new Set(['ansible.builtin', 'betif.platform']);
@@ -16,25 +17,95 @@ const ROUTED_SHORT_NAMES = new Set([
 ]);
 
 export interface ModuleRegistry {
+  /**
+   * The module a task names. One not imported yet is answered by a stand-in that carries only its names
+   * (see isStandIn): a caller that needs the module itself reads again after importMissed.
+   */
   find(name: string): Module | undefined;
   names(): string[];
+  /** Imports the modules find() answered with a stand-in since the last call, and ajv if a reader wanted it; false when there was nothing to import. */
+  importMissed(): Promise<boolean>;
 }
 
-/** Loads every module file once: adding a module is adding a file. */
-export async function loadModules(): Promise<ModuleRegistry> {
-  const modules = await importModules();
-  const byName = new Map<string, Module>();
-  for (const module of modules) {
-    const namespace = module.namespace ?? 'ansible.builtin';
-    const shortName = SHORT_NAME_COLLECTIONS.has(namespace) ? [module.name] : [];
-    for (const name of [...shortName, `${namespace}.${module.name}`, ...(module.aliases ?? [])]) byName.set(name, module);
+const standIns = new WeakSet<Module>();
+
+/** Whether find() answered with a stand-in: names only, no schema or code (only a first reading meets one). */
+export function isStandIn(module: Module): boolean {
+  return standIns.has(module);
+}
+
+/** Every name a task may use for each module: short name, FQCN, aliases, routed old short names. */
+function namesOf(entries: ModuleEntry[]): Map<string, ModuleEntry> {
+  const byName = new Map<string, ModuleEntry>();
+  for (const entry of entries) {
+    const namespace = entry.namespace ?? 'ansible.builtin';
+    const shortName = SHORT_NAME_COLLECTIONS.has(namespace) ? [entry.name] : [];
+    for (const name of [...shortName, `${namespace}.${entry.name}`, ...(entry.aliases ?? [])]) byName.set(name, entry);
   }
-  for (const module of modules) {
-    const fqcn = `${module.namespace ?? 'ansible.builtin'}.${module.name}`;
-    if (ROUTED_SHORT_NAMES.has(fqcn) && !byName.has(module.name)) byName.set(module.name, module);
+  for (const entry of entries) {
+    const fqcn = `${entry.namespace ?? 'ansible.builtin'}.${entry.name}`;
+    if (ROUTED_SHORT_NAMES.has(fqcn) && !byName.has(entry.name)) byName.set(entry.name, entry);
   }
+  return byName;
+}
+
+function registryOf(entries: ModuleEntry[], imported: Map<ModuleEntry, Module>): ModuleRegistry {
+  const byName = namesOf(entries);
+  const standInFor = new Map<ModuleEntry, Module>();
+  const missed = new Set<ModuleEntry>();
   return {
-    find: (name) => byName.get(name),
+    find(name) {
+      const entry = byName.get(name);
+      if (!entry) return undefined;
+      const module = imported.get(entry);
+      if (module) return module;
+      missed.add(entry);
+      let standIn = standInFor.get(entry);
+      if (!standIn) {
+        standIn = { name: entry.name, namespace: entry.namespace, aliases: entry.aliases, schema: {} } as Module;
+        standIns.add(standIn);
+        standInFor.set(entry, standIn);
+      }
+      return standIn;
+    },
     names: () => [...byName.keys()],
+    async importMissed() {
+      const wanted = [...missed];
+      missed.clear();
+      // A module's arguments are checked as soon as it is imported: ajv comes with the first one.
+      const validator = await (wanted.length > 0 ? loadArgValidator().then(() => true) : loadWantedArgValidator());
+      await Promise.all(wanted.map(async (entry) => imported.set(entry, await entry.load())));
+      return wanted.length > 0 || validator;
+    },
   };
+}
+
+/** Every module, imported now (the editor schemas, the docs). Adding a module is adding a file. */
+export async function loadModules(): Promise<ModuleRegistry> {
+  const entries = await moduleEntries();
+  const [modules] = await Promise.all([Promise.all(entries.map((entry) => entry.load())), loadArgValidator()]);
+  return registryOf(entries, new Map(entries.map((entry, index) => [entry, modules[index]])));
+}
+
+/** The modules by name, each imported only once a task names it (a run imports the few it uses). */
+export async function moduleIndex(): Promise<ModuleRegistry> {
+  return registryOf(await moduleEntries(), new Map());
+}
+
+/**
+ * Runs a synchronous reader that looks modules up (a playbook, an included file) until it met no stand-in:
+ * the first reading finds which modules it names, they are imported, and the next reading validates with them.
+ */
+export async function withModules<T>(registry: ModuleRegistry, read: () => T): Promise<T> {
+  for (;;) {
+    let result: T;
+    try {
+      result = read();
+    } catch (error) {
+      // The error may come from a stand-in: it stands only if the reading used real modules throughout.
+      if (await registry.importMissed()) continue;
+      throw error;
+    }
+    if (!(await registry.importMissed())) return result;
+  }
 }

@@ -1,12 +1,22 @@
-import { Ajv } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
 import { isTemplateText } from '../modules/args.js';
+import { keywordValidators, type KeywordValidator } from './keyword-validators.js';
+import { KEYWORD_TABLES } from './keywords.js';
 import { badKeywordValue } from './keyword-values.js';
 import { keyPositionOf, PlaybookError, positionOf } from './source.js';
 
-// Not checked against the meta-schema on every start (that costs more than the keyword schemas themselves); a test does it.
-const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
-const validators = new WeakMap<object, ReturnType<typeof ajv.compile>>();
+let validators: Map<object, KeywordValidator> | undefined;
+
+/** The validator of a keyword table (made on first use: a run that reads no playbook needs none). */
+function validatorOf(keywords: Record<string, object>): KeywordValidator {
+  if (!validators) {
+    const compiled = keywordValidators();
+    validators = new Map(Object.entries(KEYWORD_TABLES).map(([name, table]) => [table, compiled[name]]));
+  }
+  const validate = validators.get(keywords);
+  if (!validate) throw new Error('no validator for this keyword table (see KEYWORD_TABLES)');
+  return validate;
+}
 
 /** A close match among `candidates`, for "did you mean"; none when nothing is near. */
 export function suggestion(word: string, candidates: readonly string[]): string | undefined {
@@ -35,11 +45,7 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
 
 /** Checks the types of the known keywords of a play, block or task (unknown keys are the caller's business). */
 export function checkKeywordTypes(map: Record<string, unknown>, keywords: Record<string, object>, what: string): void {
-  let validate = validators.get(keywords);
-  if (!validate) {
-    validate = ajv.compile({ type: 'object', properties: keywords });
-    validators.set(keywords, validate);
-  }
+  const validate = validatorOf(keywords);
   // A templated value ("{{ x }}") has its type and range once rendered.
   const known = Object.fromEntries(Object.entries(map).filter(([key, value]) => key in keywords && !isTemplateText(value)));
   if (validate(known)) {

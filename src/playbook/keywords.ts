@@ -120,6 +120,9 @@ export const UNSUPPORTED_KEYWORDS = new Set([
   'delegate_facts',
 ]);
 
+/** The keyword tables a playbook is checked against, by the name of their validator (keyword-validators.ts). */
+export const KEYWORD_TABLES = { play: PLAY_KEYWORDS, block: BLOCK_KEYWORDS, task: TASK_KEYWORDS };
+
 export function keywordSchema(keywords: Record<string, object>): object {
   return { type: 'object', properties: keywords };
 }

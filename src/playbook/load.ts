@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isTemplateText } from '../modules/args.js';
-import type { ModuleRegistry } from '../modules/registry.js';
+import { withModules, type ModuleRegistry } from '../modules/registry.js';
 import { checkKeywordTypes, didYouMean } from './keyword-check.js';
 import { PLAY_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { roleSearchPath } from './roles.js';
@@ -105,8 +105,8 @@ function parsePlays(file: string, registry: ModuleRegistry, importing: string[],
 }
 
 /** Reads and validates a whole playbook (plays, roles, static includes, module arguments) before anything runs. */
-export function loadPlaybook(path: string, registry: ModuleRegistry): Playbook {
+export async function loadPlaybook(path: string, registry: ModuleRegistry): Promise<Playbook> {
   const file = resolve(path);
   if (!existsSync(file)) throw new PlaybookError(`the playbook ${path} could not be found`);
-  return { path: file, dir: dirname(file), plays: parsePlays(file, registry, [], { seen: false }) };
+  return { path: file, dir: dirname(file), plays: await withModules(registry, () => parsePlays(file, registry, [], { seen: false })) };
 }

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { resolveAnsibleModule } from '../ansible-modules/resolve.js';
-import { ArgumentError, isTemplateText, validateArgs } from '../modules/args.js';
+import { ArgumentError, argValidatorReady, isTemplateText, validateArgs } from '../modules/args.js';
 import type { Module } from '../modules/contract.js';
-import type { ModuleRegistry } from '../modules/registry.js';
+import { isStandIn, type ModuleRegistry } from '../modules/registry.js';
 import { closest } from 'fastest-levenshtein';
 import { checkKeywordTypes, didYouMean, suggestion } from './keyword-check.js';
 import { collectionsOf, moduleDefaultArgs } from './module-defaults.js';
@@ -230,6 +230,8 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
   const written = task[action];
   const where = actionPosition ?? keyPositionOf(task, action);
   const module = findModule(action, ctx) ?? ansibleModule(action, task, ctx, where);
+  // A first reading only learns which modules the tasks name (see withModules); the next one checks the arguments.
+  if (isStandIn(module) || !argValidatorReady()) return { kind: 'action', ...nodeBase(task, ctx, position), action, module, args: {} };
   let args: Record<string, unknown>;
   if (typeof written === 'string') {
     try {

@@ -1,4 +1,4 @@
-import { validateArgs } from '../modules/args.js';
+import { loadArgValidator, validateArgs } from '../modules/args.js';
 import { ModuleFailure, type FileDiff, type Module, type ModuleContext, type ModuleResult } from '../modules/contract.js';
 
 export interface Execution {
@@ -8,6 +8,7 @@ export interface Execution {
 
 /** The module contract, applied: validate, read, plan, then apply unless this is a check run. */
 export async function executeModule(module: Module, rawArgs: Record<string, unknown>, ctx: ModuleContext): Promise<Execution> {
+  await loadArgValidator();
   const args = validateArgs(module, rawArgs);
   try {
     const state = await module.read(ctx, args);

@@ -7,7 +7,7 @@ import { taskSearchPath } from '../playbook/search-path.js';
 import { asTags, loadTaskFile, roleTasks, type LoadContext } from '../playbook/tasks.js';
 import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, TaskNode } from '../playbook/types.js';
 import type { Module } from '../modules/contract.js';
-import type { ModuleRegistry } from '../modules/registry.js';
+import { withModules, type ModuleRegistry } from '../modules/registry.js';
 import { createTemplar, markUnsafe, TemplateError } from '../template/templar.js';
 import { censored } from './censor.js';
 import type { TaskInfo } from './events.js';
@@ -343,7 +343,7 @@ export class LinearStrategy {
     const { when: _when, tags: _tags, loop: _loop, apply: _apply, ...inherited } = node.keywords;
     const apply = node.apply ?? {};
     for (const group of groups) {
-      const tasks = node.preloaded && group.target === node.file ? node.preloaded : loadTaskFile(group.path, this.loadContext(node.baseDir, scope, scope.role ?? node.role), node.position);
+      const tasks = node.preloaded && group.target === node.file ? node.preloaded : await withModules(this.registry, () => loadTaskFile(group.path, this.loadContext(node.baseDir, scope, scope.role ?? node.role), node.position));
       await this.runNodes(tasks, group.hosts, {
         ...scope,
         blocks: [...scope.blocks, { ...inherited, vars: undefined }, { ...apply, tags: undefined }],
@@ -361,7 +361,7 @@ export class LinearStrategy {
     for (const group of this.planIncludes(node, hosts, scope, info)) {
       const preloaded = node.preloaded && group.target === node.roleName ? node.preloaded : undefined;
       const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, position: node.position }, this.roleSearchPath, scope.role ?? node.role);
-      const tasks = preloaded?.tasks ?? roleTasks(role, this.loadContext(join(role.path, 'tasks'), scope, role), node.tasksFrom, node.position);
+      const tasks = preloaded?.tasks ?? (await withModules(this.registry, () => roleTasks(role, this.loadContext(join(role.path, 'tasks'), scope, role), node.tasksFrom, node.position)));
       await this.runNodes(tasks, group.hosts, { ...scope, role: { ...role, params: group.params }, includeParams: { ...scope.includeParams, ...group.params }, dependsOn: group.dependsOn ?? scope.dependsOn });
     }
   }

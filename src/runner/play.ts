@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { ModuleRegistry } from '../modules/registry.js';
+import { withModules, type ModuleRegistry } from '../modules/registry.js';
 import { roleSearchPath } from '../playbook/roles.js';
 import { loadYamlFile, PlaybookError } from '../playbook/source.js';
 import pLimit from 'p-limit';
@@ -107,7 +107,7 @@ export async function runPlay(run: RunContext, written: Play, registry: ModuleRe
     playRun.batch = batch;
     for (const host of batch) host.ended = false;
     const gatherers = hostsToGather(run, play, batch);
-    if (gatherers.length > 0) await strategy.runAction(gatherFactsTask(run, play, registry), gatherers, scope, 'Gathering Facts');
+    if (gatherers.length > 0) await strategy.runAction(await withModules(registry, () => gatherFactsTask(run, play, registry)), gatherers, scope, 'Gathering Facts');
     for (const section of [play.preTasks, play.tasks, play.postTasks]) {
       if (hostsRunFreely) await runFreely(strategy, section, batch, scope, run.options.forks);
       else await strategy.runNodes(section, batch, scope);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import nunjucks from 'nunjucks';
+import type nunjucks from 'nunjucks';
+import { nunjucksLibrary } from './nunjucks-library.js';
 import { pythonLiteralOrText } from '../python/literal.js';
 import type { Callable } from './callable.js';
 import { TemplateError, asTemplateError } from './errors.js';
@@ -43,13 +44,18 @@ function withoutTrailingNewline(source: string): string {
   return source.replace(/(?:\r\n|\r|\n)$/, '');
 }
 
-/** Files loaded by {% include %} and {% import %} lose their last newline, as Jinja loads them. */
-class JinjaFileLoader extends nunjucks.FileSystemLoader {
-  getSource(name: string): nunjucks.LoaderSource {
-    const source = super.getSource(name);
-    if (source) source.src = withoutTrailingNewline(source.src);
-    return source;
-  }
+let JinjaFileLoader: (new (searchPaths: string[]) => nunjucks.FileSystemLoader) | undefined;
+
+/** A loader whose files (loaded by {% include %} and {% import %}) lose their last newline, as Jinja loads them. */
+function jinjaFileLoader(searchPaths: string[]): nunjucks.FileSystemLoader {
+  JinjaFileLoader ??= class extends nunjucksLibrary().FileSystemLoader {
+    getSource(name: string): nunjucks.LoaderSource {
+      const source = super.getSource(name);
+      if (source) source.src = withoutTrailingNewline(source.src);
+      return source;
+    }
+  };
+  return new JinjaFileLoader(searchPaths);
 }
 
 export type RenderMode = 'text' | 'native' | 'ansible';
@@ -123,7 +129,7 @@ class Engine {
     this.opts = { autoescape: false, trimBlocks: syntax.trimBlocks, lstripBlocks: syntax.lstripBlocks, dev: true, rawBackslashes, ...(syntax.tags ? { tags: syntax.tags } : {}) };
     // {% include %} and {% import %} look where Ansible looks: each search path's templates/ folder, then itself.
     const loaderPaths = [...searchPaths.flatMap((path) => [join(path, 'templates'), path]), process.cwd()];
-    this.env = new nunjucks.Environment(new JinjaFileLoader(loaderPaths), this.opts);
+    this.env = new (nunjucksLibrary().Environment)(jinjaFileLoader(loaderPaths), this.opts);
     const internal = this.env as unknown as {
       filters: Record<string, Callable>;
       tests: Record<string, Callable>;
@@ -149,8 +155,8 @@ class Engine {
   private compile(source: string): Compiled {
     const cached = this.cache.get(source);
     if (cached) return cached;
-    const root = internals.parser.parse(source, [], this.opts);
-    const compiled = { template: new nunjucks.Template(source, this.env, undefined, true), single: isSingleExpression(root), root };
+    const root = internals().parser.parse(source, [], this.opts);
+    const compiled = { template: new (nunjucksLibrary().Template)(source, this.env, undefined, true), single: isSingleExpression(root), root };
     if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(source, compiled);
     return compiled;

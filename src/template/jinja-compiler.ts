@@ -5,8 +5,8 @@
 import { type AstNode, type CompilerThis, type NodeClass, internals } from './nunjucks-internals.js';
 
 export function patchCompiler(): void {
-  const compiler = internals.compiler.Compiler.prototype;
-  const { nodes } = internals;
+  const compiler = internals().compiler.Compiler.prototype;
+  const { nodes } = internals();
   const PyTruthy: NodeClass = nodes.Node.extend('PyTruthy', { fields: ['target'] });
   const assertType = compiler.assertType;
   compiler.assertType = function (this: unknown, node: AstNode, ...types: unknown[]) {

@@ -1,8 +1,6 @@
 /** The lexer side of Jinja syntax on nunjucks: Python string escapes, `}}` inside dict literals, trim_blocks after comments. */
 import { type Token, type TokenizerThis, internals } from './nunjucks-internals.js';
 
-const { lexer } = internals;
-
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0', '\\': '\\', "'": "'", '"': '"', '\n': '' };
 
 /**
@@ -10,6 +8,7 @@ const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', 
  * playbooks), backslashes inside `{{ }}` are kept as written, so regexes like '\d' need no doubling.
  */
 export function patchLexer(): void {
+  const { lexer } = internals();
   const lex = lexer.lex;
   lexer.lex = (source: string, opts?: { rawBackslashes?: boolean }) => {
     const tokenizer = lex(source, opts);

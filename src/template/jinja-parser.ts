@@ -2,9 +2,10 @@
 import { skipNewline } from './jinja-lexer.js';
 import { type AstNode, type ParserThis, type Token, type TokenizerThis, internals } from './nunjucks-internals.js';
 
-const { nodes, lexer } = internals;
-
-const TEST_ARGUMENT_TOKENS = new Set([lexer.TOKEN_SYMBOL, lexer.TOKEN_STRING, lexer.TOKEN_INT, lexer.TOKEN_FLOAT, lexer.TOKEN_LEFT_BRACKET, lexer.TOKEN_LEFT_CURLY, lexer.TOKEN_BOOLEAN, lexer.TOKEN_NONE]);
+/** The token types that start a test's single argument (`x is divisibleby 3`). */
+function testArgumentTokens(lexer: Record<string, any>): Set<string> {
+  return new Set([lexer.TOKEN_SYMBOL, lexer.TOKEN_STRING, lexer.TOKEN_INT, lexer.TOKEN_FLOAT, lexer.TOKEN_LEFT_BRACKET, lexer.TOKEN_LEFT_CURLY, lexer.TOKEN_BOOLEAN, lexer.TOKEN_NONE]);
+}
 const NOT_AN_ARGUMENT = new Set(['and', 'or', 'else', 'if', 'is', 'in', 'not']);
 
 /**
@@ -12,7 +13,8 @@ const NOT_AN_ARGUMENT = new Set(['and', 'or', 'else', 'if', 'is', 'in', 'not']);
  * followed by `name`, and `0.1` as one float, so the postfix parser splits those back into lookups.
  */
 export function patchPostfix(): void {
-  const parser = internals.parser.Parser.prototype;
+  const { nodes, lexer, parser: { Parser } } = internals();
+  const parser = Parser.prototype;
   const lookup = (node: AstNode, tok: Token, key: string | number) => new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(tok.lineno, tok.colno, key));
   parser.parsePostfix = function (this: ParserThis, start: AstNode) {
     let node = start;
@@ -45,7 +47,7 @@ export function patchPostfix(): void {
 }
 
 export function patchRaw(): void {
-  const parser = internals.parser.Parser.prototype;
+  const parser = internals().parser.Parser.prototype;
   const parseRaw = parser.parseRaw;
   parser.parseRaw = function (this: { tokens: TokenizerThis }, ...args: unknown[]) {
     const node = parseRaw.apply(this, args);
@@ -56,7 +58,9 @@ export function patchRaw(): void {
 
 /** Jinja's test syntax: `x is name`, `x is name(args)`, `x is name arg`, `x is not ...`, dotted names. */
 export function patchTests(): void {
-  internals.parser.Parser.prototype.parseIs = function (this: ParserThis) {
+  const { nodes, lexer, parser } = internals();
+  const TEST_ARGUMENT_TOKENS = testArgumentTokens(lexer);
+  parser.Parser.prototype.parseIs = function (this: ParserThis) {
     const subject = this.parseCompare();
     if (!this.skipSymbol('is')) return subject;
     const negated = this.skipSymbol('not');

@@ -64,7 +64,7 @@ function assign(target: unknown, key: unknown, value: unknown): void {
 }
 
 export function patchRuntime(): void {
-  const { runtime } = internals;
+  const { runtime } = internals();
   runtime.suppressValue = printable;
   runtime.contextOrFrameLookup = lookupName;
   runtime.memberLookup = (obj: unknown, key: unknown, ...slice: unknown[]) => (slice.length === 2 ? sliceLookup(obj, key, slice[0], slice[1]) : memberLookup(obj, key));

@@ -5,7 +5,7 @@
  * false), `==` on lists, `+` on lists, `~` and output printing with str(), StrictUndefined instead of JS
  * undefined, `x is test arg` syntax, and string literals with Python's backslash rules.
  */
-import nunjucks from 'nunjucks';
+import { nunjucksLibrary } from './nunjucks-library.js';
 import { patchCompiler } from './jinja-compiler.js';
 import { patchLexer } from './jinja-lexer.js';
 import { patchPostfix, patchRaw, patchTests } from './jinja-parser.js';
@@ -17,7 +17,7 @@ let installed = false;
 export function installPythonSemantics(): void {
   if (installed) return;
   installed = true;
-  nunjucks.installJinjaCompat();
+  nunjucksLibrary().installJinjaCompat();
   patchRuntime();
   patchCompiler();
   patchTests();

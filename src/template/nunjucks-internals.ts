@@ -1,5 +1,5 @@
 /** Typed handles on nunjucks' untyped internals (compiler, parser, lexer, runtime) that the Jinja patches touch. */
-import nunjucks from 'nunjucks';
+import { nunjucksLibrary } from './nunjucks-library.js';
 
 export interface Token { type: string; value: string; lineno: number; colno: number }
 export interface AstNode { lineno: number; colno: number; [field: string]: any }
@@ -45,10 +45,15 @@ export interface Context {
 }
 export interface Frame { lookup(name: string): unknown }
 
-export const internals = nunjucks as unknown as {
+interface Internals {
   runtime: Record<string, any>;
   compiler: { Compiler: { prototype: Record<string, any> } };
   parser: { Parser: { prototype: Record<string, any> }; parse(source: string, extensions: unknown[], opts: unknown): AstNode };
   lexer: Record<string, any>;
   nodes: Record<string, any>;
-};
+}
+
+/** nunjucks' internals (nunjucks starts on the first call, see nunjucksLibrary). */
+export function internals(): Internals {
+  return nunjucksLibrary() as unknown as Internals;
+}

@@ -132,13 +132,13 @@ describe('reading a module statically', () => {
     ]);
   });
 
-  test("a collection module's payload holds its own module_utils and ansible-core's, recursively", () => {
+  test("a collection module's payload holds its own module_utils and ansible-core's, recursively", async () => {
     const ansible = controllerAnsible()!;
     const found = lookupModule('community.general.timezone', search());
     assert.ok('found' in found);
     const bytes = readFileSync(found.found.path);
     assert.equal(moduleStyle(bytes), 'new');
-    const files = Object.keys(unzipSync(newStylePayload(found.found, bytes, ansible.packageDir, (ns, coll) => findCollectionDir(ns, coll, search()))));
+    const files = Object.keys(unzipSync(await newStylePayload(found.found, bytes, ansible.packageDir, (ns, coll) => findCollectionDir(ns, coll, search()))));
     for (const expected of [
       'ansible/__init__.py',
       'ansible/module_utils/basic.py',

@@ -1,4 +1,4 @@
-import { ArgumentError, validateArgs } from '../../args.js';
+import { ArgumentError, loadArgValidator, validateArgs } from '../../args.js';
 import { ModuleFailure, type Module, type ModuleContext, type Plan } from '../../contract.js';
 
 /** Another module's read, kept with the module and arguments its plan needs. */
@@ -15,6 +15,7 @@ export interface Delegated {
  */
 export async function readAs(module: Module, args: Record<string, unknown>, ctx: ModuleContext): Promise<Delegated> {
   let checked: Record<string, unknown>;
+  await loadArgValidator();
   try {
     checked = validateArgs(module, args);
   } catch (error) {
