@@ -8,7 +8,7 @@ import { NodeSSH } from 'node-ssh';
 import pLimit from 'p-limit';
 import type { AnyAuthMethod, Channel } from 'ssh2';
 import { CommandStream, StreamEnded } from './command-stream.js';
-import { DRIVER_SCRIPT, streamCommandText } from './driver.js';
+import { driverStart, streamCommandText } from './driver.js';
 import { preferredHostKeyAlgorithms, verifyHostKey } from './known-hosts.js';
 import { quoteArgv, shellScript } from './quote.js';
 import type { ConnectionSettings } from './settings.js';
@@ -207,12 +207,13 @@ export class SshConnection implements Connection {
     const client = ssh.connection;
     if (!client) throw this.dropped();
     const sudo = become ? sudoPrefix(become) : undefined;
-    const argv = [...(sudo?.words ?? []), ...shellScript(DRIVER_SCRIPT, sudo?.marker ? [sudo.marker] : [])];
+    const driver = driverStart();
+    const argv = [...(sudo?.words ?? []), ...shellScript(driver.script, sudo?.marker ? [sudo.marker] : [])];
     this.opening += 1;
     this.counters.channels += 1;
     let started;
     try {
-      started = await CommandStream.open(client, quoteArgv(argv), sudo?.head);
+      started = await CommandStream.open(client, quoteArgv(argv), driver.definitions, sudo?.head);
     } catch (error) {
       if (!ssh.isConnected()) throw this.dropped(errorText(error));
       throw new UnreachableError(`${PREFIX}cannot open a session on ${this.settings.address}: ${errorText(error)}`);
