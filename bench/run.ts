@@ -6,7 +6,8 @@
  * floor (the same work as one ssh command per task over an open ControlMaster): seconds for the first
  * run (changes) and the second (no change), ratios, ms per task per host, the controller's peak
  * resident memory (its process tree, sampled from /proc) and CPU time (from GNU time, with the children it
- * waited for: Ansible's ssh processes), and betif-play's fact gathering per host.
+ * waited for: Ansible's ssh processes), and betif-play's fact gathering per host (the setup task's time over
+ * all hosts, divided by their number).
  */
 import { execa } from 'execa';
 import { loadavg } from 'node:os';
@@ -142,14 +143,21 @@ async function floorRun(work: string, label: string): Promise<number> {
   }
 }
 
-/** Fact gathering per host, from betif-play's log: the duration of the setup command on an open connection. */
-function factCommandMs(logFile: string): number[] {
-  return readFileSync(logFile, 'utf8')
+interface FactsLog {
+  /** Each host's setup command on its open connection, ms (latency: N hosts share the machine meanwhile). */
+  perCommand: number[];
+  /** The setup task from its start to the last host's result, ms. */
+  taskMs: number;
+}
+
+/** Fact gathering from betif-play's log: every setup command's duration, and the setup task's own duration over all hosts. */
+function factsLog(logFile: string): FactsLog {
+  const entries = readFileSync(logFile, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as { event?: string; task?: string; durationMs?: number })
-    .filter((entry) => entry.event === 'command' && entry.task === 'facts' && typeof entry.durationMs === 'number')
-    .map((entry) => entry.durationMs as number);
+    .map((line) => JSON.parse(line) as { event?: string; task?: string; durationMs?: number });
+  const durations = (event: string) => entries.filter((entry) => entry.event === event && entry.task === 'facts' && typeof entry.durationMs === 'number').map((entry) => entry.durationMs as number);
+  return { perCommand: durations('command'), taskMs: Math.max(0, ...durations('result')) };
 }
 
 async function main(): Promise<void> {
@@ -231,12 +239,14 @@ async function main(): Promise<void> {
       results.set('floor', { first, second, note: 'masters opened beforehand' });
     }
 
-    let facts: { perCommand: number[]; amortizedMs: number } | undefined;
+    let facts: (FactsLog & { amortizedMs: number; cpuMs?: number }) | undefined;
     if (TOOLS.has('betif')) {
+      // The ping task opens every connection (handshakes paced, see ssh.ts), so the setup task runs on open ones.
       const log = join(work, 'facts.log');
       const withFacts = await timed('betif-play ping + setup', process.execPath, betif('facts.yml', '--log-file', log), work, {}, undefined);
-      const pingOnly = await timed('betif-play ping', process.execPath, betif('ping.yml'), work, {}, undefined);
-      facts = { perCommand: factCommandMs(log), amortizedMs: (Math.max(0, withFacts.seconds - pingOnly.seconds) * 1000) / HOSTS };
+      const pingOnly = await timed('betif-play ping', process.execPath, betif('ping.yml', '--log-file', join(work, 'ping.log')), work, {}, undefined);
+      const cpuMs = withFacts.cpuSeconds === undefined || pingOnly.cpuSeconds === undefined ? undefined : ((withFacts.cpuSeconds - pingOnly.cpuSeconds) * 1000) / HOSTS;
+      facts = { ...factsLog(log), amortizedMs: (Math.max(0, withFacts.seconds - pingOnly.seconds) * 1000) / HOSTS, cpuMs };
     }
 
     const betifResult = results.get('betif-play');
@@ -255,8 +265,11 @@ async function main(): Promise<void> {
     if (betifResult && floor) console.log(`betif-play per task per host, run 2: ${(betifResult.second / floor.second).toFixed(2)}x the floor`);
     if (facts) {
       const sorted = [...facts.perCommand].sort((a, b) => a - b);
+      const cpu = facts.cpuMs === undefined ? '' : `; controller CPU ${facts.cpuMs.toFixed(1)} ms per host (ping+setup run minus ping run)`;
       console.log(
-        `fact gathering: ${median(sorted).toFixed(1)} ms per host (median of the setup command over ${sorted.length} open connections, p90 ${sorted[Math.floor(sorted.length * 0.9)] ?? '-'} ms); ${facts.amortizedMs.toFixed(1)} ms per host amortized (ping+setup run minus ping run, / ${HOSTS})`,
+        `fact gathering: ${(facts.taskMs / HOSTS).toFixed(1)} ms per host (the setup task, ${facts.taskMs} ms for ${HOSTS} hosts on open connections); ` +
+          `${facts.amortizedMs.toFixed(1)} ms per host amortized (ping+setup run minus ping run, / ${HOSTS})${cpu}; ` +
+          `each setup command took ${median(sorted).toFixed(1)} ms (median, p90 ${sorted[Math.floor(sorted.length * 0.9)] ?? '-'} ms) with ${HOSTS} at once`,
       );
     }
   } finally {

@@ -37,12 +37,14 @@ function exitCode(code: number | null | undefined, signal: string | undefined): 
  */
 export class CommandStream {
   busy = false;
-  /** The fixed scripts this stream's driver ran, and whether it holds them as shell functions (driver.ts). */
-  readonly definitions: ScriptDefinitions = new Map();
   private ended = false;
   private pending?: Pending;
 
-  private constructor(private readonly channel: ClientChannel) {
+  /** definitions: the fixed scripts this stream's driver ran or was started with, and whether it holds them as shell functions (driver.ts). */
+  private constructor(
+    private readonly channel: ClientChannel,
+    readonly definitions: ScriptDefinitions,
+  ) {
     channel.on('data', (chunk: Buffer) => this.output(chunk, 'out'));
     channel.stderr.on('data', (chunk: Buffer) => this.output(chunk, 'err'));
     const end = (): void => this.end();
@@ -50,8 +52,8 @@ export class CommandStream {
     channel.on('close', end);
   }
 
-  /** Starts the driver with `command` on a new channel; `head` is written ahead of any request (a sudo password). */
-  static open(client: Client, command: string, head?: Buffer): Promise<CommandStream | StartFailure> {
+  /** Starts the driver with `command` (defining `definitions`) on a new channel; `head` is written ahead of any request (a sudo password). */
+  static open(client: Client, command: string, definitions: ScriptDefinitions, head?: Buffer): Promise<CommandStream | StartFailure> {
     return new Promise((resolve, reject) => {
       client.exec(command, (error, channel) => {
         if (error) return reject(error);
@@ -69,7 +71,7 @@ export class CommandStream {
             resolve({ failed: { rc: 255, stdout: seen.toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') } });
             return;
           }
-          resolve(new CommandStream(channel));
+          resolve(new CommandStream(channel, definitions));
         };
         const onErr = (chunk: Buffer): void => void stderr.push(chunk);
         const onExit = (exitStatus: number | null, exitSignal?: string): void => {

@@ -96,6 +96,40 @@ function functionName(script: string): string {
   return name;
 }
 
+/** The function a defined script becomes: a subshell, like sh -c, without the driver's own variables. */
+function functionText(name: string, body: string): string {
+  return `${name}() (\nunset ${DRIVER_VARIABLES}\n${body}\n)`;
+}
+
+/** Fixed scripts every driver started from now on defines when it starts (preloadScript). */
+const preloaded = new Set<string>();
+
+/**
+ * Makes every driver started from now on define this fixed script (quote.ts's shellScript, at least DEFINE_FROM
+ * long) as a function when it starts, so that even its first run on a stream sends only the call. The driver
+ * reads a request a byte at a time: a few KB of script text cost the host more than a program started.
+ */
+export function preloadScript(script: string): void {
+  if (script.length < DEFINE_FROM) throw new Error(`a preloaded script must be at least ${DEFINE_FROM} characters long`);
+  preloaded.add(script);
+}
+
+/** What starts a driver: its script with the preloaded functions defined ahead of its loop, and those definitions. */
+export interface DriverStart {
+  script: string;
+  definitions: ScriptDefinitions;
+}
+
+export function driverStart(): DriverStart {
+  const definitions: ScriptDefinitions = new Map();
+  const functions = [...preloaded].map((script) => {
+    const name = functionName(script);
+    definitions.set(name, true);
+    return `${functionText(name, script)}\n`;
+  });
+  return { script: functions.join('') + DRIVER_SCRIPT, definitions };
+}
+
 type ScriptRun = { eval: string; args: readonly string[] } | { call: string; definition?: string };
 
 /**
@@ -119,7 +153,7 @@ function scriptRun(argv: readonly string[], definitions: ScriptDefinitions): Scr
   }
   definitions.set(name, true);
   const text = `${name}_text`;
-  const body = `"${name}() (\nunset ${DRIVER_VARIABLES}\n\${${text}}\n)"`;
+  const body = `"${functionText(name, `\${${text}}`)}"`;
   const definition = [
     `${text}=${quoteArgv([argv[2]])}`,
     `if (eval ${body}) 2>/dev/null; then eval ${body}; unset ${text}; else ${name}() { /bin/sh -c "\$${text}" sh "$@"; }; fi`,

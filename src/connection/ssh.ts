@@ -8,7 +8,7 @@ import type { NodeSSH } from 'node-ssh';
 import pLimit from 'p-limit';
 import type { AnyAuthMethod, Channel } from 'ssh2';
 import { CommandStream, StreamEnded } from './command-stream.js';
-import { DRIVER_SCRIPT, streamCommandText } from './driver.js';
+import { driverStart, streamCommandText } from './driver.js';
 import { preferredHostKeyAlgorithms, verifyHostKey } from './known-hosts.js';
 import { quoteArgv, shellScript } from './quote.js';
 import type { ConnectionSettings } from './settings.js';
@@ -206,12 +206,13 @@ export class SshConnection implements Connection {
   private async start(ssh: NodeSSH, key: string, become?: BecomeOptions): Promise<CommandStream | undefined> {
     const client = ssh.connection;
     if (!client) throw this.dropped();
-    const launch = become ? escalate(become, (marker) => shellScript(DRIVER_SCRIPT, marker === undefined ? [] : [marker])) : { argv: shellScript(DRIVER_SCRIPT) };
+    const driver = driverStart();
+    const launch = become ? escalate(become, (marker) => shellScript(driver.script, marker === undefined ? [] : [marker])) : { argv: shellScript(driver.script) };
     this.opening += 1;
     this.counters.channels += 1;
     let started;
     try {
-      started = await CommandStream.open(client, quoteArgv(launch.argv), launch.head);
+      started = await CommandStream.open(client, quoteArgv(launch.argv), driver.definitions, launch.head);
     } catch (error) {
       if (!ssh.isConnected()) throw this.dropped(errorText(error));
       throw new UnreachableError(`${PREFIX}cannot open a session on ${this.settings.address}: ${errorText(error)}`);

@@ -1,3 +1,4 @@
+import { preloadScript } from '../connection/driver.js';
 import { shellScript } from '../connection/quote.js';
 import type { Connection } from '../connection/types.js';
 import { cmdlineFacts } from './cmdline.js';
@@ -10,10 +11,10 @@ import { localFacts } from './local.js';
 import { packageManager, serviceManager } from './managers.js';
 import { memoryFacts } from './memory.js';
 import { networkFacts } from './network.js';
-import { factsScript, parseFactOutput, type FactInputs } from './script.js';
+import { FACTS_SCRIPT, parseFactOutput, type FactInputs, type InputPart } from './script.js';
 import { selinuxFacts } from './selinux.js';
 import { selectCollectors } from './subsets.js';
-import { userFacts } from './user.js';
+import { environment, userFacts } from './user.js';
 import { virtualizationFacts } from './virtualization.js';
 
 export interface GatherRequest {
@@ -32,48 +33,71 @@ export interface GatheredFacts {
 
 export const DEFAULT_FACT_PATH = '/etc/ansible/facts.d';
 
-type Collect = (inputs: FactInputs, facts: Record<string, unknown>) => Record<string, unknown>;
+/** A collector's facts from the script's output and the facts found before it; warnings go to `warnings`. */
+type Collect = (inputs: FactInputs, facts: Record<string, unknown>, warnings: string[]) => Record<string, unknown>;
+
+interface Collector {
+  /** What the facts script reads for it (script.ts). */
+  parts: InputPart[];
+  collect: Collect;
+}
 
 /** Ansible's collectors in the order they run (later ones read what earlier ones found). */
-const COLLECTORS: [string, Collect][] = [
-  ['platform', (inputs) => identityFacts(inputs)],
-  ['distribution', (inputs) => distributionFacts(inputs)],
-  ['selinux', (inputs) => ({ selinux: selinuxFacts(inputs) })],
-  ['pkg_mgr', (inputs) => ({ pkg_mgr: packageManager(inputs, distributionFacts(inputs)) })],
-  ['service_mgr', (inputs) => ({ service_mgr: serviceManager(inputs) })],
-  ['cmdline', (inputs) => cmdlineFacts(inputs)],
-  ['date_time', (inputs) => ({ date_time: dateTimeFacts(inputs) })],
-  ['user', (inputs) => withoutEnv(userFacts(inputs))],
-  ['env', (inputs) => ({ env: userFacts(inputs).env })],
-  ['virtual', (inputs) => virtualizationFacts(inputs)],
-  ['hardware', (inputs, facts) => ({ ...cpuFacts(inputs, String(facts.architecture)), ...memoryFacts(inputs), ...gpuFacts(inputs) })],
-  ['network', (inputs) => networkFacts(inputs)],
+const COLLECTORS: [string, Collector][] = [
+  ['platform', { parts: ['platform'], collect: (inputs) => identityFacts(inputs) }],
+  ['distribution', { parts: ['distribution'], collect: (inputs) => distributionFacts(inputs) }],
+  ['selinux', { parts: ['selinux'], collect: (inputs) => ({ selinux: selinuxFacts(inputs) }) }],
+  ['pkg_mgr', { parts: ['distribution', 'exists'], collect: (inputs) => ({ pkg_mgr: packageManager(inputs, distributionFacts(inputs)) }) }],
+  ['service_mgr', { parts: ['init', 'exists'], collect: (inputs) => ({ service_mgr: serviceManager(inputs) }) }],
+  ['cmdline', { parts: ['cmdline'], collect: (inputs) => cmdlineFacts(inputs) }],
+  ['date_time', { parts: ['date'], collect: (inputs) => ({ date_time: dateTimeFacts(inputs) }) }],
+  ['user', { parts: ['user', 'environ'], collect: (inputs) => userFacts(inputs) }],
+  ['env', { parts: ['environ'], collect: (inputs) => ({ env: environment(inputs) }) }],
+  ['virtual', { parts: ['virtual', 'cpuinfo', 'exists'], collect: (inputs) => virtualizationFacts(inputs) }],
+  ['hardware', { parts: ['hardware', 'cpuinfo'], collect: (inputs, facts) => ({ ...cpuFacts(inputs, String(facts.architecture)), ...memoryFacts(inputs), ...gpuFacts(inputs) }) }],
+  ['network', { parts: ['network'], collect: (inputs) => networkFacts(inputs) }],
+  ['local', { parts: ['local'], collect: (inputs, _facts, warnings) => {
+    const { local, warnings: found } = localFacts(inputs.sections.get('local') ?? []);
+    warnings.push(...found);
+    return { local };
+  } }],
 ];
 
-/** The user collector's facts; env is the env collector's (both read the same environment). */
-function withoutEnv(facts: Record<string, unknown>): Record<string, unknown> {
-  const { env: _env, ...rest } = facts;
-  return rest;
+preloadScript(FACTS_SCRIPT);
+
+/** The words of the script's $2 for these collectors, or '' when none of them reads the host. */
+function wantedParts(collectors: ReadonlySet<string>): string {
+  const parts = new Set(COLLECTORS.filter(([name]) => collectors.has(name)).flatMap(([, collector]) => collector.parts));
+  return [...parts].join(' ');
 }
 
 /** Ansible's ansible_facts (keys without the ansible_ prefix) for gather_subset, from one command on the host. */
 export async function gatherFacts(conn: Connection, request: GatherRequest = {}): Promise<GatheredFacts> {
   const gatherSubset = request.gatherSubset ?? ['all'];
   const collectors = selectCollectors(gatherSubset);
-  const result = await conn.exec(shellScript(factsScript(collectors), [collectors.has('local') ? (request.factPath ?? DEFAULT_FACT_PATH) : '']));
+  const parts = wantedParts(collectors);
+  const inputs = parts ? await readInputs(conn, parts, collectors.has('local') ? (request.factPath ?? DEFAULT_FACT_PATH) : '') : await reachOnly(conn);
+  const facts: Record<string, unknown> = {};
+  const warnings: string[] = [];
+  for (const [name, { collect }] of COLLECTORS) {
+    if (collectors.has(name)) Object.assign(facts, collect(inputs, facts, warnings));
+  }
+  return { facts: { ...facts, gather_subset: [...gatherSubset], module_setup: true }, warnings };
+}
+
+async function readInputs(conn: Connection, parts: string, factPath: string): Promise<FactInputs> {
+  const result = await conn.exec(shellScript(FACTS_SCRIPT, [factPath, parts]));
   if (!result.stdout.includes('@@betif-facts end')) {
     throw new Error(`gathering facts on ${conn.host} failed (rc=${result.rc}): ${result.stderr.trim() || result.stdout.trim()}`);
   }
-  const inputs = parseFactOutput(result.stdout);
-  let facts: Record<string, unknown> = {};
-  for (const [name, collect] of COLLECTORS) {
-    if (collectors.has(name)) facts = { ...facts, ...collect(inputs, facts) };
-  }
-  const warnings: string[] = [];
-  if (collectors.has('local')) {
-    const local = localFacts(inputs.sections.get('local') ?? []);
-    facts.local = local.local;
-    warnings.push(...local.warnings);
-  }
-  return { facts: { ...facts, gather_subset: [...gatherSubset], module_setup: true }, warnings };
+  return parseFactOutput(result.stdout);
+}
+
+/**
+ * No wanted collector reads the host: one command that starts nothing (the driver runs `true` itself) still
+ * finds an unreachable host unreachable, as Ansible's setup module would.
+ */
+async function reachOnly(conn: Connection): Promise<FactInputs> {
+  await conn.exec(['true']);
+  return { files: new Map(), sections: new Map() };
 }

@@ -1,103 +1,101 @@
 /**
- * The one command fact gathering runs on a host: a POSIX sh script that prints every input in named
- * sections. It starts as few programs as it can: every file is read by one grep, sh builtins do the
- * rest, and `date` and `ip` run only when their collectors are wanted.
+ * The one command fact gathering runs on a host: a fixed POSIX sh script that prints the inputs of the
+ * wanted collectors in named sections. It starts as few programs as it can: every file is read by one
+ * grep, sh builtins do the rest, `date` and `ip` run only when their collectors are wanted, and the last
+ * of these three replaces the shell. The "end" section's marker shows the shell's own part ran. The text
+ * never changes (what to read comes as arguments), so every command stream holds it as a function from
+ * its start (driver.ts's preloadScript) and a run sends only the call.
  */
-
-const FILES_ALWAYS = [
-  '/proc/sys/kernel/hostname', '/proc/sys/kernel/osrelease', '/proc/sys/kernel/version', '/proc/sys/kernel/ostype',
-  '/proc/sys/kernel/arch', '/etc/os-release', '/usr/lib/os-release', '/etc/debian_version', '/etc/redhat-release', '/etc/machine-id',
-  '/etc/hosts', '/proc/self/status', '/proc/self/environ', '/proc/cmdline', '/proc/1/comm',
-  '/sys/fs/selinux/enforce', '/sys/fs/selinux/policyvers', '/etc/selinux/config',
-];
-const FILES_HARDWARE = ['/proc/meminfo', '/proc/uptime', '/proc/cpuinfo'];
-const FILES_VIRTUAL = [
-  '/proc/cpuinfo', '/proc/1/cgroup', '/proc/1/environ', '/run/systemd/container', '/proc/xen/capabilities',
-  '/sys/devices/virtual/dmi/id/product_name', '/sys/devices/virtual/dmi/id/sys_vendor',
-  '/sys/devices/virtual/dmi/id/bios_vendor', '/sys/devices/virtual/dmi/id/product_family',
-];
-const FILES_NETWORK = ['/proc/net/route', '/sys/class/net/*/address', '/sys/class/net/*/mtu', '/sys/class/net/*/type'];
-
-const EXISTS = `section exists
-for path in /.dockerenv /.dockerinit /proc/vz /proc/lve /proc/bc /proc/xen /dev/kvm /run/systemd/system /dev/.run/systemd \\
-  /dev/.systemd /sbin/openrc /etc/init.d /run/ostree-booted /usr/bin/rpm-ostree /usr/bin/yum /usr/bin/dnf /usr/bin/apt-get \\
-  /usr/bin/zypper /usr/sbin/urpmi /usr/bin/pacman /sbin/apk /usr/bin/emerge /usr/bin/xbps-install; do
-  [ -e "$path" ] && echo "$path"
-done
-command -v systemctl >/dev/null 2>&1 && echo systemctl
-section sbin_init
-pid1=; [ -r /proc/1/comm ] && read -r pid1 < /proc/1/comm
-case $pid1 in ''|init|*sh) [ -L /sbin/init ] && readlink /sbin/init;; esac
-section machine
-[ -r /proc/sys/kernel/arch ] || uname -m`;
-
-const MODULES = `section modules
-if [ -r /proc/modules ]; then
-  while read -r module rest; do case $module in kvm|vboxdrv|virtio) echo "$module";; esac; done < /proc/modules
-fi`;
-
-const DATE = `section date
-date '+%s %N %Y %m %d %H %M %S %Z %z %A %w %W'`;
-
-const ADDRESSES = `section addresses
-ip -o addr show 2>/dev/null`;
-
-const PCI = `section iommu_groups
-set -- /sys/kernel/iommu_groups/*
-[ -e "$1" ] && echo $#
-section pci_gpus
-for device in /sys/bus/pci/devices/*; do
-  [ -r "$device/class" ] || continue
-  read -r class < "$device/class"
-  case $class in
-    0x03*)
-      read -r vendor < "$device/vendor"; read -r id < "$device/device"
-      driver=; [ -e "$device/driver" ] && driver=$(readlink "$device/driver")
-      group=; [ -e "$device/iommu_group" ] && group=$(readlink "$device/iommu_group")
-      echo "\${device##*/}|$class|$vendor|$id|\${driver##*/}|\${group##*/}";;
-  esac
-done`;
 
 /**
- * Local facts from the folder given as $1: each *.fact file's text, or for an executable one its
- * output, exit code and error output (its stdout goes straight to ours through fd 3).
+ * What the script can read, by the word that asks for it in $2. A file is in one part only: grep would
+ * print a file named twice twice.
  */
-const LOCAL = `section local
-if [ -n "$1" ] && [ -d "$1" ]; then
+export type InputPart =
+  | 'platform' | 'distribution' | 'selinux' | 'init' | 'exists' | 'cmdline' | 'date' | 'user' | 'environ'
+  | 'cpuinfo' | 'hardware' | 'virtual' | 'network' | 'local';
+
+/**
+ * $1: the local facts folder; $2: the parts wanted, separated by spaces. /proc/cpuinfo's flags and bugs
+ * lines (most of its size on a big host) are left out: no fact reads them.
+ */
+export const FACTS_SCRIPT = `w=" $2 "
+want() { case $w in *" $1 "*) ;; *) return 1;; esac; }
+section() { printf '\\n@@betif-facts %s\\n' "$1"; }
+k=/proc/sys/kernel d=/sys/devices/virtual/dmi/id n=/sys/class/net/* f=
+want platform && f="$k/hostname $k/osrelease $k/version $k/ostype $k/arch /etc/hosts /etc/machine-id"
+if want distribution; then
+  o=/etc/os-release; [ -r $o ] || o=/usr/lib/os-release
+  f="$f $o /etc/debian_version /etc/redhat-release"
+fi
+want selinux && f="$f /sys/fs/selinux/enforce /sys/fs/selinux/policyvers /etc/selinux/config"
+want init && f="$f /proc/1/comm"
+want cmdline && f="$f /proc/cmdline"
+want user && f="$f /proc/self/status"
+want environ && f="$f /proc/self/environ"
+want cpuinfo && f="$f /proc/cpuinfo"
+want hardware && f="$f /proc/meminfo /proc/uptime"
+want virtual && f="$f /proc/1/cgroup /proc/1/environ /run/systemd/container /proc/xen/capabilities $d/product_name $d/sys_vendor $d/bios_vendor $d/product_family"
+want network && f="$f /proc/net/route $n/address $n/mtu $n/type"
+if want exists; then
+  section exists
+  for p in /.dockerenv /.dockerinit /proc/vz /proc/lve /proc/bc /proc/xen /dev/kvm /run/systemd/system /dev/.run/systemd \\
+    /dev/.systemd /sbin/openrc /etc/init.d /run/ostree-booted /usr/bin/rpm-ostree /usr/bin/yum /usr/bin/dnf /usr/bin/apt-get \\
+    /usr/bin/zypper /usr/sbin/urpmi /usr/bin/pacman /sbin/apk /usr/bin/emerge /usr/bin/xbps-install; do
+    [ -e $p ] && echo $p
+  done
+  command -v systemctl >/dev/null 2>&1 && echo systemctl
+fi
+if want init; then
+  section sbin_init
+  p=; [ -r /proc/1/comm ] && read -r p < /proc/1/comm
+  case $p in ''|init|*sh) [ -L /sbin/init ] && readlink /sbin/init;; esac
+fi
+if want platform; then section machine; [ -r $k/arch ] || uname -m; fi
+if want virtual; then
+  section modules
+  for p in kvm vboxdrv virtio; do [ -e /sys/module/$p/initstate ] && echo $p; done
+fi
+if want local && [ -n "$1" ] && [ -d "$1" ]; then
+  section local
   exec 3>&1
-  for fact in "$1"/*.fact; do
-    [ -e "$fact" ] || continue
-    printf '\\n@@betif-local %s\\n' "$fact"
-    if [ -x "$fact" ]; then
-      err=$("$fact" 2>&1 >&3 3>&-); rc=$?
-      printf '\\n@@betif-local-rc %s\\n%s\\n' "$rc" "$err"
+  for p in "$1"/*.fact; do
+    [ -e "$p" ] || continue
+    printf '\\n@@betif-local %s\\n' "$p"
+    if [ -x "$p" ]; then
+      e=$("$p" 2>&1 >&3 3>&-); r=$?
+      printf '\\n@@betif-local-rc %s\\n%s\\n' "$r" "$e"
     else
-      while IFS= read -r line || [ -n "$line" ]; do printf '%s\\n' "$line"; done < "$fact"
+      while IFS= read -r l || [ -n "$l" ]; do printf '%s\\n' "$l"; done < "$p"
     fi
   done
-fi`;
-
-/** The script for these collectors; the fact folder is passed as $1, never spliced into the text. */
-export function factsScript(collectors: ReadonlySet<string>): string {
-  const wants = (...names: string[]) => names.some((name) => collectors.has(name));
-  const files = new Set(FILES_ALWAYS);
-  if (wants('hardware')) FILES_HARDWARE.forEach((file) => files.add(file));
-  if (wants('virtual')) FILES_VIRTUAL.forEach((file) => files.add(file));
-  if (wants('network')) FILES_NETWORK.forEach((file) => files.add(file));
-  const parts = [
-    `section() { printf '\\n@@betif-facts %s\\n' "$1"; }`,
-    'section files',
-    `grep -asH '' ${[...files].join(' ')}`,
-    EXISTS,
-    wants('virtual') ? MODULES : '',
-    wants('date_time') ? DATE : '',
-    wants('network') ? ADDRESSES : '',
-    wants('hardware') ? PCI : '',
-    wants('local') ? LOCAL : '',
-    'section end',
-  ];
-  return `${parts.filter(Boolean).join('\n')}\n`;
-}
+  exec 3>&-
+fi
+if want hardware; then
+  section iommu_groups
+  set -- /sys/kernel/iommu_groups/*
+  [ -e "$1" ] && echo $#
+  section pci_gpus
+  for p in /sys/bus/pci/devices/*; do
+    [ -r $p/class ] && read -r c < $p/class || continue
+    case $c in
+      0x03*)
+        read -r v < $p/vendor; read -r i < $p/device
+        # cd -P finds where a link leads without starting readlink; the folder's name is the driver or the group.
+        r=; ! cd -P $p/driver 2>/dev/null || r=\${PWD##*/}
+        g=; ! cd -P $p/iommu_group 2>/dev/null || g=\${PWD##*/}
+        echo "\${p##*/}|$c|$v|$i|$r|$g";;
+    esac
+  done
+fi
+section end
+l=; [ -z "$f" ] || l=files; want network && l=addresses; want date && l=date
+# The last program replaces this shell: one process less.
+run() { if [ "$1" = "$l" ]; then shift; exec "$@"; fi; shift; "$@"; }
+[ -z "$f" ] || { section files; run files grep -asHv -e '^flags\t*: ' -e '^bugs\t*: ' -e '^vmx flags\t*: ' $f; }
+want network && { section addresses; run addresses ip -o addr show 2>/dev/null; }
+want date && { section date; run date date '+%s %N %Y %m %d %H %M %S %Z %z %A %w %W'; }
+`;
 
 /** The script's output: file contents by path, and the other sections by name, as lines. */
 export interface FactInputs {
@@ -105,16 +103,17 @@ export interface FactInputs {
   sections: Map<string, string[]>;
 }
 
+const MARKER = '@@betif-facts ';
+
 export function parseFactOutput(stdout: string): FactInputs {
   const sections = new Map<string, string[]>();
   let current: string[] | undefined;
   for (const line of stdout.split('\n')) {
-    const marker = /^@@betif-facts (\w+)$/.exec(line);
-    if (marker) {
+    if (line.startsWith(MARKER)) {
       // The marker's leading newline adds an empty line to the end of the previous section.
       if (current && current.at(-1) === '') current.pop();
       current = [];
-      sections.set(marker[1], current);
+      sections.set(line.slice(MARKER.length), current);
     } else {
       current?.push(line);
     }
@@ -122,13 +121,18 @@ export function parseFactOutput(stdout: string): FactInputs {
   if (current && current.at(-1) === '') current.pop();
 
   const files = new Map<string, string[]>();
+  let path = '';
+  let lines: string[] = [];
   for (const line of sections.get('files') ?? []) {
     const colon = line.indexOf(':');
     if (colon < 0) continue;
-    const path = line.slice(0, colon);
-    const lines = files.get(path) ?? [];
-    lines.push(line.slice(colon + 1));
-    files.set(path, lines);
+    // grep prints a file's lines together: the path changes only from one file to the next.
+    if (line.length <= path.length || line.charCodeAt(path.length) !== 58 || !line.startsWith(path)) {
+      path = line.slice(0, colon);
+      lines = files.get(path) ?? [];
+      files.set(path, lines);
+    }
+    lines.push(line.slice(path.length + 1));
   }
   return { files, sections };
 }

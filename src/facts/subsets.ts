@@ -39,8 +39,21 @@ export function subsetEntries(value: unknown): string[] {
   return parts.map((part) => part.trim()).filter(Boolean);
 }
 
+const selections = new Map<string, ReadonlySet<string>>();
+
 /** The collectors that run for gather_subset, as ansible-core 2.14 selects them (facter/ohai select nothing here). */
-export function selectCollectors(gatherSubset: readonly string[]): Set<string> {
+export function selectCollectors(gatherSubset: readonly string[]): ReadonlySet<string> {
+  // Every host of a play asks with the same gather_subset.
+  const key = JSON.stringify(gatherSubset);
+  let collectors = selections.get(key);
+  if (!collectors) {
+    collectors = collectorsFor(gatherSubset);
+    selections.set(key, collectors);
+  }
+  return collectors;
+}
+
+function collectorsFor(gatherSubset: readonly string[]): Set<string> {
   const wanted = new Set<string>();
   const excluded = new Set<string>();
   const explicit = new Set<string>();

@@ -7,13 +7,19 @@ function statusId(inputs: FactInputs, field: string): number | null {
   return id === undefined ? null : Number(id);
 }
 
-/** user_id (as Python's getpass.getuser() finds it), user_uid, user_gid, user_dir, user_shell, env. */
-export function userFacts(inputs: FactInputs): Record<string, unknown> {
+/** env: the environment the facts script ran with. */
+export function environment(inputs: FactInputs): Record<string, string> {
   const env: Record<string, string> = {};
   for (const entry of environEntries(inputs, '/proc/self/environ')) {
     const equals = entry.indexOf('=');
     if (equals > 0) env[entry.slice(0, equals)] = entry.slice(equals + 1);
   }
+  return env;
+}
+
+/** user_id (as Python's getpass.getuser() finds it), user_uid, user_gid, user_dir, user_shell. */
+export function userFacts(inputs: FactInputs): Record<string, unknown> {
+  const env = environment(inputs);
   const uid = statusId(inputs, 'Uid');
   return {
     user_id: env.LOGNAME ?? env.USER ?? env.LNAME ?? env.USERNAME ?? String(uid ?? ''),
@@ -21,6 +27,5 @@ export function userFacts(inputs: FactInputs): Record<string, unknown> {
     user_gid: statusId(inputs, 'Gid'),
     user_dir: env.HOME ?? '',
     user_shell: env.SHELL ?? '',
-    env,
   };
 }
