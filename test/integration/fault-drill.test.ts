@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { NodeSSH } from 'node-ssh';
 import { DRIVER_HELLO, DRIVER_SCRIPT, encodeRequest } from '../../src/connection/driver.js';
 import { quoteArgv, shellScript } from '../../src/connection/quote.js';
-import { BIN, parseRecap, type CliRun } from '../helpers/cli.js';
+import { BIN, betifPlay, parseRecap, type CliRun } from '../helpers/cli.js';
 import { labPort, startLab, type Lab, type LabHost } from '../helpers/lab.js';
 
 /*
@@ -25,11 +25,15 @@ interface Running {
   done: Promise<CliRun>;
 }
 
-/** Starts betif-play without waiting for it, so that a test can act on the hosts or the controller meanwhile. */
-function startPlay(playbook: string, args: string[], env: Record<string, string> = {}): Running {
+function playbookFile(playbook: string): string {
   const path = join(work, `play-${randomBytes(4).toString('hex')}.yml`);
   writeFileSync(path, playbook);
-  const child = spawn(process.execPath, [BIN, path, ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
+  return path;
+}
+
+/** Starts betif-play as its own process without waiting for it, so that a test can signal the controller meanwhile. */
+function startPlay(playbook: string, args: string[], env: Record<string, string> = {}): Running {
+  const child = spawn(process.execPath, [BIN, playbookFile(playbook), ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -38,8 +42,9 @@ function startPlay(playbook: string, args: string[], env: Record<string, string>
   return { child, done };
 }
 
+/** Runs betif-play (in a process that has it loaded already: see betifPlay); a test may act on the hosts meanwhile. */
 function play(playbook: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return startPlay(playbook, args, env).done;
+  return betifPlay([playbookFile(playbook), ...args], { env });
 }
 
 /** The processes of a lab host (its sshd and everything in its sessions): those chrooted into its root. */
@@ -131,13 +136,13 @@ describe('fault drill over real SSH', () => {
   test('a host that stops answering mid-task (sshd and children SIGSTOPped) is UNREACHABLE after its keepalives; the others finish; exit 4', async () => {
     clearSrv();
     const [, h2] = lab.hosts;
-    const running = startPlay(SLOW_THEN_TOUCH, ['-i', lab.inventoryPath, '--known-hosts', lab.knownHostsPath, '--ssh-common-args', '-o ServerAliveInterval=1 -o ServerAliveCountMax=2']);
+    const running = play(SLOW_THEN_TOUCH, ['-i', lab.inventoryPath, '--known-hosts', lab.knownHostsPath, '--ssh-common-args', '-o ServerAliveInterval=1 -o ServerAliveCountMax=2']);
     await waitFor('the slow task on h2', () => hostCommands(h2).some((command) => command === 'sleep 4'));
     const stopped = hostPids(h2);
     for (const pid of stopped) process.kill(pid, 'SIGSTOP');
     let run: CliRun;
     try {
-      run = await running.done;
+      run = await running;
     } finally {
       for (const pid of stopped) process.kill(pid, 'SIGCONT');
     }
@@ -162,11 +167,11 @@ describe('fault drill over real SSH', () => {
       inventoryLine('h3', h3.port),
       '',
     ].join('\n'));
-    const running = startPlay(SLOW_THEN_TOUCH, ['-i', inventory, '--known-hosts', lab.knownHostsPath]);
+    const running = play(SLOW_THEN_TOUCH, ['-i', inventory, '--known-hosts', lab.knownHostsPath]);
     try {
       await waitFor('the slow task on h2 (behind h1)', () => hostCommands(h2).some((command) => command === 'sleep 4'));
       await lab.stopHost('h1');
-      const run = await running.done;
+      const run = await running;
       assert.equal(run.code, 4, run.stdout + run.stderr);
       const recap = parseRecap(run.stdout);
       assert.equal(recap.h1.unreachable, 1);

@@ -48,10 +48,16 @@ async function snapshot(lab: Lab, hosts = lab.hosts.map((host) => host.name)): P
     }
   };
   for (const host of lab.hosts.filter((candidate) => hosts.includes(candidate.name))) walk(host.root, host.root, host.name);
-  files.set('libvirt/domains', await virsh(lab, 'list', '--all'));
-  files.set('libvirt/networks', await virsh(lab, 'net-list', '--all'));
-  for (const name of (await virsh(lab, 'list', '--all', '--name')).split('\n').filter(Boolean)) files.set(`libvirt/${name}`, await virsh(lab, 'dumpxml', '--inactive', name));
-  for (const name of (await virsh(lab, 'net-list', '--all', '--name')).split('\n').filter(Boolean)) files.set(`libvirt/${name}`, await virsh(lab, 'net-dumpxml', name));
+  const [domainNames, networkNames] = (await virshEach(lab, ['list --all --name', 'net-list --all --name'])).map((names) => names.split('\n').filter(Boolean));
+  const [domains, networks, ...definitions] = await virshEach(lab, [
+    'list --all',
+    'net-list --all',
+    ...domainNames.map((name) => `dumpxml --inactive ${name}`),
+    ...networkNames.map((name) => `net-dumpxml ${name}`),
+  ]);
+  files.set('libvirt/domains', domains);
+  files.set('libvirt/networks', networks);
+  [...domainNames, ...networkNames].forEach((name, index) => files.set(`libvirt/${name}`, definitions[index]));
   return files;
 }
 
@@ -61,6 +67,12 @@ function libvirtUri(lab: Lab): string {
 
 async function virsh(lab: Lab, ...args: string[]): Promise<string> {
   return (await run('virsh', ['-c', libvirtUri(lab), ...args])).stdout.trim();
+}
+
+/** The outputs of several virsh commands (names without spaces), run by one virsh process: its `command ; command` form. */
+async function virshEach(lab: Lab, commands: string[]): Promise<string[]> {
+  const end = '@@betif-virsh-output-end@@';
+  return (await virsh(lab, commands.join(` ; echo ${end} ; `))).split(end).map((output) => output.trim());
 }
 
 async function onHost(lab: Lab, host: string, command: string): Promise<string> {

@@ -39,6 +39,8 @@ export interface Suite {
 const HOSTS_PER_TOOL = 3;
 const BASE_PORT = labPort(2800);
 const TOOLS: Tool[] = ['ansible', 'betif'];
+/** betif-play's hosts come first in the lab: ansible-playbook's are started only when a case runs it live. */
+const LAB_ORDER: Tool[] = ['betif', 'ansible'];
 /** Cases run at once, each on its own lane of hosts (COMPAT_LANES): most of a case is waiting on ansible-playbook. */
 export const LANES = Math.max(1, Number(process.env.COMPAT_LANES ?? 3));
 
@@ -93,16 +95,12 @@ function judge(compatCase: CompatCase, ansible: RunOutcome[], betif: RunOutcome[
 
 type Lane = Record<Tool, ToolHosts>;
 
-/** Lane `lane` of the lab: three hosts for ansible-playbook, then three for betif-play, each named h1-h3. */
-function laneOf(lab: Lab, inventory: string, lane: number): Lane {
-  const first = lane * HOSTS_PER_TOOL * TOOLS.length;
-  return Object.fromEntries(
-    TOOLS.map((tool, index) => {
-      const own = lab.hosts.slice(first + index * HOSTS_PER_TOOL, first + (index + 1) * HOSTS_PER_TOOL);
-      const hosts = own.map((host, position) => ({ name: `h${position + 1}`, root: host.root }));
-      return [tool, { hosts, ports: own.map((host) => host.port), connections: connectionLines(inventory, own.map((host) => host.name)) }];
-    }),
-  ) as Lane;
+/** A tool's three hosts in a lane: the lab holds betif-play's hosts of every lane (h1-h3 lane 1, h4-h6 lane 2 ...), then ansible-playbook's. */
+function hostsOf(lab: Lab, inventory: string, tool: Tool, lane: number): ToolHosts {
+  const first = (LAB_ORDER.indexOf(tool) * LANES + lane) * HOSTS_PER_TOOL;
+  const own = lab.hosts.slice(first, first + HOSTS_PER_TOOL);
+  const hosts = own.map((host, position) => ({ name: `h${position + 1}`, root: host.root }));
+  return { hosts, ports: own.map((host) => host.port), connections: connectionLines(inventory, own.map((host) => host.name)) };
 }
 
 /** Things handed out one user at a time; a user that finds none free waits for the next one released. */
@@ -110,8 +108,8 @@ function pool<T>(free: T[]): { acquire(): Promise<T>; release(item: T): void } {
   const waiting: ((item: T) => void)[] = [];
   return {
     acquire: () => {
-      const item = free.pop();
-      return item ? Promise.resolve(item) : new Promise((resolve) => waiting.push(resolve));
+      if (free.length > 0) return Promise.resolve(free.pop() as T);
+      return new Promise((resolve) => waiting.push(resolve));
     },
     release: (item) => {
       const next = waiting.shift();
@@ -122,29 +120,40 @@ function pool<T>(free: T[]): { acquire(): Promise<T>; release(item: T): void } {
 }
 
 /**
- * One lab of SSH test hosts for the whole suite, in LANES lanes: in each, h1-h3 for ansible-playbook and three
- * more for betif-play (named h1-h3 in its inventory), so that both tools run a case at the same time from the
- * same starting state, and LANES cases run at once.
+ * One lab of SSH test hosts for the whole suite, in LANES lanes: in each, three hosts for betif-play and three
+ * for ansible-playbook (each named h1-h3 in its tool's inventory), so that both tools run a case at the same time
+ * from the same starting state, and LANES cases run at once. ansible-playbook's hosts are started the first time
+ * a case runs it live or records it: with every reference current, the suite starts only betif-play's hosts.
  */
 export async function openSuite(): Promise<Suite> {
   const scratch = mkdtempSync(join(tmpdir(), 'betif-compat-'));
-  const lab: Lab = await startLab(HOSTS_PER_TOOL * TOOLS.length * LANES, { basePort: BASE_PORT, dir: join(tmpdir(), 'betif-compat-lab') });
-  const inventory = readFileSync(lab.inventoryPath, 'utf8');
-  const lanes = pool(Array.from({ length: LANES }, (_, lane) => laneOf(lab, inventory, lane)));
-  const places = pool(TOOLS.flatMap((tool) => Array.from({ length: LANES }, (_, lane) => laneOf(lab, inventory, lane)[tool])));
+  const labOptions = { basePort: BASE_PORT, dir: join(tmpdir(), 'betif-compat-lab') };
+  const betifLab: Lab = await startLab(HOSTS_PER_TOOL * LANES, labOptions);
+  const betifInventory = readFileSync(betifLab.inventoryPath, 'utf8');
+  const betifHosts = Array.from({ length: LANES }, (_, lane) => hostsOf(betifLab, betifInventory, 'betif', lane));
+  // The same lab grown by ansible-playbook's hosts (up.sh leaves the running ones alone).
+  let wholeLab: Promise<{ lab: Lab; ansibleHosts: ToolHosts[] }> | undefined;
+  const withAnsibleHosts = () =>
+    (wholeLab ??= startLab(HOSTS_PER_TOOL * TOOLS.length * LANES, labOptions).then((lab) => {
+      const inventory = readFileSync(lab.inventoryPath, 'utf8');
+      return { lab, ansibleHosts: Array.from({ length: LANES }, (_, lane) => hostsOf(lab, inventory, 'ansible', lane)) };
+    }));
+  const lanes = pool(Array.from({ length: LANES }, (_, lane) => lane));
+  const places = pool<ToolHosts | number>([...betifHosts, ...Array.from({ length: LANES }, (_, lane) => lane)]);
+  const laneOf = async (lane: number): Promise<Lane> => ({ betif: betifHosts[lane], ansible: (await withAnsibleHosts()).ansibleHosts[lane] });
   // Short: ssh control sockets must fit in 108 bytes.
   const controlPathDir = mkdtempSync('/tmp/bcp-');
   const settings: ToolSettings = {
-    ansibleConfig: writeAnsibleConfig(scratch, lab.knownHostsPath, controlPathDir),
-    knownHostsPath: lab.knownHostsPath,
+    ansibleConfig: writeAnsibleConfig(scratch, betifLab.knownHostsPath, controlPathDir),
+    knownHostsPath: betifLab.knownHostsPath,
   };
-  const folders: LabFolders = { scratch, lab: lab.dir, controlPath: controlPathDir };
+  const folders: LabFolders = { scratch, lab: betifLab.dir, controlPath: controlPathDir };
   const ansibleCore = ansibleCoreVersion();
   const runSide = (compatCase: CompatCase, tool: Tool, where: ToolHosts) => {
     const workspace = prepareWorkspace(compatCase, where.connections, join(scratch, tool, compatCase.name));
     return runCase(compatCase, tool, where, workspace, settings, folders);
   };
-  const inLane = async <T>(work: (lane: Lane) => Promise<T>): Promise<T> => {
+  const inLane = async <T>(work: (lane: number) => Promise<T>): Promise<T> => {
     const lane = await lanes.acquire();
     try {
       return await work(lane);
@@ -156,24 +165,32 @@ export async function openSuite(): Promise<Suite> {
     async run(compatCase, options = {}) {
       const recorded = options.useReference ? loadReference(compatCase, referenceKey(compatCase, await ansibleCore)) : undefined;
       return inLane(async (lane) => {
-        if (recorded) return judge(compatCase, recorded, await runSide(compatCase, 'betif', lane.betif), 'recorded');
-        const [ansible, betif] = await Promise.all(TOOLS.map((tool) => runSide(compatCase, tool, lane[tool])));
+        if (recorded) return judge(compatCase, recorded, await runSide(compatCase, 'betif', betifHosts[lane]), 'recorded');
+        const hosts = await laneOf(lane);
+        const [ansible, betif] = await Promise.all(TOOLS.map((tool) => runSide(compatCase, tool, hosts[tool])));
         return judge(compatCase, ansible, betif, 'live');
       });
     },
     async record(compatCase) {
       // Only ansible-playbook runs: the hosts of both tools of every lane serve as places to record in.
       const place = await places.acquire();
-      const outcomes = await runSide(compatCase, 'ansible', place).finally(() => places.release(place));
-      const unmet = unmetExpectations(outcomes.at(-1) as RunOutcome, compatCase.spec.expect);
-      if (unmet.length === 0) writeReference(compatCase, referenceKey(compatCase, await ansibleCore), outcomes);
-      return unmet;
+      try {
+        const where = typeof place === 'number' ? (await laneOf(place)).ansible : place;
+        const outcomes = await runSide(compatCase, 'ansible', where);
+        const unmet = unmetExpectations(outcomes.at(-1) as RunOutcome, compatCase.spec.expect);
+        if (unmet.length === 0) writeReference(compatCase, referenceKey(compatCase, await ansibleCore), outcomes);
+        return unmet;
+      } finally {
+        places.release(place);
+      }
     },
     async hasReference(compatCase) {
       return loadReference(compatCase, referenceKey(compatCase, await ansibleCore)) !== undefined;
     },
     async close() {
-      await lab.stop();
+      // Either stops every host in the lab's folder (ansible-playbook's too); the grown lab also frees their ports.
+      const whole = await wholeLab?.catch(() => undefined);
+      await (whole?.lab ?? betifLab).stop();
       rmSync(scratch, { recursive: true, force: true });
       rmSync(controlPathDir, { recursive: true, force: true });
     },
