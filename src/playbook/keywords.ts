@@ -112,7 +112,7 @@ export const INCLUDE_ACTIONS = new Set([
   'ansible.builtin.import_role', 'ansible.builtin.meta',
 ]);
 
-export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_host', 'end_batch', 'clear_facts', 'clear_host_errors', 'refresh_inventory']);
+export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_host', 'end_batch', 'clear_facts', 'clear_host_errors', 'refresh_inventory', 'reset_connection']);
 
 /** Ansible keywords that exist but that betif-play does not run: named as such instead of "unknown". */
 export const UNSUPPORTED_KEYWORDS = new Set([

@@ -15,7 +15,7 @@ import { applyFacts } from './facts.js';
 import { conditionsOf, inheritedKeyword, keywordBool } from './keywords.js';
 import { loopItems } from './loops.js';
 import { isActive, type HostState, type PlayRun, type Scope } from './state.js';
-import { selectedByTags } from './tags.js';
+import { renderedTags, selectedByTags } from './tags.js';
 import { noteChange, noteNotification, noteRegistration, planDependency } from './plan-dependency.js';
 import { TaskExecution, type Outcome } from './task.js';
 import { taskVars } from './vars.js';
@@ -98,12 +98,14 @@ export class LinearStrategy {
     };
   }
 
-  private selected(node: TaskNode, scope: Scope): boolean {
-    return selectedByTags([...node.tags, ...scope.appliedTags], this.run.options.tags, this.run.options.skipTags);
+  private selected(node: TaskNode, scope: Scope, hosts: readonly HostState[]): boolean {
+    const [first] = hosts;
+    const render = (text: string) => (first ? createTemplar(taskVars(this.playRun, first, scope, node)).render(text) : text);
+    return selectedByTags(renderedTags([...node.tags, ...scope.appliedTags], render), this.run.options.tags, this.run.options.skipTags);
   }
 
   async runAction(task: ActionTask, hosts: readonly HostState[], scope: Scope, title?: string): Promise<void> {
-    if (!scope.isHandler && !this.selected(task, scope)) return;
+    if (!scope.isHandler && !this.selected(task, scope, hosts)) return;
     const info = { ...this.taskInfo(task, scope, task.action), ...(title ? { title } : {}) };
     if (!title && !scope.isHandler && this.run.gate && !(await this.run.gate.admits(info.title, task.name))) return;
     // An action that bypasses the host loop (pause) runs for the first host only, and only it gets the result.
@@ -335,7 +337,7 @@ export class LinearStrategy {
   }
 
   private async runIncludeTasks(node: IncludeTasksNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
-    if (!this.selected(node, scope)) return;
+    if (!this.selected(node, scope, hosts)) return;
     const info = this.taskInfo(node, scope, 'include_tasks');
     this.run.reporter.taskStart(info, hosts.length);
     const groups = this.planIncludes(node, hosts, scope, info).map((group) => ({ ...group, path: isAbsolute(group.target) ? group.target : join(node.baseDir, group.target) }));
@@ -355,7 +357,7 @@ export class LinearStrategy {
   }
 
   private async runIncludeRole(node: IncludeRoleNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
-    if (!this.selected(node, scope)) return;
+    if (!this.selected(node, scope, hosts)) return;
     const info = this.taskInfo(node, scope, `include_role : ${node.roleName}`);
     this.run.reporter.taskStart(info, hosts.length);
     for (const group of this.planIncludes(node, hosts, scope, info)) {
@@ -380,6 +382,7 @@ export class LinearStrategy {
     if (PER_HOST_META.has(node.action)) {
       for (const host of hosts) {
         this.run.reporter.taskStart(info, 1);
+        if (node.action === 'reset_connection' && holds(host)) await this.run.pool.reset(host.name);
         if (node.action !== 'end_host') continue;
         if (holds(host)) host.ended = true;
         else skipped(host);
@@ -447,7 +450,7 @@ interface IncludeGroup {
 }
 
 /** meta actions that act on every host (the others act once, for the whole batch). */
-const PER_HOST_META = new Set(['noop', 'flush_handlers', 'end_host']);
+const PER_HOST_META = new Set(['noop', 'flush_handlers', 'end_host', 'reset_connection']);
 
 function loopItemsDeclared(task: ActionTask): boolean {
   return Object.keys(task.keywords).some((key) => key === 'loop' || key.startsWith('with_'));
