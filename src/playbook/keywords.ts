@@ -55,6 +55,7 @@ export const TASK_KEYWORDS: Record<string, object> = {
       label: { type: 'string' },
       pause: { type: ['number', 'string'] },
       extended: boolish,
+      extended_allitems: boolish,
     },
   },
   // `with_<lookup>` for every lookup plugin: the lookup's terms, any shape.

@@ -17,7 +17,7 @@ import { loopItems } from './loops.js';
 import { isActive, type HostState, type PlayRun, type Scope } from './state.js';
 import { renderedTags, selectedByTags } from './tags.js';
 import { noteChange, noteNotification, noteRegistration, planDependency } from './plan-dependency.js';
-import { TaskExecution, type Outcome } from './task.js';
+import { extendedLoopInfo, TaskExecution, type Outcome } from './task.js';
 import { taskVars } from './vars.js';
 
 function asNames(value: unknown): string[] {
@@ -313,15 +313,19 @@ export class LinearStrategy {
           continue;
         }
         const control = (node.keywords.loop_control ?? {}) as Record<string, unknown>;
-        const loopVar = String(control.loop_var ?? 'item');
+        const loopVar = String(templar.render(control.loop_var ?? 'item'));
         const items = loopItems({ ...node, kind: 'action' } as unknown as ActionTask, templar);
-        for (const item of items ?? [undefined]) {
-          const itemVars = items ? { ...vars, [loopVar]: item } : vars;
+        const indexVar = control.index_var === undefined ? undefined : String(templar.render(control.index_var));
+        for (const [index, item] of (items ?? [undefined]).entries()) {
+          // As Ansible's IncludedFile, the item, its index and ansible_loop are parameters of the include: its tasks see them.
+          const extended = items && keywordBool(control.extended ?? false) ? { ansible_loop: extendedLoopInfo(items, index, keywordBool(control.extended_allitems ?? true)) } : {};
+          const loopVars = items ? { [loopVar]: item, ...(indexVar ? { [indexVar]: index } : {}), ...extended } : {};
+          const itemVars = { ...vars, ...loopVars };
           const itemTemplar = createTemplar(itemVars, { searchPaths });
           const target = String(itemTemplar.render(node.kind === 'include_tasks' ? node.file : node.roleName));
-          const params = { ...((itemTemplar.render(node.keywords.vars ?? {}) as Record<string, unknown>) ?? {}), ...(items ? { [loopVar]: item } : {}) };
+          const params = { ...((itemTemplar.render(node.keywords.vars ?? {}) as Record<string, unknown>) ?? {}), ...loopVars };
           const key = `${target}\u0000${JSON.stringify(params)}\u0000${dependsOn ?? ''}`;
-          const group = groups.get(key) ?? { target, params, hosts: [], item: items ? { label: control.label === undefined ? item : itemTemplar.render(control.label) } : undefined, dependsOn };
+          const group: IncludeGroup = groups.get(key) ?? { target, params, hosts: [], item: items ? { label: control.label === undefined ? item : itemTemplar.render(control.label) } : undefined, dependsOn };
           group.hosts.push(host);
           groups.set(key, group);
           if (node.kind === 'include_tasks') host.stats.ok += 1;
