@@ -1,17 +1,22 @@
 import type { Playbook, TaskNode } from '../playbook/types.js';
 import { playHosts } from '../runner/play.js';
 import type { RunContext } from '../runner/state.js';
+import { renderedTags, selectedByTags } from '../runner/tags.js';
+import { createTemplar } from '../template/templar.js';
 
 function tagList(tags: readonly string[]): string {
-  return `TAGS: [${tags.join(', ')}]`;
+  return `TAGS: [${[...tags].sort().join(', ')}]`;
 }
 
-function taskLines(nodes: readonly TaskNode[], indent: string): string[] {
+/** The tasks --tags and --skip-tags select, as ansible-playbook lists them: tags rendered with the play's variables. */
+function taskLines(nodes: readonly TaskNode[], indent: string, run: RunContext, render: (text: string) => unknown): string[] {
   return nodes.flatMap((node) => {
-    if (node.kind === 'block') return [...taskLines(node.block, indent), ...taskLines(node.rescue, indent), ...taskLines(node.always, indent)];
+    if (node.kind === 'block') return [...node.block, ...node.rescue, ...node.always].flatMap((child) => taskLines([child], indent, run, render));
+    const tags = [...new Set(renderedTags(node.tags, render))];
+    if (!selectedByTags(tags, run.options.tags, run.options.skipTags)) return [];
     const name = node.name ?? (node.kind === 'action' ? node.action : node.kind);
     const title = node.role ? `${node.role.name} : ${name}` : name;
-    return [`${indent}${title}\t${tagList(node.tags)}`];
+    return [`${indent}${title}\t${tagList(tags)}`];
   });
 }
 
@@ -34,7 +39,8 @@ export function listing(playbook: Playbook, run: RunContext, what: { hosts: bool
       lines.push(`    pattern: ['${play.hosts}']`, `    hosts (${hosts.length}):`, ...hosts.map((host) => `      ${host}`));
     }
     const nodes = [...play.preTasks, ...play.tasks, ...play.postTasks];
-    if (what.tasks) lines.push('    tasks:', ...taskLines(nodes, '      '));
+    const templar = createTemplar({ ...play.vars, ...run.options.extraVars });
+    if (what.tasks) lines.push('    tasks:', ...taskLines(nodes, '      ', run, (text) => templar.render(text)));
     if (what.tags) lines.push(`      TASK TAGS: [${[...new Set([...playTags(play.keywords.tags), ...allTags(nodes)])].sort().join(', ')}]`);
   });
   return `${lines.join('\n')}\n`;

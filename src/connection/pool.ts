@@ -26,6 +26,21 @@ export class ConnectionPool {
     for (const connection of connections) await connection.close();
   }
 
+  /**
+   * meta: reset_connection: the host's SSH connections close, the next command opens a new one (a jump host still
+   * carrying other hosts stays open).
+   */
+  async reset(host: string): Promise<void> {
+    const keys = [...this.sshConnections.keys()];
+    for (const key of keys) {
+      const carriesOthers = keys.some((other) => other.endsWith(` via ${key}`));
+      const connection = this.sshConnections.get(key);
+      if (!connection || !key.startsWith(`ssh:${host}:`) || carriesOthers) continue;
+      this.sshConnections.delete(key);
+      await connection.close();
+    }
+  }
+
   /** The run was interrupted: every SSH connection stops sending commands and closes (see SshConnection.interrupt). */
   async interrupt(): Promise<void> {
     const connections = [...this.sshConnections.values()].reverse();

@@ -55,6 +55,7 @@ export const TASK_KEYWORDS: Record<string, object> = {
       label: { type: 'string' },
       pause: { type: ['number', 'string'] },
       extended: boolish,
+      extended_allitems: boolish,
     },
   },
   // `with_<lookup>` for every lookup plugin: the lookup's terms, any shape.
@@ -112,7 +113,7 @@ export const INCLUDE_ACTIONS = new Set([
   'ansible.builtin.import_role', 'ansible.builtin.meta',
 ]);
 
-export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_host', 'end_batch', 'clear_facts', 'clear_host_errors', 'refresh_inventory']);
+export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_host', 'end_batch', 'clear_facts', 'clear_host_errors', 'refresh_inventory', 'reset_connection']);
 
 /** Ansible keywords that exist but that betif-play does not run: named as such instead of "unknown". */
 export const UNSUPPORTED_KEYWORDS = new Set([

@@ -1,7 +1,7 @@
-import { type Templar, UndefinedVariableError } from '../template/templar.js';
+import { type Templar, TemplateError, UndefinedVariableError } from '../template/templar.js';
 import type { ActionTask } from '../playbook/types.js';
 import { pythonStr } from '../template/python-repr.js';
-import { isTuple } from '../template/python-types.js';
+import { isDict, isTuple, plain } from '../template/python-types.js';
 
 export class LoopError extends Error {}
 
@@ -55,5 +55,7 @@ export function loopItems(task: ActionTask, templar: Templar): unknown[] | undef
   if (keyword === undefined) return undefined;
   const name = keyword.slice('with_'.length);
   const terms = name === 'first_found' ? firstFoundTerms(keywords[keyword], templar) : templar.render(keywords[keyword]);
+  // Ansible hands a mapping to the lookup as it is (a dict is iterable): the list lookup refuses it.
+  if (name === 'list' && isDict(plain(terms))) throw new TemplateError('with_list expects a list');
   return templar.query(name, lookupTerms(terms), { subdir: lookupSubdir(task.action) }).map(listOfTuple);
 }

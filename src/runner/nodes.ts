@@ -15,9 +15,9 @@ import { applyFacts } from './facts.js';
 import { conditionsOf, inheritedKeyword, keywordBool } from './keywords.js';
 import { loopItems } from './loops.js';
 import { isActive, type HostState, type PlayRun, type Scope } from './state.js';
-import { selectedByTags } from './tags.js';
+import { renderedTags, selectedByTags } from './tags.js';
 import { noteChange, noteNotification, noteRegistration, planDependency } from './plan-dependency.js';
-import { TaskExecution, type Outcome } from './task.js';
+import { extendedLoopInfo, TaskExecution, type Outcome } from './task.js';
 import { taskVars } from './vars.js';
 
 function asNames(value: unknown): string[] {
@@ -98,12 +98,14 @@ export class LinearStrategy {
     };
   }
 
-  private selected(node: TaskNode, scope: Scope): boolean {
-    return selectedByTags([...node.tags, ...scope.appliedTags], this.run.options.tags, this.run.options.skipTags);
+  private selected(node: TaskNode, scope: Scope, hosts: readonly HostState[]): boolean {
+    const [first] = hosts;
+    const render = (text: string) => (first ? createTemplar(taskVars(this.playRun, first, scope, node)).render(text) : text);
+    return selectedByTags(renderedTags([...node.tags, ...scope.appliedTags], render), this.run.options.tags, this.run.options.skipTags);
   }
 
   async runAction(task: ActionTask, hosts: readonly HostState[], scope: Scope, title?: string): Promise<void> {
-    if (!scope.isHandler && !this.selected(task, scope)) return;
+    if (!scope.isHandler && !this.selected(task, scope, hosts)) return;
     const info = { ...this.taskInfo(task, scope, task.action), ...(title ? { title } : {}) };
     if (!title && !scope.isHandler && this.run.gate && !(await this.run.gate.admits(info.title, task.name))) return;
     // An action that bypasses the host loop (pause) runs for the first host only, and only it gets the result.
@@ -311,15 +313,19 @@ export class LinearStrategy {
           continue;
         }
         const control = (node.keywords.loop_control ?? {}) as Record<string, unknown>;
-        const loopVar = String(control.loop_var ?? 'item');
+        const loopVar = String(templar.render(control.loop_var ?? 'item'));
         const items = loopItems({ ...node, kind: 'action' } as unknown as ActionTask, templar);
-        for (const item of items ?? [undefined]) {
-          const itemVars = items ? { ...vars, [loopVar]: item } : vars;
+        const indexVar = control.index_var === undefined ? undefined : String(templar.render(control.index_var));
+        for (const [index, item] of (items ?? [undefined]).entries()) {
+          // As Ansible's IncludedFile, the item, its index and ansible_loop are parameters of the include: its tasks see them.
+          const extended = items && keywordBool(control.extended ?? false) ? { ansible_loop: extendedLoopInfo(items, index, keywordBool(control.extended_allitems ?? true)) } : {};
+          const loopVars = items ? { [loopVar]: item, ...(indexVar ? { [indexVar]: index } : {}), ...extended } : {};
+          const itemVars = { ...vars, ...loopVars };
           const itemTemplar = createTemplar(itemVars, { searchPaths });
           const target = String(itemTemplar.render(node.kind === 'include_tasks' ? node.file : node.roleName));
-          const params = { ...((itemTemplar.render(node.keywords.vars ?? {}) as Record<string, unknown>) ?? {}), ...(items ? { [loopVar]: item } : {}) };
+          const params = { ...((itemTemplar.render(node.keywords.vars ?? {}) as Record<string, unknown>) ?? {}), ...loopVars };
           const key = `${target}\u0000${JSON.stringify(params)}\u0000${dependsOn ?? ''}`;
-          const group = groups.get(key) ?? { target, params, hosts: [], item: items ? { label: control.label === undefined ? item : itemTemplar.render(control.label) } : undefined, dependsOn };
+          const group: IncludeGroup = groups.get(key) ?? { target, params, hosts: [], item: items ? { label: control.label === undefined ? item : itemTemplar.render(control.label) } : undefined, dependsOn };
           group.hosts.push(host);
           groups.set(key, group);
           if (node.kind === 'include_tasks') host.stats.ok += 1;
@@ -335,7 +341,7 @@ export class LinearStrategy {
   }
 
   private async runIncludeTasks(node: IncludeTasksNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
-    if (!this.selected(node, scope)) return;
+    if (!this.selected(node, scope, hosts)) return;
     const info = this.taskInfo(node, scope, 'include_tasks');
     this.run.reporter.taskStart(info, hosts.length);
     const groups = this.planIncludes(node, hosts, scope, info).map((group) => ({ ...group, path: isAbsolute(group.target) ? group.target : join(node.baseDir, group.target) }));
@@ -355,7 +361,7 @@ export class LinearStrategy {
   }
 
   private async runIncludeRole(node: IncludeRoleNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
-    if (!this.selected(node, scope)) return;
+    if (!this.selected(node, scope, hosts)) return;
     const info = this.taskInfo(node, scope, `include_role : ${node.roleName}`);
     this.run.reporter.taskStart(info, hosts.length);
     for (const group of this.planIncludes(node, hosts, scope, info)) {
@@ -380,6 +386,7 @@ export class LinearStrategy {
     if (PER_HOST_META.has(node.action)) {
       for (const host of hosts) {
         this.run.reporter.taskStart(info, 1);
+        if (node.action === 'reset_connection' && holds(host)) await this.run.pool.reset(host.name);
         if (node.action !== 'end_host') continue;
         if (holds(host)) host.ended = true;
         else skipped(host);
@@ -447,7 +454,7 @@ interface IncludeGroup {
 }
 
 /** meta actions that act on every host (the others act once, for the whole batch). */
-const PER_HOST_META = new Set(['noop', 'flush_handlers', 'end_host']);
+const PER_HOST_META = new Set(['noop', 'flush_handlers', 'end_host', 'reset_connection']);
 
 function loopItemsDeclared(task: ActionTask): boolean {
   return Object.keys(task.keywords).some((key) => key === 'loop' || key.startsWith('with_'));

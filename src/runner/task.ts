@@ -177,19 +177,21 @@ export class TaskExecution {
 
   private async runLoop(host: HostState, vars: Record<string, unknown>, items: unknown[], target: string | undefined, delegatedTo: string | undefined, hidden: boolean) {
     const control = (this.task.keywords.loop_control ?? {}) as Record<string, unknown>;
-    const loopVar = String(control.loop_var ?? 'item');
-    const indexVar = control.index_var === undefined ? undefined : String(control.index_var);
+    const controlTemplar = createTemplar(vars);
+    const loopVar = String(controlTemplar.render(control.loop_var ?? 'item'));
+    const indexVar = control.index_var === undefined ? undefined : String(controlTemplar.render(control.index_var));
     const results: ModuleResult[] = [];
     const notices: { warnings: unknown[]; deprecations: unknown[] } = { warnings: [], deprecations: [] };
     const diffs: FileDiff[] = [];
+    const extended = keywordBool(control.extended ?? false);
+    const pauseSeconds = control.pause === undefined ? 0 : Number(controlTemplar.render(control.pause));
     for (const [index, item] of items.entries()) {
-      const itemVars: Record<string, unknown> = {
-        ...vars,
-        [loopVar]: item,
-        ansible_loop_var: loopVar,
-        ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length, allitems: items },
-      };
-      if (indexVar) itemVars[indexVar] = index;
+      // loop_control.pause: the wait between two items.
+      if (index > 0 && pauseSeconds > 0) await sleep(pauseSeconds * 1000);
+      const itemVars: Record<string, unknown> = { ...vars, [loopVar]: item, ansible_loop_var: loopVar };
+      if (indexVar) Object.assign(itemVars, { [indexVar]: index, ansible_index_var: indexVar });
+      const loopInfo = extended ? extendedLoopInfo(items, index, keywordBool(control.extended_allitems ?? true)) : undefined;
+      if (loopInfo) itemVars.ansible_loop = loopInfo;
       const itemTemplar = createTemplar(itemVars, { searchPaths: this.searchPaths() });
       const check = this.conditionsHold(itemTemplar);
       const dependsOn = this.waitsFor(host, itemVars, check);
@@ -206,7 +208,8 @@ export class TaskExecution {
       notices.warnings.push(...(Array.isArray(warnings) ? warnings : warnings ? [warnings] : []));
       notices.deprecations.push(...(Array.isArray(deprecations) ? deprecations : deprecations ? [deprecations] : []));
       const result: ModuleResult = { ...itemResult, [loopVar]: item, ansible_loop_var: loopVar };
-      if (indexVar) result[indexVar] = index;
+      if (indexVar) Object.assign(result, { [indexVar]: index, ansible_index_var: indexVar });
+      if (loopInfo) result.ansible_loop = loopInfo;
       results.push(result);
       diffs.push(...outcome.diff);
       const label = control.label === undefined ? item : itemTemplar.render(control.label);
@@ -344,4 +347,21 @@ export class TaskExecution {
     }
     return { result, diff: execution.diff };
   }
+}
+
+/** loop_control.extended: ansible_loop as Ansible's task executor fills it for one item. */
+export function extendedLoopInfo(items: unknown[], index: number, withAllItems: boolean): Record<string, unknown> {
+  const info: Record<string, unknown> = {
+    index: index + 1,
+    index0: index,
+    first: index === 0,
+    last: index + 1 === items.length,
+    length: items.length,
+    revindex: items.length - index,
+    revindex0: items.length - index - 1,
+  };
+  if (withAllItems) info.allitems = items;
+  if (index + 1 < items.length) info.nextitem = items[index + 1];
+  if (index > 0) info.previtem = items[index - 1];
+  return info;
 }

@@ -1,6 +1,7 @@
 import { createTemplar, markUnsafe, OMIT } from '../template/templar.js';
 import { StrictUndefined } from '../template/undefined.js';
 import type { TaskNode } from '../playbook/types.js';
+import { taskSearchPath } from '../playbook/search-path.js';
 import type { HostState, PlayRun, Scope } from './state.js';
 
 const VERSION = { full: '2.14.0', major: 2, minor: 14, revision: 0, string: '2.14.0 (betif-play)' };
@@ -104,5 +105,7 @@ export function taskVars(playRun: PlayRun, host: HostState, scope: Scope, node?:
     omit: OMIT,
   });
   if (ownRole) Object.assign(vars, { role_name: ownRole.name, role_path: ownRole.path, ansible_role_name: ownRole.name });
+  // As Task.get_search_path: the role's folder and those of the roles that depend on it, then the task file's folder.
+  if (node) vars.ansible_search_path = taskSearchPath(ownRole, node.baseDir, node.baseDir);
   return vars;
 }

@@ -3,6 +3,7 @@ import type nunjucks from 'nunjucks';
 import { nunjucksLibrary } from './nunjucks-library.js';
 import { pythonLiteralOrText } from '../python/literal.js';
 import type { Callable } from './callable.js';
+import { now } from './datetime.js';
 import { TemplateError, asTemplateError } from './errors.js';
 import { buildFilters } from './filters.js';
 import { toDict } from './filters-collections.js';
@@ -141,7 +142,7 @@ class Engine {
     const tests = buildTests();
     internal.filters = filters;
     internal.tests = tests;
-    Object.assign(internal.globals, { dict: toDict, namespace }, LOOKUP_GLOBALS);
+    Object.assign(internal.globals, { dict: toDict, namespace, now }, LOOKUP_GLOBALS);
     internal.getFilter = (name) => {
       if (!Object.hasOwn(filters, name)) throw new TemplateError(`No filter named '${name}'.`);
       return filters[name];

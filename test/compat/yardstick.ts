@@ -7,13 +7,16 @@ import { parse } from 'yaml';
 import { BIN, parseRecap } from '../helpers/cli.js';
 import { labPort, startLab } from '../helpers/lab.js';
 import { connectionLines, writeAnsibleConfig } from './harness/workspace.js';
+import { prepareScriptWorkspace, runScript, scriptNotApplicable, scriptSummary } from './yardstick-script.js';
 
 /*
  * `npm run yardstick -- --targets DIR [NAME...]`: Ansible's own integration targets (DIR is
  * test/integration/targets of an ansible/ansible checkout; nothing of them is kept in this project) run
  * as ansible-test runs a target without runme.sh: a play on `testhost` with the target as its only role
  * (its meta dependencies, setup_remote_tmp_dir and the like, resolved from DIR as roles), facts gathered.
- * Each tool gets its own lab host over SSH. The table shows how far each tool got.
+ * Each tool gets its own lab host over SSH. A target driven by runme.sh runs that script with ansible-playbook on
+ * PATH being each tool in turn (yardstick-script.ts); one that needs other Ansible tools is not applicable.
+ * The table shows how far each tool got. Scripts expect the en_US.UTF-8 locale (`localedef -i en_US -f UTF-8 en_US.UTF-8`).
  */
 
 const DEFAULT_TARGETS = [
@@ -57,7 +60,7 @@ function selectTargets(patterns: string[]): string[] {
 /** Why ansible-test's role-only way cannot run the target, if it cannot. */
 function skipReason(name: string): string | undefined {
   const dir = join(targetsDir, name);
-  if (existsSync(join(dir, 'runme.sh'))) return 'runme.sh: driven by a shell script';
+  if (existsSync(join(dir, 'runme.sh'))) return scriptNotApplicable(dir);
   if (!existsSync(join(dir, 'tasks', 'main.yml'))) return 'no tasks/main.yml';
   const aliases = existsSync(join(dir, 'aliases')) ? readFileSync(join(dir, 'aliases'), 'utf8').split('\n') : [];
   const unsupported = aliases.find((alias) => /^(disabled|unsupported|windows|network)/.test(alias.trim()));
@@ -117,11 +120,16 @@ function summary(outcome: Outcome): string {
   return `FAIL rc=${outcome.code}${counts}: ${reason.replace(/\s+/g, ' ').slice(0, 140)}`;
 }
 
+function toolCommand(tool: Tool): string[] {
+  if (tool === 'ansible-playbook') return ['/usr/bin/ansible-playbook'];
+  return [process.execPath, tool === 'compared' ? resolve(options.compare as string) : BIN];
+}
+
 async function run(tool: Tool, workspace: string, ansibleConfig: string, knownHostsPath: string): Promise<Outcome> {
   const args = ['playbook.yml', '-i', 'inventory', '-e', '@integration_config.yml'];
   const env = { ANSIBLE_ROLES_PATH: targetsDir, ANSIBLE_NOCOLOR: '1', NO_COLOR: '1', ANSIBLE_CONFIG: ansibleConfig };
-  const bundle = tool === 'compared' ? resolve(options.compare as string) : BIN;
-  const [file, argv] = tool === 'ansible-playbook' ? ['/usr/bin/ansible-playbook', args] : [process.execPath, [bundle, ...args, '--known-hosts', knownHostsPath]];
+  const [file, ...prefix] = toolCommand(tool);
+  const argv = tool === 'ansible-playbook' ? args : [...prefix, ...args, '--known-hosts', knownHostsPath];
   const result = await execa(file, argv, { cwd: workspace, env, reject: false, stdin: 'ignore', timeout: timeoutMs, all: false });
   return { code: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr, timedOut: result.timedOut };
 }
@@ -134,6 +142,29 @@ function prepare(into: string, target: string, connection: string, outputDir: st
   writeFileSync(join(into, 'integration_config.yml'), `output_dir: ${outputDir}\nlocal_tmp: ${outputDir}\n`);
 }
 
+/** One tool after the other: scripts use fixed paths (/tmp/...) on the controller that would collide. */
+async function runScriptTarget(name: string): Promise<string[]> {
+  const cells: string[] = [];
+  for (const [position, tool] of TOOLS.entries()) {
+    const outputDir = join(scratch, 'output', tool, name);
+    mkdirSync(outputDir, { recursive: true });
+    mkdirSync(join(lab.hosts[position].root, outputDir), { recursive: true });
+    const workspace = prepareScriptWorkspace({
+      into: join(scratch, tool, name),
+      targetsDir,
+      target: name,
+      connection: connections[position],
+      outputDir,
+      playbookCommand: toolCommand(tool),
+      env: { ...scriptEnv, BETIF_KNOWN_HOSTS: lab.knownHostsPath },
+    });
+    const outcome = await runScript(workspace, timeoutMs);
+    writeFileSync(join(scratch, tool, name, 'output.txt'), outcome.output);
+    cells.push(scriptSummary(outcome, options.timeout as string));
+  }
+  return cells;
+}
+
 const TOOLS: Tool[] = options.compare ? ['ansible-playbook', 'compared', 'betif-play'] : ['ansible-playbook', 'betif-play'];
 const HEADERS: Record<Tool, string> = { 'ansible-playbook': 'ansible-playbook 2.14', compared: `betif-play (${options.compare})`, 'betif-play': 'betif-play' };
 const names = selectTargets(positionals.length > 0 ? positionals : DEFAULT_TARGETS);
@@ -142,6 +173,13 @@ const lab = await startLab(TOOLS.length, { basePort: labPort(3030), dir: join(tm
 const controlPathDir = mkdtempSync('/tmp/bys-');
 const ansibleConfig = writeAnsibleConfig(scratch, lab.knownHostsPath, controlPathDir);
 const connections = connectionLines(readFileSync(lab.inventoryPath, 'utf8'), lab.hosts.map((host) => host.name));
+// A script's environment: the machine's (PATH, HOME, locale), with the lab's ansible.cfg.
+const scriptEnv: Record<string, string> = {
+  ...(Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('ANSIBLE_') && !key.startsWith('BETIF_'))) as Record<string, string>),
+  ANSIBLE_CONFIG: ansibleConfig,
+  ANSIBLE_NOCOLOR: '1',
+  NO_COLOR: '1',
+};
 const rows: string[][] = [];
 // Rows are printed as they come (a long run can be stopped and still tell what it found).
 const printRow = (row: string[]) => console.log(`| ${row.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`);
@@ -157,6 +195,10 @@ try {
     const skip = skipReason(name);
     if (skip) {
       addRow([name, ...TOOLS.map(() => `skipped: ${skip}`)]);
+      continue;
+    }
+    if (existsSync(join(targetsDir, name, 'runme.sh'))) {
+      addRow([name, ...(await runScriptTarget(name))]);
       continue;
     }
     const outcomes = await Promise.all(

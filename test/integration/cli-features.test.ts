@@ -61,11 +61,14 @@ describe('command-line features (local connection)', () => {
     assert.match(result.stdout, /hosts \(1\):\n\s+web2\n/);
   });
 
-  test('--list-tasks lists role tasks with the role prefix and tags', async () => {
+  test('--list-tasks lists the selected tasks, role tasks with the role prefix, tags sorted', async () => {
     const result = await run(['--list-tasks']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /greeter : greet\tTAGS: \[greet\]/);
-    assert.match(result.stdout, /only on request\tTAGS: \[never, debugging\]/);
+    assert.doesNotMatch(result.stdout, /only on request/);
+    const requested = await run(['--list-tasks', '--tags', 'debugging']);
+    assert.match(requested.stdout, /only on request\tTAGS: \[debugging, never\]/);
+    assert.doesNotMatch(requested.stdout, /greeter : greet/);
   });
 
   test('--syntax-check validates and runs nothing', async () => {
