@@ -10,6 +10,7 @@ import { localFacts } from './local.js';
 import { packageManager, serviceManager } from './managers.js';
 import { memoryFacts } from './memory.js';
 import { networkFacts } from './network.js';
+import { pythonFacts, pythonVersionFact } from './python.js';
 import { factsScript, parseFactOutput, type FactInputs } from './script.js';
 import { selinuxFacts } from './selinux.js';
 import { selectCollectors } from './subsets.js';
@@ -21,6 +22,8 @@ export interface GatherRequest {
   gatherSubset?: readonly string[];
   /** Where local *.fact files are read from (default /etc/ansible/facts.d). */
   factPath?: string;
+  /** ansible_python_interpreter (the python facts describe it; unset or auto: Ansible's discovery). */
+  pythonInterpreter?: unknown;
 }
 
 export interface GatheredFacts {
@@ -36,12 +39,13 @@ type Collect = (inputs: FactInputs, facts: Record<string, unknown>) => Record<st
 
 /** Ansible's collectors in the order they run (later ones read what earlier ones found). */
 const COLLECTORS: [string, Collect][] = [
-  ['platform', (inputs) => identityFacts(inputs)],
+  ['platform', (inputs) => ({ ...identityFacts(inputs), ...pythonVersionFact(inputs) })],
   ['distribution', (inputs) => distributionFacts(inputs)],
   ['selinux', (inputs) => ({ selinux: selinuxFacts(inputs) })],
   ['pkg_mgr', (inputs) => ({ pkg_mgr: packageManager(inputs, distributionFacts(inputs)) })],
   ['service_mgr', (inputs) => ({ service_mgr: serviceManager(inputs) })],
   ['cmdline', (inputs) => cmdlineFacts(inputs)],
+  ['python', (inputs) => pythonFacts(inputs)],
   ['date_time', (inputs) => ({ date_time: dateTimeFacts(inputs) })],
   ['user', (inputs) => withoutEnv(userFacts(inputs))],
   ['env', (inputs) => ({ env: userFacts(inputs).env })],
@@ -56,11 +60,17 @@ function withoutEnv(facts: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
+function interpreterWords(interpreter: unknown): string[] {
+  if (typeof interpreter !== 'string' || interpreter.trim() === '' || interpreter.startsWith('auto')) return [];
+  return interpreter.trim().split(/\s+/);
+}
+
 /** Ansible's ansible_facts (keys without the ansible_ prefix) for gather_subset, from one command on the host. */
 export async function gatherFacts(conn: Connection, request: GatherRequest = {}): Promise<GatheredFacts> {
   const gatherSubset = request.gatherSubset ?? ['all'];
   const collectors = selectCollectors(gatherSubset);
-  const result = await conn.exec(shellScript(factsScript(collectors), [collectors.has('local') ? (request.factPath ?? DEFAULT_FACT_PATH) : '']));
+  const factPath = collectors.has('local') ? (request.factPath ?? DEFAULT_FACT_PATH) : '';
+  const result = await conn.exec(shellScript(factsScript(collectors), [factPath, ...interpreterWords(request.pythonInterpreter)]));
   if (!result.stdout.includes('@@betif-facts end')) {
     throw new Error(`gathering facts on ${conn.host} failed (rc=${result.rc}): ${result.stderr.trim() || result.stdout.trim()}`);
   }

@@ -1,3 +1,5 @@
+import { PYTHON_CANDIDATES } from '../ansible-modules/remote.js';
+
 /**
  * The one command fact gathering runs on a host: a POSIX sh script that prints every input in named
  * sections. It starts as few programs as it can: every file is read by one grep, sh builtins do the
@@ -77,7 +79,34 @@ if [ -n "$1" ] && [ -d "$1" ]; then
   done
 fi`;
 
-/** The script for these collectors; the fact folder is passed as $1, never spliced into the text. */
+/**
+ * The host's Python as Ansible's python collector sees the interpreter that runs its modules: the words after
+ * the fact folder ($1) are ansible_python_interpreter, else the first of Ansible's discovery candidates found.
+ * It prints one tab-separated line; a host without Python prints nothing (and gets no python facts).
+ */
+const PYTHON = `section python
+shift
+if [ $# -eq 0 ]; then
+  for candidate in ${PYTHON_CANDIDATES.map((candidate) => `'${candidate}'`).join(' ')}; do
+    if command -v "$candidate" >/dev/null 2>&1; then set -- "$candidate"; break; fi
+  done
+fi
+[ $# -gt 0 ] && "$@" -c '
+import sys
+try:
+    from importlib.util import find_spec
+    ssl = find_spec("_ssl") is not None
+except ImportError:
+    ssl = True
+v = sys.version_info
+kind = getattr(getattr(sys, "implementation", None), "name", None) or getattr(sys, "subversion", [""])[0]
+print("\\t".join([sys.executable, str(v[0]), str(v[1]), str(v[2]), v[3], str(v[4]), kind, "1" if ssl else "0", sys.version.split()[0]]))
+' 2>/dev/null`;
+
+/**
+ * The script for these collectors; the fact folder is passed as $1 and the Python interpreter's words after it,
+ * never spliced into the text.
+ */
 export function factsScript(collectors: ReadonlySet<string>): string {
   const wants = (...names: string[]) => names.some((name) => collectors.has(name));
   const files = new Set(FILES_ALWAYS);
@@ -94,6 +123,7 @@ export function factsScript(collectors: ReadonlySet<string>): string {
     wants('network') ? ADDRESSES : '',
     wants('hardware') ? PCI : '',
     wants('local') ? LOCAL : '',
+    wants('python', 'platform') ? PYTHON : '',
     'section end',
   ];
   return `${parts.filter(Boolean).join('\n')}\n`;

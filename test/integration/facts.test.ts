@@ -37,7 +37,7 @@ describe('fact gathering', () => {
     assert.equal(commands.length, 1);
   });
 
-  test('gathering starts only sh, one grep, date and ip on the host (date and ip only for their subsets)', async () => {
+  test('gathering starts only sh, one grep, date, ip and the host\'s Python on the host (each only for its subsets)', async () => {
     const programs = async (gatherSubset: string[], trace: string): Promise<string[]> => {
       const traced: Connection = Object.assign(Object.create(conn) as Connection, {
         exec: (argv: readonly string[], options?: ExecOptions) => conn.exec(['strace', '-f', '-qq', '-e', 'trace=execve', '-o', trace, ...argv], options),
@@ -48,8 +48,8 @@ describe('fact gathering', () => {
       // readlink runs once per display controller's driver and iommu group link, which depends on the machine.
       return started.map((line) => /execve\("([^"]+)"/.exec(line)?.[1].split('/').pop() ?? line).filter((name) => name !== 'readlink');
     };
-    assert.deepEqual(await programs(['all'], '/tmp/trace-all'), ['sh', 'grep', 'date', 'ip']);
-    assert.deepEqual(await programs(['min'], '/tmp/trace-min'), ['sh', 'grep', 'date']);
+    assert.deepEqual(await programs(['all'], '/tmp/trace-all'), ['sh', 'grep', 'date', 'ip', 'python3']);
+    assert.deepEqual(await programs(['min'], '/tmp/trace-min'), ['sh', 'grep', 'date', 'python3']);
     assert.deepEqual(await programs(['!all', '!min', 'pkg_mgr'], '/tmp/trace-pkg'), ['sh', 'grep']);
   });
 
@@ -62,7 +62,7 @@ describe('fact gathering', () => {
       'os_family', 'system', 'kernel', 'kernel_version', 'architecture', 'machine', 'machine_id', 'processor', 'processor_count',
       'processor_cores', 'processor_threads_per_core', 'processor_vcpus', 'memtotal_mb', 'swaptotal_mb', 'default_ipv4',
       'all_ipv4_addresses', 'all_ipv6_addresses', 'virtualization_role', 'virtualization_type', 'cmdline', 'proc_cmdline',
-      'user_id', 'user_uid', 'user_gid', 'user_dir', 'user_shell', 'service_mgr', 'pkg_mgr', 'selinux',
+      'user_id', 'user_uid', 'user_gid', 'user_dir', 'user_shell', 'service_mgr', 'pkg_mgr', 'selinux', 'python', 'python_version',
     ];
     for (const key of same) assert.deepEqual(ours[key], reference[key], key);
     const asSet = (value: unknown) => new Set(value as string[]);
