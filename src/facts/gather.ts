@@ -11,7 +11,7 @@ import { packageManager, serviceManager } from './managers.js';
 import { memoryFacts } from './memory.js';
 import { networkFacts } from './network.js';
 import { pythonFacts, pythonVersionFact } from './python.js';
-import { factsScript, parseFactOutput, type FactInputs } from './script.js';
+import { factsScript, firstLine, parseFactOutput, type FactInputs } from './script.js';
 import { selinuxFacts } from './selinux.js';
 import { selectCollectors } from './subsets.js';
 import { userFacts } from './user.js';
@@ -46,6 +46,7 @@ const COLLECTORS: [string, Collect][] = [
   ['service_mgr', (inputs) => ({ service_mgr: serviceManager(inputs) })],
   ['cmdline', (inputs) => cmdlineFacts(inputs)],
   ['python', (inputs) => pythonFacts(inputs)],
+  ['fips', (inputs) => ({ fips: firstLine(inputs, '/proc/sys/crypto/fips_enabled') === '1' })],
   ['date_time', (inputs) => ({ date_time: dateTimeFacts(inputs) })],
   ['user', (inputs) => withoutEnv(userFacts(inputs))],
   ['env', (inputs) => ({ env: userFacts(inputs).env })],

@@ -10,7 +10,7 @@ const FILES_ALWAYS = [
   '/proc/sys/kernel/hostname', '/proc/sys/kernel/osrelease', '/proc/sys/kernel/version', '/proc/sys/kernel/ostype',
   '/proc/sys/kernel/arch', '/etc/os-release', '/usr/lib/os-release', '/etc/debian_version', '/etc/redhat-release', '/etc/machine-id',
   '/etc/hosts', '/proc/self/status', '/proc/self/environ', '/proc/cmdline', '/proc/1/comm',
-  '/sys/fs/selinux/enforce', '/sys/fs/selinux/policyvers', '/etc/selinux/config',
+  '/sys/fs/selinux/enforce', '/sys/fs/selinux/policyvers', '/etc/selinux/config', '/proc/sys/crypto/fips_enabled',
 ];
 const FILES_HARDWARE = ['/proc/meminfo', '/proc/uptime', '/proc/cpuinfo'];
 const FILES_VIRTUAL = [
