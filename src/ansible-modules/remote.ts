@@ -47,7 +47,7 @@ sys.exit(rc)
 `;
 
 /** Ansible 2.14's interpreter discovery fallbacks (auto_silent: the first that exists, no warning). */
-const PYTHON_CANDIDATES = ['/usr/bin/python3', '/usr/libexec/platform-python', 'python3', 'python3.11', 'python3.10', 'python3.9', 'python2.7', '/usr/bin/python', 'python'];
+export const PYTHON_CANDIDATES = ['/usr/bin/python3', '/usr/libexec/platform-python', 'python3', 'python3.11', 'python3.10', 'python3.9', 'python2.7', '/usr/bin/python', 'python'];
 const NO_PYTHON = 'betif-play: no python interpreter found';
 const DISCOVER = `code=$1; shift; for p in ${PYTHON_CANDIDATES.map((p) => `'${p}'`).join(' ')}; do if command -v "$p" >/dev/null 2>&1; then exec "$p" -c "$code" "$@"; fi; done; echo '${NO_PYTHON}' >&2; exit 127`;
 

@@ -176,7 +176,8 @@ export function streamCommandText(argv: readonly string[], options: ExecOptions 
   if (options.cwd === undefined && !env && !run && runsInPlace(argv[0])) return quoteArgv(argv);
   const lines: string[] = [];
   if (run && 'eval' in run) lines.push(`unset ${DRIVER_VARIABLES}`);
-  if (options.cwd !== undefined) lines.push(`${quoteArgv(['cd', '--', options.cwd])} || exit 1`);
+  // -P: the folder's real path becomes $PWD, as for a program started in it (Ansible's chdir), not the path with its symlinks.
+  if (options.cwd !== undefined) lines.push(`${quoteArgv(['cd', '-P', '--', options.cwd])} || exit 1`);
   if (env) lines.push(quoteArgv(['export', ...envAssignments(env)]));
   if (run && 'eval' in run) lines.push(`set -- ${quoteArgv(run.args)}`, `eval ${quoteArgv([run.eval])}`);
   else if (run) lines.push(run.call);

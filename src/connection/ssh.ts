@@ -55,7 +55,8 @@ const KEEPALIVE_COUNT_MAX = 3;
 const RECONNECT_RETRY_MS = 500;
 const CLOSE_WAIT_MS = 1_000;
 const DEFAULT_KEY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
-const CHANGE_DIRECTORY_THEN_RUN = 'cd -- "$1" || exit 1; shift; exec "$@"';
+/** -P: $PWD is the folder's real path, as for a program started in it (Ansible's chdir). */
+const CHANGE_DIRECTORY_THEN_RUN = 'cd -P -- "$1" || exit 1; shift; exec "$@"';
 const PREFIX = 'Failed to connect to the host via ssh: ';
 
 /** The shell text sent to the remote login shell for one command. */

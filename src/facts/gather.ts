@@ -11,7 +11,8 @@ import { localFacts } from './local.js';
 import { packageManager, serviceManager } from './managers.js';
 import { memoryFacts } from './memory.js';
 import { networkFacts } from './network.js';
-import { FACTS_SCRIPT, parseFactOutput, type FactInputs, type InputPart } from './script.js';
+import { pythonFacts, pythonVersionFact } from './python.js';
+import { FACTS_SCRIPT, firstLine, parseFactOutput, type FactInputs, type InputPart } from './script.js';
 import { selinuxFacts } from './selinux.js';
 import { selectCollectors } from './subsets.js';
 import { environment, userFacts } from './user.js';
@@ -22,6 +23,8 @@ export interface GatherRequest {
   gatherSubset?: readonly string[];
   /** Where local *.fact files are read from (default /etc/ansible/facts.d). */
   factPath?: string;
+  /** ansible_python_interpreter (the python facts describe it; unset or auto: Ansible's discovery). */
+  pythonInterpreter?: unknown;
 }
 
 export interface GatheredFacts {
@@ -44,12 +47,14 @@ interface Collector {
 
 /** Ansible's collectors in the order they run (later ones read what earlier ones found). */
 const COLLECTORS: [string, Collector][] = [
-  ['platform', { parts: ['platform'], collect: (inputs) => identityFacts(inputs) }],
+  ['platform', { parts: ['platform', 'python'], collect: (inputs) => ({ ...identityFacts(inputs), ...pythonVersionFact(inputs) }) }],
   ['distribution', { parts: ['distribution'], collect: (inputs) => distributionFacts(inputs) }],
   ['selinux', { parts: ['selinux'], collect: (inputs) => ({ selinux: selinuxFacts(inputs) }) }],
   ['pkg_mgr', { parts: ['distribution', 'exists'], collect: (inputs) => ({ pkg_mgr: packageManager(inputs, distributionFacts(inputs)) }) }],
   ['service_mgr', { parts: ['init', 'exists'], collect: (inputs) => ({ service_mgr: serviceManager(inputs) }) }],
   ['cmdline', { parts: ['cmdline'], collect: (inputs) => cmdlineFacts(inputs) }],
+  ['python', { parts: ['python'], collect: (inputs) => pythonFacts(inputs) }],
+  ['fips', { parts: ['fips'], collect: (inputs) => ({ fips: firstLine(inputs, '/proc/sys/crypto/fips_enabled') === '1' }) }],
   ['date_time', { parts: ['date'], collect: (inputs) => ({ date_time: dateTimeFacts(inputs) }) }],
   ['user', { parts: ['user', 'environ'], collect: (inputs) => userFacts(inputs) }],
   ['env', { parts: ['environ'], collect: (inputs) => ({ env: environment(inputs) }) }],
@@ -76,7 +81,8 @@ export async function gatherFacts(conn: Connection, request: GatherRequest = {})
   const gatherSubset = request.gatherSubset ?? ['all'];
   const collectors = selectCollectors(gatherSubset);
   const parts = wantedParts(collectors);
-  const inputs = parts ? await readInputs(conn, parts, collectors.has('local') ? (request.factPath ?? DEFAULT_FACT_PATH) : '') : await reachOnly(conn);
+  const factPath = collectors.has('local') ? (request.factPath ?? DEFAULT_FACT_PATH) : '';
+  const inputs = parts ? await readInputs(conn, parts, factPath, interpreterWords(request.pythonInterpreter)) : await reachOnly(conn);
   const facts: Record<string, unknown> = {};
   const warnings: string[] = [];
   for (const [name, { collect }] of COLLECTORS) {
@@ -85,8 +91,14 @@ export async function gatherFacts(conn: Connection, request: GatherRequest = {})
   return { facts: { ...facts, gather_subset: [...gatherSubset], module_setup: true }, warnings };
 }
 
-async function readInputs(conn: Connection, parts: string, factPath: string): Promise<FactInputs> {
-  const result = await conn.exec(shellScript(FACTS_SCRIPT, [factPath, parts]));
+/** ansible_python_interpreter as the words of a command ('' when unset or auto: the script discovers it). */
+function interpreterWords(interpreter: unknown): string {
+  if (typeof interpreter !== 'string' || interpreter.trim() === '' || interpreter.startsWith('auto')) return '';
+  return interpreter.trim();
+}
+
+async function readInputs(conn: Connection, parts: string, factPath: string, interpreter: string): Promise<FactInputs> {
+  const result = await conn.exec(shellScript(FACTS_SCRIPT, [factPath, parts, interpreter]));
   if (!result.stdout.includes('@@betif-facts end')) {
     throw new Error(`gathering facts on ${conn.host} failed (rc=${result.rc}): ${result.stderr.trim() || result.stdout.trim()}`);
   }

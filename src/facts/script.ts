@@ -1,3 +1,5 @@
+import { PYTHON_CANDIDATES } from '../ansible-modules/remote.js';
+
 /**
  * The one command fact gathering runs on a host: a fixed POSIX sh script that prints the inputs of the
  * wanted collectors in named sections. It starts as few programs as it can: every file is read by one
@@ -13,13 +15,26 @@
  */
 export type InputPart =
   | 'platform' | 'distribution' | 'selinux' | 'init' | 'exists' | 'cmdline' | 'date' | 'user' | 'environ'
-  | 'cpuinfo' | 'hardware' | 'virtual' | 'network' | 'local';
+  | 'cpuinfo' | 'hardware' | 'virtual' | 'network' | 'local' | 'fips' | 'python';
+
+/** Prints the interpreter's facts as one tab-separated line (python.ts reads it). */
+const PYTHON_PROBE = `import sys
+try:
+    from importlib.util import find_spec
+    ssl = find_spec("_ssl") is not None
+except ImportError:
+    ssl = True
+v = sys.version_info
+kind = getattr(getattr(sys, "implementation", None), "name", None) or getattr(sys, "subversion", [""])[0]
+print("\\t".join([sys.executable, str(v[0]), str(v[1]), str(v[2]), v[3], str(v[4]), kind, "1" if ssl else "0", sys.version.split()[0]]))`;
 
 /**
- * $1: the local facts folder; $2: the parts wanted, separated by spaces. /proc/cpuinfo's flags and bugs
+ * $1: the local facts folder; $2: the parts wanted, separated by spaces; $3: ansible_python_interpreter's words
+ * ('' for Ansible's discovery: the first of its candidates found), whose Python the python facts describe, as
+ * Ansible's python collector describes the interpreter that runs its modules. /proc/cpuinfo's flags and bugs
  * lines (most of its size on a big host) are left out: no fact reads them.
  */
-export const FACTS_SCRIPT = `w=" $2 "
+export const FACTS_SCRIPT = `w=" $2 " i=$3
 want() { case $w in *" $1 "*) ;; *) return 1;; esac; }
 section() { printf '\\n@@betif-facts %s\\n' "$1"; }
 k=/proc/sys/kernel d=/sys/devices/virtual/dmi/id n=/sys/class/net/* f=
@@ -31,6 +46,7 @@ fi
 want selinux && f="$f /sys/fs/selinux/enforce /sys/fs/selinux/policyvers /etc/selinux/config"
 want init && f="$f /proc/1/comm"
 want cmdline && f="$f /proc/cmdline"
+want fips && f="$f /proc/sys/crypto/fips_enabled"
 want user && f="$f /proc/self/status"
 want environ && f="$f /proc/self/environ"
 want cpuinfo && f="$f /proc/cpuinfo"
@@ -88,12 +104,23 @@ if want hardware; then
     esac
   done
 fi
+y=
+if want python; then
+  set -f; set -- $i; set +f
+  if [ $# -eq 0 ]; then
+    for p in ${PYTHON_CANDIDATES.map((candidate) => `'${candidate}'`).join(' ')}; do
+      if command -v "$p" >/dev/null 2>&1; then set -- "$p"; break; fi
+    done
+  fi
+  [ $# -eq 0 ] || y=1
+fi
 section end
-l=; [ -z "$f" ] || l=files; want network && l=addresses; want date && l=date
+l=; [ -z "$f" ] || l=files; want network && l=addresses; [ -z "$y" ] || l=python; want date && l=date
 # The last program replaces this shell: one process less.
 run() { if [ "$1" = "$l" ]; then shift; exec "$@"; fi; shift; "$@"; }
 [ -z "$f" ] || { section files; run files grep -asHv -e '^flags\t*: ' -e '^bugs\t*: ' -e '^vmx flags\t*: ' $f; }
 want network && { section addresses; run addresses ip -o addr show 2>/dev/null; }
+[ -z "$y" ] || { section python; run python "$@" -c '${PYTHON_PROBE}' 2>/dev/null; }
 want date && { section date; run date date '+%s %N %Y %m %d %H %M %S %Z %z %A %w %W'; }
 `;
 

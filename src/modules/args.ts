@@ -95,10 +95,35 @@ function distanceOk(a: string, b: string): boolean {
 }
 
 export class ArgumentError extends Error {
-  constructor(readonly problems: string[]) {
+  /** What Ansible's module says of the same arguments when the task runs (a failed task's msg). */
+  readonly ansibleMessage: string;
+
+  constructor(readonly problems: string[], ansibleMessage?: string) {
     super(problems.join('; '));
     this.name = 'ArgumentError';
+    this.ansibleMessage = ansibleMessage ?? this.message;
   }
+}
+
+const sortedList = (names: Iterable<string>) => [...names].sort().join(', ');
+
+/** Ansible's wording for argument problems found at run time (AnsibleModule's, or the action plugin's for a missing argument). */
+function ansibleWording(errors: ErrorObject[], module: Module, data: Record<string, unknown>, problems: string[]): string {
+  const missing = errors.filter((error) => error.keyword === 'required' && error.instancePath === '').map((error) => String(error.params.missingProperty));
+  const actionMessage = missing.map((name) => module.requiredMessages?.[name]).find(Boolean);
+  if (actionMessage) return actionMessage;
+  if (missing.length > 0) return `missing required arguments: ${sortedList(new Set(missing))}`;
+  const unsupported = errors.filter((error) => error.keyword === 'additionalProperties' && error.instancePath === '').map((error) => String(error.params.additionalProperty));
+  if (unsupported.length > 0) {
+    const known = Object.keys((module.schema.properties ?? {}) as object);
+    return `Unsupported parameters for (${module.name}) module: ${sortedList(new Set(unsupported))}. Supported parameters include: ${sortedList(known)}.`;
+  }
+  const choice = errors.find((error) => error.keyword === 'enum' && /^\/[^/]+$/.test(error.instancePath));
+  if (choice) {
+    const name = choice.instancePath.slice(1);
+    return `value of ${name} must be one of: ${(choice.params.allowedValues as unknown[]).join(', ')}, got: ${String(data[name])}`;
+  }
+  return problems.join('; ');
 }
 
 /**
@@ -116,12 +141,11 @@ export function validateArgs(module: Module, args: Record<string, unknown>, leni
   const data = coerce(module.schema, args);
   const extra = lenient && module.checkArgs ? module.checkArgs(data) : [];
   if (validate(data) && extra.length === 0) return data;
-  const problems = (validate.errors ?? [])
+  const errors = (validate.errors ?? [])
     .filter((error) => error.keyword !== 'if')
     .filter((error) => !(lenient && isTemplateText(valueAt(data, error.instancePath))))
-    .filter((error) => !(lenient && error.keyword !== 'required' && error.keyword !== 'additionalProperties' && error.instancePath === '' && Object.values(data).some(isTemplateText)))
-    .map((error) => describe(error, module))
-    .concat(extra);
+    .filter((error) => !(lenient && error.keyword !== 'required' && error.keyword !== 'additionalProperties' && error.instancePath === '' && Object.values(data).some(isTemplateText)));
+  const problems = [...new Set(errors.map((error) => describe(error, module)).concat(extra))];
   if (problems.length === 0) return data;
-  throw new ArgumentError([...new Set(problems)]);
+  throw new ArgumentError(problems, ansibleWording(errors, module, data, problems));
 }

@@ -123,6 +123,8 @@ export interface Module<Args = any, State = any> {
   secretResults?: string[];
   /** Where the code of a module that is not native to betif-play comes from (an Ansible module file). */
   origin?: string;
+  /** The message Ansible's action plugin gives, at run time, for a required argument left out (copy: "dest is required"). */
+  requiredMessages?: Record<string, string>;
   /** Load-time checks beyond the schema (problems as messages), for modules that describe their arguments otherwise. */
   checkArgs?: (args: Record<string, unknown>) => string[];
   /** One round trip that reads the current state the plan needs. */

@@ -1,44 +1,79 @@
+/** The quote still open after `token`, given the one open before it (a quote after a backslash does not count). */
+function quoteAfter(token: string, open: string | undefined): string | undefined {
+  let quote = open;
+  for (let index = 0; index < token.length; index += 1) {
+    const char = token[index];
+    if ((char !== '"' && char !== "'") || token[index - 1] === '\\') continue;
+    if (!quote) quote = char;
+    else if (char === quote) quote = undefined;
+  }
+  return quote;
+}
+
+/** How many `{{`/`{%`/`{#` blocks are open after `token` (never below zero). */
+function depthAfter(token: string, depth: number, opener: string, closer: string): number {
+  return Math.max(0, depth + token.split(opener).length - token.split(closer).length);
+}
+
+const JINJA_PAIRS: [string, string][] = [['{{', '}}'], ['{%', '%}'], ['{#', '#}']];
+
 /**
- * Ansible's `key=value` argument text (`copy: src=a dest="b c"`), split on spaces outside quotes and
- * outside `{{ }}` / `{% %}`, so templates may contain spaces.
+ * Ansible's `key=value` argument text (`copy: src=a dest="b c"`) as its split_args sees it: words split on
+ * spaces and newlines outside quotes and `{{ }}` / `{% %}` / `{# #}`, so that quoted text and templates keep
+ * their spaces and newlines. Extra spaces stay on the word before them, a newline stays on the word it ends
+ * (joinWords puts them back), and a lone backslash at the end of a line joins the next line.
  */
 function splitWords(text: string): string[] {
   const words: string[] = [];
-  let current = '';
   let quote: string | undefined;
-  let depth = 0;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index];
-    const pair = text.slice(index, index + 2);
-    if (quote) {
-      if (char === '\\' && text[index + 1] === quote) {
-        current += char + quote;
-        index += 1;
+  let depths = JINJA_PAIRS.map(() => 0);
+  const lines = text.split('\n');
+  for (const [lineIndex, line] of lines.entries()) {
+    const tokens = line.split(' ');
+    let continued = false;
+    for (const [index, token] of tokens.entries()) {
+      if (token === '' && index > 0) {
+        words[words.length - 1] += ' ';
         continue;
       }
-      if (char === quote) quote = undefined;
-      current += char;
-    } else if (pair === '{{' || pair === '{%') {
-      depth += 1;
-      current += pair;
-      index += 1;
-    } else if ((pair === '}}' || pair === '%}') && depth > 0) {
-      depth -= 1;
-      current += pair;
-      index += 1;
-    } else if ((char === '"' || char === "'") && depth === 0) {
-      quote = char;
-      current += char;
-    } else if (/\s/.test(char) && depth === 0) {
-      if (current) words.push(current);
-      current = '';
-    } else {
-      current += char;
+      if (token === '\\' && !quote) {
+        continued = true;
+        continue;
+      }
+      const wasQuoted = quote !== undefined;
+      quote = quoteAfter(token, quote);
+      const inJinja = depths.some(Boolean);
+      let placed = false;
+      if (quote && !wasQuoted && !inJinja) {
+        words.push(token);
+        placed = true;
+      } else if (inJinja || quote || wasQuoted) {
+        // Inside quotes or a template: the token rejoins the word with the space or newline it was split on.
+        const joiner = index > 0 ? ' ' : tokens.length === 1 && !words[words.length - 1].endsWith('\n') && !wasQuoted ? '\n' : '';
+        words[words.length - 1] += joiner + token;
+        placed = true;
+      }
+      depths = depths.map((depth, pair) => {
+        const next = depthAfter(token, depth, ...JINJA_PAIRS[pair]);
+        if (next !== depth && !placed) {
+          words.push(token);
+          placed = true;
+        }
+        return next;
+      });
+      if (!placed && !quote && !depths.some(Boolean) && token !== '') words.push(token);
+    }
+    if (lines.length > 1 && lineIndex < lines.length - 1 && !continued && words.length > 0) {
+      if (!words[words.length - 1].endsWith('\n') || line === '') words[words.length - 1] += '\n';
     }
   }
-  if (quote || depth > 0) throw new Error(`failed at splitting arguments, either an unbalanced jinja2 block or quotes: ${text}`);
-  if (current) words.push(current);
+  if (quote || depths.some(Boolean)) throw new Error(`failed at splitting arguments, either an unbalanced jinja2 block or quotes: ${text}`);
   return words;
+}
+
+/** Words back into text as written: a space between words, none after a newline. */
+function joinWords(words: readonly string[]): string {
+  return words.reduce((text, word) => (text === '' || text.endsWith('\n') ? text + word : `${text} ${word}`), '');
 }
 
 const ESCAPE = /\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-7]{1,3}|[\\'"abfnrtv])/g;
@@ -71,12 +106,12 @@ export function parseKeyValueArgs(text: string, freeFormKey?: string, keys?: rea
   for (const word of splitWords(text)) {
     // A key may be templated (set_fact: "{{ item }}=moo"): the module templates it when it runs.
     const match = /^([A-Za-z_][A-Za-z0-9_]*|\{\{[^=]*?\}\})=(.*)$/s.exec(decodeEscapes(word));
-    if (match && (!freeFormKey || !keys || keys.includes(match[1]))) args[match[1]] = unquote(match[2]);
+    if (match && (!freeFormKey || !keys || keys.includes(match[1]))) args[match[1]] = unquote(match[2].trim());
     else freeWords.push(word);
   }
   if (freeWords.length > 0) {
     if (!freeFormKey) throw new Error(`cannot parse '${freeWords.join(' ')}': this module takes key=value arguments`);
-    args[freeFormKey] = freeWords.join(' ');
+    args[freeFormKey] = joinWords(freeWords);
   }
   return args;
 }

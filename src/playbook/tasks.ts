@@ -243,7 +243,10 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
     args = { ...asMapping(written, `arguments of '${action}'`, where) };
   }
   if (task.args !== undefined && typeof task.args === 'object') args = { ...(task.args as Record<string, unknown>), ...args };
-  if (!(typeof task.args === 'string' && isTemplateText(task.args))) {
+  // A task written to survive its own failure (bad arguments it tests, an optional file) is left to fail at
+  // run time, as Ansible fails it; any other task with bad arguments stops the playbook before a host is touched.
+  const toleratesFailure = (task.ignore_errors !== undefined && task.ignore_errors !== false) || task.failed_when !== undefined;
+  if (!toleratesFailure && !(typeof task.args === 'string' && isTemplateText(task.args))) {
     try {
       validateArgs(module, { ...moduleDefaultArgs(module, [...ctx.moduleDefaults, task.module_defaults], ctx.collections), ...args }, true);
     } catch (error) {
@@ -251,8 +254,6 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
       throw error;
     }
   }
-  // A task written to survive its own failure (an optional file) is left to fail at run time.
-  const toleratesFailure = (task.ignore_errors !== undefined && task.ignore_errors !== false) || task.failed_when !== undefined;
   if (!toleratesFailure) {
     const search = { role: ctx.role, baseDir: ctx.baseDir, playDirs: playDirsOf(ctx.playDir, ctx.importing) };
     checkControllerFiles(module, args, written, search, where, ctx.controllerWrites?.seen ?? false);
@@ -279,6 +280,8 @@ function ansibleModule(action: string, task: Record<string, unknown>, ctx: LoadC
 
 function includeArgs(task: Record<string, unknown>, action: string, position: Position | undefined): Record<string, unknown> {
   const value = task[action];
+  // `include_tasks: file=x.yml`, `include_role: name=r`: key=value words as Ansible reads them.
+  if (typeof value === 'string' && /^\w+=/.test(value)) return parseKeyValueArgs(value, '_raw_params');
   if (typeof value === 'string') return { file: value, name: value };
   return asMapping(value, `arguments of '${action}'`, position);
 }

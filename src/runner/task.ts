@@ -121,14 +121,15 @@ export class TaskExecution {
         return { status: 'failed', result: { changed: false, failed: true, msg: error.message }, diff: [], ignored: false, hidden: false, delegatedTo };
       }
       if (error instanceof TemplateError || error instanceof LoopError || error instanceof ArgumentError) {
-        const result = { changed: false, failed: true, msg: `${this.where}: task '${this.info.title}': ${error.message}` };
+        // An argument problem fails the task as Ansible's module does (its message alone); the others name the task.
+        const msg = error instanceof ArgumentError ? error.ansibleMessage : `${this.where}: task '${this.info.title}': ${error.message}`;
         let ignored = false;
         try {
           ignored = ignoreErrors(templar);
         } catch {
           ignored = false;
         }
-        return { status: 'failed', result, diff: [], ignored, hidden: false, delegatedTo, runnerError: true };
+        return { status: 'failed', result: { changed: false, failed: true, msg }, diff: [], ignored, hidden: false, delegatedTo, runnerError: !(error instanceof ArgumentError) };
       }
       throw error;
     }

@@ -37,13 +37,13 @@ function keywordArgs(given: Record<string, unknown> | null, starred: unknown[]):
 }
 
 export function patchStarArgs(): void {
-  const { nodes, lexer, runtime } = internals;
+  const { nodes, lexer, runtime } = internals();
   const Starred: NodeClass = nodes.Node.extend('Starred', { fields: ['value'] });
   const StarKeywords: NodeClass = nodes.Node.extend('StarKeywords', { fields: ['given', 'starred'] });
   runtime.py.starred = starredItems;
   runtime.py.keywordArgs = keywordArgs;
 
-  const parser = internals.parser.Parser.prototype;
+  const parser = internals().parser.Parser.prototype;
   // As nunjucks' own, with `*expr` and `**expr` arguments.
   parser.parseSignature = function (this: SignatureParser, tolerant?: boolean, noParens?: boolean) {
     let tok = this.peekToken();
@@ -86,7 +86,7 @@ export function patchStarArgs(): void {
     return args;
   };
 
-  const compiler = internals.compiler.Compiler.prototype;
+  const compiler = internals().compiler.Compiler.prototype;
   // Arguments are compiled into an array literal or a call's argument list: a spread fits both.
   compiler.compileStarred = function (this: CompilerThis, node: AstNode, frame: unknown) {
     this._emit('...runtime.py.starred(');

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,7 +13,7 @@ import { prepareScriptWorkspace, runScript, scriptNotApplicable, scriptSummary }
  * `npm run yardstick -- --targets DIR [NAME...]`: Ansible's own integration targets (DIR is
  * test/integration/targets of an ansible/ansible checkout; nothing of them is kept in this project) run
  * as ansible-test runs a target without runme.sh: a play on `testhost` with the target as its only role
- * (its meta dependencies, setup_remote_tmp_dir and the like, resolved from DIR as roles), facts gathered.
+ * (its meta dependencies, setup_remote_tmp_dir and the like, copied from DIR as roles), facts gathered.
  * Each tool gets its own lab host over SSH. A target driven by runme.sh runs that script with ansible-playbook on
  * PATH being each tool in turn (yardstick-script.ts); one that needs other Ansible tools is not applicable.
  * The table shows how far each tool got. Scripts expect the en_US.UTF-8 locale (`localedef -i en_US -f UTF-8 en_US.UTF-8`).
@@ -68,20 +68,33 @@ function skipReason(name: string): string | undefined {
   return missingDependency(name, new Set());
 }
 
+/** The roles a target's meta/main.yml depends on, by name. */
+function directDependencies(name: string): string[] {
+  const metaPath = join(targetsDir, name, 'meta', 'main.yml');
+  if (!existsSync(metaPath)) return [];
+  const meta = (parse(readFileSync(metaPath, 'utf8')) ?? {}) as { dependencies?: unknown[] };
+  return (meta.dependencies ?? []).map((dependency) =>
+    typeof dependency === 'string' ? dependency : ((dependency as Record<string, string>).role ?? (dependency as Record<string, string>).name));
+}
+
 /** A meta dependency that is not a target folder (a collection's role, say). */
 function missingDependency(name: string, seen: Set<string>): string | undefined {
   if (seen.has(name)) return undefined;
   seen.add(name);
-  const metaPath = join(targetsDir, name, 'meta', 'main.yml');
-  if (!existsSync(metaPath)) return undefined;
-  const meta = (parse(readFileSync(metaPath, 'utf8')) ?? {}) as { dependencies?: unknown[] };
-  for (const dependency of meta.dependencies ?? []) {
-    const role = typeof dependency === 'string' ? dependency : ((dependency as Record<string, string>).role ?? (dependency as Record<string, string>).name);
+  for (const role of directDependencies(name)) {
     if (!existsSync(join(targetsDir, role))) return `dependency ${role} is not a target`;
     const deeper = missingDependency(role, seen);
     if (deeper) return deeper;
   }
   return undefined;
+}
+
+/** The target and every role it depends on, each once. */
+function targetRoles(name: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(name)) return seen;
+  seen.add(name);
+  for (const role of directDependencies(name)) targetRoles(role, seen);
+  return seen;
 }
 
 interface Outcome {
@@ -127,7 +140,7 @@ function toolCommand(tool: Tool): string[] {
 
 async function run(tool: Tool, workspace: string, ansibleConfig: string, knownHostsPath: string): Promise<Outcome> {
   const args = ['playbook.yml', '-i', 'inventory', '-e', '@integration_config.yml'];
-  const env = { ANSIBLE_ROLES_PATH: targetsDir, ANSIBLE_NOCOLOR: '1', NO_COLOR: '1', ANSIBLE_CONFIG: ansibleConfig };
+  const env = { ANSIBLE_ROLES_PATH: join(workspace, 'roles'), ANSIBLE_NOCOLOR: '1', NO_COLOR: '1', ANSIBLE_CONFIG: ansibleConfig };
   const [file, ...prefix] = toolCommand(tool);
   const argv = tool === 'ansible-playbook' ? args : [...prefix, ...args, '--known-hosts', knownHostsPath];
   const result = await execa(file, argv, { cwd: workspace, env, reject: false, stdin: 'ignore', timeout: timeoutMs, all: false });
@@ -140,6 +153,16 @@ function prepare(into: string, target: string, connection: string, outputDir: st
   // As ansible-test's inventory, the host names its Python (targets use ansible_python_interpreter).
   writeFileSync(join(into, 'inventory'), `[testgroup]\n${connection.replace(/^h\d+/, 'testhost')} ansible_python_interpreter=/usr/bin/python3\n`);
   writeFileSync(join(into, 'integration_config.yml'), `output_dir: ${outputDir}\nlocal_tmp: ${outputDir}\n`);
+  // Each tool gets its own copy of the roles: targets change their own files on the controller (copy links into files/).
+  for (const role of targetRoles(target)) cpSync(join(targetsDir, role), join(into, 'roles', role), { recursive: true, verbatimSymlinks: true });
+}
+
+/** As on ansible-test's test hosts, root logs in with a key in ~/.ssh/authorized_keys (the copy target copies it). */
+function authorizeRootKey(hostRoot: string, publicKey: string): void {
+  const sshDir = join(hostRoot, 'root', '.ssh');
+  mkdirSync(sshDir, { recursive: true });
+  chmodSync(sshDir, 0o700);
+  writeFileSync(join(sshDir, 'authorized_keys'), publicKey, { mode: 0o600 });
 }
 
 /** One tool after the other: scripts use fixed paths (/tmp/...) on the controller that would collide. */
@@ -172,6 +195,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'betif-yardstick-'));
 const lab = await startLab(TOOLS.length, { basePort: labPort(3030), dir: join(tmpdir(), 'betif-yardstick-lab') });
 const controlPathDir = mkdtempSync('/tmp/bys-');
 const ansibleConfig = writeAnsibleConfig(scratch, lab.knownHostsPath, controlPathDir);
+for (const host of lab.hosts) authorizeRootKey(host.root, readFileSync(`${lab.keyPath}.pub`, 'utf8'));
 const connections = connectionLines(readFileSync(lab.inventoryPath, 'utf8'), lab.hosts.map((host) => host.name));
 // A script's environment: the machine's (PATH, HOME, locale), with the lab's ansible.cfg.
 const scriptEnv: Record<string, string> = {

@@ -44,9 +44,10 @@ describe('fact gathering', () => {
       const { processes } = await onHost(conn, () => gatherFacts(conn, { gatherSubset }));
       return processes.filter((program) => program !== 'readlink' && program !== 'uname');
     };
-    // grep reads every file, ip the addresses, and date (the last) replaces the shell the driver forked.
-    assert.deepEqual(await started(['all']), ['grep', 'ip', 'date']);
-    assert.deepEqual(await started(['min']), ['grep', 'date']);
+    // grep reads every file, ip the addresses, the host's Python describes itself, and date (the last) replaces
+    // the shell the driver forked.
+    assert.deepEqual(await started(['all']), ['grep', 'ip', 'python3', 'date']);
+    assert.deepEqual(await started(['min']), ['grep', 'python3', 'date']);
     assert.deepEqual(await started(['!all', '!min', 'pkg_mgr']), ['grep']);
     assert.deepEqual(await started(['!all', '!min']), []);
   });
@@ -60,7 +61,7 @@ describe('fact gathering', () => {
       'os_family', 'system', 'kernel', 'kernel_version', 'architecture', 'machine', 'machine_id', 'processor', 'processor_count',
       'processor_cores', 'processor_threads_per_core', 'processor_vcpus', 'memtotal_mb', 'swaptotal_mb', 'default_ipv4',
       'all_ipv4_addresses', 'all_ipv6_addresses', 'virtualization_role', 'virtualization_type', 'cmdline', 'proc_cmdline',
-      'user_id', 'user_uid', 'user_gid', 'user_dir', 'user_shell', 'service_mgr', 'pkg_mgr', 'selinux',
+      'user_id', 'user_uid', 'user_gid', 'user_dir', 'user_shell', 'service_mgr', 'pkg_mgr', 'selinux', 'python', 'python_version',
     ];
     for (const key of same) assert.deepEqual(ours[key], reference[key], key);
     const asSet = (value: unknown) => new Set(value as string[]);

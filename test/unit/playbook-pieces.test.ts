@@ -20,6 +20,12 @@ describe('key=value arguments', () => {
     assert.deepEqual(parseKeyValueArgs('touch /tmp/a creates=/tmp/a', 'cmd', ['creates', 'chdir']), { cmd: 'touch /tmp/a', creates: '/tmp/a' });
   });
 
+  test('free-form text keeps its newlines and quoted spaces, and joins lines ending in a lone backslash, as Ansible does', () => {
+    const block = 'echo a \\\n"b  c" \\\n"d\ne" | cat\necho  two\n';
+    assert.deepEqual(parseKeyValueArgs(block, 'cmd', ['chdir']), { cmd: 'echo a "b  c" "d\ne" | cat\necho  two\n' });
+    assert.deepEqual(parseKeyValueArgs("echo {{ 'x  y' }}   chdir=/srv  \"q  r\"", 'cmd', ['chdir']), { cmd: "echo {{ 'x  y' }}   \"q  r\"", chdir: '/srv' });
+  });
+
   test('free text for a module without a free form is an error', () => {
     assert.throws(() => parseKeyValueArgs('just words'), /takes key=value arguments/);
   });

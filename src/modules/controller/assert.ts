@@ -4,7 +4,7 @@ import { messageText } from './lib/message-text.js';
 type Message = string | string[];
 
 interface AssertArgs {
-  that: string | boolean | (string | boolean)[];
+  that: string | boolean | (string | boolean | null)[];
   fail_msg?: Message;
   msg?: Message;
   success_msg: Message;
@@ -41,7 +41,7 @@ export default defineModule<AssertArgs, void>({
     description: 'Fails the task unless every given expression is true.',
     type: 'object',
     properties: {
-      that: { anyOf: [{ type: ['string', 'boolean'] }, { type: 'array', items: { type: ['string', 'boolean'] }, minItems: 1 }], description: 'The Jinja2 expressions (without braces) that must all be true; one string or a list.' },
+      that: { anyOf: [{ type: ['string', 'boolean'] }, { type: 'array', items: { type: ['string', 'boolean', 'null'] }, minItems: 1 }], description: 'The Jinja2 expressions (without braces) that must all be true; one string or a list.' },
       fail_msg: { ...message, description: 'The message of the failure when an expression is false.' },
       msg: { ...message, description: 'Another name for fail_msg.' },
       success_msg: { ...message, default: 'All assertions passed', description: 'The message reported when every expression is true.' },
@@ -59,7 +59,8 @@ export default defineModule<AssertArgs, void>({
     for (const condition of conditions) {
       let holds: boolean;
       try {
-        holds = typeof condition === 'boolean' ? condition : truthy(ctx.evaluate(condition));
+        // As Ansible's conditionals, an empty entry holds.
+        holds = condition === null || condition === '' ? true : typeof condition === 'boolean' ? condition : truthy(ctx.evaluate(condition));
       } catch (error) {
         throw new ModuleFailure(`The conditional check '${condition}' failed. The error was: ${(error as Error).message}`);
       }

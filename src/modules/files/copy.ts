@@ -8,6 +8,7 @@ import { planRemoteFolderCopy, readRemoteFolderCopy, type RemoteFolderCopy } fro
 import { validateCommand, VALIDATE_PROPERTY } from '../shared/validate-command.js';
 import { planPut, readPut, type PutRequest, type PutState } from '../shared/put-file.js';
 import { pythonJson } from '../shared/python-json.js';
+import { expandHostPaths } from '../shared/expand-host-paths.js';
 
 function putRequest(ctx: ModuleContext, args: CopyArgs): PutRequest {
   const common = { dest: args.dest, attributes: args, backup: args.backup, force: args.force, follow: args.follow, validate: validateCommand(args.validate, 'copy') };
@@ -34,12 +35,22 @@ function controllerFolder(ctx: ModuleContext, args: CopyArgs): string | undefine
   }
 }
 
+/**
+ * An empty src is no src (as Ansible: "src (or content) is required"); a src on the host is a path there, with
+ * $HOME and ~ expanded as the module on the host expands them.
+ */
+async function hostPaths(ctx: ModuleContext, args: CopyArgs): Promise<CopyArgs> {
+  if (args.src === '') return { ...args, src: undefined };
+  if (!args.remote_src || args.src === undefined) return args;
+  return { ...args, src: (await expandHostPaths(ctx.connection, [args.src]))[0] };
+}
+
 type CopyState = { file: PutState } | { folder: FolderCopy } | { remoteFolder: RemoteFolderCopy };
 
 /** With remote_src, a folder src on the host (none for a file): betif-play copies its content and permissions only. */
 async function remoteFolder(ctx: ModuleContext, args: CopyArgs): Promise<RemoteFolderCopy | undefined> {
   if (!args.remote_src || args.src === undefined || args.content !== undefined) return undefined;
-  const found = await readRemoteFolderCopy(ctx.connection, args.src, args.dest);
+  const found = await readRemoteFolderCopy(ctx.connection, args.src, args.dest, args.local_follow);
   const unsupported = (['owner', 'group', 'mode', 'backup', 'validate'] as const).filter((key) => args[key] !== undefined && args[key] !== false);
   if (found && unsupported.length > 0) throw new ModuleFailure(`copy of a folder with remote_src does not support ${unsupported.join(', ')} in betif-play`);
   return found;
@@ -76,6 +87,7 @@ export default defineModule<CopyArgs, CopyState>({
     gid: { type: 'int', returned: 'success', description: 'The group id.' },
     state: { type: 'str', returned: 'success', description: 'The kind of path (file).' },
   },
+  requiredMessages: { dest: 'dest is required' },
   schema: {
     description: 'Copies a file from the controller (or, with remote_src, from the host itself) or given content to a path on the host.',
     type: 'object',
@@ -103,7 +115,8 @@ export default defineModule<CopyArgs, CopyState>({
       ...FILE_ATTRIBUTE_PROPERTIES,
     },
   },
-  read: async (ctx, args) => {
+  read: async (ctx, givenArgs) => {
+    const args = await hostPaths(ctx, givenArgs);
     const onHost = await remoteFolder(ctx, args);
     if (onHost) return { remoteFolder: onHost };
     const folder = controllerFolder(ctx, args);

@@ -86,6 +86,7 @@ export default defineModule<TemplateArgs, PutState>({
     size: { type: 'int', returned: 'success', description: 'The size of the file in bytes.' },
     mode: { type: 'str', returned: 'success', description: 'The permissions of the file.' },
   },
+  requiredMessages: { src: 'src and dest are required', dest: 'src and dest are required' },
   schema: {
     description: 'Renders a Jinja2 template from the controller and writes the result to a file on the host.',
     type: 'object',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { ModuleFailure, type FileDiff, type ModuleContext, type ModuleResult, type Plan } from '../contract.js';
 import { ValidationFailed, writeFileAtomically } from './atomic-write.js';
@@ -136,7 +137,8 @@ export function planPut(state: PutState, ctx: ModuleContext): Plan {
   return {
     changed: true,
     diff,
-    result: base,
+    // Ansible's copy module (which also writes templates) reports the legacy md5 of what it wrote.
+    result: contentChanged && from.content !== undefined ? { ...base, md5sum: createHash('md5').update(from.content).digest('hex') } : base,
     apply: async () => {
       if (!contentChanged) return pathInfo(await runFileOperation(ctx.connection, writePath, { kind: 'attributes', recurse: false }, attributes));
       const written = await writeFileAtomically(ctx.connection, {

@@ -1,6 +1,7 @@
 import type { Connection } from '../../../connection/types.js';
 import { shellScript } from '../../../connection/quote.js';
 import { ModuleFailure } from '../../contract.js';
+import { EXPAND_AWK } from '../../shared/expand-host-paths.js';
 
 /** What a command task needs to know from its target before running (or not running) the command. */
 export interface CommandTarget {
@@ -22,26 +23,6 @@ export interface CommandTargetQuery {
   /** Words to expand; shell commands pass none, their shell expands them. */
   words: string[];
 }
-
-/**
- * Python's os.path.expandvars then expanduser('~', '~/...'), in awk: unknown variables stay as they are.
- * Prints each argument followed by a NUL byte.
- */
-const EXPAND_AWK = `
-function expand(s,    out, token, name) {
-  out = ""
-  while (match(s, /[$]([A-Za-z0-9_]+|[{][^}]*[}])/)) {
-    token = substr(s, RSTART, RLENGTH)
-    name = substr(token, 2)
-    if (substr(name, 1, 1) == "{") name = substr(name, 2, length(name) - 2)
-    out = out substr(s, 1, RSTART - 1) ((name in ENVIRON) ? ENVIRON[name] : token)
-    s = substr(s, RSTART + RLENGTH)
-  }
-  s = out s
-  if (s == "~" || substr(s, 1, 2) == "~/") s = ENVIRON["HOME"] substr(s, 2)
-  return s
-}
-BEGIN { for (i = 1; i < ARGC; i++) printf "%s%c", expand(ARGV[i]), 0; exit }`;
 
 /**
  * $1 chdir, $2 creates, $3 removes (empty when not given), then the words. Changes into chdir first,

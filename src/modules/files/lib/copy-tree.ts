@@ -31,11 +31,13 @@ function isLink(path: string): boolean {
   return lstatSync(path).isSymbolicLink();
 }
 
-function isFile(path: string): boolean {
+/** The file a link leads to, if it leads to a file (a broken or looping link leads nowhere: it is copied as a link). */
+function linkedFile(path: string): string | undefined {
   try {
-    return statSync(path).isFile();
+    const real = realpathSync(path);
+    return statSync(real).isFile() ? real : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -67,8 +69,9 @@ export function walkControllerTree(top: string, contentsOnly: boolean, localFoll
     for (const name of names.filter((each) => !isFolder(each))) {
       const path = join(folder, name);
       const rel = posix.join(relBase, name);
+      const followed = localFollow && isLink(path) ? linkedFile(path) : undefined;
       if (!isLink(path)) tree.files.push({ source: path, rel });
-      else if (localFollow && isFile(realpathSync(path))) tree.files.push({ source: realpathSync(path), rel });
+      else if (followed) tree.files.push({ source: followed, rel });
       else tree.symlinks.push({ source: readlinkSync(path), rel });
     }
     const subfolders = names.filter(isFolder);

@@ -7,14 +7,15 @@ import { runHostScript } from '../../shared/host-script.js';
 /*
  * copy with remote_src and a folder src, as Ansible's copy module does it on the host: "src/" puts what is
  * inside src into dest, "src" the folder itself (dest/NAME); folders missing there are made, files missing or
- * with other content are copied (links in src followed), each with its source's permissions; nothing is removed.
+ * with other content are copied, each with its source's permissions; nothing is removed. Links in src are followed
+ * with local_follow (the default), else copied as links (shutil.copytree's symlinks).
  */
 
 export interface RemoteFolderEntry {
   /** Relative to the source folder. */
   rel: string;
-  kind: 'directory' | 'file';
-  /** Permission bits in octal, as stat prints them. */
+  kind: 'directory' | 'file' | 'link';
+  /** Permission bits in octal, as stat prints them; for a link, what it points at. */
   mode: string;
   /** Whether dest already has it (the same content, for a file). */
   present: boolean;
@@ -33,7 +34,10 @@ export interface RemoteFolderCopy {
   entries: RemoteFolderEntry[];
 }
 
-/** Prints `K\0kind` of src, then for a folder `T\0y|n` (target), `D\0y|n` (dest), `M\0mode` and one `kind\0rel\0mode\0present` record per entry, parents first. */
+/**
+ * Prints `K\0kind` of src, then for a folder `T\0y|n` (target), `D\0y|n` (dest), `M\0mode` and one
+ * `kind\0rel\0mode\0present` record per entry, parents first. $4 is -L to follow links, else -P.
+ */
 const READ_SCRIPT = `src=$1 target=$2
 if [ ! -e "$src" ]; then printf 'K\\0missing\\0'; exit 0; fi
 if [ ! -d "$src" ]; then printf 'K\\0file\\0'; exit 0; fi
@@ -42,7 +46,8 @@ if [ -d "$target" ]; then printf 'T\\0y\\0'; else printf 'T\\0n\\0'; fi
 if [ -d "$3" ]; then printf 'D\\0y\\0'; else printf 'D\\0n\\0'; fi
 printf 'M\\0%s\\0' "$(stat -L -c %a -- "$src")"
 cd -- "$src" || exit 1
-find -L . -mindepth 1 \\( -type d -printf 'directory\\0%P\\0%m\\0' -exec sh -c '[ -d "$1/$2" ] && printf "y\\0" || printf "n\\0"' sh "$target" {} \\; \\) \\
+find "$4" . -mindepth 1 \\( -type l -printf 'link\\0%P\\0%l\\0' -exec sh -c '[ -L "$1/$2" ] && [ "$(readlink -- "$1/$2")" = "$(readlink -- "$2")" ] && printf "y\\0" || printf "n\\0"' sh "$target" {} \\; \\) \\
+  -o \\( -type d -printf 'directory\\0%P\\0%m\\0' -exec sh -c '[ -d "$1/$2" ] && printf "y\\0" || printf "n\\0"' sh "$target" {} \\; \\) \\
   -o \\( -type f -printf 'file\\0%P\\0%m\\0' -exec sh -c 'cmp -s -- "$2" "$1/$2" 2>/dev/null && printf "y\\0" || printf "n\\0"' sh "$target" {} \\; \\)
 `;
 
@@ -52,16 +57,17 @@ if [ ! -d "$target" ]; then mkdir -p -- "$target" || exit 1; [ -z "$topmode" ] |
 while [ $# -gt 0 ]; do
   kind=$1 rel=$2 mode=$3; shift 3
   if [ "$kind" = directory ]; then mkdir -p -- "$target/$rel" && chmod "$mode" -- "$target/$rel"
+  elif [ "$kind" = link ]; then rm -f -- "$target/$rel" && ln -s -- "$mode" "$target/$rel"
   else cp -- "$src/$rel" "$target/$rel" && chmod "$mode" -- "$target/$rel"; fi || exit 1
 done
 `;
 
 /** What is at src on the host, and for a folder what copying it to dest would do; undefined when src is not a folder. */
-export async function readRemoteFolderCopy(connection: Connection, src: string, dest: string): Promise<RemoteFolderCopy | undefined> {
+export async function readRemoteFolderCopy(connection: Connection, src: string, dest: string, followLinks: boolean): Promise<RemoteFolderCopy | undefined> {
   const contentsOnly = src.endsWith('/');
   const folder = src.replace(/\/+$/, '') || '/';
   const target = contentsOnly ? dest : posix.join(dest, posix.basename(folder));
-  const result = await connection.exec(shellScript(READ_SCRIPT, [folder, target, dest]));
+  const result = await connection.exec(shellScript(READ_SCRIPT, [folder, target, dest, followLinks ? '-L' : '-P']));
   if (result.rc !== 0) throw new ModuleFailure(result.stderr.trim() || `could not read ${src}`, { rc: result.rc });
   const fields = result.stdout.split('\0');
   if (fields[1] !== 'directory') return undefined;
