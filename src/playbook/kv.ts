@@ -29,6 +29,11 @@ function splitWords(text: string): string[] {
     } else if ((char === '"' || char === "'") && depth === 0) {
       quote = char;
       current += char;
+    } else if (char === '\n' && depth === 0) {
+      // As Ansible's split_args: a line's last word keeps its newline, so free-form text keeps its lines.
+      if (current) words.push(`${current}\n`);
+      else if (words.length > 0) words[words.length - 1] += '\n';
+      current = '';
     } else if (/\s/.test(char) && depth === 0) {
       if (current) words.push(current);
       current = '';
@@ -71,12 +76,13 @@ export function parseKeyValueArgs(text: string, freeFormKey?: string, keys?: rea
   for (const word of splitWords(text)) {
     // A key may be templated (set_fact: "{{ item }}=moo"): the module templates it when it runs.
     const match = /^([A-Za-z_][A-Za-z0-9_]*|\{\{[^=]*?\}\})=(.*)$/s.exec(decodeEscapes(word));
-    if (match && (!freeFormKey || !keys || keys.includes(match[1]))) args[match[1]] = unquote(match[2]);
+    if (match && (!freeFormKey || !keys || keys.includes(match[1]))) args[match[1]] = unquote(match[2].trim());
     else freeWords.push(word);
   }
   if (freeWords.length > 0) {
     if (!freeFormKey) throw new Error(`cannot parse '${freeWords.join(' ')}': this module takes key=value arguments`);
-    args[freeFormKey] = freeWords.join(' ');
+    // Ansible's join_args: words are joined by a space, except after a line break.
+    args[freeFormKey] = freeWords.reduce((text, word) => (text === '' || text.endsWith('\n') ? text + word : `${text} ${word}`), '');
   }
   return args;
 }
