@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { LocalConnection } from '../../src/connection/local.js';
+import { withEnvironment } from '../../src/connection/environment.js';
 import virtNet from '../../src/modules/virt/community_libvirt_virt_net.js';
 import { startTestLibvirt, type TestLibvirt } from '../fixtures/libvirt/test-daemon.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
@@ -67,6 +69,50 @@ describe('community.libvirt.virt_net', () => {
     assert.deepEqual(all.result, { changed: false, list_nets: ['default'] });
     const active = await runModule(virtNet, { command: 'list_nets', state: 'active', uri: 'test:///default' });
     assert.deepEqual(active.result.list_nets, ['default']);
+  });
+
+  test('command get_xml returns the XML libvirt describes; an unknown network or no name fails as the collection does', async () => {
+    const { result } = await runModule(virtNet, { command: 'get_xml', name: 'default', uri: 'test:///default' });
+    assert.equal(result.changed, false);
+    assert.equal(`${result.get_xml}\n`, execFileSync('virsh', ['-c', 'test:///default', 'net-dumpxml', 'default'], { encoding: 'utf8' }));
+    assert.match(String(result.get_xml), /^<network>\n[\s\S]*<forward mode='nat'\/>[\s\S]*<\/network>\n$/);
+    const unknown = await runModule(virtNet, { command: 'get_xml', network: 'nope', uri: 'test:///default' });
+    assert.deepEqual([unknown.result.failed, unknown.result.msg], [true, 'network nope not found']);
+    const nameless = await runModule(virtNet, { command: 'get_xml', uri: 'test:///default' });
+    assert.deepEqual([nameless.result.failed, nameless.result.msg], [true, 'command is get_xml but all of the following are missing: name']);
+  });
+
+  test('commands info and facts fail on the test driver with libvirt\'s message, as the collection does (it has no DHCP leases)', async () => {
+    for (const command of ['info', 'facts']) {
+      const { result } = await runModule(virtNet, { command, uri: 'test:///default' });
+      assert.deepEqual([result.failed, result.msg], [true, 'this function is not supported by the connection driver: virNetworkGetDHCPLeases']);
+    }
+  });
+
+  test('commands info and facts report each network as the collection does (with a virsh stand-in answering net-dhcp-leases)', async () => {
+    const bin = join(work, 'leases-bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(
+      join(bin, 'virsh'),
+      `#!/bin/sh\ncase " $* " in *" net-dhcp-leases "*)\n  printf ' Expiry Time           MAC address         Protocol   IP address          Hostname   Client ID or DUID\\n------------------------------------------------------------------------------------------------------\\n 2024-05-01 10:00:00   52:54:00:aa:bb:cc   ipv4       192.168.122.5/24    web        -\\n\\n'; exit 0;;\nesac\nexec /usr/bin/virsh "$@"\n`,
+      { mode: 0o755 },
+    );
+    const connection = withEnvironment(new LocalConnection('localhost'), { PATH: `${bin}:${process.env.PATH}` });
+    const expected = {
+      default: {
+        autostart: 'no',
+        persistent: 'yes',
+        state: 'active',
+        bridge: 'virbr0',
+        uuid: 'dd8fe884-6c02-601e-7551-cca97df1c5df',
+        dhcp_leases: [{ iface: 'virbr0', expirytime: Math.floor(new Date('2024-05-01T10:00:00').getTime() / 1000), type: 0, mac: '52:54:00:aa:bb:cc', iaid: null, ipaddr: '192.168.122.5', prefix: 24, hostname: 'web', clientid: null }],
+        forward_mode: 'nat',
+      },
+    };
+    const info = await runModule(virtNet, { command: 'info', uri: 'test:///default' }, { connection });
+    assert.deepEqual(info.result, { changed: false, networks: expected });
+    const facts = await runModule(virtNet, { command: 'facts', name: 'default', uri: 'test:///default' }, { connection });
+    assert.deepEqual(facts.result.ansible_facts, { ansible_libvirt_networks: expected });
   });
 
   test('bad arguments are refused before libvirt is asked', async () => {

@@ -51,24 +51,39 @@ describe('kubernetes.core.helm_repository', () => {
     const checked = await runModule(helmRepository, { name: 'jupyterhub', repo_url: url }, { connection, check: true });
     assert.equal(checked.result.changed, true);
     assert.equal(checked.diff[0]?.after, `jupyterhub ${url}\n`);
+    assert.equal(checked.result.stdout, undefined);
     assert.doesNotMatch(repositories(), /jupyterhub/);
 
     const first = await runModule(helmRepository, { repo_name: 'jupyterhub', repo_url: url }, { connection });
     assert.equal(first.result.changed, true);
+    assert.equal(first.result.stdout, '"jupyterhub" has been added to your repositories\n');
+    assert.match(String(first.result.command), new RegExp(`/helm repo add jupyterhub ${url}$`));
     assert.deepEqual(JSON.parse(repositories()), [{ name: 'jupyterhub', url }]);
     const second = await runModule(helmRepository, { name: 'jupyterhub', url }, { connection });
     assert.equal(second.result.changed, false);
+    assert.deepEqual([second.result.repo_name, second.result.repo_url], ['jupyterhub', url]);
+
+    const conflict = await runModule(helmRepository, { name: 'jupyterhub', url: `${url}/` }, { connection });
+    assert.deepEqual([conflict.result.failed, conflict.result.msg], [true, 'Repository already have a repository named jupyterhub']);
 
     const removed = await runModule(helmRepository, { name: 'jupyterhub', repo_state: 'absent' }, { connection });
     assert.equal(removed.result.changed, true);
     assert.doesNotMatch(repositories(), /jupyterhub/);
   });
 
-  test('repo_state present without repo_url fails with the collection\'s message', async () => {
+  test('a password goes to helm on its standard input, never on the command line or in the result (with a stand-in)', async () => {
     const { connection } = standInHelm();
-    const { result } = await runModule(helmRepository, { name: 'jupyterhub' }, { connection });
-    assert.equal(result.failed, true);
-    assert.equal(result.msg, 'repo_state is present but all of the following are missing: repo_url');
+    const { result } = await runModule(helmRepository, { name: 'private', repo_url: url, username: 'reader', password: 's3cret-pass' }, { connection });
+    assert.equal(result.changed, true);
+    assert.match(String(result.command), /repo add private \S+ --username=reader --password-stdin$/);
+    assert.doesNotMatch(JSON.stringify(result), /s3cret-pass/);
+  });
+
+  test('the collection\'s required_if and required_together fail the task as Ansible does', async () => {
+    const missing = await runModule(helmRepository, { name: 'jupyterhub' });
+    assert.deepEqual([missing.result.failed, missing.result.msg], [true, 'repo_state is present but all of the following are missing: repo_url']);
+    const alone = await runModule(helmRepository, { name: 'x', url, username: 'u' });
+    assert.deepEqual([alone.result.failed, alone.result.msg], [true, 'parameters are required together: repo_username, repo_password']);
   });
 
   test('bad arguments are refused before anything runs', async () => {

@@ -26,6 +26,11 @@ describe('key=value arguments', () => {
     assert.deepEqual(parseKeyValueArgs("echo {{ 'x  y' }}   chdir=/srv  \"q  r\"", 'cmd', ['chdir']), { cmd: "echo {{ 'x  y' }}   \"q  r\"", chdir: '/srv' });
   });
 
+  test('free-form text over several lines keeps its line breaks, as Ansible\'s split_args does (shell: | scripts)', () => {
+    const script = 'echo a\nfor v in 1 2; do echo "$v  {{ n }}"; done\ncreates=/tmp/a\n';
+    assert.deepEqual(parseKeyValueArgs(script, 'cmd', ['creates']), { cmd: 'echo a\nfor v in 1 2; do echo "$v  {{ n }}"; done\n', creates: '/tmp/a' });
+  });
+
   test('free text for a module without a free form is an error', () => {
     assert.throws(() => parseKeyValueArgs('just words'), /takes key=value arguments/);
   });

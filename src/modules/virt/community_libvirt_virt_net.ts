@@ -1,13 +1,14 @@
-import { ModuleFailure, type Module } from '../contract.js';
+import { ModuleFailure, type Module, type ModuleContext, type ModuleResult } from '../contract.js';
 import { adaptModule } from '../shared/adapt.js';
 import { foldAliases, withAliases } from '../shared/arg-schema.js';
+import { readNetworkFacts, readNetworkXml } from './lib/virt-net-facts.js';
 import { listNetworks } from './lib/virt-net-list.js';
 import virtNet from './virt_net.js';
 
 interface CommunityVirtNetArgs {
   name?: string;
   state?: 'active' | 'present' | 'absent';
-  command?: 'define' | 'create' | 'start' | 'undefine' | 'list_nets';
+  command?: 'define' | 'create' | 'start' | 'undefine' | 'list_nets' | 'info' | 'facts' | 'get_xml';
   xml?: string;
   autostart?: boolean;
   uri: string;
@@ -18,7 +19,10 @@ const ALIASES = { name: ['network'] };
 const PROPERTIES: Record<string, object> = {
   name: { type: 'string', minLength: 1, description: 'Name of the network being managed.' },
   state: { enum: ['active', 'present', 'absent'], description: 'present: defined; active: defined and started; absent: destroyed and undefined.' },
-  command: { enum: ['define', 'create', 'start', 'undefine', 'list_nets'], description: 'define (from xml), create/start (start it), undefine (remove it), list_nets (the network names; with state active, only the active ones).' },
+  command: {
+    enum: ['define', 'create', 'start', 'undefine', 'list_nets', 'info', 'facts', 'get_xml'],
+    description: 'define (from xml), create/start (start it), undefine (remove it), list_nets (the network names; with state active, only the active ones), info (every network\'s details as networks), facts (as the ansible_libvirt_networks fact; only the named network when name is given), get_xml (the named network\'s XML).',
+  },
   xml: { type: 'string', minLength: 1, description: 'The network definition (libvirt XML), for command=define or state=present.' },
   autostart: { type: 'boolean', description: 'Start the network when the host boots.' },
   uri: { type: 'string', minLength: 1, default: 'qemu:///system', description: 'libvirt connection URI.' },
@@ -44,6 +48,9 @@ const adapted = adaptModule(virtNet, {
 `,
   returns: {
     list_nets: { type: 'list', returned: 'command is list_nets', description: 'The network names.' },
+    networks: { type: 'dict', returned: 'command is info', description: 'Each network by name: autostart, persistent, state, bridge, uuid, dhcp_leases, and forward_mode, domain, macaddress when its XML has them.' },
+    ansible_facts: { type: 'dict', returned: 'command is facts', description: 'ansible_libvirt_networks: the networks as info returns them.' },
+    get_xml: { type: 'str', returned: 'command is get_xml', description: "The network's XML as libvirt describes it." },
   },
   namespace: 'community.libvirt',
   schema: {
@@ -64,9 +71,25 @@ const adapted = adaptModule(virtNet, {
   toResult: (result) => result,
 });
 
-/** command: list_nets only reads: the names, without the network a name would need. */
+type ReadCommand = 'list_nets' | 'info' | 'facts' | 'get_xml';
+const READ_COMMANDS: readonly unknown[] = ['list_nets', 'info', 'facts', 'get_xml'];
+
+/** The commands that only read, as the collection answers them: nothing about the network a name would change. */
+async function readCommand(ctx: ModuleContext, args: Record<string, unknown>): Promise<ModuleResult> {
+  const net = foldAliases<CommunityVirtNetArgs>(args, ALIASES, PROPERTIES);
+  const command = net.command as ReadCommand;
+  if (command === 'list_nets') return { list_nets: await listNetworks(ctx.connection, net.uri, net.state === 'active') };
+  if (command === 'get_xml') {
+    if (net.name === undefined) throw new ModuleFailure('command is get_xml but all of the following are missing: name');
+    return { get_xml: await readNetworkXml(ctx.connection, net.uri, net.name) };
+  }
+  const only = command === 'facts' && net.name !== undefined ? [net.name] : [];
+  const networks = await readNetworkFacts(ctx.connection, net.uri, only);
+  return command === 'info' ? { networks } : { ansible_facts: { ansible_libvirt_networks: networks } };
+}
+
 export default {
   ...adapted,
-  read: async (ctx, args) => (args.command === 'list_nets' ? listNetworks(ctx.connection, String(args.uri), args.state === 'active') : adapted.read(ctx, args)),
-  plan: (args, state, ctx) => (args.command === 'list_nets' ? { changed: false, result: { list_nets: state } } : adapted.plan(args, state, ctx)),
+  read: async (ctx, args) => (READ_COMMANDS.includes(args.command) ? readCommand(ctx, args) : adapted.read(ctx, args)),
+  plan: (args, state, ctx) => (READ_COMMANDS.includes(args.command) ? { changed: false, result: state as ModuleResult } : adapted.plan(args, state, ctx)),
 } as Module<Record<string, unknown>>;
