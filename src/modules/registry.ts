@@ -49,7 +49,8 @@ function namesOf(entries: ModuleEntry[]): Map<string, ModuleEntry> {
   return byName;
 }
 
-function registryOf(entries: ModuleEntry[], imported: Map<ModuleEntry, Module>): ModuleRegistry {
+/** A registry of these modules, each imported when a task first names it (`imported` holds those already in). */
+export function moduleRegistry(entries: ModuleEntry[], imported = new Map<ModuleEntry, Module>()): ModuleRegistry {
   const byName = namesOf(entries);
   const standInFor = new Map<ModuleEntry, Module>();
   const missed = new Set<ModuleEntry>();
@@ -84,12 +85,12 @@ function registryOf(entries: ModuleEntry[], imported: Map<ModuleEntry, Module>):
 export async function loadModules(): Promise<ModuleRegistry> {
   const entries = await moduleEntries();
   const [modules] = await Promise.all([Promise.all(entries.map((entry) => entry.load())), loadArgValidator()]);
-  return registryOf(entries, new Map(entries.map((entry, index) => [entry, modules[index]])));
+  return moduleRegistry(entries, new Map(entries.map((entry, index) => [entry, modules[index]])));
 }
 
 /** The modules by name, each imported only once a task names it (a run imports the few it uses). */
 export async function moduleIndex(): Promise<ModuleRegistry> {
-  return registryOf(await moduleEntries(), new Map());
+  return moduleRegistry(await moduleEntries());
 }
 
 /**
