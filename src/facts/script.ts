@@ -89,12 +89,20 @@ if want hardware; then
   done
 fi
 section end
-l=; [ -z "$f" ] || l=files; want network && l=addresses; want date && l=date
+# bash 5 (sh on Red Hat's family, Arch, SUSE) tells the time itself: date is started only where it cannot.
+t=; ! want date || t=\${EPOCHREALTIME-}
+[ -z "$t" ] || printf -v t '%(%s)T' 0 2>/dev/null || t=
+if [ -n "$t" ]; then
+  section date
+  t=$EPOCHREALTIME; s=\${t%[.,]*}
+  printf "%(%s)T \${t#*[.,]}000 %(%Y %m %d %H %M %S %Z %z %A %w %W)T\\n" "$s" "$s"
+fi
+l=; [ -z "$f" ] || l=files; want network && l=addresses; [ -n "$t" ] || ! want date || l=date
 # The last program replaces this shell: one process less.
 run() { if [ "$1" = "$l" ]; then shift; exec "$@"; fi; shift; "$@"; }
 [ -z "$f" ] || { section files; run files grep -asHv -e '^flags\t*: ' -e '^bugs\t*: ' -e '^vmx flags\t*: ' $f; }
 want network && { section addresses; run addresses ip -o addr show 2>/dev/null; }
-want date && { section date; run date date '+%s %N %Y %m %d %H %M %S %Z %z %A %w %W'; }
+[ -n "$t" ] || ! want date || { section date; run date date '+%s %N %Y %m %d %H %M %S %Z %z %A %w %W'; }
 `;
 
 /** The script's output: file contents by path, and the other sections by name, as lines. */
