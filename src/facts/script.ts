@@ -17,7 +17,7 @@ export type InputPart =
   | 'platform' | 'distribution' | 'selinux' | 'init' | 'exists' | 'cmdline' | 'date' | 'user' | 'environ'
   | 'cpuinfo' | 'hardware' | 'virtual' | 'network' | 'local' | 'fips' | 'python';
 
-/** Prints the interpreter's facts as one tab-separated line (python.ts reads it). */
+/** Prints the interpreter's facts as one tab-separated line (python.ts reads it); with the argument `date`, the date section too. */
 const PYTHON_PROBE = `import sys
 try:
     from importlib.util import find_spec
@@ -26,7 +26,12 @@ except ImportError:
     ssl = True
 v = sys.version_info
 kind = getattr(getattr(sys, "implementation", None), "name", None) or getattr(sys, "subversion", [""])[0]
-print("\\t".join([sys.executable, str(v[0]), str(v[1]), str(v[2]), v[3], str(v[4]), kind, "1" if ssl else "0", sys.version.split()[0]]))`;
+print("\\t".join([sys.executable, str(v[0]), str(v[1]), str(v[2]), v[3], str(v[4]), kind, "1" if ssl else "0", sys.version.split()[0]]))
+if sys.argv[1:] == ["date"]:
+    import time
+    t = time.time()
+    print("\\n@@betif-facts date")
+    print("%d %09d %s" % (int(t), int((t - int(t)) * 1e9), time.strftime("%Y %m %d %H %M %S %Z %z %A %w %W", time.localtime(int(t)))))`;
 
 /**
  * $1: the local facts folder; $2: the parts wanted, separated by spaces; $3: ansible_python_interpreter's words
@@ -115,13 +120,23 @@ if want python; then
   [ $# -eq 0 ] || y=1
 fi
 section end
-l=; [ -z "$f" ] || l=files; want network && l=addresses; [ -z "$y" ] || l=python; want date && l=date
+# bash 5 (sh on Red Hat's family, Arch, SUSE) tells the time itself: date is started only where it cannot.
+t=; ! want date || t=\${EPOCHREALTIME-}
+[ -z "$t" ] || printf -v t '%(%s)T' 0 2>/dev/null || t=
+if [ -n "$t" ]; then
+  section date
+  t=$EPOCHREALTIME; s=\${t%[.,]*}
+  printf "%(%s)T \${t#*[.,]}000 %(%Y %m %d %H %M %S %Z %z %A %w %W)T\\n" "$s" "$s"
+fi
+# Otherwise the host's Python tells the time with its own facts; date runs only where there is none.
+z=; [ -n "$t" ] || ! want date || z=date
+l=; [ -z "$f" ] || l=files; want network && l=addresses; [ -z "$y" ] || l=python; [ -z "$z" ] || [ -n "$y" ] || l=date
 # The last program replaces this shell: one process less.
 run() { if [ "$1" = "$l" ]; then shift; exec "$@"; fi; shift; "$@"; }
 [ -z "$f" ] || { section files; run files grep -asHv -e '^flags\t*: ' -e '^bugs\t*: ' -e '^vmx flags\t*: ' $f; }
 want network && { section addresses; run addresses ip -o addr show 2>/dev/null; }
-[ -z "$y" ] || { section python; run python "$@" -c '${PYTHON_PROBE}' 2>/dev/null; }
-want date && { section date; run date date '+%s %N %Y %m %d %H %M %S %Z %z %A %w %W'; }
+[ -z "$y" ] || { section python; run python "$@" -c '${PYTHON_PROBE}' $z 2>/dev/null; }
+[ -z "$z" ] || [ -n "$y" ] || { section date; run date date '+%s %N %Y %m %d %H %M %S %Z %z %A %w %W'; }
 `;
 
 /** The script's output: file contents by path, and the other sections by name, as lines. */
