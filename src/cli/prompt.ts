@@ -12,6 +12,8 @@ export function promptLine(question: string, echo: boolean): Promise<string> {
   if (!input.isTTY) {
     return Promise.reject(new PromptError(`cannot ask "${question.trim()}": standard input is not a terminal (give the value with a file or variable instead)`));
   }
+  // Echo goes off before the question shows: an answer typed as soon as it appears is never echoed.
+  input.setRawMode(true);
   process.stderr.write(question);
   return new Promise((resolve, reject) => {
     let answer = '';
@@ -43,7 +45,6 @@ export function promptLine(question: string, echo: boolean): Promise<string> {
         }
       }
     };
-    input.setRawMode(true);
     input.resume();
     input.on('data', onData);
   });
