@@ -1,6 +1,6 @@
 import type { Module, ModuleResult, Plan } from '../contract.js';
 
-/** How a collection's module (kubernetes.core.helm) speaks through a betif-play module (helm_release). */
+/** How a collection's module (community.libvirt.virt_net) speaks through a betif-play module (virt_net). */
 export interface Adaptation<Args, BaseArgs> extends Pick<Module<Args>, 'examples' | 'returns'> {
   name: string;
   namespace: string;
@@ -11,13 +11,11 @@ export interface Adaptation<Args, BaseArgs> extends Pick<Module<Args>, 'examples
   toBase(args: Args): BaseArgs;
   /** The betif-play module's result in the collection's shape. */
   toResult(result: ModuleResult, args: Args): ModuleResult;
-  /** Work the collection's module does before it reads (kubernetes.core.helm's update_repo_cache). */
-  beforeRead?: Module<Args>['read'];
 }
 
 /** A module under another collection's name and arguments, with the reads, plans and applies of `base`. */
 export function adaptModule<Args, BaseArgs, State>(base: Module<BaseArgs, State>, adaptation: Adaptation<Args, BaseArgs>): Module<Args, State> {
-  const { toBase, toResult, beforeRead } = adaptation;
+  const { toBase, toResult } = adaptation;
   return {
     name: adaptation.name,
     namespace: adaptation.namespace,
@@ -27,10 +25,7 @@ export function adaptModule<Args, BaseArgs, State>(base: Module<BaseArgs, State>
     returns: adaptation.returns,
     secretArgs: adaptation.secretArgs,
     secretResults: base.secretResults,
-    async read(ctx, args) {
-      if (beforeRead) await beforeRead(ctx, args);
-      return base.read(ctx, toBase(args));
-    },
+    read: (ctx, args) => base.read(ctx, toBase(args)),
     plan(args, state, ctx): Plan {
       const plan = base.plan(toBase(args), state, ctx);
       const apply = plan.apply;
