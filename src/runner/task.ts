@@ -121,7 +121,8 @@ export class TaskExecution {
         return { status: 'failed', result: { changed: false, failed: true, msg: error.message }, diff: [], ignored: false, hidden: false, delegatedTo };
       }
       if (error instanceof TemplateError || error instanceof LoopError || error instanceof ArgumentError) {
-        const result = { changed: false, failed: true, msg: `${this.where}: task '${this.info.title}': ${error.message}` };
+        const msg = error instanceof LoopError ? error.message : `${this.where}: task '${this.info.title}': ${error.message}`;
+        const result = { changed: false, failed: true, msg };
         let ignored = false;
         try {
           ignored = ignoreErrors(templar);
