@@ -104,8 +104,8 @@ export function parseKeyValueArgs(text: string, freeFormKey?: string, keys?: rea
   const args: Record<string, unknown> = {};
   const freeWords: string[] = [];
   for (const word of splitWords(text)) {
-    // A key may be templated (set_fact: "{{ item }}=moo"): the module templates it when it runs.
-    const match = /^([A-Za-z_][A-Za-z0-9_]*|\{\{[^=]*?\}\})=(.*)$/s.exec(decodeEscapes(word));
+    // A key may be templated, whole or in part (set_fact: "user_{{ item.name }}=moo"): the module templates it when it runs.
+    const match = /^((?:[A-Za-z_]|\{\{[^=]*?\}\})(?:[A-Za-z0-9_]|\{\{[^=]*?\}\})*)=(.*)$/s.exec(decodeEscapes(word));
     if (match && (!freeFormKey || !keys || keys.includes(match[1]))) args[match[1]] = unquote(match[2].trim());
     else freeWords.push(word);
   }

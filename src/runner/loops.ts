@@ -3,6 +3,7 @@ import type { ActionTask } from '../playbook/types.js';
 import { pythonStr } from '../template/python-repr.js';
 import { isDict, isTuple, plain } from '../template/python-types.js';
 
+/** A loop that cannot be evaluated: its message is the task's, with no position (as Ansible's). */
 export class LoopError extends Error {}
 
 function loopList(value: unknown): unknown[] {
@@ -47,6 +48,8 @@ function lookupTerms(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
+const LIST_ONLY_LOOKUPS = new Set(['list', 'indexed_items']);
+
 /** The items a task loops over (`loop`, or any `with_<lookup>`), or undefined when it does not loop. */
 export function loopItems(task: ActionTask, templar: Templar): unknown[] | undefined {
   const keywords = task.keywords;
@@ -55,7 +58,13 @@ export function loopItems(task: ActionTask, templar: Templar): unknown[] | undef
   if (keyword === undefined) return undefined;
   const name = keyword.slice('with_'.length);
   const terms = name === 'first_found' ? firstFoundTerms(keywords[keyword], templar) : templar.render(keywords[keyword]);
-  // Ansible hands a mapping to the lookup as it is (a dict is iterable): the list lookup refuses it.
-  if (name === 'list' && isDict(plain(terms))) throw new TemplateError('with_list expects a list');
-  return templar.query(name, lookupTerms(terms), { subdir: lookupSubdir(task.action) }).map(listOfTuple);
+  // Ansible hands a mapping to the lookup as it is (a dict is iterable): these lookups refuse it.
+  if (LIST_ONLY_LOOKUPS.has(name) && isDict(plain(terms))) throw new LoopError(`with_${name} expects a list`);
+  try {
+    return templar.query(name, lookupTerms(terms), { subdir: lookupSubdir(task.action) }).map(listOfTuple);
+  } catch (error) {
+    // A with_ lookup's own error is the task's message as it is (Ansible: AnsibleError from _get_loop_items).
+    if (error instanceof TemplateError && !(error instanceof UndefinedVariableError)) throw new LoopError(error.message);
+    throw error;
+  }
 }

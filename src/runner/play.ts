@@ -52,8 +52,14 @@ function loadVarsFiles(run: RunContext, play: Play): Record<string, unknown> {
     const candidates = (Array.isArray(entry) ? entry : [entry]).map((written) => String(templar.render(written))).map((name) => (isAbsolute(name) ? name : join(play.baseDir, name)));
     const path = candidates.find((candidate) => existsSync(candidate)) ?? candidates[0];
     const data = loadYamlFile(path);
-    if (data !== null && (typeof data !== 'object' || Array.isArray(data))) throw new PlaybookError(`vars file ${path} must be a mapping`);
-    Object.assign(vars, data);
+    // As Ansible's preprocess_vars: a mapping, or a list of mappings merged in order.
+    const mappings = data === null ? [] : Array.isArray(data) ? data : [data];
+    for (const mapping of mappings) {
+      if (mapping === null || typeof mapping !== 'object' || Array.isArray(mapping)) {
+        throw new PlaybookError(`vars file ${path}: variable files must contain either a dictionary of variables, or a list of dictionaries`);
+      }
+      Object.assign(vars, mapping);
+    }
   }
   return vars;
 }

@@ -121,8 +121,9 @@ export class TaskExecution {
         return { status: 'failed', result: { changed: false, failed: true, msg: error.message }, diff: [], ignored: false, hidden: false, delegatedTo };
       }
       if (error instanceof TemplateError || error instanceof LoopError || error instanceof ArgumentError) {
-        // An argument problem fails the task as Ansible's module does (its message alone); the others name the task.
-        const msg = error instanceof ArgumentError ? error.ansibleMessage : `${this.where}: task '${this.info.title}': ${error.message}`;
+        // An argument problem fails the task as Ansible's module does, and a loop's own error as Ansible's lookup
+        // does (their message alone); the others name the task.
+        const msg = error instanceof ArgumentError ? error.ansibleMessage : error instanceof LoopError ? error.message : `${this.where}: task '${this.info.title}': ${error.message}`;
         let ignored = false;
         try {
           ignored = ignoreErrors(templar);

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { createTemplar, markUnsafe, OMIT } from '../template/templar.js';
 import { StrictUndefined } from '../template/undefined.js';
 import type { TaskNode } from '../playbook/types.js';
@@ -62,6 +64,14 @@ function groupsView(playRun: PlayRun): Record<string, string[]> {
   return Object.fromEntries(['all', ...inventory.groupNames().filter((name) => name !== 'all')].map((group) => [group, inventory.hostsOf(group)]));
 }
 
+let python: string | undefined;
+
+/** ansible_playbook_python: the controller's python3 (the first on PATH), which local-connection plays use as interpreter. */
+function controllerPython(): string {
+  python ??= (process.env.PATH ?? '').split(delimiter).map((folder) => join(folder, 'python3')).find((candidate) => existsSync(candidate)) ?? '/usr/bin/python3';
+  return python;
+}
+
 /**
  * A host's variables for one task, lowest precedence first, as Ansible orders them: role defaults, inventory
  * (group then host vars), facts, play vars, vars_files, role vars, block vars, task vars, include_vars, set_fact/register,
@@ -102,6 +112,7 @@ export function taskVars(playRun: PlayRun, host: HostState, scope: Scope, node?:
     ansible_run_tags: run.options.tags.length ? run.options.tags : ['all'],
     ansible_skip_tags: run.options.skipTags,
     ansible_version: VERSION,
+    ansible_playbook_python: controllerPython(),
     omit: OMIT,
   });
   if (ownRole) Object.assign(vars, { role_name: ownRole.name, role_path: ownRole.path, ansible_role_name: ownRole.name });

@@ -54,8 +54,10 @@ function withoutKeyPath(element: Dict, [key, ...rest]: string[]): Dict {
 const subelements: Lookup = (terms) => {
   const fail = (detail = '') => new TemplateError(`subelements lookup expects a list of two or three items, ${detail}`);
   if (terms.length < 2 || terms.length > 3) throw fail();
-  const [source, path, flags = {}] = terms;
-  if (!(Array.isArray(source) || isDict(source)) || typeof path !== 'string') throw fail('first a dict or a list, second a string pointing to the subkey');
+  const [given, path, flags = {}] = terms;
+  // As Ansible, the first term is listified: a lone value is a list of one (and then not a dictionary).
+  const source = Array.isArray(given) || isDict(given) ? given : [given];
+  if (typeof path !== 'string') throw fail('first a dict or a list, second a string pointing to the subkey');
   if (!isDict(flags) || !Object.keys(flags).every((key) => key === 'skip_missing')) throw fail("the optional third item must be a dict with flags ('skip_missing',)");
   if (isDict(source) && source.skipped !== undefined && source.skipped !== false) return [];
   const keys = path.split('.');

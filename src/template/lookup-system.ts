@@ -31,7 +31,13 @@ const varnames: Lookup = (terms) => {
   const names = currentScope().variableNames();
   return terms.flatMap((term) => {
     if (typeof term !== 'string') throw new TemplateError(`Invalid setting identifier, "${pythonStr(term)}" is not a string, it is a <class '${pyTypeName(term)}'>`);
-    const regex = pyRegex(term);
+    let regex: RegExp;
+    try {
+      regex = pyRegex(term);
+    } catch (error) {
+      // As Ansible's varnames; the reason in Python's words where they agree ("nothing to repeat").
+      throw new TemplateError(`Unable to use "${term}" as a search parameter: ${((error as Error).message.split(': ').at(-1) ?? '').toLowerCase()}`);
+    }
     return names.filter((name) => regex.test(name));
   });
 };

@@ -4,10 +4,11 @@ import { decryptSecret } from '../vault/active.js';
 import { VaultError } from '../vault/keyring.js';
 
 // PyYAML, which Ansible uses, knows fewer YAML 1.1 spellings than the spec: no y/n booleans, no "09" integers, no
-// exponent without a dot and a signed power, and no timestamps (dates stay text).
+// exponent without a dot and a signed power, no float without a digit, and no timestamps (dates stay text).
 const PYYAML_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 const PYYAML_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
 const PYYAML_DECIMAL = /^[-+]?(?:0|[1-9][0-9_]*)$/;
+const PYYAML_FLOAT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/;
 const PYYAML_EXPONENT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)[eE][-+][0-9]+$/;
 
 function pyyamlTest(tag: ScalarTag): RegExp | undefined {
@@ -17,7 +18,9 @@ function pyyamlTest(tag: ScalarTag): RegExp | undefined {
     case 'tag:yaml.org,2002:int':
       return tag.format === undefined ? PYYAML_DECIMAL : undefined;
     case 'tag:yaml.org,2002:float':
-      return tag.format === 'EXP' ? PYYAML_EXPONENT : undefined;
+      if (tag.format === 'EXP') return PYYAML_EXPONENT;
+      // A float needs a digit: `.` and `-.` stay text (output_dir: .).
+      return tag.format === undefined && tag.test?.test('1.5') ? PYYAML_FLOAT : undefined;
   }
   return undefined;
 }

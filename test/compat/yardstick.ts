@@ -21,7 +21,7 @@ import { prepareScriptWorkspace, runScript, scriptNotApplicable, scriptSummary }
 
 const DEFAULT_TARGETS = [
   'command_shell', 'copy', 'file', 'template', 'lineinfile', 'blockinfile', 'stat', 'replace', 'find', 'include_vars',
-  'lookup_*', 'loops', 'handlers', 'blocks', 'tags', 'check_mode', 'var_precedence',
+  'lookup_*', 'loops', 'handlers', 'blocks', 'tags', 'check_mode', 'var_precedence', 'include_import', 'any_errors_fatal', 'templating',
 ];
 /** ansible-playbook, this betif-play, and optionally another build of betif-play (--compare: a before/after table). */
 type Tool = 'ansible-playbook' | 'betif-play' | 'compared';

@@ -82,6 +82,12 @@ describe('loop and with_<lookup>', () => {
   });
 
   test('an unknown lookup is reported as Ansible reports it', () => {
-    assert.throws(() => items({ with_nosuch: [1] }), (error: unknown) => error instanceof TemplateError && error.message === 'lookup plugin (nosuch) not found');
+    assert.throws(() => items({ with_nosuch: [1] }), (error: unknown) => error instanceof LoopError && error.message === 'lookup plugin (nosuch) not found');
+  });
+
+  test("a with_ lookup's own error is the task's message as it is; list lookups refuse a mapping", () => {
+    assert.throws(() => items({ with_together: [] }), (error: unknown) => error instanceof LoopError && error.message === 'with_together requires at least one element in each list');
+    assert.throws(() => items({ with_indexed_items: { a: 1 } }), (error: unknown) => error instanceof LoopError && error.message === 'with_indexed_items expects a list');
+    assert.throws(() => items({ with_list: { a: 1 } }), (error: unknown) => error instanceof LoopError && error.message === 'with_list expects a list');
   });
 });
