@@ -47,11 +47,12 @@ async function hostPaths(ctx: ModuleContext, args: CopyArgs): Promise<CopyArgs> 
 
 type CopyState = { file: PutState } | { folder: FolderCopy } | { remoteFolder: RemoteFolderCopy };
 
-/** With remote_src, a folder src on the host (none for a file): betif-play copies its content and permissions only. */
+/** With remote_src, a folder src on the host (none for a file): betif-play copies its content, permissions and owner/group. */
 async function remoteFolder(ctx: ModuleContext, args: CopyArgs): Promise<RemoteFolderCopy | undefined> {
   if (!args.remote_src || args.src === undefined || args.content !== undefined) return undefined;
-  const found = await readRemoteFolderCopy(ctx.connection, args.src, args.dest, args.local_follow);
-  const unsupported = (['owner', 'group', 'mode', 'backup', 'validate'] as const).filter((key) => args[key] !== undefined && args[key] !== false);
+  const found = await readRemoteFolderCopy(ctx.connection, { src: args.src, dest: args.dest, followLinks: args.local_follow, owner: args.owner, group: args.group });
+  // mode=preserve is what the folder copy does anyway: each copy keeps its source's permissions.
+  const unsupported = (['mode', 'backup', 'validate'] as const).filter((key) => args[key] !== undefined && args[key] !== false && !(key === 'mode' && args.mode === 'preserve'));
   if (found && unsupported.length > 0) throw new ModuleFailure(`copy of a folder with remote_src does not support ${unsupported.join(', ')} in betif-play`);
   return found;
 }

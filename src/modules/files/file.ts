@@ -67,7 +67,7 @@ export default defineModule<Record<string, unknown>, FileSnapshot | { peek: Diff
     properties: withAliases(
       {
         path: { type: 'string', minLength: 1, description: 'The path to manage.' },
-        state: { enum: ['file', 'directory', 'absent', 'link', 'hard', 'touch'], description: 'What path should be - file (must exist), directory, link, hard (link), touch (create or update times) or absent.' },
+        state: { enum: ['absent', 'directory', 'file', 'hard', 'link', 'touch'], description: 'What path should be - file (must exist), directory, link, hard (link), touch (create or update times) or absent.' },
         src: { type: 'string', description: 'The target of a link (state=link or hard).' },
         recurse: { type: 'boolean', default: false, description: 'Whether mode and owner are set on everything under a directory.' },
         force: { type: 'boolean', default: false, description: 'Whether a link replaces an existing file or is made to a missing target.' },
