@@ -192,7 +192,7 @@ describe('file', () => {
       return true;
     });
     await assert.rejects(runModule(file, { state: 'directory' }), /missing required argument 'path' for module 'file'/);
-    await assert.rejects(runModule(file, { path: dir, state: 'folder' }), /argument 'state' must be one of: file, directory, absent, link, hard, touch/);
+    await assert.rejects(runModule(file, { path: dir, state: 'folder' }), /argument 'state' must be one of: absent, directory, file, hard, link, touch/);
     await assert.rejects(runModule(file, { path: dir, recurse: 'deep' }), /argument 'recurse' must be boolean/);
   });
 

@@ -68,7 +68,10 @@ if [ $# -gt 0 ]; then
   [ "$rc" = 0 ] || exit 0
 fi
 if [ "$backup" = 1 ] && [ -e "$p" ]; then
-  b="$p.$$.$(date +%Y-%m-%d@%H:%M:%S)~"
+  # As Ansible's FILE.PID.TIME~; commands on one command stream share $$, so a taken name gets the next number.
+  s=$(date +%Y-%m-%d@%H:%M:%S) n=$$
+  while [ -e "$p.$n.$s~" ]; do n=$((n + 1)); done
+  b="$p.$n.$s~"
   cp -p -- "$p" "$b"
   printf 'backup=%s\\n' "$b"
 fi
