@@ -226,6 +226,12 @@ function unresolvedModuleMessage(action: string, ctx: LoadContext): string {
   return `couldn't resolve module/action '${action}' (the nearest module betif-play has is '${nearest}')`;
 }
 
+/**
+ * The only k=v words Ansible takes out of a command-like module's free-form text (parse_kv with check_raw): any
+ * other `key=value` stays part of the command (`echo cmd=x`).
+ */
+const RAW_COMMAND_OPTIONS = ['creates', 'removes', 'chdir', 'executable', 'warn', 'stdin', 'stdin_add_newline', 'strip_empty_ends'];
+
 function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, position: Position, action: string, actionPosition?: Position): ActionTask {
   const written = task[action];
   const where = actionPosition ?? keyPositionOf(task, action);
@@ -235,7 +241,7 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
   let args: Record<string, unknown>;
   if (typeof written === 'string') {
     try {
-      args = parseKeyValueArgs(written, module.freeForm, Object.keys((module.schema.properties ?? {}) as object));
+      args = parseKeyValueArgs(written, module.freeForm, module.freeForm === 'cmd' ? RAW_COMMAND_OPTIONS : Object.keys((module.schema.properties ?? {}) as object));
     } catch (error) {
       throw new PlaybookError((error as Error).message, where);
     }
