@@ -53,9 +53,15 @@ const DISCOVER = `code=$1; shift; for p in ${PYTHON_CANDIDATES.map((p) => `'${p}
 
 export class NoPythonError extends Error {}
 
+/** ansible_python_interpreter when it names one (unset, empty or auto*: Ansible's discovery decides). */
+export function chosenInterpreter(interpreter: unknown): string | undefined {
+  return typeof interpreter === 'string' && interpreter.trim() !== '' && !interpreter.startsWith('auto') ? interpreter.trim() : undefined;
+}
+
 /** The argv that starts `code` in the host's python: ansible_python_interpreter when set, else discovery. */
 function pythonCommand(interpreter: unknown, code: string, args: string[]): string[] {
-  if (typeof interpreter === 'string' && interpreter.trim() !== '' && !interpreter.startsWith('auto')) return [...interpreter.trim().split(/\s+/), '-c', code, ...args];
+  const chosen = chosenInterpreter(interpreter);
+  if (chosen) return [...chosen.split(/\s+/), '-c', code, ...args];
   return shellScript(DISCOVER, [code, ...args]);
 }
 

@@ -11,6 +11,7 @@ import { localFacts } from './local.js';
 import { packageManager, serviceManager } from './managers.js';
 import { memoryFacts } from './memory.js';
 import { networkFacts } from './network.js';
+import { chosenInterpreter } from '../ansible-modules/remote.js';
 import { pythonFacts, pythonVersionFact } from './python.js';
 import { FACTS_SCRIPT, firstLine, parseFactOutput, type FactInputs, type InputPart } from './script.js';
 import { selinuxFacts } from './selinux.js';
@@ -82,19 +83,13 @@ export async function gatherFacts(conn: Connection, request: GatherRequest = {})
   const collectors = selectCollectors(gatherSubset);
   const parts = wantedParts(collectors);
   const factPath = collectors.has('local') ? (request.factPath ?? DEFAULT_FACT_PATH) : '';
-  const inputs = parts ? await readInputs(conn, parts, factPath, interpreterWords(request.pythonInterpreter)) : await reachOnly(conn);
+  const inputs = parts ? await readInputs(conn, parts, factPath, chosenInterpreter(request.pythonInterpreter) ?? '') : await reachOnly(conn);
   const facts: Record<string, unknown> = {};
   const warnings: string[] = [];
   for (const [name, { collect }] of COLLECTORS) {
     if (collectors.has(name)) Object.assign(facts, collect(inputs, facts, warnings));
   }
   return { facts: { ...facts, gather_subset: [...gatherSubset], module_setup: true }, warnings };
-}
-
-/** ansible_python_interpreter as the words of a command ('' when unset or auto: the script discovers it). */
-function interpreterWords(interpreter: unknown): string {
-  if (typeof interpreter !== 'string' || interpreter.trim() === '' || interpreter.startsWith('auto')) return '';
-  return interpreter.trim();
 }
 
 async function readInputs(conn: Connection, parts: string, factPath: string, interpreter: string): Promise<FactInputs> {

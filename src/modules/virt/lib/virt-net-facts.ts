@@ -1,6 +1,7 @@
 import type { Connection } from '../../../connection/types.js';
 import { ModuleFailure } from '../../contract.js';
 import { decodeBase64Text, runHostScript, type HostRecord } from '../../shared/host-script.js';
+import { parseInfo } from './virt-net-read.js';
 import { attribute, child, parseXml } from './virt-xml.js';
 
 /**
@@ -31,15 +32,6 @@ const yesNo = (value: string | undefined): string => (value === 'yes' ? 'yes' : 
 function libvirtMessage(text: string): string {
   const errors = text.split('\n').filter((line) => line.startsWith('error: '));
   return (errors.at(-1) ?? text).replace(/^error: /, '').trim();
-}
-
-function infoOf(text: string): Map<string, string> {
-  const info = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const match = /^([^:]+):\s*(.*)$/.exec(line.trim());
-    if (match) info.set(match[1], match[2]);
-  }
-  return info;
 }
 
 /** DHCPLeases() as libvirt-python returns them, from `virsh net-dhcp-leases`' table. */
@@ -101,7 +93,7 @@ export async function readNetworkXml(connection: Connection, uri: string, name: 
 export async function readNetworkFacts(connection: Connection, uri: string, names: string[]): Promise<Record<string, NetworkFacts>> {
   const facts: Record<string, NetworkFacts> = {};
   for (const [name, section] of await readParts(connection, uri, 'net-info net-dumpxml net-dhcp-leases', names)) {
-    const info = infoOf(decodeBase64Text(section.get('net-info')) ?? '');
+    const info = parseInfo(decodeBase64Text(section.get('net-info')) ?? '');
     const bridge = info.get('Bridge');
     facts[name] = {
       autostart: yesNo(info.get('Autostart')),

@@ -25,7 +25,7 @@ fi
 `;
 
 /** `virsh net-info`'s "Key:   value" lines. */
-function parseInfo(text: string): Map<string, string> {
+export function parseInfo(text: string): Map<string, string> {
   const info = new Map<string, string>();
   for (const line of text.split('\n')) {
     const match = /^([^:]+):\s*(.*)$/.exec(line.trim());
