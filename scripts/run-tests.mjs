@@ -1,9 +1,14 @@
 /**
- * The test files for `npm test`, longest first (so the long ones never start last and hold up the end of the run):
- * the ones named here in this order, then every other compiled test file in name order.
+ * `npm test`: every compiled test file, three at once, the longest first (so the long ones never start last and
+ * hold up the end of the run): the ones named here in this order, then every other test file in name order.
+ * node's own `--test FILE...` sorts the files by name; its run() keeps them in the order given.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { run } from 'node:test';
+import { spec, tap } from 'node:test/reporters';
+
+const CONCURRENCY = 3;
 
 const LONGEST_FIRST = [
   'dist/test/compat/compat.test.js',
@@ -26,4 +31,9 @@ function testFiles(dir) {
 }
 
 const rest = testFiles('dist/test').filter((file) => !LONGEST_FIRST.includes(file)).sort();
-console.log([...LONGEST_FIRST, ...rest].join('\n'));
+const tests = run({ files: [...LONGEST_FIRST, ...rest], concurrency: CONCURRENCY });
+// As `node --test`: a failed or cancelled test fails the run; spec on a terminal, tap otherwise.
+tests.on('test:fail', () => {
+  process.exitCode = 1;
+});
+tests.compose(process.stdout.isTTY ? spec : tap).pipe(process.stdout);
