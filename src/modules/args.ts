@@ -32,6 +32,11 @@ export async function loadWantedArgValidator(): Promise<boolean> {
 const TRUE_WORDS = new Set(['yes', 'on', 'true', 'y', '1']);
 const FALSE_WORDS = new Set(['no', 'off', 'false', 'n', '0']);
 
+/** Whether the value is still template text, or `!unsafe` text (a String object) that templating turns into plain text. */
+function awaitsTemplating(value: unknown): boolean {
+  return isTemplateText(value) || value instanceof String;
+}
+
 export function isTemplateText(value: unknown): boolean {
   return typeof value === 'string' && (value.includes('{{') || value.includes('{%'));
 }
@@ -143,7 +148,7 @@ export function validateArgs(module: Module, args: Record<string, unknown>, leni
   if (validate(data) && extra.length === 0) return data;
   const errors = (validate.errors ?? [])
     .filter((error) => error.keyword !== 'if')
-    .filter((error) => !(lenient && isTemplateText(valueAt(data, error.instancePath))))
+    .filter((error) => !(lenient && awaitsTemplating(valueAt(data, error.instancePath))))
     .filter((error) => !(lenient && error.keyword !== 'required' && error.keyword !== 'additionalProperties' && error.instancePath === '' && Object.values(data).some(isTemplateText)));
   const problems = [...new Set(errors.map((error) => describe(error, module)).concat(extra))];
   if (problems.length === 0) return data;

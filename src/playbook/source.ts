@@ -1,5 +1,6 @@
 import { readTextDecrypted } from '../vault/active.js';
 import { VaultError } from '../vault/keyring.js';
+import { markUnsafe } from '../template/unsafe.js';
 import { pyyamlTags } from '../yaml/pyyaml.js';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 
@@ -61,6 +62,11 @@ interface Source {
   document: Document;
 }
 
+/** A list or mapping tagged `!unsafe` is never templated, as Ansible's. */
+function unsafeWhenTagged<T extends object>(node: Node, value: T): T {
+  return node.tag === '!unsafe' ? markUnsafe(value) : value;
+}
+
 function convert(node: Node | null | undefined, source: Source): unknown {
   if (!node) return null;
   if (isAlias(node)) return convert(node.resolve(source.document) as Node, source);
@@ -82,13 +88,13 @@ function convert(node: Node | null | undefined, source: Source): unknown {
       if (keyNode?.range) keys.set(key, toPosition(file, counter, keyNode.range[0]));
     }
     // YAML merge keys: the mapping's own keys win, then the merged mappings in the order listed.
-    const out: Record<string, unknown> = Object.assign({}, ...merged.reverse(), explicit);
+    const out: Record<string, unknown> = unsafeWhenTagged(node, Object.assign({}, ...merged.reverse(), explicit));
     if (node.range) objectPositions.set(out, toPosition(file, counter, node.range[0]));
     keyPositions.set(out, keys);
     return out;
   }
   if (isSeq(node)) {
-    const out = node.items.map((item) => convert(item as Node, source));
+    const out = unsafeWhenTagged(node, node.items.map((item) => convert(item as Node, source)));
     if (node.range) objectPositions.set(out, toPosition(file, counter, node.range[0]));
     itemPositions.set(out, node.items.map((item) => ((item as Node | null)?.range ? toPosition(file, counter, (item as Node).range![0]) : undefined)));
     return out;

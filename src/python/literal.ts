@@ -3,9 +3,9 @@
  * dicts and sets become values; anything else stays the original text. This is a parser for exactly those
  * literals (no npm package evaluates Python literals), returning JSON-like JavaScript values.
  */
-export function pythonLiteralOrText(text: string): unknown {
+export function pythonLiteralOrText(text: string, options: { jsonNames?: boolean } = {}): unknown {
   try {
-    const parser = new LiteralParser(text.replace(/^[ \t]+/, ''));
+    const parser = new LiteralParser(text.replace(/^[ \t]+/, ''), options.jsonNames ?? false);
     return parser.parseTopLevel();
   } catch (error) {
     if (error instanceof NotALiteral) return text;
@@ -24,7 +24,11 @@ const SIMPLE_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"',
 class LiteralParser {
   private pos = 0;
 
-  constructor(private readonly text: string) {}
+  /** With jsonNames, JSON's true, false and null are read as True, False and None (Ansible's templating does so). */
+  constructor(
+    private readonly text: string,
+    private readonly jsonNames: boolean,
+  ) {}
 
   /** A value, or several separated by commas, which Python reads as a tuple. */
   parseTopLevel(): unknown {
@@ -76,9 +80,9 @@ class LiteralParser {
     const next = this.text[this.pos + word.length];
     if (STRING_PREFIX.test(word + (next ?? ''))) return this.parseStrings();
     this.pos += word.length;
-    if (word === 'True') return true;
-    if (word === 'False') return false;
-    if (word === 'None') return null;
+    if (word === 'True' || (this.jsonNames && word === 'true')) return true;
+    if (word === 'False' || (this.jsonNames && word === 'false')) return false;
+    if (word === 'None' || (this.jsonNames && word === 'null')) return null;
     if (word === 'set' && this.take('(') && this.take(')')) return [];
     throw new NotALiteral();
   }

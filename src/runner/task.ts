@@ -32,10 +32,16 @@ export interface Outcome {
 }
 
 
+/** Drops arguments equal to `omit`; a list or dict with none keeps its identity (and so its unsafe mark). */
 function dropOmitted(value: unknown): unknown {
-  if (Array.isArray(value)) return value.filter((item) => item !== OMIT).map(dropOmitted);
+  if (Array.isArray(value)) {
+    const kept = value.filter((item) => item !== OMIT).map(dropOmitted);
+    return kept.length === value.length && kept.every((item, index) => item === value[index]) ? value : kept;
+  }
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== OMIT).map(([key, item]) => [key, dropOmitted(item)]));
+    const entries = Object.entries(value);
+    const kept = entries.filter(([, item]) => item !== OMIT).map(([key, item]) => [key, dropOmitted(item)] as const);
+    return kept.length === entries.length && kept.every(([key, item]) => item === (value as Record<string, unknown>)[key]) ? value : Object.fromEntries(kept);
   }
   return value;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { createTemplar, markUnsafe, OMIT } from '../template/templar.js';
+import { createTemplar, leaveUntemplated, OMIT, UnsafeText } from '../template/templar.js';
 import { StrictUndefined } from '../template/undefined.js';
 import type { TaskNode } from '../playbook/types.js';
 import { taskSearchPath } from '../playbook/search-path.js';
@@ -21,6 +21,7 @@ function mappingOf(value: unknown): Record<string, unknown> {
 
 /** Another host's values are rendered with that host's own variables, when read. */
 function renderedWhenTemplate(templar: ReturnType<typeof createTemplar>, value: unknown): unknown {
+  if (value instanceof UnsafeText) return value.toString();
   return typeof value === 'string' && (value.includes('{{') || value.includes('{%')) ? templar.render(value) : value;
 }
 
@@ -30,7 +31,7 @@ function hostvarsView(playRun: PlayRun): Record<string, unknown> {
   const known = (name: string) => run.hosts.has(name) || run.inventory.hostNames().includes(name);
   // A host left out by --slice is "there" as an undefined value, so that using it names the slice.
   const present = (name: string) => known(name) || run.inventory.outsideReason?.(name) !== undefined;
-  return markUnsafe(new Proxy({} as Record<string, unknown>, {
+  return leaveUntemplated(new Proxy({} as Record<string, unknown>, {
     get(_target, name) {
       if (typeof name !== 'string') return undefined;
       const host = run.hosts.get(name);
@@ -42,7 +43,7 @@ function hostvarsView(playRun: PlayRun): Record<string, unknown> {
         ? { ...host.inventoryVars, ...factVars(host), ...host.includedVars, ...host.hostVars, ...run.options.extraVars, inventory_hostname: name }
         : { ...run.inventory.hostVars(name), ...run.options.extraVars, inventory_hostname: name };
       const templar = createTemplar(own);
-      return markUnsafe(
+      return leaveUntemplated(
         new Proxy(own, {
           get: (target, key) => (typeof key === 'string' ? renderedWhenTemplate(templar, target[key]) : undefined),
         }),

@@ -4,7 +4,7 @@ import { nunjucksLibrary } from './nunjucks-library.js';
 import { pythonLiteralOrText } from '../python/literal.js';
 import type { Callable } from './callable.js';
 import { now } from './datetime.js';
-import { TemplateError, asTemplateError } from './errors.js';
+import { PluginLoadError, asTemplateError } from './errors.js';
 import { buildFilters } from './filters.js';
 import { toDict } from './filters-collections.js';
 import { LOOKUP_GLOBALS } from './lookups.js';
@@ -70,7 +70,7 @@ const STRING_TYPE_FILTER = /^.*?\|\s*(?:string|to_json|to_nice_json|to_yaml|to_n
  * list, a dict or a bool back as one (ast.literal_eval); only `{{ name }}` alone returns the variable itself.
  */
 function textToValue(text: string): unknown {
-  return text.startsWith('[') || text.startsWith('{') || text === 'True' || text === 'False' ? pythonLiteralOrText(text) : text;
+  return text.startsWith('[') || text.startsWith('{') || text === 'True' || text === 'False' ? pythonLiteralOrText(text, { jsonNames: true }) : text;
 }
 
 /** The same rule, given the value of a lone `{{ expr }}` (lists, dicts and bools read back as themselves). */
@@ -144,11 +144,11 @@ class Engine {
     internal.tests = tests;
     Object.assign(internal.globals, { dict: toDict, namespace, now }, LOOKUP_GLOBALS);
     internal.getFilter = (name) => {
-      if (!Object.hasOwn(filters, name)) throw new TemplateError(`No filter named '${name}'.`);
+      if (!Object.hasOwn(filters, name)) throw new PluginLoadError(name);
       return filters[name];
     };
     internal.getTest = (name) => {
-      if (!Object.hasOwn(tests, name)) throw new TemplateError(`No test named '${name}'.`);
+      if (!Object.hasOwn(tests, name)) throw new PluginLoadError(name);
       return tests[name];
     };
   }

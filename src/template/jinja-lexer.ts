@@ -26,6 +26,8 @@ export function patchLexer(): void {
       return tok;
     }
     const tok: Token | null = nextToken.call(this);
+    // Jinja has no `null` literal (nunjucks does): it is a name like any other, undefined unless set.
+    if (tok && tok.type === lexer.TOKEN_NONE && tok.value === 'null') tok.type = lexer.TOKEN_SYMBOL;
     if (tok?.type === lexer.TOKEN_COMMENT && this.trimBlocks) skipNewline(this);
     if (tok && tok.type === lexer.TOKEN_DATA && this.lstripBlocks && this._matches(this.tags.COMMENT_START)) {
       // lstrip_blocks: Jinja strips a comment's indentation as it does a block tag's (nunjucks only the latter).

@@ -28,7 +28,8 @@ export function patchPostfix(): void {
       } else if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
         this.nextToken();
         const key = this.nextToken() ?? this.fail('expected name as lookup value');
-        if (key.type === lexer.TOKEN_SYMBOL) node = lookup(node, key, key.value);
+        // After a dot every name is a key, the constants' names too (`result.true`, `data.none`).
+        if (key.type === lexer.TOKEN_SYMBOL || key.type === lexer.TOKEN_BOOLEAN || key.type === lexer.TOKEN_NONE) node = lookup(node, key, key.value);
         else if (key.type === lexer.TOKEN_INT) node = lookup(node, key, Number(key.value));
         else if (key.type === lexer.TOKEN_FLOAT) {
           const [first, second] = key.value.split('.');

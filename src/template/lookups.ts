@@ -7,6 +7,7 @@ import { PASSWORD_LOOKUPS } from './lookup-password.js';
 import { SYSTEM_LOOKUPS } from './lookup-system.js';
 import type { Keywords, Lookup, LookupContext } from './lookup-types.js';
 import { pythonStr } from './python-repr.js';
+import { currentScope } from './scope.js';
 
 const LOOKUPS: Record<string, Lookup> = {
   file,
@@ -42,18 +43,24 @@ export function runLookup(name: unknown, terms: unknown[], keywords: Keywords, c
   }
 }
 
-/** lookup(): a comma-joined string for text results, the item itself for one non-text result. */
-function lookup(name: unknown, ...args: unknown[]): unknown {
+/** A lookup's result in a template, which is unsafe when it has anything (Ansible's allow_unsafe=False). */
+function templateLookup(name: unknown, args: unknown[]): { values: unknown[]; keywords: Keywords } {
   const { positional, keywords } = splitArgs(args);
   const values = runLookup(name, positional, keywords);
+  if (values.length > 0) currentScope().noteUnsafe();
+  return { values, keywords };
+}
+
+/** lookup(): a comma-joined string for text results, the item itself for one non-text result. */
+function lookup(name: unknown, ...args: unknown[]): unknown {
+  const { values, keywords } = templateLookup(name, args);
   if (keywords.wantlist) return values;
   if (values.every((value) => typeof value === 'string')) return values.join(',');
   return values.length === 1 ? values[0] : values;
 }
 
 function query(name: unknown, ...args: unknown[]): unknown[] {
-  const { positional, keywords } = splitArgs(args);
-  return runLookup(name, positional, keywords);
+  return templateLookup(name, args).values;
 }
 
 export const LOOKUP_GLOBALS: Record<string, Callable> = { lookup, query, q: query };

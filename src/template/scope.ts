@@ -8,6 +8,8 @@ export interface Scope {
   variableNames(): string[];
   /** Where lookup('file') and lookup('template') look for relative paths, the last one being the playbook's folder. */
   readonly searchPaths: readonly string[];
+  /** The running template used a value it must not template again (a lookup's result): what it gives is unsafe. */
+  noteUnsafe(): void;
   /** Renders a whole template file's text with the same variables. */
   renderText(text: string, options?: TextOptions): string;
 }

@@ -9,8 +9,9 @@ import { runLookup } from './lookups.js';
 import type { LookupContext } from './lookup-types.js';
 import { isDict } from './python-types.js';
 import { MISSING, type Scope, inScope } from './scope.js';
+import { isUnsafe, markUnsafe, UnsafeText, unsafeResult } from './unsafe.js';
 
-export { TemplateError, UndefinedVariableError };
+export { TemplateError, UndefinedVariableError, markUnsafe, UnsafeText };
 export type { TextOptions };
 
 /** The value of `omit`: the runner drops module arguments equal to it. */
@@ -84,20 +85,21 @@ function startsTemplate(text: string, tags: Tags | undefined): boolean {
   return [tags.variableStart ?? '{{', tags.blockStart ?? '{%', tags.commentStart ?? '{#'].some((start) => text.includes(start));
 }
 
-const unsafe = new WeakSet<object>();
-
 /**
  * Lists and dicts already walked and found to hold no template text (facts, registered results),
  * so later renders skip them. Variable data is treated as immutable once handed to a Templar.
  */
 const templateFree = new WeakSet<object>();
 
+/** Of those, the ones holding unsafe values: a template reading them gives an unsafe result. */
+const holdsUnsafe = new WeakSet<object>();
+
 /**
- * Marks data that must never be templated, such as registered module results whose output may
- * contain "{{" (Ansible's "unsafe" values). Returns the value.
+ * Leaves a list or dict out of templating without making what reads it unsafe: views such as `hostvars`, whose
+ * values are templated as they are read. Returns the value.
  */
-export function markUnsafe<T>(value: T): T {
-  if (value !== null && typeof value === 'object') unsafe.add(value);
+export function leaveUntemplated<T extends object>(value: T): T {
+  templateFree.add(value);
   return value;
 }
 
@@ -105,6 +107,10 @@ class VariableTemplar implements Templar, Scope {
   /** Variables already templated during the current call (a var used in a loop is rendered once). */
   private readonly resolved = new Map<string, unknown>();
   private readonly resolving = new Set<string>();
+  /** Of those, the ones whose value is unsafe. */
+  private readonly resolvedUnsafe = new Set<string>();
+  /** Whether the template being rendered has read an unsafe value or run a lookup (Ansible's context.unsafe). */
+  private readUnsafe = false;
   private depth = 0;
   private varsView?: Record<string, unknown>;
 
@@ -148,8 +154,9 @@ class VariableTemplar implements Templar, Scope {
     return newline === '\n' ? rendered : rendered.replace(/\r\n|\r|\n/g, newline);
   }
 
+  /** A with_ loop's items are unsafe, as Ansible wraps them: a template that reads a list or dict item gives an unsafe result. */
   query(name: string, terms: unknown[], context: LookupContext): unknown[] {
-    return this.enter(() => runLookup(name, terms, {}, context));
+    return this.enter(() => runLookup(name, terms, {}, context)).map(unsafeResult);
   }
 
   variableNames(): string[] {
@@ -162,17 +169,28 @@ class VariableTemplar implements Templar, Scope {
       if (name === 'vars') return this.allVariables();
       return MISSING;
     }
-    if (this.resolved.has(name)) return this.resolved.get(name);
+    if (this.resolved.has(name)) {
+      if (this.resolvedUnsafe.has(name)) this.readUnsafe = true;
+      return this.resolved.get(name);
+    }
     const raw = this.vars[name];
     if (this.resolving.has(name)) throw new TemplateError(`recursive loop detected in template string: ${typeof raw === 'string' ? raw : pythonRepr(raw)}`);
     this.resolving.add(name);
+    const outer = this.readUnsafe;
+    this.readUnsafe = false;
     try {
       const value = this.renderDeep(raw);
       this.resolved.set(name, value);
+      if (this.readUnsafe) this.resolvedUnsafe.add(name);
       return value;
     } finally {
       this.resolving.delete(name);
+      this.readUnsafe ||= outer;
     }
+  }
+
+  noteUnsafe(): void {
+    this.readUnsafe = true;
   }
 
   /** Ansible's `vars` variable: every variable by name, each templated when read. */
@@ -193,17 +211,48 @@ class VariableTemplar implements Templar, Scope {
       return inScope(this, run);
     } finally {
       this.depth -= 1;
-      if (this.depth === 0) this.resolved.clear();
+      if (this.depth === 0) {
+        this.resolved.clear();
+        this.resolvedUnsafe.clear();
+        this.readUnsafe = false;
+      }
     }
   }
 
-  /** Templates strings inside the value; containers are copied only where something changed. */
+  /**
+   * Templates strings inside the value; containers are copied only where something changed. Unsafe values are
+   * handed on untemplated (`!unsafe` text as plain text) and noted, as is a container holding them.
+   */
   private renderDeep(value: unknown): unknown {
-    if (typeof value === 'string') return isTemplate(value) ? engineFor(this.searchPaths, true).render(value, 'ansible') : value;
-    if (value === null || typeof value !== 'object' || unsafe.has(value) || templateFree.has(value)) return value;
+    if (typeof value === 'string') return isTemplate(value) ? this.renderTemplate(value) : value;
+    if (value === null || typeof value !== 'object') return value;
+    if (isUnsafe(value)) {
+      this.readUnsafe = true;
+      return value instanceof UnsafeText ? value.toString() : value;
+    }
+    if (templateFree.has(value)) {
+      if (holdsUnsafe.has(value)) this.readUnsafe = true;
+      return value;
+    }
+    const outer = this.readUnsafe;
+    this.readUnsafe = false;
     const rendered = Array.isArray(value) ? this.renderList(value) : isDict(value) ? this.renderDict(value) : value;
-    if (rendered === value) templateFree.add(value);
+    if (rendered === value) {
+      templateFree.add(value);
+      if (this.readUnsafe) holdsUnsafe.add(value);
+    }
+    this.readUnsafe ||= outer;
     return rendered;
+  }
+
+  /** One template string: a list or dict it gives is unsafe when it read unsafe values (Ansible's do_template). */
+  private renderTemplate(text: string): unknown {
+    const outer = this.readUnsafe;
+    this.readUnsafe = false;
+    const rendered = engineFor(this.searchPaths, true).render(text, 'ansible');
+    const result = this.readUnsafe ? unsafeResult(rendered) : rendered;
+    this.readUnsafe ||= outer;
+    return result;
   }
 
   private renderList(value: unknown[]): unknown[] {

@@ -1,5 +1,6 @@
 import type { ScalarTag, Tags } from 'yaml';
 import { StrictUndefined } from '../template/undefined.js';
+import { UnsafeText } from '../template/unsafe.js';
 import { decryptSecret } from '../vault/active.js';
 import { VaultError } from '../vault/keyring.js';
 
@@ -42,9 +43,16 @@ const VAULT_TAG: ScalarTag = {
   },
 };
 
-/** YAML 1.1 tags narrowed to the spellings PyYAML (and so Ansible) accepts, plus `!vault`: pass as `customTags` with version '1.1'. */
+/** Ansible's `!unsafe` text, never templated. (On a list or mapping the reader marks the whole of it unsafe.) */
+const UNSAFE_TAG: ScalarTag = {
+  tag: '!unsafe',
+  identify: () => false,
+  resolve: (text) => new UnsafeText(text),
+};
+
+/** YAML 1.1 tags narrowed to the spellings PyYAML (and so Ansible) accepts, plus `!vault` and `!unsafe`: pass as `customTags` with version '1.1'. */
 export function pyyamlTags(tags: Tags): Tags {
-  return [...tags, VAULT_TAG]
+  return [...tags, VAULT_TAG, UNSAFE_TAG]
     .filter((tag) => typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:timestamp')
     .map((tag) => {
       if (typeof tag === 'string' || tag.collection) return tag;

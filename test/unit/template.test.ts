@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { OMIT, TemplateError, createTemplar, markUnsafe } from '../../src/template/templar.js';
+import { OMIT, TemplateError, UnsafeText, createTemplar, markUnsafe } from '../../src/template/templar.js';
 
 const VARS = {
   x: 5,
@@ -132,6 +132,47 @@ describe('lazy variables', () => {
     assert.equal(render('{{ result.stdout }}', { result }), 'literal {{ braces }}');
   });
 
+  test('!unsafe text is handed on as plain text, never templated', () => {
+    const vars = { raw: new UnsafeText('{{ nope }}'), x: 1 };
+    assert.equal(render('{{ raw }}', vars), '{{ nope }}');
+    assert.equal(render('{{ raw == "{{ nope }}" }}', vars), true);
+    assert.deepEqual(createTemplar(vars).render({ arg: vars.raw }), { arg: '{{ nope }}' });
+  });
+
+  test('a list built from unsafe values is unsafe: read later, it is not templated again', () => {
+    const item = markUnsafe({ value: '{{ x }}' });
+    const built = render('{{ [item.value] }}', { item, x: 1 });
+    assert.deepEqual(built, ['{{ x }}']);
+    assert.deepEqual(render('{{ built }}', { built, x: 1 }), ['{{ x }}']);
+    const safe = render('{{ [value] }}', { value: "{{ '{{' }} x }}", x: 1 });
+    assert.deepEqual(render('{{ safe }}', { safe, x: 1 }), [1]);
+  });
+
+  test('a lookup in a template makes its list result unsafe', () => {
+    const built = render("{{ [lookup('env', 'BETIF_UNSAFE_TEST')] }}", {});
+    process.env.BETIF_UNSAFE_TEST = '{{ x }}';
+    const fromLookup = render("{{ [lookup('env', 'BETIF_UNSAFE_TEST')] }}", {});
+    delete process.env.BETIF_UNSAFE_TEST;
+    assert.deepEqual(built, ['']);
+    assert.deepEqual(render('{{ fromLookup }}', { fromLookup, x: 1 }), ['{{ x }}']);
+  });
+
+  test('with_ loop items are unsafe', () => {
+    const [item] = createTemplar({}).query('dict', [{ k: '{{ x }}' }], { subdir: 'files' });
+    assert.deepEqual(render('{{ [item.value] }}', { item, x: 1 }), ['{{ x }}']);
+    assert.deepEqual(render('{{ built }}', { built: render('{{ [item.value] }}', { item, x: 1 }), x: 1 }), ['{{ x }}']);
+  });
+
+  test('text that looks like JSON reads back with true, false and null', () => {
+    assert.deepEqual(render('{{ "" }}{"n": null, "t": true, "f": false}', {}), { n: null, t: true, f: false });
+  });
+
+  test('after a dot every name is a key (`foo.null`, `foo.true`), and `null` alone is just a name', () => {
+    const foo = { null: 1, true: 2, none: 3 };
+    assert.deepEqual(render('{{ [foo.null, foo.true, foo.none] }}', { foo }), [1, 2, 3]);
+    assert.match(renderError('{{ null }}', {}), /^'null' is undefined$/);
+  });
+
   test('the `vars` variable reads any variable by name, rendered', () => {
     assert.equal(render("{{ vars['my_' + 'port'] }}", { my_port: '{{ 80 + 1 }}' }), '81');
   });
@@ -252,8 +293,8 @@ describe('expressions', () => {
     ["{{ 'a' + x }}", /^can only concatenate str \(not "int"\) to str$/],
     ['{{ 1 / 0 }}', /^division by zero$/],
     ["{{ 'a' < 1 }}", /^'<' not supported between instances of 'str' and 'int'$/],
-    ['{{ x | no_such_filter }}', /^No filter named 'no_such_filter'\.$/],
-    ['{{ x is no_such_test }}', /^No test named 'no_such_test'\.$/],
+    ['{{ x | no_such_filter }}', /^Could not load "no_such_filter": 'no_such_filter'$/],
+    ['{{ x is no_such_test }}', /^Could not load "no_such_test": 'no_such_test'$/],
     ['{{ 1 + }}', /^template error while templating string: .*unexpected token.*\. String: \{\{ 1 \+ \}\}$/],
     ['{% if %}', /^template error while templating string: /],
   ];

@@ -3,6 +3,7 @@ import { defineModule, ModuleFailure, type ModuleContext } from '../contract.js'
 import { FILE_ATTRIBUTE_PROPERTIES } from '../shared/arg-schema.js';
 import { readControllerFile } from './lib/controller-file.js';
 import { templateVars } from '../../template/template-vars.js';
+import { ansibleErrorText, TemplateError } from '../../template/errors.js';
 import type { AttributeArgs } from '../shared/file-attributes.js';
 import { validateCommand, VALIDATE_PROPERTY } from '../shared/validate-command.js';
 import { planPut, readPut, type PutRequest, type PutState } from '../shared/put-file.js';
@@ -51,7 +52,7 @@ function render(ctx: ModuleContext, args: TemplateArgs): PutRequest {
     });
   } catch (error) {
     if (error instanceof ModuleFailure) throw error;
-    throw new ModuleFailure(`${args.src}: ${(error as Error).message}`);
+    throw new ModuleFailure(error instanceof TemplateError ? ansibleErrorText(error) : `AnsibleError: ${(error as Error).message}`);
   }
   if (newline !== '\n') text = text.replace(/\r\n|\r|\n/g, newline);
   return {
