@@ -1,15 +1,14 @@
-import { chmodSync, copyFileSync, cpSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LabHost } from './lab.js';
 
 const STANDINS = fileURLToPath(new URL('../../../test/lab/standins', import.meta.url));
-const YAML_PACKAGE = fileURLToPath(new URL('../../../node_modules/yaml', import.meta.url));
 
 /** Where the RKE2 installer stand-in lands on a lab host. */
 export const RKE2_INSTALLER = '/opt/lab/rke2-install.sh';
 
-/** Puts the stand-ins where a lab host finds them: systemctl (running units' ExecStart), helm, kubectl, the RKE2 installer. */
+/** Puts the stand-ins where a lab host finds them: systemctl (running units' ExecStart), helm, kubectl (with its store), the RKE2 installer. */
 export function installKubeStandIns(host: LabHost): void {
   const place = (name: string, path: string): void => {
     mkdirSync(dirname(join(host.root, path)), { recursive: true });
@@ -20,6 +19,6 @@ export function installKubeStandIns(host: LabHost): void {
   place('systemctl-exec', 'opt/lab/bin/systemctl');
   place('helm', 'opt/lab/bin/helm');
   place('kubectl', 'opt/lab/bin/kubectl');
+  place('kube_store.py', 'opt/lab/bin/kube_store.py');
   place('rke2-install.sh', RKE2_INSTALLER.slice(1));
-  cpSync(YAML_PACKAGE, join(host.root, 'opt/lab/node_modules/yaml'), { recursive: true });
 }

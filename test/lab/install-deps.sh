@@ -4,11 +4,11 @@
 # ansible.posix.acl, the dnf/rpm and libvirt tool chains, cron and the shadow tools for the user modules,
 # chromium for the HTML report's browser test). Quick no-op when everything is present;
 # python3-apt and dpkg-dev for the apt tests, python3-lxml for community.libvirt.virt_net, python3-yaml for the
-# helm stand-in (and kubernetes.core's helm modules), strace to count what fact gathering starts on a host;
+# helm and kubectl stand-ins (and kubernetes.core's helm modules), python3-kubernetes for kubernetes.core.k8s, strace to count what fact gathering starts on a host;
 # runs `apt-get update` only when something is missing.
 set -euo pipefail
 
-PACKAGES=(chromium openssh-server sudo iproute2 procps strace curl ansible-core ansible acl dnf rpm createrepo-c libvirt-clients libvirt-daemon virtinst qemu-utils kmod udev cron passwd python3-apt dpkg-dev python3-lxml python3-yaml zip unzip xz-utils bzip2 rsync)
+PACKAGES=(chromium openssh-server sudo iproute2 procps strace curl ansible-core ansible acl dnf rpm createrepo-c libvirt-clients libvirt-daemon virtinst qemu-utils kmod udev cron passwd python3-apt dpkg-dev python3-lxml python3-yaml python3-kubernetes zip unzip xz-utils bzip2 rsync)
 
 # One dpkg-query for all packages: one per package costs seconds on a busy machine.
 declare -A installed=()

@@ -40,14 +40,21 @@ describe('kubernetes.core.k8s', () => {
     assert.equal(second.result.changed, false);
   });
 
-  test('check mode shows the change under diff and creates nothing (with a stand-in)', async () => {
+  test('check mode creates nothing; a changed object shows the changed parts under diff, and check mode leaves it alone (with a stand-in)', async () => {
     const { connection, kubectl } = standInCluster();
-    await runModule(k8s, { resource_definition: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'jhub' } } }, { connection });
-    const settings = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'jhub' }, data: { mode: 'slow' } };
-    const { result, diff } = await runModule(k8s, { definition: settings }, { connection, check: true });
+    const settings = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'default' }, data: { mode: 'fast' } };
+    const checked = await runModule(k8s, { definition: settings }, { connection, check: true });
+    assert.equal(checked.result.changed, true);
+    assert.equal(checked.result.method, 'create');
+    assert.doesNotMatch(await kubectl('get', 'configmaps', '--output', 'json'), /settings/);
+    await runModule(k8s, { definition: settings }, { connection });
+    const slower = { ...settings, data: { mode: 'slow' } };
+    const { result, diff } = await runModule(k8s, { definition: slower }, { connection, check: true, diff: true });
     assert.equal(result.changed, true);
-    assert.match(diff.map((entry) => entry.after).join(''), /slow/);
-    assert.doesNotMatch(await kubectl('get', 'configmaps', '--namespace', 'jhub', '--output', 'json'), /settings/);
+    assert.equal(result.method, 'update');
+    assert.match(diff.map((entry) => entry.before).join(''), /"mode": "fast"/);
+    assert.match(diff.map((entry) => entry.after).join(''), /"mode": "slow"/);
+    assert.equal(JSON.parse(await kubectl('get', 'configmap', 'settings', '--output', 'json')).data.mode, 'fast');
   });
 
   test('state absent by kind and name deletes the object, then has nothing to do (with a stand-in)', async () => {
@@ -56,17 +63,20 @@ describe('kubernetes.core.k8s', () => {
     const args = { state: 'absent', api_version: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'jhub' };
     const removed = await runModule(k8s, args, { connection });
     assert.equal(removed.result.changed, true);
-    assert.deepEqual(removed.result.deleted, ['configmap/settings']);
+    assert.equal(removed.result.method, 'delete');
+    assert.deepEqual((removed.result.result as { status: string; details: { kind: string } }).details.kind, 'configmaps');
+    assert.equal((removed.result.result as { status: string }).status, 'Success');
     assert.doesNotMatch(await kubectl('get', 'configmaps', '--namespace', 'jhub', '--output', 'json'), /settings/);
     const again = await runModule(k8s, args, { connection });
     assert.equal(again.result.changed, false);
   });
 
-  test('without a definition, src, or kind and name it fails with one message', async () => {
+  test('an object in a namespace that is not there fails with the API server\'s Status, as kubernetes.core reports it (with a stand-in)', async () => {
     const { connection } = standInCluster();
-    const { result } = await runModule(k8s, { state: 'absent', kind: 'ConfigMap' }, { connection });
+    const { result } = await runModule(k8s, { definition: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'missing' } } }, { connection });
     assert.equal(result.failed, true);
-    assert.equal(result.msg, 'one of resource_definition, src, or kind and name is required');
+    assert.equal(result.reason, 'Not Found');
+    assert.equal(result.msg, `Failed to create object: b'{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"namespaces \\\\"missing\\\\" not found","reason":"NotFound","details":{"name":"missing","kind":"namespaces"},"code":404}\\n'`);
   });
 
   test('bad arguments are refused before anything runs', async () => {
