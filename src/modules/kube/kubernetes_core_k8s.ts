@@ -98,6 +98,12 @@ async function waitFor(kubectl: Kubectl, definition: KubeObject, k8s: K8sArgs): 
 
 /** kubernetes.core.k8s's handling of one object: look it up, then delete, create, patch or apply it. */
 async function perform(kubectl: Kubectl, definition: KubeObject, k8s: K8sArgs, dryRun: boolean): Promise<ObjectResult> {
+  // A namespaced object named without a namespace is looked up at no namespace (and not found), then refused, as
+  // python3-kubernetes does; kubectl would take the kubeconfig's namespace instead.
+  if (metadataOf(definition).namespace === undefined && (await kubectl.isNamespaced(definition))) {
+    if (k8s.state === 'absent') return { changed: false, method: 'delete', result: {} };
+    throw new ModuleFailure(`Failed to ${k8s.apply ? 'apply' : 'create'} object: Namespace is required for ${String(definition.apiVersion)}.${String(definition.kind)}`);
+  }
   const existing = await kubectl.get(definition);
   let method: string;
   let instance: KubeObject | Record<string, never> = {};

@@ -16,7 +16,6 @@ port=${1:?usage: prepare.sh MIRROR_PORT ROLE:HOST...}; shift
 lab=$(cd "${LAB_DIR:-/tmp/betif-lab}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 standins=$here/../standins
-repo_root=$(cd "$here/../../.." && pwd)
 mirror_url=http://127.0.0.1:$port
 mirror=$(bash "$here/build-mirror.sh" "$mirror_url")
 
@@ -132,9 +131,7 @@ vm() {
 master() {
   local host=$1 root=$2
   vm "$host" "$root"
-  put_standins "$root" helm kubectl
-  mkdir -p "$root/opt/lab/node_modules"
-  cp -a "$repo_root/node_modules/yaml" "$root/opt/lab/node_modules/yaml"
+  put_standins "$root" helm kubectl kube_store.py
 }
 
 gpu() {

@@ -72,6 +72,18 @@ export class Kubectl {
     return this.connection.exec(['kubectl', ...args, ...(this.kubeconfig === undefined ? [] : ['--kubeconfig', this.kubeconfig])], { stdin });
   }
 
+  private namespacedKinds?: Promise<Set<string>>;
+
+  /** Whether objects of the definition's kind live in namespaces (`kubectl api-resources`, asked once). */
+  async isNamespaced(definition: KubeObject): Promise<boolean> {
+    this.namespacedKinds ??= this.run(['api-resources', '--namespaced=true', '--no-headers']).then((result) => {
+      if (result.rc !== 0) throw new ModuleFailure(`Failed to find the cluster's resources: ${result.stderr.trim()}`);
+      // NAME [SHORTNAMES] APIVERSION NAMESPACED KIND: counted from the end, as the short names may be missing.
+      return new Set(result.stdout.split('\n').filter(Boolean).map((line) => line.trim().split(/\s+/)).map((cells) => `${cells.at(-3)} ${cells.at(-1)}`));
+    });
+    return (await this.namespacedKinds).has(`${String(definition.apiVersion)} ${String(definition.kind)}`);
+  }
+
   private static namespaceArgs(definition: KubeObject): string[] {
     const namespace = (definition.metadata as KubeObject).namespace;
     return typeof namespace === 'string' ? ['--namespace', namespace] : [];
