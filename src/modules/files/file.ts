@@ -1,9 +1,10 @@
 import { shellScript } from '../../connection/quote.js';
 import type { Connection } from '../../connection/types.js';
-import { defineModule } from '../contract.js';
+import { defineModule, type ModuleContext } from '../contract.js';
 import { FILE_ATTRIBUTE_PROPERTIES, foldAliases, requiredWithAliases, withAliases } from '../shared/arg-schema.js';
 import { checkModeSyntax } from '../shared/file-mode.js';
 import { linkSourceCandidates, planFileState, type FileArgs, type FileSnapshot } from './lib/file-states.js';
+import { expandHostPaths } from '../shared/expand-host-paths.js';
 import { probePaths } from '../shared/probe.js';
 
 const ALIASES = { path: ['dest', 'name'] };
@@ -12,6 +13,12 @@ function canonical(raw: Record<string, unknown>): FileArgs {
   const args = foldAliases<FileArgs>(raw, ALIASES);
   checkModeSyntax(args.mode);
   return args;
+}
+
+/** path and src as the module on the host sees them: $VARS and a leading ~ expanded there (as the become user). */
+async function onHostPaths(ctx: ModuleContext, args: FileArgs): Promise<FileArgs> {
+  const [path, src] = await expandHostPaths(ctx.connection, args.src === undefined ? [args.path] : [args.path, args.src]);
+  return { ...args, path, ...(src === undefined ? {} : { src }) };
 }
 
 /** What `_diff_peek` (set by Ansible's diff machinery) asks: only whether the file looks binary. */
@@ -29,7 +36,7 @@ async function diffPeek(connection: Connection, path: string): Promise<DiffPeek>
   return { path, appearsBinary: result.stdout.trim() === 'binary' };
 }
 
-export default defineModule<Record<string, unknown>, FileSnapshot | { peek: DiffPeek }>({
+export default defineModule<Record<string, unknown>, (FileSnapshot & { args: FileArgs }) | { peek: DiffPeek }>({
   name: 'file',
   examples: `
 - name: Make a directory
@@ -89,7 +96,7 @@ export default defineModule<Record<string, unknown>, FileSnapshot | { peek: Diff
     ),
   },
   read: async (ctx, raw) => {
-    const args = canonical(raw);
+    const args = await onHostPaths(ctx, canonical(raw));
     // Any value, false included, asks for the peek (Ansible tests `is not None`).
     if (raw._diff_peek !== undefined && raw._diff_peek !== null) return { peek: await diffPeek(ctx.connection, args.path) };
     const sources = linkSourceCandidates(args);
@@ -98,10 +105,10 @@ export default defineModule<Record<string, unknown>, FileSnapshot | { peek: Diff
       group: args.group,
       tree: args.recurse && args.src === undefined,
     });
-    return { probe, target: probe.paths[0], byPath: new Map(probe.paths.slice(1).map((found) => [found.path, found])) };
+    return { args, probe, target: probe.paths[0], byPath: new Map(probe.paths.slice(1).map((found) => [found.path, found])) };
   },
-  plan: (raw, snapshot, ctx) => {
+  plan: (_raw, snapshot, ctx) => {
     if ('peek' in snapshot) return { changed: false, result: { path: snapshot.peek.path, appears_binary: snapshot.peek.appearsBinary } };
-    return planFileState(canonical(raw), snapshot, ctx);
+    return planFileState(snapshot.args, snapshot, ctx);
   },
 });
