@@ -1,22 +1,35 @@
 import { shellScript } from '../../connection/quote.js';
 import type { Connection } from '../../connection/types.js';
-import { defineModule, type ModuleContext } from '../contract.js';
+import { defineModule, type ModuleContext, type Plan } from '../contract.js';
 import { FILE_ATTRIBUTE_PROPERTIES, foldAliases, requiredWithAliases, withAliases } from '../shared/arg-schema.js';
 import { checkModeSyntax } from '../shared/file-mode.js';
-import { linkSourceCandidates, planFileState, type FileArgs, type FileSnapshot } from './lib/file-states.js';
+import { effectiveState, linkSourceCandidates, planFileState, type FileArgs, type FileSnapshot } from './lib/file-states.js';
+import { readFlags, wantedFlags, withFlags } from './lib/file-flags.js';
 import { expandHostPaths } from '../shared/expand-host-paths.js';
 import { probePaths } from '../shared/probe.js';
 
-const ALIASES = { path: ['dest', 'name'] };
+const ALIASES = { path: ['dest', 'name'], attributes: ['attr'] };
 
-function canonical(raw: Record<string, unknown>): FileArgs {
-  const args = foldAliases<FileArgs>(raw, ALIASES);
+type FileModuleArgs = FileArgs & { attributes?: string };
+
+function canonical(raw: Record<string, unknown>): FileModuleArgs {
+  const args = foldAliases<FileModuleArgs>(raw, ALIASES);
   checkModeSyntax(args.mode);
   return args;
 }
 
+/**
+ * Ansible's file module returns its before/after fields as `diff` in every result, --diff or not (playbooks
+ * read `result.diff.before.src`); the plan's diff is those fields as the callback prints them (JSON).
+ */
+function withResultDiff(plan: Plan): Plan {
+  const [fields] = plan.diff ?? [];
+  if (fields === undefined || fields.prepared !== undefined) return plan;
+  return { ...plan, result: { ...plan.result, diff: { before: JSON.parse(fields.before), after: JSON.parse(fields.after) } } };
+}
+
 /** path and src as the module on the host sees them: $VARS and a leading ~ expanded there (as the become user). */
-async function onHostPaths(ctx: ModuleContext, args: FileArgs): Promise<FileArgs> {
+async function onHostPaths(ctx: ModuleContext, args: FileModuleArgs): Promise<FileModuleArgs> {
   const [path, src] = await expandHostPaths(ctx.connection, args.src === undefined ? [args.path] : [args.path, args.src]);
   return { ...args, path, ...(src === undefined ? {} : { src }) };
 }
@@ -36,7 +49,7 @@ async function diffPeek(connection: Connection, path: string): Promise<DiffPeek>
   return { path, appearsBinary: result.stdout.trim() === 'binary' };
 }
 
-export default defineModule<Record<string, unknown>, (FileSnapshot & { args: FileArgs }) | { peek: DiffPeek }>({
+export default defineModule<Record<string, unknown>, (FileSnapshot & { args: FileModuleArgs; flags?: string }) | { peek: DiffPeek }>({
   name: 'file',
   examples: `
 - name: Make a directory
@@ -89,6 +102,11 @@ export default defineModule<Record<string, unknown>, (FileSnapshot & { args: Fil
           description: "The time to set as the file's access time: 'preserve' (the default, except for state=touch), 'now' (the default for touch), or a time in access_time_format.",
         },
         access_time_format: { type: 'string', default: '%Y%m%d%H%M.%S', description: 'The Python strptime format access_time is written in.' },
+        attributes: {
+          type: 'string',
+          description:
+            "The file's chattr flags as lsattr shows them ('A', 'ai'); '+A' adds and '-A' removes flags. As in Ansible, the flags are compared as text with lsattr's, and '-' always runs chattr.",
+        },
         _diff_peek: { type: 'boolean', description: "Set by Ansible's diff support: only report whether the file appears binary (appears_binary), changing nothing." },
         ...FILE_ATTRIBUTE_PROPERTIES,
       },
@@ -105,10 +123,17 @@ export default defineModule<Record<string, unknown>, (FileSnapshot & { args: Fil
       group: args.group,
       tree: args.recurse && args.src === undefined,
     });
-    return { args, probe, target: probe.paths[0], byPath: new Map(probe.paths.slice(1).map((found) => [found.path, found])) };
+    const target = probe.paths[0];
+    const flags = args.attributes !== undefined && target.exists ? await readFlags(ctx.connection, args.path) : undefined;
+    return { args, flags, probe, target, byPath: new Map(probe.paths.slice(1).map((found) => [found.path, found])) };
   },
   plan: (_raw, snapshot, ctx) => {
     if ('peek' in snapshot) return { changed: false, result: { path: snapshot.peek.path, appears_binary: snapshot.peek.appearsBinary } };
-    return planFileState(snapshot.args, snapshot, ctx);
+    const { args } = snapshot;
+    const plan = withResultDiff(planFileState(args, snapshot, ctx));
+    const state = effectiveState(args, snapshot.target);
+    // Ansible sets flags on what the task leaves at path; links are left alone here (chattr cannot set them on a symlink).
+    if (args.attributes === undefined || state === 'absent' || state === 'link') return plan;
+    return withFlags(plan, ctx.connection, args.path, wantedFlags(args.attributes), snapshot.flags);
   },
 });
