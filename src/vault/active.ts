@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { isVaultText } from './envelope.js';
-import { VaultKeyring } from './keyring.js';
+import { VaultError, VaultKeyring } from './keyring.js';
 
 /**
  * The run's vault: set once by the command line, read by every place that loads files or YAML (vars files,
@@ -55,6 +55,17 @@ function leafValues(text: string): string[] {
 export function readFileDecrypted(path: string): Buffer {
   const content = readFileSync(path);
   if (!isVaultText(content)) return content;
+  return decryptSecretBytes(content.toString('utf8'), path);
+}
+
+/**
+ * A controller file a module sends to the host (copy, template, script, unarchive and assemble sources), decrypted:
+ * with no vault password at all, Ansible names the file rather than saying that no secrets were found.
+ */
+export function readSourceDecrypted(path: string): Buffer {
+  const content = readFileSync(path);
+  if (!isVaultText(content)) return content;
+  if (keyring.empty) throw new VaultError(`A vault password or secret must be specified to decrypt ${path}`);
   return decryptSecretBytes(content.toString('utf8'), path);
 }
 

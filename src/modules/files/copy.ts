@@ -36,13 +36,14 @@ function controllerFolder(ctx: ModuleContext, args: CopyArgs): string | undefine
 }
 
 /**
- * An empty src is no src (as Ansible: "src (or content) is required"); a src on the host is a path there, with
- * $HOME and ~ expanded as the module on the host expands them.
+ * An empty src is no src (as Ansible: "src (or content) is required"); dest, and a src on the host, are paths
+ * there, with $HOME and ~ expanded as the module on the host (run as the become user) expands them.
  */
-async function hostPaths(ctx: ModuleContext, args: CopyArgs): Promise<CopyArgs> {
-  if (args.src === '') return { ...args, src: undefined };
-  if (!args.remote_src || args.src === undefined) return args;
-  return { ...args, src: (await expandHostPaths(ctx.connection, [args.src]))[0] };
+async function hostPaths(ctx: ModuleContext, givenArgs: CopyArgs): Promise<CopyArgs> {
+  const args = givenArgs.src === '' ? { ...givenArgs, src: undefined } : givenArgs;
+  const srcOnHost = args.remote_src && args.src !== undefined;
+  const [dest, src] = await expandHostPaths(ctx.connection, srcOnHost ? [args.dest, args.src as string] : [args.dest]);
+  return { ...args, dest, ...(srcOnHost ? { src } : {}) };
 }
 
 type CopyState = { file: PutState } | { folder: FolderCopy } | { remoteFolder: RemoteFolderCopy };
@@ -50,7 +51,7 @@ type CopyState = { file: PutState } | { folder: FolderCopy } | { remoteFolder: R
 /** With remote_src, a folder src on the host (none for a file): betif-play copies its content, permissions and owner/group. */
 async function remoteFolder(ctx: ModuleContext, args: CopyArgs): Promise<RemoteFolderCopy | undefined> {
   if (!args.remote_src || args.src === undefined || args.content !== undefined) return undefined;
-  const found = await readRemoteFolderCopy(ctx.connection, { src: args.src, dest: args.dest, followLinks: args.local_follow, owner: args.owner, group: args.group });
+  const found = await readRemoteFolderCopy(ctx.connection, { src: args.src, dest: args.dest, followLinks: args.local_follow === true, owner: args.owner, group: args.group });
   // mode=preserve is what the folder copy does anyway: each copy keeps its source's permissions.
   const unsupported = (['mode', 'backup', 'validate'] as const).filter((key) => args[key] !== undefined && args[key] !== false && !(key === 'mode' && args.mode === 'preserve'));
   if (found && unsupported.length > 0) throw new ModuleFailure(`copy of a folder with remote_src does not support ${unsupported.join(', ')} in betif-play`);
@@ -105,8 +106,8 @@ export default defineModule<CopyArgs, CopyState>({
       follow: { type: 'boolean', default: false, description: 'Whether a dest that is a symbolic link is followed and its target written.' },
       local_follow: {
         type: 'boolean',
-        default: true,
-        description: 'Whether symlinks inside a copied controller folder are followed (their targets copied); when false they are made as symlinks on the host.',
+        description:
+          'Whether symlinks inside a copied folder are followed (their targets copied) or made as symlinks: a controller folder follows them unless this is false; a folder on the host (remote_src) follows them only when this is true, as Ansible\'s module does.',
       },
       directory_mode: {
         type: ['string', 'integer'],

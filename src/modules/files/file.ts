@@ -1,17 +1,37 @@
 import { shellScript } from '../../connection/quote.js';
 import type { Connection } from '../../connection/types.js';
-import { defineModule } from '../contract.js';
+import { defineModule, type ModuleContext, type Plan } from '../contract.js';
 import { FILE_ATTRIBUTE_PROPERTIES, foldAliases, requiredWithAliases, withAliases } from '../shared/arg-schema.js';
 import { checkModeSyntax } from '../shared/file-mode.js';
-import { linkSourceCandidates, planFileState, type FileArgs, type FileSnapshot } from './lib/file-states.js';
+import { effectiveState, linkSourceCandidates, planFileState, type FileArgs, type FileSnapshot } from './lib/file-states.js';
+import { readFlags, wantedFlags, withFlags } from './lib/file-flags.js';
+import { expandHostPaths } from '../shared/expand-host-paths.js';
 import { probePaths } from '../shared/probe.js';
 
-const ALIASES = { path: ['dest', 'name'] };
+const ALIASES = { path: ['dest', 'name'], attributes: ['attr'] };
 
-function canonical(raw: Record<string, unknown>): FileArgs {
-  const args = foldAliases<FileArgs>(raw, ALIASES);
+type FileModuleArgs = FileArgs & { attributes?: string };
+
+function canonical(raw: Record<string, unknown>): FileModuleArgs {
+  const args = foldAliases<FileModuleArgs>(raw, ALIASES);
   checkModeSyntax(args.mode);
   return args;
+}
+
+/**
+ * Ansible's file module returns its before/after fields as `diff` in every result, --diff or not (playbooks
+ * read `result.diff.before.src`); the plan's diff is those fields as the callback prints them (JSON).
+ */
+function withResultDiff(plan: Plan): Plan {
+  const [fields] = plan.diff ?? [];
+  if (fields === undefined || fields.prepared !== undefined) return plan;
+  return { ...plan, result: { ...plan.result, diff: { before: JSON.parse(fields.before), after: JSON.parse(fields.after) } } };
+}
+
+/** path and src as the module on the host sees them: $VARS and a leading ~ expanded there (as the become user). */
+async function onHostPaths(ctx: ModuleContext, args: FileModuleArgs): Promise<FileModuleArgs> {
+  const [path, src] = await expandHostPaths(ctx.connection, args.src === undefined ? [args.path] : [args.path, args.src]);
+  return { ...args, path, ...(src === undefined ? {} : { src }) };
 }
 
 /** What `_diff_peek` (set by Ansible's diff machinery) asks: only whether the file looks binary. */
@@ -29,7 +49,7 @@ async function diffPeek(connection: Connection, path: string): Promise<DiffPeek>
   return { path, appearsBinary: result.stdout.trim() === 'binary' };
 }
 
-export default defineModule<Record<string, unknown>, FileSnapshot | { peek: DiffPeek }>({
+export default defineModule<Record<string, unknown>, (FileSnapshot & { args: FileModuleArgs; flags?: string }) | { peek: DiffPeek }>({
   name: 'file',
   examples: `
 - name: Make a directory
@@ -82,6 +102,11 @@ export default defineModule<Record<string, unknown>, FileSnapshot | { peek: Diff
           description: "The time to set as the file's access time: 'preserve' (the default, except for state=touch), 'now' (the default for touch), or a time in access_time_format.",
         },
         access_time_format: { type: 'string', default: '%Y%m%d%H%M.%S', description: 'The Python strptime format access_time is written in.' },
+        attributes: {
+          type: 'string',
+          description:
+            "The file's chattr flags as lsattr shows them ('A', 'ai'); '+A' adds and '-A' removes flags. As in Ansible, the flags are compared as text with lsattr's, and '-' always runs chattr.",
+        },
         _diff_peek: { type: 'boolean', description: "Set by Ansible's diff support: only report whether the file appears binary (appears_binary), changing nothing." },
         ...FILE_ATTRIBUTE_PROPERTIES,
       },
@@ -89,7 +114,7 @@ export default defineModule<Record<string, unknown>, FileSnapshot | { peek: Diff
     ),
   },
   read: async (ctx, raw) => {
-    const args = canonical(raw);
+    const args = await onHostPaths(ctx, canonical(raw));
     // Any value, false included, asks for the peek (Ansible tests `is not None`).
     if (raw._diff_peek !== undefined && raw._diff_peek !== null) return { peek: await diffPeek(ctx.connection, args.path) };
     const sources = linkSourceCandidates(args);
@@ -98,10 +123,17 @@ export default defineModule<Record<string, unknown>, FileSnapshot | { peek: Diff
       group: args.group,
       tree: args.recurse && args.src === undefined,
     });
-    return { probe, target: probe.paths[0], byPath: new Map(probe.paths.slice(1).map((found) => [found.path, found])) };
+    const target = probe.paths[0];
+    const flags = args.attributes !== undefined && target.exists ? await readFlags(ctx.connection, args.path) : undefined;
+    return { args, flags, probe, target, byPath: new Map(probe.paths.slice(1).map((found) => [found.path, found])) };
   },
-  plan: (raw, snapshot, ctx) => {
+  plan: (_raw, snapshot, ctx) => {
     if ('peek' in snapshot) return { changed: false, result: { path: snapshot.peek.path, appears_binary: snapshot.peek.appearsBinary } };
-    return planFileState(canonical(raw), snapshot, ctx);
+    const { args } = snapshot;
+    const plan = withResultDiff(planFileState(args, snapshot, ctx));
+    const state = effectiveState(args, snapshot.target);
+    // Ansible sets flags on what the task leaves at path; links are left alone here (chattr cannot set them on a symlink).
+    if (args.attributes === undefined || state === 'absent' || state === 'link') return plan;
+    return withFlags(plan, ctx.connection, args.path, wantedFlags(args.attributes), snapshot.flags);
   },
 });

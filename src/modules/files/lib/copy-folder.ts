@@ -1,12 +1,12 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { posix } from 'node:path';
-import { readFileDecrypted } from '../../../vault/active.js';
 import type { ModuleContext, ModuleResult, Plan } from '../../contract.js';
 import { MAX_DIFF_BYTES } from '../../shared/content.js';
 import type { AttributeArgs } from '../../shared/file-attributes.js';
 import { planPut } from '../../shared/put-file.js';
 import { probePaths, type HostProbe, type PathProbe } from '../../shared/probe.js';
 import type { ValidateCommand } from '../../shared/validate-command.js';
+import { readSourceContent } from './controller-file.js';
 import { walkControllerTree, type ControllerTree } from './copy-tree.js';
 import { linkSourceCandidates, planFileState, type FileArgs } from './file-states.js';
 
@@ -19,7 +19,7 @@ export interface CopyArgs extends AttributeArgs {
   remote_src: boolean;
   decrypt: boolean;
   follow: boolean;
-  local_follow: boolean;
+  local_follow?: boolean;
   directory_mode?: string | number;
   validate?: string;
 }
@@ -57,7 +57,7 @@ function implicitFolders(copy: { dest: string; tree: ControllerTree }): string[]
 }
 
 export async function readFolderCopy(ctx: ModuleContext, args: CopyArgs, source: string, contentsOnly: boolean, validate?: ValidateCommand): Promise<FolderCopy> {
-  const tree = walkControllerTree(source, contentsOnly, args.local_follow);
+  const tree = walkControllerTree(source, contentsOnly, args.local_follow ?? true);
   const dest = args.dest.endsWith('/') ? args.dest : `${args.dest}/`;
   const partial = { dest, tree };
   const linkCandidates = tree.symlinks.flatMap((link) => linkSourceCandidates(fileArgs(args, posix.join(dest, link.rel), { src: link.source })));
@@ -93,7 +93,7 @@ export function planFolderCopy(copy: FolderCopy, ctx: ModuleContext): Plan {
     plans.push(planFileState(fileArgs(args, folder.path, { state: 'directory', mode: folder.mode }), snapshot(folder.path), ctx));
   }
   for (const file of tree.files) {
-    const content = args.decrypt ? readFileDecrypted(file.source) : readFileSync(file.source);
+    const content = readSourceContent(file.source, args.decrypt);
     const request = {
       dest: posix.join(dest, file.rel),
       attributes: args,

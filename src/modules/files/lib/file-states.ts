@@ -234,7 +234,7 @@ function planHardlink(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext
 }
 
 /** Ansible's default state: what is there now, else a directory for recurse, else file. */
-function effectiveState(args: FileArgs, target: PathProbe): FileStateName {
+export function effectiveState(args: FileArgs, target: PathProbe): FileStateName {
   if (args.state) return args.state;
   const prev = pathState(target.lstat);
   if (prev !== 'absent') return prev;

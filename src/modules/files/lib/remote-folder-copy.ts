@@ -8,7 +8,7 @@ import { runHostScript } from '../../shared/host-script.js';
  * copy with remote_src and a folder src, as Ansible's copy module does it on the host: "src/" puts what is
  * inside src into dest, "src" the folder itself (dest/NAME); folders missing there are made, files missing or
  * with other content are copied, each with its source's permissions; nothing is removed. Links in src are followed
- * with local_follow (the default), else copied as links (shutil.copytree's symlinks).
+ * only with local_follow set to true, else copied as links (shutil.copytree's symlinks: the module has no default).
  */
 
 export interface RemoteFolderEntry {
@@ -57,6 +57,8 @@ if [ -d "$target" ]; then
   elif [ -n "$6" ]; then found=$(find "$target" ! -group "$6" -print -quit); fi
 fi
 if [ -n "$found" ]; then printf 'O\\0y\\0'; else printf 'O\\0n\\0'; fi
+# The entries are compared from inside src: a relative target is relative to where the module started.
+case $target in /*) ;; *) target=$PWD/$target ;; esac
 cd -- "$src" || exit 1
 find "$4" . -mindepth 1 \\( -type l -printf 'link\\0%P\\0%l\\0' -exec sh -c '[ -L "$1/$2" ] && [ "$(readlink -- "$1/$2")" = "$(readlink -- "$2")" ] && printf "y\\0" || printf "n\\0"' sh "$target" {} \\; \\) \\
   -o \\( -type d -printf 'directory\\0%P\\0%m\\0' -exec sh -c '[ -d "$1/$2" ] && printf "y\\0" || printf "n\\0"' sh "$target" {} \\; \\) \\
