@@ -79,6 +79,8 @@ function ansibleTyped(source: string, value: unknown): unknown {
   if (value === null) return '';
   if (typeof value === 'number') return pythonStr(value);
   if (typeof value === 'string') return textToValue(value);
+  // A function (a bound method, `d.values`) is text once templated, as str() prints it.
+  if (typeof value === 'function') return pythonStr(value);
   return value;
 }
 
