@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type nunjucks from 'nunjucks';
 import { nunjucksLibrary } from './nunjucks-library.js';
-import { pythonLiteralOrText } from '../python/literal.js';
 import type { Callable } from './callable.js';
 import { now } from './datetime.js';
 import { PluginLoadError, asTemplateError } from './errors.js';
@@ -14,6 +13,7 @@ import { type AstNode, internals } from './nunjucks-internals.js';
 import { pythonStr } from './python-repr.js';
 import { plain } from './python-types.js';
 import { buildTests } from './tests.js';
+import { textToValue } from './text-value.js';
 
 /** Whether a string needs templating at all; most strings in a playbook do not. */
 export function isTemplate(text: string): boolean {
@@ -65,20 +65,14 @@ const BARE_VARIABLE = /^\{\{\s*(\w*)\s*\}\}$/;
 /** Ansible's STRING_TYPE_FILTERS: a template using one of them at the end of an expression stays text. */
 const STRING_TYPE_FILTER = /^.*?\|\s*(?:string|to_json|to_nice_json|to_yaml|to_nice_yaml|ppretty|json)(?:\([^|]*\))?\s*\)?\s*\}\}/s;
 
-/**
- * ansible-core 2.14 (jinja2_native off) renders every template to text, then reads text that looks like a
- * list, a dict or a bool back as one (ast.literal_eval); only `{{ name }}` alone returns the variable itself.
- */
-function textToValue(text: string): unknown {
-  return text.startsWith('[') || text.startsWith('{') || text === 'True' || text === 'False' ? pythonLiteralOrText(text, { jsonNames: true }) : text;
-}
-
 /** The same rule, given the value of a lone `{{ expr }}` (lists, dicts and bools read back as themselves). */
 function ansibleTyped(source: string, value: unknown): unknown {
   if (BARE_VARIABLE.test(source)) return value;
   if (value === null) return '';
   if (typeof value === 'number') return pythonStr(value);
   if (typeof value === 'string') return textToValue(value);
+  // A function (a bound method, `d.values`) is text once templated, as str() prints it.
+  if (typeof value === 'function') return pythonStr(value);
   return value;
 }
 

@@ -12,6 +12,16 @@ export function patchCompiler(): void {
   compiler.assertType = function (this: unknown, node: AstNode, ...types: unknown[]) {
     if (!(node instanceof PyTruthy)) assertType.call(this, node, ...types);
   };
+  // `obj.name` (marked by the parser) is getattr, `obj[key]` getitem: they differ on a dict's methods.
+  const compileLookupVal = compiler.compileLookupVal;
+  compiler.compileLookupVal = function (this: CompilerThis, node: AstNode, frame: unknown) {
+    if (!node.attribute) return compileLookupVal.call(this, node, frame);
+    this._emit('runtime.py.attribute((');
+    this._compileExpression(node.target, frame);
+    this._emit('),');
+    this._compileExpression(node.val, frame);
+    this._emit(')');
+  };
   compiler.compilePyTruthy = function (this: CompilerThis, node: AstNode, frame: unknown) {
     this._emit('runtime.py.truthy(');
     this.compile(node.target, frame);

@@ -9,7 +9,8 @@ function testArgumentTokens(lexer: Record<string, any>): Set<string> {
 const NOT_AN_ARGUMENT = new Set(['and', 'or', 'else', 'if', 'is', 'in', 'not']);
 
 /**
- * Jinja's `item.0.name`: a number after a dot is an index. nunjucks lexes `0.name` as the float "0."
+ * Jinja's `item.0.name`: a number after a dot is an index, a name an attribute (compiled to `runtime.py.attribute`,
+ * where a dict's own methods come before its keys, as Python's getattr finds them first). nunjucks lexes `0.name` as the float "0."
  * followed by `name`, and `0.1` as one float, so the postfix parser splits those back into lookups.
  */
 export function patchPostfix(): void {
@@ -28,8 +29,8 @@ export function patchPostfix(): void {
       } else if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
         this.nextToken();
         const key = this.nextToken() ?? this.fail('expected name as lookup value');
-        // After a dot every name is a key, the constants' names too (`result.true`, `data.none`).
-        if (key.type === lexer.TOKEN_SYMBOL || key.type === lexer.TOKEN_BOOLEAN || key.type === lexer.TOKEN_NONE) node = lookup(node, key, key.value);
+        // After a dot every name is an attribute, the constants' names too (`result.true`, `data.none`).
+        if (key.type === lexer.TOKEN_SYMBOL || key.type === lexer.TOKEN_BOOLEAN || key.type === lexer.TOKEN_NONE) node = Object.assign(lookup(node, key, key.value), { attribute: true });
         else if (key.type === lexer.TOKEN_INT) node = lookup(node, key, Number(key.value));
         else if (key.type === lexer.TOKEN_FLOAT) {
           const [first, second] = key.value.split('.');

@@ -3,7 +3,7 @@
  * for output, name and member lookups, iteration, calls and `in`; `runtime.py` backs the compiler patches.
  */
 import { type Context, type Frame, internals } from './nunjucks-internals.js';
-import { memberLookup, sliceLookup } from './python-methods.js';
+import { attributeLookup, memberLookup, sliceLookup } from './python-methods.js';
 import { pyArithmetic, pyCompare, pyConcat, pyContains, pyNegate, truthy } from './python-ops.js';
 import { pythonStr } from './python-repr.js';
 import { isDict, plain, tuple } from './python-types.js';
@@ -71,5 +71,5 @@ export function patchRuntime(): void {
   runtime.fromIterator = iterable;
   runtime.callWrap = callWrap;
   runtime.inOperator = (item: unknown, container: unknown) => pyContains(container, item);
-  runtime.py = { tuple, truthy, compare: pyCompare, arith: pyArithmetic, concat: pyConcat, negate: pyNegate, test: applyTest, assign };
+  runtime.py = { attribute: attributeLookup, tuple, truthy, compare: pyCompare, arith: pyArithmetic, concat: pyConcat, negate: pyNegate, test: applyTest, assign };
 }

@@ -9,6 +9,8 @@ import { pythonStr } from './python-repr.js';
 import { isDict } from './python-types.js';
 import { currentScope } from './scope.js';
 import { templateVars } from './template-vars.js';
+import { textToValue } from './text-value.js';
+import { truthy } from './python-ops.js';
 
 function expandHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
@@ -55,11 +57,15 @@ export const template: Lookup = (terms, options) =>
     if (!found || !isFile(found)) throw new TemplateError(`the template file ${term} could not be found for the lookup`);
     const extra = isDict(options.template_vars) ? options.template_vars : {};
     const text = (key: string) => (options[key] === undefined || options[key] === null ? undefined : pythonStr(options[key]));
-    return currentScope().renderText(readTextDecrypted(found), {
+    const rendered = currentScope().renderText(readTextDecrypted(found), {
       vars: { ...templateVars(term, found, null), ...extra },
       includePaths: [dirname(found)],
       tags: { variableStart: text('variable_start_string'), variableEnd: text('variable_end_string'), commentStart: text('comment_start_string'), commentEnd: text('comment_end_string') },
     });
+    // convert_data (on by default): text that reads as a list, dict or bool is one, as a templated variable's is.
+    if (options.convert_data !== undefined && !truthy(options.convert_data)) return rendered;
+    const value = textToValue(rendered.trimEnd());
+    return typeof value === 'string' ? rendered : value;
   });
 
 /** first_found's "magic" splitting: files on , and ;  paths also on : */

@@ -7,6 +7,7 @@ export type NodeClass = new (lineno: number, colno: number, ...fields: unknown[]
 export interface CompilerThis {
   _emit(code: string): void;
   compile(node: AstNode, frame: unknown): void;
+  _compileExpression(node: AstNode, frame: unknown): void;
   _compileAggregate(node: AstNode, frame: unknown, start: string, end: string): void;
 }
 export interface ParserThis {

@@ -169,8 +169,10 @@ const LIST_METHODS: Record<string, Method> = {
   copy: (l: unknown[]) => [...l],
 };
 
-function bound(method: Method, self: unknown): (...args: unknown[]) => unknown {
-  return (...args: unknown[]) => method(self, args.map(plain));
+/** A method bound to its object, printed as Python prints one (`<built-in method values of dict object at 0x...>`). */
+function bound(methods: Record<string, Method>, name: string, self: unknown): (...args: unknown[]) => unknown {
+  const call = (...args: unknown[]) => methods[name](self, args.map(plain));
+  return Object.assign(call, { pythonRepr: `<built-in method ${name} of ${objectTypeRepr(self)} at 0x7f0000000000>` });
 }
 
 function missing(obj: unknown, key: unknown): StrictUndefined {
@@ -201,12 +203,12 @@ export function memberLookup(target: unknown, rawKey: unknown): unknown {
     // groupby's [grouper, list] pairs also carry named fields.
     if (Array.isArray(obj) && typeof key === 'string' && key !== 'length' && Object.hasOwn(obj, key)) return (obj as unknown as Record<string, unknown>)[key];
     const methods = typeof obj === 'string' ? STRING_METHODS : LIST_METHODS;
-    return typeof key === 'string' && Object.hasOwn(methods, key) ? bound(methods[key], obj) : missing(obj, key);
+    return typeof key === 'string' && Object.hasOwn(methods, key) ? bound(methods, key, obj) : missing(obj, key);
   }
   if (isDict(obj)) {
     const name = String(key);
     if (Object.hasOwn(obj, name)) return obj[name];
-    return Object.hasOwn(DICT_METHODS, name) ? bound(DICT_METHODS[name], obj) : missing(obj, key);
+    return Object.hasOwn(DICT_METHODS, name) ? bound(DICT_METHODS, name, obj) : missing(obj, key);
   }
   if (typeof obj === 'object' || typeof obj === 'function') {
     const value = (obj as Record<string, unknown>)[String(key)];
@@ -214,6 +216,13 @@ export function memberLookup(target: unknown, rawKey: unknown): unknown {
     return value === undefined ? missing(obj, key) : value;
   }
   return missing(obj, key);
+}
+
+/** `obj.name` in Jinja (getattr first): a dict's own methods (`d.items`, `d.values`) come before its keys of the same name. */
+export function attributeLookup(target: unknown, name: unknown): unknown {
+  const obj = plain(target);
+  if (isDict(obj) && typeof name === 'string' && Object.hasOwn(DICT_METHODS, name)) return bound(DICT_METHODS, name, obj);
+  return memberLookup(target, name);
 }
 
 function sliceBound(value: unknown, length: number, step: number, fallback: number): number {

@@ -37,7 +37,7 @@ export function pythonRepr(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
   if (isDict(value)) return `{${Object.entries(value).map(([key, item]) => `${stringRepr(key)}: ${pythonRepr(item)}`).join(', ')}}`;
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'function') return '<function>';
+  if (typeof value === 'function') return (value as { pythonRepr?: string }).pythonRepr ?? '<function>';
   return String(value);
 }
 

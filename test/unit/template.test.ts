@@ -173,6 +173,14 @@ describe('lazy variables', () => {
     assert.match(renderError('{{ null }}', {}), /^'null' is undefined$/);
   });
 
+  test("a dict's methods come before its keys after a dot (getattr), its keys before its methods in brackets", () => {
+    const k = { values: 5, other: 9 };
+    assert.deepEqual(render('{{ k.values() | list }}', { k }), [5, 9]);
+    assert.equal(render("{{ k['values'] }}", { k }), '5');
+    assert.equal(render('{{ k.other }}', { k }), '9');
+    assert.match(String(render('{{ k.values }}', { k })), /^<built-in method values of dict object at 0x[0-9a-f]+>$/);
+  });
+
   test('the `vars` variable reads any variable by name, rendered', () => {
     assert.equal(render("{{ vars['my_' + 'port'] }}", { my_port: '{{ 80 + 1 }}' }), '81');
   });
