@@ -3,8 +3,9 @@ import { PYTHON_CANDIDATES } from '../ansible-modules/remote.js';
 /**
  * The one command fact gathering runs on a host: a fixed POSIX sh script that prints the inputs of the
  * wanted collectors in named sections. It starts as few programs as it can: every file is read by one
- * grep, sh builtins do the rest, `date` and `ip` run only when their collectors are wanted, and the last
- * of these three replaces the shell. The "end" section's marker shows the shell's own part ran. The text
+ * grep, sh builtins do the rest, `date` and `ip` run only when their collectors are wanted, the host's
+ * Python only when the facts it gave before are not kept on the host (PYTHON_CACHE: one `stat` checks), and
+ * the last of grep, ip, Python and date replaces the shell. The "end" section's marker shows the shell's own part ran. The text
  * never changes (what to read comes as arguments), so every command stream holds it as a function from
  * its start (driver.ts's preloadScript) and a run sends only the call.
  */
@@ -17,7 +18,11 @@ export type InputPart =
   | 'platform' | 'distribution' | 'selinux' | 'init' | 'exists' | 'cmdline' | 'date' | 'user' | 'environ'
   | 'cpuinfo' | 'hardware' | 'virtual' | 'network' | 'local' | 'fips' | 'python';
 
-/** Prints the interpreter's facts as one tab-separated line (python.ts reads it); with the argument `date`, the date section too. */
+/**
+ * Prints the interpreter's facts as one tab-separated line (python.ts reads it); with `date` as its first argument,
+ * the date section too. With a cache file and its key as the next two, it keeps the line there for the script's
+ * next runs (PYTHON_CACHE): the key's line, then the facts' line, mode 0600 in folders of mode 0700, replaced whole.
+ */
 const PYTHON_PROBE = `import sys
 try:
     from importlib.util import find_spec
@@ -26,12 +31,64 @@ except ImportError:
     ssl = True
 v = sys.version_info
 kind = getattr(getattr(sys, "implementation", None), "name", None) or getattr(sys, "subversion", [""])[0]
-print("\\t".join([sys.executable, str(v[0]), str(v[1]), str(v[2]), v[3], str(v[4]), kind, "1" if ssl else "0", sys.version.split()[0]]))
-if sys.argv[1:] == ["date"]:
+line = "\\t".join([sys.executable, str(v[0]), str(v[1]), str(v[2]), v[3], str(v[4]), kind, "1" if ssl else "0", sys.version.split()[0]])
+print(line)
+if sys.argv[1:2] == ["date"]:
     import time
     t = time.time()
     print("\\n@@betif-facts date")
-    print("%d %09d %s" % (int(t), int((t - int(t)) * 1e9), time.strftime("%Y %m %d %H %M %S %Z %z %A %w %W", time.localtime(int(t)))))`;
+    print("%d %09d %s" % (int(t), int((t - int(t)) * 1e9), time.strftime("%Y %m %d %H %M %S %Z %z %A %w %W", time.localtime(int(t)))))
+if len(sys.argv) > 3 and sys.argv[2] and sys.argv[3]:
+    import os
+    path = sys.argv[2]
+    part = "%s.%d" % (path, os.getpid())
+    try:
+        data = ("%s\\n%s\\n" % (sys.argv[3], line)).encode("utf-8", "surrogateescape")
+        os.umask(63)
+        folder = os.path.dirname(path)
+        if not os.path.isdir(folder):
+            os.makedirs(folder)
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 384)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+        os.rename(part, path)
+    except Exception:
+        try:
+            os.unlink(part)
+        except Exception:
+            pass`;
+
+/**
+ * The python facts change only with the interpreter, so the probe keeps them on the host and a setup reads them
+ * back with sh builtins, where Python's start would cost a setup most of its CPU. An interpreter named by one word
+ * that is found at an absolute path qualifies; the key is its path and what stat says of the file the path leads
+ * to: device, inode, size and change time. A package upgrade replaces the file (a new inode, a new change time,
+ * even where the packaged modification time stays), a file written over in place gets a new change time, and no
+ * one can set a change time back. PYTHONHOME and PYTHONPATH, which change what Python finds, are part of the key.
+ * The file is the remote user's own (-O), under ~/.ansible/tmp like Ansible's own remote files.
+ */
+const PYTHON_CACHE = `cache= key=
+if [ -n "$y" ] && [ $# -eq 1 ] && [ -n "\${HOME-}" ]; then
+  path=$1
+  case $path in
+    */*) ;;
+    *) path= rest=$PATH:
+       while [ -n "$rest" ] && [ -z "$path" ]; do
+         x=\${rest%%:*}; rest=\${rest#*:}
+         # A relative folder in PATH (or an empty one: the working folder) ends the search: no cache then.
+         case $x in /*) [ -f "$x/$1" ] && [ -x "$x/$1" ] && path=$x/$1;; *) rest=;; esac
+       done;;
+  esac
+  case $path in
+    /*) cache=$HOME/.ansible/tmp/betif-python-facts
+        key=$(stat -L -c '%d %i %s %z' -- "$path" 2>/dev/null) && key="$path $key \${PYTHONHOME-} \${PYTHONPATH-}" || key=;;
+  esac
+  if [ -n "$key" ] && [ -O "$cache" ] && { IFS= read -r x && IFS= read -r line; } 2>/dev/null <"$cache" && [ "$x" = "$key" ] && [ -n "$line" ]; then
+    section python; printf '%s\\n' "$line"; y=
+  fi
+fi`;
 
 /**
  * $1: the local facts folder; $2: the parts wanted, separated by spaces; $3: ansible_python_interpreter's words
@@ -39,7 +96,7 @@ if sys.argv[1:] == ["date"]:
  * Ansible's python collector describes the interpreter that runs its modules. /proc/cpuinfo's flags and bugs
  * lines (most of its size on a big host) are left out: no fact reads them.
  */
-export const FACTS_SCRIPT = `w=" $2 " i=$3
+export const FACTS_SCRIPT = `w=" $2 " interpreter=$3
 want() { case $w in *" $1 "*) ;; *) return 1;; esac; }
 section() { printf '\\n@@betif-facts %s\\n' "$1"; }
 k=/proc/sys/kernel d=/sys/devices/virtual/dmi/id n=/sys/class/net/* f=
@@ -111,7 +168,7 @@ if want hardware; then
 fi
 y=
 if want python; then
-  set -f; set -- $i; set +f
+  set -f; set -- $interpreter; set +f
   if [ $# -eq 0 ]; then
     for p in ${PYTHON_CANDIDATES.map((candidate) => `'${candidate}'`).join(' ')}; do
       if command -v "$p" >/dev/null 2>&1; then set -- "$p"; break; fi
@@ -119,6 +176,7 @@ if want python; then
   fi
   [ $# -eq 0 ] || y=1
 fi
+${PYTHON_CACHE}
 section end
 # bash 5 (sh on Red Hat's family, Arch, SUSE) tells the time itself: date is started only where it cannot.
 t=; ! want date || t=\${EPOCHREALTIME-}
@@ -135,7 +193,7 @@ l=; [ -z "$f" ] || l=files; want network && l=addresses; [ -z "$y" ] || l=python
 run() { if [ "$1" = "$l" ]; then shift; exec "$@"; fi; shift; "$@"; }
 [ -z "$f" ] || { section files; run files grep -asHv -e '^flags\t*: ' -e '^bugs\t*: ' -e '^vmx flags\t*: ' $f; }
 want network && { section addresses; run addresses ip -o addr show 2>/dev/null; }
-[ -z "$y" ] || { section python; run python "$@" -c '${PYTHON_PROBE}' $z 2>/dev/null; }
+[ -z "$y" ] || { section python; run python "$@" -c '${PYTHON_PROBE}' "\${z:--}" "$cache" "$key" 2>/dev/null; }
 [ -z "$z" ] || [ -n "$y" ] || { section date; run date date '+%s %N %Y %m %d %H %M %S %Z %z %A %w %W'; }
 `;
 

@@ -40,16 +40,29 @@ describe('fact gathering', () => {
   test('one setup starts on the host one process per program it needs, and none for a subset that reads nothing', async () => {
     // Seen from the driver that runs the command (the lab shares the machine's process ids): every process it or
     // its children start. readlink and uname run only on machines whose pid 1 or kernel needs them.
-    const started = async (gatherSubset: string[]) => {
-      const { processes } = await onHost(conn, () => gatherFacts(conn, { gatherSubset }));
+    const started = async (gatherSubset: string[], pythonInterpreter?: string) => {
+      const { processes } = await onHost(conn, () => gatherFacts(conn, { gatherSubset, pythonInterpreter }));
       return processes.filter((program) => program !== 'readlink' && program !== 'uname');
     };
-    // grep reads every file, ip the addresses, and the host's Python (the last: it replaces the shell the driver
-    // forked) describes itself and tells the time.
-    assert.deepEqual(await started(['all']), ['grep', 'ip', 'python3']);
-    assert.deepEqual(await started(['min']), ['grep', 'python3']);
+    await conn.exec(['sh', '-c', 'rm -f "$HOME/.ansible/tmp/betif-python-facts"']);
+    // stat tells the interpreter's file apart, grep reads every file, ip the addresses, and the host's Python (the
+    // last: it replaces the shell the driver forked) describes itself, tells the time and keeps its facts on the host.
+    assert.deepEqual(await started(['all']), ['stat', 'grep', 'ip', 'python3']);
+    // From then on its facts are read back, and date tells the time.
+    assert.deepEqual(await started(['all']), ['stat', 'grep', 'ip', 'date']);
+    assert.deepEqual(await started(['min']), ['stat', 'grep', 'date']);
     assert.deepEqual(await started(['!all', '!min', 'pkg_mgr']), ['grep']);
     assert.deepEqual(await started(['!all', '!min']), []);
+
+    // A package upgrade replaces the interpreter's file (keeping the packaged modification time): Python runs again.
+    await conn.exec(['cp', '/usr/bin/python3', '/root/python3']);
+    assert.deepEqual(await started(['!all', '!min', 'python'], '/root/python3'), ['stat', 'python3']);
+    // No program is left to replace the shell the driver forked: it stays a process of its own ("sh").
+    assert.deepEqual(await started(['!all', '!min', 'python'], '/root/python3'), ['stat', 'sh']);
+    await conn.exec(['cp', '-p', '/root/python3', '/root/python3.new']);
+    await conn.exec(['mv', '/root/python3.new', '/root/python3']);
+    assert.deepEqual(await started(['!all', '!min', 'python'], '/root/python3'), ['stat', 'python3']);
+    await conn.exec(['rm', '/root/python3']);
   });
 
   test('names, values and shapes match ansible -m setup', async () => {
