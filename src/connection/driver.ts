@@ -55,8 +55,15 @@ export const DRIVER_UNSUPPORTED_RC = 97;
 /** Up to this size the driver reads the command text with `read` (a byte per call), beyond with one `head`. */
 const LINE_READ_LIMIT = 4096;
 
-/** Builtins that leave nothing behind in the shell that runs them: safe to run in the driver itself. */
-const HARMLESS_BUILTINS = new Set(['true', 'false', 'echo', 'printf', 'test', '[', 'pwd', 'kill']);
+/** Builtins that leave nothing behind in the shell that runs them and answer as their programs do: run in the driver itself. */
+const HARMLESS_BUILTINS = new Set(['true', 'false', 'test', '[']);
+
+/**
+ * Builtins that answer otherwise than the programs of the same name a command names (dash's echo reads
+ * backslash escapes and prints -e, /bin/echo does neither; builtin pwd prints the path as cd was given it):
+ * the program runs, as it would from Ansible.
+ */
+const SHADOWED_PROGRAMS = new Set(['echo', 'printf', 'pwd', 'kill']);
 
 /**
  * Shell builtins and words that would change or end the driver's own shell (`cd`, `exit`, `exec`,
@@ -64,6 +71,7 @@ const HARMLESS_BUILTINS = new Set(['true', 'false', 'echo', 'printf', 'test', '[
  */
 function runsInPlace(command: string): boolean {
   if (HARMLESS_BUILTINS.has(command)) return true;
+  if (SHADOWED_PROGRAMS.has(command)) return false;
   if (!/^[A-Za-z0-9_.+\/-]+$/.test(command) || command === '.') return false;
   return !SHELL_WORDS.has(command);
 }
@@ -181,7 +189,7 @@ export function streamCommandText(argv: readonly string[], options: ExecOptions 
   if (env) lines.push(quoteArgv(['export', ...envAssignments(env)]));
   if (run && 'eval' in run) lines.push(`set -- ${quoteArgv(run.args)}`, `eval ${quoteArgv([run.eval])}`);
   else if (run) lines.push(run.call);
-  else lines.push(runsInPlace(argv[0]) && !HARMLESS_BUILTINS.has(argv[0]) ? `exec ${quoteArgv(argv)}` : quoteArgv(argv));
+  else lines.push((runsInPlace(argv[0]) && !HARMLESS_BUILTINS.has(argv[0])) || SHADOWED_PROGRAMS.has(argv[0]) ? `exec ${quoteArgv(argv)}` : quoteArgv(argv));
   return `${head}(\n${lines.join('\n')}\n)`;
 }
 
