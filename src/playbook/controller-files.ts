@@ -7,6 +7,7 @@ import type { Module } from '../modules/contract.js';
 import { readTextDecrypted } from '../vault/active.js';
 import { formatPosition, keyPositionOf, PlaybookError, type Position } from './source.js';
 import { templateFileProblem } from './template-check.js';
+import { roleFolders } from './search-path.js';
 import type { Role } from './types.js';
 
 /** Where a task's relative controller paths are looked for, as the runner's search (role, task file's folder, playbook). */
@@ -19,7 +20,7 @@ export interface FileSearch {
 function candidates(kind: string, written: string, search: FileSearch): string[] {
   if (written.startsWith('/')) return [written];
   if (written === '~' || written.startsWith('~/')) return [join(homedir(), written.slice(1))];
-  const roots = [...new Set([...(search.role ? [search.role.path, ...(search.role.dependents ?? [])] : []), search.baseDir, ...search.playDirs])];
+  const roots = [...new Set([...roleFolders(search.role), search.baseDir, ...search.playDirs])];
   return [...new Set(roots.flatMap((root) => [join(root, kind, written), join(root, written)]))];
 }
 

@@ -108,9 +108,9 @@ export const PLAY_KEYWORDS: Record<string, object> = {
 
 /** Task keywords that name control flow rather than a module. */
 export const INCLUDE_ACTIONS = new Set([
-  'include_tasks', 'import_tasks', 'include_role', 'import_role', 'meta',
+  'include_tasks', 'import_tasks', 'include_role', 'import_role', 'meta', 'include',
   'ansible.builtin.include_tasks', 'ansible.builtin.import_tasks', 'ansible.builtin.include_role',
-  'ansible.builtin.import_role', 'ansible.builtin.meta',
+  'ansible.builtin.import_role', 'ansible.builtin.meta', 'ansible.builtin.include',
 ]);
 
 export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_host', 'end_batch', 'clear_facts', 'clear_host_errors', 'refresh_inventory', 'reset_connection']);

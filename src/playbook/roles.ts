@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { collectionsOf } from './module-defaults.js';
 import type { Role } from './types.js';
@@ -9,6 +9,8 @@ import { checkTemplatesInFile } from './template-check.js';
 export interface RoleReference {
   name: string;
   params: Record<string, unknown>;
+  /** The `vars:` of a `roles:` entry or import_role task. */
+  vars?: Record<string, unknown>;
   /** Parameters written on the role entry itself (`- {role: x, port: 80}`): checked against its argument spec. */
   arguments?: Record<string, unknown>;
   position: Position | undefined;
@@ -34,7 +36,8 @@ function loadMapping(path: string | undefined, what: string): Record<string, unk
 
 export function findRolePath(name: string, searchPath: readonly string[], position: Position | undefined): string {
   const candidates = isAbsolute(name) ? [name] : searchPath.map((folder) => join(folder, name));
-  const found = candidates.find((path) => existsSync(join(path, 'tasks')) || existsSync(join(path, 'meta')) || existsSync(join(path, 'handlers')));
+  // As Ansible's RoleDefinition, the first folder of that name is the role, whatever it holds (defaults only, say).
+  const found = candidates.find((path) => existsSync(path) && statSync(path).isDirectory());
   if (!found) throw new PlaybookError(`the role '${name}' was not found in ${searchPath.join(':')}`, position);
   return found;
 }
@@ -51,9 +54,10 @@ export function loadRole(reference: RoleReference, searchPath: readonly string[]
     path,
     defaults,
     vars,
+    entryVars: reference.vars ?? {},
     params: reference.params,
     collections: collectionsOf(loadMapping(mainFile(join(path, 'meta')), `meta of role ${reference.name}`).collections),
-    dependents: parent ? [parent.path, ...(parent.dependents ?? [])] : [],
+    parents: parent ? [...(parent.parents ?? []), parent] : [],
   };
 }
 

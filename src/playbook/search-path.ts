@@ -7,6 +7,10 @@ import type { Role } from './types.js';
  * itself, so a role's tasks/ folder is where first_found finds the task files it names.
  */
 export function taskSearchPath(role: Role | undefined, taskDir: string, playbookDir: string): string[] {
-  const roles = role ? [role.path, ...(role.dependents ?? [])] : [];
-  return [...new Set([...roles, taskDir, playbookDir])];
+  return [...new Set([...roleFolders(role), taskDir, playbookDir])];
+}
+
+/** The folders of a role and of the roles that brought it in, nearest first. */
+export function roleFolders(role: Role | undefined): string[] {
+  return role ? [role.path, ...(role.parents ?? []).map((parent) => parent.path).reverse()] : [];
 }

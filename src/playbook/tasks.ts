@@ -292,8 +292,30 @@ function includeArgs(task: Record<string, unknown>, action: string, position: Po
   return asMapping(value, `arguments of '${action}'`, position);
 }
 
+/**
+ * ansible-core 2.14's deprecated `include`: an import_tasks unless its file name is a template or it loops (then an
+ * include_tasks). Its key=value words are variables of the included tasks; its `vars` are their include
+ * parameters, which a static import's are not.
+ */
+function parseLegacyInclude(task: Record<string, unknown>, actionKey: string, ctx: LoadContext, position: Position): TaskNode {
+  const where = keyPositionOf(task, actionKey);
+  const written = task[actionKey];
+  const { _raw_params: raw, file, ...words } = typeof written === 'string' ? parseKeyValueArgs(written, '_raw_params') : asMapping(written, `arguments of '${actionKey}'`, where);
+  const name = String(raw ?? file ?? '');
+  const loops = Object.keys(task).some((key) => key === 'loop' || key.startsWith('with_'));
+  const vars = varsMapping(task.vars);
+  const { [actionKey]: _legacy, ...keywords } = task;
+  if (isTemplateText(name) || loops) {
+    const included = parseInclude(samePositions({ ...keywords, include_tasks: name, vars: { ...vars, ...words } }, task), 'include_tasks', 'include_tasks', ctx, position);
+    return included.kind === 'include_tasks' ? { ...included, legacyAction: actionKey } : included;
+  }
+  const imported = parseInclude(samePositions({ ...keywords, import_tasks: name, vars: words }, task), 'import_tasks', 'import_tasks', ctx, position);
+  return imported.kind === 'block' && Object.keys(vars).length > 0 ? { ...imported, includeParams: vars } : imported;
+}
+
 function parseInclude(task: Record<string, unknown>, kind: string, actionKey: string, ctx: LoadContext, position: Position): TaskNode {
   const where = keyPositionOf(task, actionKey);
+  if (kind === 'include') return parseLegacyInclude(task, actionKey, ctx, position);
   const args = includeArgs(task, actionKey, where);
   const base = nodeBase(task, ctx, position);
   if (kind === 'meta') {
@@ -324,8 +346,9 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
   if (!reference.name) throw new PlaybookError(`${kind} needs a role name`, where);
   const tasksFrom = String(args.tasks_from ?? 'main');
   if (kind === 'import_role') {
+    // As Ansible's, an import's vars are the role's entry vars (seen by the whole play) and its tasks' own vars, not parameters.
     const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
-    return { kind: 'block', ...base, block: expandRole(reference, inner, tasksFrom), rescue: [], always: [] };
+    return { kind: 'block', ...base, block: expandRole({ ...reference, params: {}, vars: reference.params }, inner, tasksFrom), rescue: [], always: [] };
   }
   const node = { kind: 'include_role' as const, ...base, roleName: reference.name, tasksFrom };
   if (isTemplateText(reference.name)) return node;
@@ -394,7 +417,7 @@ export function roleReference(entry: unknown, written?: Position): RoleReference
   if (!name) throw new PlaybookError('a role entry needs `role: NAME`', position);
   const { role: _role, name: _name, vars, tags: _tags, when: _when, ...rest } = map;
   const params = Object.fromEntries(Object.entries(rest).filter(([key]) => !ROLE_ENTRY_KEYWORDS.has(key)));
-  return { name, params: { ...params, ...varsMapping(vars) }, arguments: params, position };
+  return { name, params, vars: varsMapping(vars), arguments: params, position };
 }
 
 /** Keywords a `roles:` entry may carry (become, environment, ...): they apply to the role's tasks, they are not parameters. */
@@ -414,7 +437,7 @@ export function roleEntryKeywords(entry: unknown): Record<string, unknown> {
  */
 export function expandRole(reference: RoleReference, ctx: LoadContext, tasksFrom = 'main'): TaskNode[] {
   const role = loadRole(reference, searchPathFor(ctx), ctx.role);
-  const key = `${role.path}|${tasksFrom}|${JSON.stringify(reference.params)}`;
+  const key = `${role.path}|${tasksFrom}|${JSON.stringify(reference.params)}|${JSON.stringify(reference.vars ?? {})}`;
   if (ctx.play.roleKeys.has(key)) return [];
   ctx.play.roleKeys.add(key);
   const listed = roleDependencies(role);

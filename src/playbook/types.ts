@@ -7,12 +7,17 @@ export interface Role {
   path: string;
   defaults: Record<string, unknown>;
   vars: Record<string, unknown>;
-  /** Variables given where the role is used (`roles: [{role: x, vars...}]`, include_role vars). */
+  /** The `vars:` written where the role is used (a `roles:` entry, import_role): role variables below vars/main.yml. */
+  entryVars?: Record<string, unknown>;
+  /** Parameters given where the role is used (`roles: [{role: x, port: 80}]`, include_role vars). */
   params: Record<string, unknown>;
   /** The role's `collections:` (meta/main.yml): where its tasks' short module names are looked for first. */
   collections: string[];
-  /** The folders of the roles that brought this one in (meta dependencies, import_role/include_role), nearest first. */
-  dependents?: string[];
+  /**
+   * The roles that brought this one in (meta dependencies, import_role/include_role), outermost first: Ansible's
+   * dependency chain, whose defaults, vars and parameters the role inherits below its own.
+   */
+  parents?: Role[];
 }
 
 /** Keywords a task or block carries, as written (templated at run time). */
@@ -44,11 +49,15 @@ export interface BlockNode extends NodeBase {
   block: TaskNode[];
   rescue: TaskNode[];
   always: TaskNode[];
+  /** The `vars` of a static legacy `include`: include parameters of its tasks (above set_fact), not block vars. */
+  includeParams?: Record<string, unknown>;
 }
 
 export interface IncludeTasksNode extends NodeBase {
   kind: 'include_tasks';
   file: string;
+  /** The legacy `include` as written: an unnamed task's title, as Ansible shows it. */
+  legacyAction?: string;
   /** `apply:` keywords given to every included task (tags, become, ...). */
   apply?: Keywords;
   /** Files loaded ahead of time when the file name has no template. */

@@ -11,6 +11,7 @@ import { withModules, type ModuleRegistry } from '../modules/registry.js';
 import { createTemplar, markUnsafe, TemplateError } from '../template/templar.js';
 import { censored } from './censor.js';
 import type { TaskInfo } from './events.js';
+import { atIndex, failureEscapes, nextInRescueOrAlways, type Frame } from './block-position.js';
 import { applyFacts } from './facts.js';
 import { conditionsOf, inheritedKeyword, keywordBool } from './keywords.js';
 import { loopItems } from './loops.js';
@@ -18,7 +19,7 @@ import { isActive, type HostState, type PlayRun, type Scope } from './state.js';
 import { renderedTags, selectedByTags } from './tags.js';
 import { noteChange, noteNotification, noteRegistration, planDependency } from './plan-dependency.js';
 import { extendedLoopInfo, TaskExecution, type Outcome } from './task.js';
-import { taskVars } from './vars.js';
+import { roleLayers, roleVars, taskVars } from './vars.js';
 
 function asNames(value: unknown): string[] {
   if (value === undefined || value === null) return [];
@@ -43,25 +44,26 @@ export class LinearStrategy {
   }
 
   async runNodes(nodes: readonly TaskNode[], hosts: readonly HostState[], scope: Scope): Promise<void> {
-    for (const node of nodes) {
+    for (const [index, node] of nodes.entries()) {
       if (this.playRun.aborted) return;
       const active = hosts.filter(isActive);
       if (active.length === 0) return;
+      const at: Scope = { ...scope, frames: atIndex(scope.frames, index) };
       switch (node.kind) {
         case 'action':
-          await this.runAction(node, active, scope);
+          await this.runAction(node, active, at);
           break;
         case 'block':
-          await this.runBlock(node, active, scope);
+          await this.runBlock(node, active, at);
           break;
         case 'include_tasks':
-          await this.runIncludeTasks(node, active, scope);
+          await this.runIncludeTasks(node, active, at);
           break;
         case 'include_role':
-          await this.runIncludeRole(node, active, scope);
+          await this.runIncludeRole(node, active, at);
           break;
         case 'meta':
-          await this.runMeta(node, active, scope);
+          await this.runMeta(node, active, at);
           break;
       }
     }
@@ -70,14 +72,14 @@ export class LinearStrategy {
   /** Ansible templates a task's name with what it knows without a host; when that is not enough, the name stays as written. */
   private displayName(node: TaskNode, scope: Scope, name: string): string {
     if (!name.includes('{{') && !name.includes('{%')) return name;
-    const role = scope.role ?? node.role;
+    const role = roleLayers(scope.role ?? node.role);
     const vars: Record<string, unknown> = {};
     for (const playRole of this.playRun.play.roles) Object.assign(vars, playRole.defaults);
-    Object.assign(vars, role?.defaults, this.playRun.play.vars, this.playRun.varsFiles);
-    for (const playRole of this.playRun.play.roles) Object.assign(vars, playRole.vars);
-    Object.assign(vars, role?.vars);
+    Object.assign(vars, role.defaults, this.playRun.play.vars, this.playRun.varsFiles);
+    for (const playRole of this.playRun.play.roles) Object.assign(vars, roleVars(playRole));
+    Object.assign(vars, role.vars);
     for (const block of scope.blocks) Object.assign(vars, block.vars);
-    Object.assign(vars, node.keywords.vars, role?.params, scope.includeParams, this.run.options.extraVars);
+    Object.assign(vars, node.keywords.vars, role.params, scope.includeParams, this.run.options.extraVars);
     try {
       return String(createTemplar(vars).render(name));
     } catch {
@@ -135,13 +137,19 @@ export class LinearStrategy {
         }),
       ),
     );
-    if (runOnce && !bypass && outcomes[0]) {
+    const [first] = outcomes;
+    if (runOnce && !bypass && first) {
+      // As Ansible, a run_once task that fails fails every host (counted once, for the host that ran it).
+      const failed = first.status === 'failed' && !first.ignored;
       for (const host of hosts.slice(1)) {
-        applyFacts(task.module, host, outcomes[0].result);
-        this.remember(task, host, outcomes[0], scope);
+        applyFacts(task.module, host, first.result);
+        this.remember(task, host, first, scope);
+        if (!failed) continue;
+        host.failed = true;
+        host.position = { frames: scope.frames, failed };
       }
     }
-    this.checkFailureLimits(task, scope, outcomes);
+    this.checkFailureLimits(task, scope, outcomes, runOnce);
   }
 
   /** How many hosts run a task at once: the forks, or fewer with `throttle` (task, block or play). */
@@ -192,6 +200,7 @@ export class LinearStrategy {
         }
         break;
     }
+    host.position = { frames: scope.frames, failed: outcome.status === 'failed' && !outcome.ignored };
     this.remember(task, host, outcome, scope);
     // A change planned as waiting for an earlier task stands for that task: later waiting tasks name the same one.
     if (outcome.status === 'changed') noteChange(host, typeof outcome.result.depends_on === 'string' ? outcome.result.depends_on : this.nameOf(task, scope));
@@ -230,18 +239,33 @@ export class LinearStrategy {
     }
   }
 
-  /** any_errors_fatal and max_fail_percentage, checked after each task as Ansible does. */
-  private checkFailureLimits(task: ActionTask, scope: Scope, outcomes: Outcome[]): void {
+  /** any_errors_fatal (which a run_once task implies) and max_fail_percentage, checked after each task as Ansible does. */
+  private checkFailureLimits(task: ActionTask, scope: Scope, outcomes: Outcome[], runOnce: boolean): void {
     const newlyFailed = outcomes.some((outcome) => outcome.status === 'failed' && !outcome.ignored);
-    if (newlyFailed && !scope.rescuable && keywordBool(inheritedKeyword(this.playRun, scope, task, 'any_errors_fatal') ?? this.run.options.anyErrorsFatal)) {
-      this.abortPlay();
+    const fatal = runOnce || keywordBool(inheritedKeyword(this.playRun, scope, task, 'any_errors_fatal') ?? this.run.options.anyErrorsFatal);
+    if (newlyFailed && failureEscapes(scope.frames) && fatal) {
+      this.failFast();
       return;
     }
     const percentage = this.playRun.play.keywords.max_fail_percentage;
-    if (percentage === undefined || scope.rescuable) return;
+    if (percentage === undefined || scope.frames.some((frame) => frame.section === 'block' && frame.rescue.length > 0)) return;
     const batch = this.playRun.batch;
     const failed = batch.filter((host) => host.failed || host.unreachable).length;
-    if (batch.length > 0 && (failed * 100) / batch.length > Number(percentage)) this.abortPlay();
+    if (batch.length > 0 && (failed * 100) / batch.length > Number(percentage)) {
+      this.playRun.breaksPlaybook = true;
+      this.abortPlay();
+    }
+  }
+
+  /**
+   * any_errors_fatal as ansible-core 2.14 applies it: the plays after this one are off, and this one stops for
+   * everyone unless a host's next task is in a rescue or always; then every host goes on (Ansible counts the
+   * others failed but keeps running them).
+   */
+  private failFast(): void {
+    this.playRun.breaksPlaybook = true;
+    const bound = this.playRun.batch.some((host) => !host.unreachable && !host.ended && nextInRescueOrAlways(host.position));
+    if (!bound) this.abortPlay();
   }
 
   private abortPlay(): void {
@@ -250,21 +274,25 @@ export class LinearStrategy {
   }
 
   private async runBlock(block: BlockNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
-    const inner: Scope = { ...scope, blocks: [...scope.blocks, block.keywords] };
-    await this.runNodes(block.block, hosts, { ...inner, rescuable: block.rescue.length > 0 || scope.rescuable });
+    const inner: Scope = { ...scope, blocks: [...scope.blocks, block.keywords], includeParams: { ...scope.includeParams, ...block.includeParams } };
+    const section = (name: Frame['section'], nodes: readonly TaskNode[]): Scope => ({ ...inner, frames: [...scope.frames, { section: name, rescue: block.rescue, always: block.always, nodes, index: 0 }] });
+    const failuresBefore = new Map(hosts.map((host) => [host, host.stats.failed]));
+    await this.runNodes(block.block, hosts, section('block', block.block));
     const failedInBlock = hosts.filter((host) => host.failed && !host.unreachable);
     if (block.rescue.length > 0 && failedInBlock.length > 0) {
       for (const host of failedInBlock) {
         host.failed = false;
+        // A host failed by another's run_once task has no failure of its own to count as rescued.
+        if (host.stats.failed === failuresBefore.get(host)) continue;
         host.stats.failed -= 1;
         host.stats.rescued += 1;
       }
-      await this.runNodes(block.rescue, failedInBlock, inner);
+      await this.runNodes(block.rescue, failedInBlock, section('rescue', block.rescue));
     }
     if (block.always.length > 0) {
       const stillFailed = hosts.filter((host) => host.failed && !host.unreachable);
       for (const host of stillFailed) host.failed = false;
-      await this.runNodes(block.always, hosts.filter((host) => !host.unreachable && !host.ended), inner);
+      await this.runNodes(block.always, hosts.filter((host) => !host.unreachable && !host.ended), section('always', block.always));
       for (const host of stillFailed) host.failed = true;
     }
     for (const host of hosts) if (!host.failed) host.failureVars = {};
@@ -342,7 +370,7 @@ export class LinearStrategy {
 
   private async runIncludeTasks(node: IncludeTasksNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
     if (!this.selected(node, scope, hosts)) return;
-    const info = this.taskInfo(node, scope, 'include_tasks');
+    const info = this.taskInfo(node, scope, node.legacyAction ?? 'include_tasks');
     this.run.reporter.taskStart(info, hosts.length);
     const groups = this.planIncludes(node, hosts, scope, info).map((group) => ({ ...group, path: isAbsolute(group.target) ? group.target : join(node.baseDir, group.target) }));
     for (const group of groups) this.run.reporter.included(info, group.path, group.hosts.map((host) => host.name), group.item);
@@ -352,6 +380,7 @@ export class LinearStrategy {
       const tasks = node.preloaded && group.target === node.file ? node.preloaded : await withModules(this.registry, () => loadTaskFile(group.path, this.loadContext(node.baseDir, scope, scope.role ?? node.role), node.position));
       await this.runNodes(tasks, group.hosts, {
         ...scope,
+        frames: [...scope.frames, includedFrame(tasks)],
         blocks: [...scope.blocks, { ...inherited, vars: undefined }, { ...apply, tags: undefined }],
         includeParams: { ...scope.includeParams, ...group.params },
         appliedTags: [...scope.appliedTags, ...asTags(apply.tags)],
@@ -368,7 +397,7 @@ export class LinearStrategy {
       const preloaded = node.preloaded && group.target === node.roleName ? node.preloaded : undefined;
       const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, position: node.position }, this.roleSearchPath, scope.role ?? node.role);
       const tasks = preloaded?.tasks ?? (await withModules(this.registry, () => roleTasks(role, this.loadContext(join(role.path, 'tasks'), scope, role), node.tasksFrom, node.position)));
-      await this.runNodes(tasks, group.hosts, { ...scope, role: { ...role, params: group.params }, includeParams: { ...scope.includeParams, ...group.params }, dependsOn: group.dependsOn ?? scope.dependsOn });
+      await this.runNodes(tasks, group.hosts, { ...scope, frames: [...scope.frames, includedFrame(tasks)], role: { ...role, params: group.params }, includeParams: { ...scope.includeParams, ...group.params }, dependsOn: group.dependsOn ?? scope.dependsOn });
     }
   }
 
@@ -436,7 +465,7 @@ export class LinearStrategy {
       if (targets.length === 0) continue;
       const wasFailed = targets.filter((host) => host.failed);
       for (const host of wasFailed) host.failed = false;
-      const scope = { blocks: [], role: handler.role, includeParams: {}, rescuable: false, isHandler: true, appliedTags: [] };
+      const scope = { blocks: [], role: handler.role, includeParams: {}, frames: [], isHandler: true, appliedTags: [] };
       if (handler.kind === 'include_tasks') await this.runIncludeTasks(handler, targets, scope);
       else await this.runAction(handler, targets, scope);
       for (const host of wasFailed) host.failed = true;
@@ -455,6 +484,11 @@ interface IncludeGroup {
 
 /** meta actions that act on every host (the others act once, for the whole batch). */
 const PER_HOST_META = new Set(['noop', 'flush_handlers', 'end_host', 'reset_connection']);
+
+/** Included tasks sit in the include's section as a block of their own, with neither rescue nor always. */
+function includedFrame(nodes: readonly TaskNode[]): Frame {
+  return { section: 'block', rescue: [], always: [], nodes, index: 0 };
+}
 
 function loopItemsDeclared(task: ActionTask): boolean {
   return Object.keys(task.keywords).some((key) => key === 'loop' || key.startsWith('with_'));

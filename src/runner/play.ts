@@ -93,25 +93,31 @@ function hostState(run: RunContext, name: string): HostState {
   return state;
 }
 
-/** Runs one play: its hosts in serial batches; per batch facts, pre_tasks, roles and tasks, post_tasks, with handlers after each. */
-export async function runPlay(run: RunContext, written: Play, registry: ModuleRegistry): Promise<void> {
+/**
+ * Runs one play: its hosts in serial batches; per batch facts, pre_tasks, roles and tasks, post_tasks, with handlers
+ * after each. Returns whether the plays after it must not run, as ansible-playbook breaks off the playbook.
+ */
+export async function runPlay(run: RunContext, written: Play, registry: ModuleRegistry): Promise<boolean> {
   const play: Play = written.keywords.vars_prompt ? { ...written, vars: { ...written.vars, ...(await promptedVars(run, written)) } } : written;
   run.reporter.playStart(play.name);
   const names = playHosts(run, play);
   const eligible = names.map((name) => hostState(run, name)).filter((host) => !host.failed && !host.unreachable);
   if (eligible.length === 0) {
     run.reporter.noHosts('skipping: no hosts matched');
-    return;
+    return false;
   }
-  const playRun: PlayRun = { run, play, varsFiles: loadVarsFiles(run, play), playHosts: names, batch: [], aborted: false };
+  const playRun: PlayRun = { run, play, varsFiles: loadVarsFiles(run, play), playHosts: names, batch: [], aborted: false, breaksPlaybook: false };
   const strategy = new LinearStrategy(playRun, registry, roleSearchPath(play.baseDir));
-  const scope: Scope = { blocks: [], includeParams: {}, rescuable: false, isHandler: false, appliedTags: [] };
+  const scope: Scope = { blocks: [], includeParams: {}, frames: [], isHandler: false, appliedTags: [] };
   const hostsRunFreely = play.keywords.strategy === 'free' || play.keywords.strategy === 'host_pinned';
   for (const [index, batch] of serialBatches(eligible, play.keywords.serial).entries()) {
     // Like Ansible, each serial batch starts with the play's banner.
     if (index > 0) run.reporter.playStart(play.name);
     playRun.batch = batch;
-    for (const host of batch) host.ended = false;
+    for (const host of batch) {
+      host.ended = false;
+      host.position = undefined;
+    }
     const gatherers = hostsToGather(run, play, batch);
     if (gatherers.length > 0) await strategy.runAction(await withModules(registry, () => gatherFactsTask(run, play, registry)), gatherers, scope, 'Gathering Facts');
     for (const section of [play.preTasks, play.tasks, play.postTasks]) {
@@ -120,8 +126,10 @@ export async function runPlay(run: RunContext, written: Play, registry: ModuleRe
       await strategy.flushHandlers();
       if (playRun.aborted) break;
     }
-    if (playRun.aborted || batch.every((host) => host.failed || host.unreachable)) break;
+    if (batch.every((host) => host.failed || host.unreachable)) playRun.breaksPlaybook = true;
+    if (playRun.aborted || playRun.breaksPlaybook) break;
   }
+  return playRun.breaksPlaybook;
 }
 
 /** strategy free / host_pinned: each host goes through the tasks at its own pace, `forks` hosts at a time. */

@@ -38,9 +38,10 @@ export async function runPlaybooks(
   registerPasswords(run);
   if (options.startAtTask !== undefined || options.step) run.gate = new TaskGate(options.startAtTask, options.step);
   try {
-    for (const playbook of playbooks) {
+    // As ansible-playbook, plays broken off (any_errors_fatal, a batch that all failed) end the whole run.
+    playbooks: for (const playbook of playbooks) {
       run.playbookDir = playbook.dir;
-      for (const play of playbook.plays) await runPlay(run, play, registry);
+      for (const play of playbook.plays) if (await runPlay(run, play, registry)) break playbooks;
     }
   } finally {
     await run.pool.closeAll();
@@ -51,7 +52,8 @@ export async function runPlaybooks(
     }
   }
   if (run.gate?.startNotFound !== undefined) reporter.warning(`No matching task "${run.gate.startNotFound}" found. Note: --start-at-task can only follow static includes.`);
-  const stats = new Map([...run.hosts.values()].map((host) => [host.name, host.stats]));
+  // As Ansible's recap, a host no task counted anything for is not shown.
+  const stats = new Map([...run.hosts.values()].filter((host) => Object.values(host.stats).some((count) => count > 0)).map((host) => [host.name, host.stats]));
   reporter.recap(stats);
   return { stats, exitCode: exitCodeOf([...run.hosts.values()]) };
 }

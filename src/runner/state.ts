@@ -7,6 +7,7 @@ import { emptyStats, type HostStats, type Reporter } from './events.js';
 import type { Secrets } from './secrets.js';
 import type { StepAnswer, TaskGate } from './task-gate.js';
 import type { FactCache } from './fact-cache.js';
+import type { Frame, HostPosition } from './block-position.js';
 
 export interface RunOptions {
   check: boolean;
@@ -59,6 +60,8 @@ export interface HostState {
   unreachable: boolean;
   /** Left the play (end_host, any_errors_fatal, max_fail_percentage): not counted as failed. */
   ended: boolean;
+  /** Where the host's last task in this play left it (any_errors_fatal spares a host bound for a rescue or always). */
+  position?: HostPosition;
   notified: Set<Handler>;
   stats: HostStats;
 }
@@ -108,6 +111,8 @@ export interface PlayRun {
   batch: HostState[];
   /** Set when the play must stop for everyone (any_errors_fatal, max_fail_percentage, end_play). */
   aborted: boolean;
+  /** Set when the plays after this one must not run (any_errors_fatal, max_fail_percentage, a batch that all failed). */
+  breaksPlaybook: boolean;
 }
 
 /** Where a node sits: the blocks around it, the role it belongs to, the include that brought it. */
@@ -115,8 +120,8 @@ export interface Scope {
   blocks: Keywords[];
   role?: Role;
   includeParams: Record<string, unknown>;
-  /** Inside the `block:` part of a block that has a `rescue:`. */
-  rescuable: boolean;
+  /** The blocks (and includes) around the node and the section of each being run. */
+  frames: readonly Frame[];
   isHandler: boolean;
   /** Tags given to included tasks by `include_tasks: {apply: {tags}}`. */
   appliedTags: string[];

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { createTemplar, leaveUntemplated, OMIT, UnsafeText } from '../template/templar.js';
 import { StrictUndefined } from '../template/undefined.js';
-import type { TaskNode } from '../playbook/types.js';
+import type { Role, TaskNode } from '../playbook/types.js';
 import { taskSearchPath } from '../playbook/search-path.js';
 import type { HostState, PlayRun, Scope } from './state.js';
 
@@ -74,6 +74,24 @@ function controllerPython(): string {
 }
 
 /**
+ * A role's defaults, vars and parameters as its tasks see them: those of the roles that brought it in (its
+ * dependency chain, outermost first) below its own, as Ansible's Role.get_default_vars/get_vars/get_role_params.
+ */
+export function roleLayers(role: Role | undefined): { defaults: Record<string, unknown>; vars: Record<string, unknown>; params: Record<string, unknown> } {
+  const chain = role ? [...(role.parents ?? []), role] : [];
+  return {
+    defaults: Object.assign({}, ...chain.map((link) => link.defaults)),
+    vars: Object.assign({}, ...chain.map(roleVars)),
+    params: Object.assign({}, ...chain.map((link) => link.params)),
+  };
+}
+
+/** A role's variables: the `vars:` it was used with, below its vars/main.yml. */
+export function roleVars(role: Role): Record<string, unknown> {
+  return { ...role.entryVars, ...role.vars };
+}
+
+/**
  * A host's variables for one task, lowest precedence first, as Ansible orders them: role defaults, inventory
  * (group then host vars), facts, play vars, vars_files, role vars, block vars, task vars, include_vars, set_fact/register,
  * role and include params, extra vars; then the magic variables.
@@ -82,14 +100,15 @@ export function taskVars(playRun: PlayRun, host: HostState, scope: Scope, node?:
   const { play, run } = playRun;
   const ownRole = scope.role ?? node?.role;
   const vars: Record<string, unknown> = {};
+  const own = roleLayers(ownRole);
   for (const role of play.roles) Object.assign(vars, role.defaults);
-  if (ownRole) Object.assign(vars, ownRole.defaults);
+  Object.assign(vars, own.defaults);
   Object.assign(vars, host.inventoryVars, factVars(host), play.vars, playRun.varsFiles);
-  for (const role of play.roles) Object.assign(vars, role.vars);
-  if (ownRole) Object.assign(vars, ownRole.vars);
+  for (const role of play.roles) Object.assign(vars, roleVars(role));
+  Object.assign(vars, own.vars);
   for (const block of scope.blocks) Object.assign(vars, mappingOf(block.vars));
   if (node) Object.assign(vars, mappingOf(node.keywords.vars));
-  Object.assign(vars, host.includedVars, host.hostVars, host.failureVars, ownRole?.params, scope.includeParams, run.options.extraVars);
+  Object.assign(vars, host.includedVars, host.hostVars, host.failureVars, own.params, scope.includeParams, run.options.extraVars);
   const batchNames = playRun.batch.map((state) => state.name);
   Object.assign(vars, {
     inventory_hostname: host.name,
