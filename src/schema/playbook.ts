@@ -62,6 +62,7 @@ function controlActions(): Schema {
   const actions: Schema = {
     include_tasks: fileOrArgs('Runs the tasks of a file, decided when reached (dynamic).', TASKS_FILE_ARGS),
     import_tasks: fileOrArgs('Inserts the tasks of a file when the playbook is loaded (static).', TASKS_FILE_ARGS),
+    include: fileOrArgs('Deprecated form of import_tasks (include_tasks when the file name is templated or the task loops); k=v words after the file are task vars.', TASKS_FILE_ARGS),
     include_role: { description: 'Runs a role, decided when reached (dynamic).', type: 'object', required: ['name'], properties: ROLE_ARGS, additionalProperties: false },
     import_role: { description: 'Inserts a role when the playbook is loaded (static).', type: 'object', required: ['name'], properties: ROLE_ARGS, additionalProperties: false },
     meta: {

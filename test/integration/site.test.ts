@@ -28,8 +28,11 @@ const NODES: Record<string, { host: string; memory: number; vcpus: number; label
 };
 const VFIO_RULE = 'ACTION=="add", SUBSYSTEM=="pci", KERNEL=="0000:01:00.0", DRIVER=="", ATTR{driver_override}="vfio-pci"\n';
 
-/** What a run may change without changing the host: sshd and daemon logs, caches, dnf's logs, sqlite's shared memory, runtime files. */
-const VOLATILE = [/^[^/]+\/(run|tmp)\//, /\/var\/cache\//, /\/\.cache\//, /\/var\/log\/(betif-sshd|lab-libvirtd|lab-mirror)\.log$/, /\/var\/log\/(dnf|hawkey)[^/]*$/, /-shm$/];
+/**
+ * What a run may change without changing the host: sshd and daemon logs, caches (the remote user's ~/.ansible/tmp
+ * holds the python facts, as Ansible leaves its temporary folder there), dnf's logs, sqlite's shared memory, runtime files.
+ */
+const VOLATILE = [/^[^/]+\/(run|tmp)\//, /\/var\/cache\//, /\/\.cache\//, /\/\.ansible\/tmp\//, /\/var\/log\/(betif-sshd|lab-libvirtd|lab-mirror)\.log$/, /\/var\/log\/(dnf|hawkey)[^/]*$/, /-shm$/];
 
 /** Every file of the lab hosts (content, mode, owner), and libvirt's domains and networks (definitions and states). */
 async function snapshot(lab: Lab, hosts = lab.hosts.map((host) => host.name)): Promise<Map<string, string>> {

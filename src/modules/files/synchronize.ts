@@ -1,6 +1,6 @@
 import { isAbsolute, join } from 'node:path';
 import { defineModule, ModuleFailure, type ModuleContext, type ModuleResult } from '../contract.js';
-import { rsyncOptions, runRsync, type RsyncFlags, type RsyncOutcome } from './lib/rsync-command.js';
+import { linkDestRecursion, rsyncOptions, runRsync, type RsyncFlags, type RsyncOutcome } from './lib/rsync-command.js';
 import { sshConfigFor, TARGET_ALIAS } from './lib/rsync-ssh-config.js';
 
 interface SynchronizeArgs extends RsyncFlags {
@@ -73,6 +73,8 @@ function transferFor(ctx: ModuleContext, args: SynchronizeArgs): Transfer {
 }
 
 async function run(transfer: Transfer, args: SynchronizeArgs, dryRun: boolean): Promise<RsyncOutcome> {
+  const recursion = linkDestRecursion(args.link_dest, transfer.paths[1]);
+  if (recursion !== undefined) throw new ModuleFailure(recursion);
   const outcome = await runRsync(transfer.rsync, (configPath) => rsyncOptions(args, {
     dryRun,
     rsh: configPath === undefined ? undefined : `ssh -F "${configPath}"${transfer.sshArgs ? ` ${transfer.sshArgs}` : ''}`,
@@ -146,6 +148,8 @@ export default defineModule<SynchronizeArgs, { outcome: RsyncOutcome; transfer: 
       ssh_connection_multiplexing: flag('Let ssh use its ControlPersist connection multiplexing.', false),
       rsync_opts: { type: 'array', items: { type: 'string' }, default: [], description: 'More rsync options, one per item (for example --exclude=.git).' },
       partial: flag('Keep partially transferred files (rsync --partial).', false),
+      delay_updates: flag('Put each updated file into a holding folder until the end of the transfer, then rename them all into place (rsync --delay-updates).', true),
+      link_dest: { type: 'array', items: { type: 'string' }, description: 'Folders on the receiving side to hard-link unchanged files against (rsync --link-dest, with -H); a relative one is taken from the current folder, as Ansible does.' },
       verify_host: flag('Verify the host key (always, whatever the host\'s host key checking says).', false),
       private_key: { type: 'string', description: 'The private key file for rsync\'s ssh (default: the host\'s).' },
     },
