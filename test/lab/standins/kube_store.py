@@ -313,17 +313,22 @@ MERGE_KEYS = {'containers': 'name', 'initContainers': 'name', 'ephemeralContaine
               'secrets': 'name', 'webhooks': 'name', 'tolerations': None, 'hostAliases': 'ip'}
 
 
-def merge_patch(target, patch):
-    """RFC 7386: maps merge, null removes a key, anything else (lists too) replaces."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
+def merge_maps(target, patch, merge_value):
+    """A patch mapping onto a target: null removes a key, other values merge by merge_value(old, new, key)."""
     result = copy.deepcopy(target) if isinstance(target, dict) else {}
     for key, value in patch.items():
         if value is None:
             result.pop(key, None)
         else:
-            result[key] = merge_patch(result.get(key), value)
+            result[key] = merge_value(result.get(key), value, key)
     return result
+
+
+def merge_patch(target, patch, field=None):
+    """RFC 7386: maps merge, null removes a key, anything else (lists too) replaces."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    return merge_maps(target, patch, merge_patch)
 
 
 def strategic_merge_patch(target, patch, field=None):
@@ -344,13 +349,7 @@ def strategic_merge_patch(target, patch, field=None):
         return result
     if not isinstance(patch, dict):
         return copy.deepcopy(patch)
-    result = copy.deepcopy(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            result.pop(key, None)
-        else:
-            result[key] = strategic_merge_patch(result.get(key), value, key)
-    return result
+    return merge_maps(target, patch, strategic_merge_patch)
 
 
 def patch(mapping, namespace, name, body, patch_type, dry_run=False):
