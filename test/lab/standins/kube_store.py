@@ -5,12 +5,10 @@
 # fills in uid, creationTimestamp, resourceVersion and generation, defaults a few fields, keeps status, turns a
 # Secret's stringData into data, and writes nothing when nothing changes. KUBECTL_STANDIN_NOW (an ISO time) fixes
 # the clock, so that two runs write the same files.
-import base64
 import copy
 import json
 import os
 import re
-import uuid
 
 STATE = os.environ.get('KUBECTL_STANDIN_STATE') or '/var/lib/kubectl-standin'
 OBJECTS = os.path.join(STATE, 'objects')
@@ -238,6 +236,8 @@ def admit(mapping, desired, live):
     if not mapping.namespaced:
         metadata.pop('namespace', None)
     if mapping.kind == 'Secret' and 'stringData' in obj:
+        import base64  # imported where needed, as uuid below: each import lengthens every start of the stand-ins
+
         data = obj.setdefault('data', {})
         for key, value in (obj.pop('stringData') or {}).items():
             data[key] = base64.b64encode(str(value).encode()).decode()
@@ -248,7 +248,12 @@ def admit(mapping, desired, live):
         obj.setdefault('spec', {}).setdefault('replicas', 1)
     created = live['metadata']['creationTimestamp'] if live else now()
     metadata['creationTimestamp'] = created
-    metadata['uid'] = live['metadata']['uid'] if live else str(uuid.uuid5(uuid.NAMESPACE_URL, f'{mapping.resource}/{metadata.get("namespace", "")}/{metadata["name"]}@{created}'))
+    if live:
+        metadata['uid'] = live['metadata']['uid']
+    else:
+        import uuid
+
+        metadata['uid'] = str(uuid.uuid5(uuid.NAMESPACE_URL, f'{mapping.resource}/{metadata.get("namespace", "")}/{metadata["name"]}@{created}'))
     if has_generation(mapping):
         spec_of = lambda value: {key: item for key, item in (value or {}).items() if key not in ('metadata', 'status')}
         generation = live['metadata'].get('generation', 1) if live else 1
