@@ -118,6 +118,9 @@ function ansibleWording(errors: ErrorObject[], module: Module, data: Record<stri
   const actionMessage = missing.map((name) => module.requiredMessages?.[name]).find(Boolean);
   if (actionMessage) return actionMessage;
   if (missing.length > 0) return `missing required arguments: ${sortedList(new Set(missing))}`;
+  const mistyped = new Set(errors.filter((error) => error.keyword === 'type' && /^\/[^/]+$/.test(error.instancePath)).map((error) => error.instancePath.slice(1)));
+  const typeMessage = Object.entries(module.typeMessages ?? {}).reverse().find(([name]) => mistyped.has(name))?.[1];
+  if (typeMessage) return typeMessage;
   const unsupported = errors.filter((error) => error.keyword === 'additionalProperties' && error.instancePath === '').map((error) => String(error.params.additionalProperty));
   if (unsupported.length > 0) {
     const known = Object.keys((module.schema.properties ?? {}) as object);

@@ -125,6 +125,8 @@ export interface Module<Args = any, State = any> {
   origin?: string;
   /** The message Ansible's action plugin gives, at run time, for a required argument left out (copy: "dest is required"). */
   requiredMessages?: Record<string, string>;
+  /** The action plugin's message, at run time, for an argument of the wrong type; of several, the last listed wins, as the plugin checks in turn. */
+  typeMessages?: Record<string, string>;
   /** Load-time checks beyond the schema (problems as messages), for modules that describe their arguments otherwise. */
   checkArgs?: (args: Record<string, unknown>) => string[];
   /** One round trip that reads the current state the plan needs. */

@@ -76,14 +76,14 @@ function joinWords(words: readonly string[]): string {
   return words.reduce((text, word) => (text === '' || text.endsWith('\n') ? text + word : `${text} ${word}`), '');
 }
 
-const ESCAPE = /\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-7]{1,3}|[\\'"abfnrtv])/g;
+// No octal escapes: `\1` stays a back-reference for replace and lineinfile (Ansible's splitter leaves it too).
+const ESCAPE = /\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[\\'"abfnrtv])/g;
 const SIMPLE_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
 
 /** Python's unicode-escape decoding of `\n`, `\t`, `\\`, `\x41` ... as Ansible applies it to key=value words. */
 function decodeEscapes(word: string): string {
   return word.replace(ESCAPE, (_match, code: string) => {
     if (code in SIMPLE_ESCAPES) return SIMPLE_ESCAPES[code];
-    if (/^[0-7]/.test(code)) return String.fromCodePoint(parseInt(code, 8));
     return String.fromCodePoint(parseInt(code.slice(1), 16));
   });
 }

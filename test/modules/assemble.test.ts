@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ArgumentError } from '../../src/modules/args.js';
 import assembleModule from '../../src/modules/files/assemble.js';
+import { useVault } from '../../src/vault/active.js';
+import { encryptText, VaultKeyring } from '../../src/vault/keyring.js';
 import { betifPlay, parseRecap } from '../helpers/cli.js';
 import { labPort, startLab, type Lab } from '../helpers/lab.js';
 import { runModule, scratchDir } from '../helpers/module-harness.js';
@@ -53,6 +55,20 @@ describe('assemble', () => {
     assert.equal(readFileSync(dest, 'utf8'), 'a=1\n--\n\nb=2\n--\n\nc=3\n');
     assert.equal(result.msg, undefined);
     assert.equal(diff[0].after, 'a=1\n--\n\nb=2\n--\n\nc=3\n');
+  });
+
+  test('remote_src: false decrypts vault-encrypted fragments, or joins the vault text with decrypt: false', async () => {
+    const src = scratchDir('betif-assemble-');
+    const secret = { label: 'default', password: Buffer.from('pw') };
+    useVault(new VaultKeyring([secret]), () => undefined);
+    const vaulted = encryptText(Buffer.from('token=s3cret\n'), secret);
+    writeFileSync(join(src, '10-plain'), 'user=app\n');
+    writeFileSync(join(src, '20-secret'), vaulted);
+    const dest = join(scratchDir(), 'app.conf');
+    await runModule(assembleModule, { src, dest, remote_src: false });
+    assert.equal(readFileSync(dest, 'utf8'), 'user=app\ntoken=s3cret\n');
+    await runModule(assembleModule, { src, dest, remote_src: false, decrypt: false });
+    assert.equal(readFileSync(dest, 'utf8'), `user=app\n${vaulted}${vaulted.endsWith('\n') ? '' : '\n'}`);
   });
 
   test('validate runs on the new file first; check mode skips', async () => {

@@ -14,6 +14,8 @@ describe('key=value arguments', () => {
       content: 'a b\n',
       msg: '{{ a | default("x y") }}',
     });
+    // \b is decoded (a backspace), \\b becomes \b, and \1 is no escape: it stays for the module's back-reference.
+    assert.deepEqual(parseKeyValueArgs(`regexp='\\b(.+)\\\\b' replace='"\\1"'`), { regexp: '\b(.+)\\b', replace: '"\\1"' });
   });
 
   test('the free-form part of command goes to its own argument, known options are taken out', () => {

@@ -13,6 +13,7 @@ interface AssembleArgs extends AttributeArgs {
   regexp?: string;
   ignore_hidden: boolean;
   remote_src: boolean;
+  decrypt: boolean;
   validate?: string;
   backup: boolean;
 }
@@ -49,6 +50,7 @@ export default defineModule<AssembleArgs, AssembleState | undefined>({
       regexp: { type: 'string', description: 'Only fragments whose names match this regular expression are joined.' },
       ignore_hidden: { type: 'boolean', default: false, description: 'Whether fragments whose names start with a dot are left out.' },
       remote_src: { type: 'boolean', default: true, description: 'Whether src is on the host (true) or on the controller (false).' },
+      decrypt: { type: 'boolean', default: true, description: 'Whether vault-encrypted fragments on the controller (remote_src false) are decrypted before they are joined.' },
       backup: { type: 'boolean', default: false, description: 'Whether a timestamped copy of the old file is kept when it is replaced.' },
       ...VALIDATE_PROPERTY,
       ...FILE_ATTRIBUTE_PROPERTIES,
@@ -57,7 +59,7 @@ export default defineModule<AssembleArgs, AssembleState | undefined>({
 
   async read(ctx, args) {
     if (ctx.check) return undefined;
-    const fragments = args.remote_src ? await targetFragments(ctx.connection, args.src) : controllerFragments(ctx.findFile('files', args.src));
+    const fragments = args.remote_src ? await targetFragments(ctx.connection, args.src) : controllerFragments(ctx.findFile('files', args.src), args.decrypt);
     const content = assemble(fragments, { delimiter: args.delimiter, regexp: args.regexp, ignoreHidden: args.ignore_hidden, alwaysBreakAfterDelimiter: !args.remote_src });
     // On the target the assemble module validates (words as the editors); from the controller, copy does.
     const validate = validateCommand(args.validate, args.remote_src ? 'edit' : 'copy');

@@ -69,6 +69,8 @@ export default defineModule<FetchArgs, FetchState>({
     remote_checksum: { type: 'str', returned: 'success', description: 'SHA1 checksum of the file on the host.' },
     file: { type: 'str', returned: 'when the file is missing', description: 'The path that was looked for.' },
   },
+  requiredMessages: { src: 'src and dest are required', dest: 'src and dest are required' },
+  typeMessages: { src: 'Invalid type supplied for source option, it must be a string', dest: 'Invalid type supplied for dest option, it must be a string' },
   schema: {
     description: 'Copies a file from the host to the controller, under a folder per host unless flat is set.',
     type: 'object',

@@ -38,13 +38,25 @@ function stripVerbose(source: string): string {
   return out;
 }
 
-function translate(source: string): string {
+/*
+ * Python's anchors know only \n as a line break, and its `$` also matches before a newline that ends the
+ * text (so "OK$" finds a file's last line); JavaScript's never does and, in multiline mode, breaks at \r too.
+ */
+const START_OF_TEXT = '(?<![\\s\\S])';
+const END_OF_TEXT = '(?![\\s\\S])';
+function anchor(char: '^' | '$', multiline: boolean): string {
+  if (char === '^') return multiline ? `(?:${START_OF_TEXT}|(?<=\\n))` : START_OF_TEXT;
+  return multiline ? `(?=\\n|${END_OF_TEXT})` : `(?=\\n?${END_OF_TEXT})`;
+}
+
+function translate(source: string, multiline: boolean): string {
   let out = '';
   for (let index = 0; index < source.length; index += 1) {
     const char = source[index];
-    if (char === '\\') {
+    if (char === '^' || char === '$') out += anchor(char, multiline);
+    else if (char === '\\') {
       const next = source[index + 1] ?? '';
-      out += next === 'A' ? '(?<![\\s\\S])' : next === 'Z' ? '(?![\\s\\S])' : `\\${next}`;
+      out += next === 'A' ? START_OF_TEXT : next === 'Z' ? END_OF_TEXT : `\\${next}`;
       index += 1;
     } else if (char === '[') {
       // Copy the class; in Python a ']' right after '[' or '[^' is a literal.
@@ -84,7 +96,7 @@ export function compilePythonRegex(pattern: string, argument: string, options: {
     if (inline[1].includes('x')) source = stripVerbose(source);
   }
   try {
-    return new RegExp(translate(source), [...new Set(flags)].join(''));
+    return new RegExp(translate(source, flags.includes('m')), [...new Set(flags)].join(''));
   } catch (error) {
     throw new ModuleFailure(`${argument} is not a valid regular expression: ${pattern} (${(error as Error).message})`);
   }

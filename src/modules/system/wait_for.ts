@@ -39,8 +39,7 @@ function timeoutMessage(args: WaitForArgs): string {
 
 /** Python's re.MULTILINE search, compiled on the controller first so a bad pattern fails before any waiting. */
 function searchRegex(pattern: string): RegExp {
-  const regex = compilePythonRegex(pattern, 'search_regex');
-  return regex.flags.includes('m') ? regex : new RegExp(regex.source, `${regex.flags}m`);
+  return compilePythonRegex(pattern, 'search_regex', { flags: 'm' });
 }
 
 /** Python's match.groups() and groupdict() over the text the target matched. */

@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection } from '../../../connection/types.js';
 import { ModuleFailure } from '../../contract.js';
 import { decodeBase64Text, runHostScript } from '../../shared/host-script.js';
 import { compilePythonRegex } from '../../shared/python-regex.js';
+import { readSourceContent } from './controller-file.js';
 
 export interface Fragment {
   name: string;
@@ -65,8 +66,8 @@ export function assemble(fragments: readonly Fragment[], options: FragmentOption
   return Buffer.concat(parts);
 }
 
-/** The regular files (links followed) directly inside a controller folder. */
-export function controllerFragments(dir: string): Fragment[] {
+/** The regular files (links followed) directly inside a controller folder, vault files decrypted unless `decrypt` is false. */
+export function controllerFragments(dir: string, decrypt: boolean): Fragment[] {
   let stats;
   try {
     stats = statSync(dir);
@@ -76,7 +77,7 @@ export function controllerFragments(dir: string): Fragment[] {
   if (!stats.isDirectory()) throw new ModuleFailure(`Source (${dir}) is not a directory`);
   return readdirSync(dir)
     .filter((name) => statSync(join(dir, name), { throwIfNoEntry: false })?.isFile())
-    .map((name) => ({ name, content: readFileSync(join(dir, name)) }));
+    .map((name) => ({ name, content: readSourceContent(join(dir, name), decrypt) }));
 }
 
 const LIST_SCRIPT = `src=$1
