@@ -24,6 +24,21 @@ describe('file', () => {
     assert.deepEqual(second.diff, []);
   });
 
+  test('a result that changes nothing still carries diff: the path, and the state for touch (as Ansible 2.14)', async () => {
+    const dir = scratchDir();
+    const path = join(dir, 'f');
+    writeFileSync(path, '');
+    const same = await runModule(file, { path, state: 'file' });
+    assert.equal(same.result.changed, false);
+    assert.deepEqual(same.result.diff, { before: { path }, after: { path } });
+    assert.deepEqual(same.diff, []);
+    const touched = await runModule(file, { path, state: 'touch', modification_time: 'preserve', access_time: 'preserve' });
+    assert.equal(touched.result.changed, false);
+    assert.deepEqual(touched.result.diff, { before: { path, state: 'file' }, after: { path, state: 'touch' } });
+    assert.deepEqual((await runModule(file, { path: dir, state: 'directory' })).result.diff, { before: { path: dir }, after: { path: dir } });
+    assert.equal((await runModule(file, { path: join(dir, 'missing'), state: 'absent' })).result.diff, undefined);
+  });
+
   test('mode changes show in the diff; symbolic modes follow Ansible', async () => {
     const dir = scratchDir();
     const path = join(dir, 'f');
@@ -83,14 +98,16 @@ describe('file', () => {
     assert.equal(existsSync(join(dir, 'l')), false);
   });
 
-  test('state=absent removes files and whole trees', async () => {
+  test('state=absent removes files and whole trees, listing what a folder held (os.walk order) in the diff', async () => {
     const dir = scratchDir();
     mkdirSync(join(dir, 'tree', 'deep'), { recursive: true });
     writeFileSync(join(dir, 'tree', 'deep', 'f'), '');
     const result = await runModule(file, { path: join(dir, 'tree'), state: 'absent' });
     assert.equal(result.result.changed, true);
     assert.equal(result.result.state, 'absent');
-    assert.deepEqual(result.diff, [{ before: `{\n    "path": "${join(dir, 'tree')}",\n    "state": "directory"\n}\n`, after: `{\n    "path": "${join(dir, 'tree')}",\n    "state": "absent"\n}\n` }]);
+    const pathContent = { directories: [join(dir, 'tree', 'deep')], files: [join(dir, 'tree', 'deep', 'f')] };
+    assert.deepEqual(result.diff, [{ before: `${JSON.stringify({ path: join(dir, 'tree'), path_content: pathContent, state: 'directory' }, null, 4)}\n`, after: `{\n    "path": "${join(dir, 'tree')}",\n    "state": "absent"\n}\n` }]);
+    assert.deepEqual((result.result.diff as { before: object }).before, { path: join(dir, 'tree'), state: 'directory', path_content: pathContent });
     assert.equal(existsSync(join(dir, 'tree')), false);
     assert.equal((await runModule(file, { path: join(dir, 'tree'), state: 'absent' })).result.changed, false);
   });

@@ -5,6 +5,7 @@ import { FILE_ATTRIBUTE_PROPERTIES, foldAliases, requiredWithAliases, withAliase
 import { checkModeSyntax } from '../shared/file-mode.js';
 import { effectiveState, linkSourceCandidates, planFileState, type FileArgs, type FileSnapshot } from './lib/file-states.js';
 import { readFlags, wantedFlags, withFlags } from './lib/file-flags.js';
+import { pathContent } from './lib/path-content.js';
 import { expandHostPaths } from '../shared/expand-host-paths.js';
 import { probePaths } from '../shared/probe.js';
 
@@ -125,7 +126,9 @@ export default defineModule<Record<string, unknown>, (FileSnapshot & { args: Fil
     });
     const target = probe.paths[0];
     const flags = args.attributes !== undefined && target.exists ? await readFlags(ctx.connection, args.path) : undefined;
-    return { args, flags, probe, target, byPath: new Map(probe.paths.slice(1).map((found) => [found.path, found])) };
+    const removesFolder = effectiveState(args, target) === 'absent' && target.lstat?.kind === 'directory';
+    const content = removesFolder ? await pathContent(ctx.connection, args.path) : undefined;
+    return { args, flags, probe, target, content, byPath: new Map(probe.paths.slice(1).map((found) => [found.path, found])) };
   },
   plan: (_raw, snapshot, ctx) => {
     if ('peek' in snapshot) return { changed: false, result: { path: snapshot.peek.path, appears_binary: snapshot.peek.appearsBinary } };
