@@ -39,6 +39,21 @@ describe('file', () => {
     assert.equal((await runModule(file, { path: join(dir, 'missing'), state: 'absent' })).result.diff, undefined);
   });
 
+  test('check mode warns of an owner or group the host does not know (a real run may create it), success or failure', async () => {
+    const dir = scratchDir();
+    const missing = await runModule(file, { path: join(dir, 'missing'), owner: 'betif-no-such-user', group: '111112' }, { check: true });
+    assert.equal(missing.result.failed, true);
+    assert.deepEqual(missing.result.warnings, [
+      'failed to look up user betif-no-such-user. Create user up to this point in real play',
+      'failed to look up group with gid 111112. Create group up to this point in real play',
+    ]);
+    const folder = await runModule(file, { path: dir, state: 'directory', owner: '111111', group: 'root' }, { check: true });
+    assert.equal(folder.result.changed, true);
+    assert.deepEqual(folder.result.warnings, ['failed to look up user with uid 111111. Create user up to this point in real play']);
+    assert.equal((await runModule(file, { path: dir, state: 'directory', owner: 'root' }, { check: true })).result.warnings, undefined);
+    assert.equal((await runModule(file, { path: join(dir, 'missing'), state: 'absent', owner: 'betif-no-such-user' }, { check: true })).result.warnings, undefined);
+  });
+
   test('mode changes show in the diff; symbolic modes follow Ansible', async () => {
     const dir = scratchDir();
     const path = join(dir, 'f');

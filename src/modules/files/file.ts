@@ -1,11 +1,12 @@
 import { shellScript } from '../../connection/quote.js';
 import type { Connection } from '../../connection/types.js';
-import { defineModule, type ModuleContext, type Plan } from '../contract.js';
+import { defineModule, ModuleFailure, type ModuleContext, type Plan } from '../contract.js';
 import { FILE_ATTRIBUTE_PROPERTIES, foldAliases, requiredWithAliases, withAliases } from '../shared/arg-schema.js';
 import { checkModeSyntax } from '../shared/file-mode.js';
 import { effectiveState, linkSourceCandidates, planFileState, type FileArgs, type FileSnapshot } from './lib/file-states.js';
 import { readFlags, wantedFlags, withFlags } from './lib/file-flags.js';
 import { pathContent } from './lib/path-content.js';
+import { unknownOwnerWarnings } from './lib/unknown-owners.js';
 import { expandHostPaths } from '../shared/expand-host-paths.js';
 import { probePaths } from '../shared/probe.js';
 
@@ -29,6 +30,18 @@ function withResultDiff(plan: Plan): Plan {
   return { ...plan, result: { ...plan.result, diff: { before: JSON.parse(fields.before), after: JSON.parse(fields.after) } } };
 }
 
+/** Warnings the module gives whether it then succeeds or fails. */
+function withWarnings(warnings: string[], plan: () => Plan): Plan {
+  if (warnings.length === 0) return plan();
+  try {
+    const planned = plan();
+    return { ...planned, result: { ...planned.result, warnings } };
+  } catch (error) {
+    if (error instanceof ModuleFailure) throw new ModuleFailure(error.message, { ...error.result, warnings });
+    throw error;
+  }
+}
+
 /** path and src as the module on the host sees them: $VARS and a leading ~ expanded there (as the become user). */
 async function onHostPaths(ctx: ModuleContext, args: FileModuleArgs): Promise<FileModuleArgs> {
   const [path, src] = await expandHostPaths(ctx.connection, args.src === undefined ? [args.path] : [args.path, args.src]);
@@ -50,7 +63,7 @@ async function diffPeek(connection: Connection, path: string): Promise<DiffPeek>
   return { path, appearsBinary: result.stdout.trim() === 'binary' };
 }
 
-export default defineModule<Record<string, unknown>, (FileSnapshot & { args: FileModuleArgs; flags?: string }) | { peek: DiffPeek }>({
+export default defineModule<Record<string, unknown>, (FileSnapshot & { args: FileModuleArgs; flags?: string; warnings: string[] }) | { peek: DiffPeek }>({
   name: 'file',
   examples: `
 - name: Make a directory
@@ -128,12 +141,13 @@ export default defineModule<Record<string, unknown>, (FileSnapshot & { args: Fil
     const flags = args.attributes !== undefined && target.exists ? await readFlags(ctx.connection, args.path) : undefined;
     const removesFolder = effectiveState(args, target) === 'absent' && target.lstat?.kind === 'directory';
     const content = removesFolder ? await pathContent(ctx.connection, args.path) : undefined;
-    return { args, flags, probe, target, content, byPath: new Map(probe.paths.slice(1).map((found) => [found.path, found])) };
+    const warnings = ctx.check && args.state !== 'absent' ? await unknownOwnerWarnings(ctx.connection, probe, args.owner, args.group) : [];
+    return { args, flags, probe, target, content, warnings, byPath: new Map(probe.paths.slice(1).map((found) => [found.path, found])) };
   },
   plan: (_raw, snapshot, ctx) => {
     if ('peek' in snapshot) return { changed: false, result: { path: snapshot.peek.path, appears_binary: snapshot.peek.appearsBinary } };
-    const { args } = snapshot;
-    const plan = withResultDiff(planFileState(args, snapshot, ctx));
+    const { args, warnings } = snapshot;
+    const plan = withWarnings(warnings, () => withResultDiff(planFileState(args, snapshot, ctx)));
     const state = effectiveState(args, snapshot.target);
     // Ansible sets flags on what the task leaves at path; links are left alone here (chattr cannot set them on a symlink).
     if (args.attributes === undefined || state === 'absent' || state === 'link') return plan;
