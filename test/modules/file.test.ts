@@ -83,6 +83,23 @@ describe('file', () => {
     assert.equal(modeOf(join(dir, 'tree', 'sub', 'f')), '700');
   });
 
+  test('recurse with follow also sets what the links inside point at (into linked folders), dangling links left alone; follow=false does not', async () => {
+    const dir = scratchDir();
+    mkdirSync(join(dir, 'top'));
+    mkdirSync(join(dir, 'target-dir'));
+    for (const path of [join(dir, 'target-file'), join(dir, 'target-dir', 'foo')]) writeFileSync(path, '');
+    for (const path of [join(dir, 'target-file'), join(dir, 'target-dir'), join(dir, 'target-dir', 'foo')]) chmodSync(path, 0o700);
+    symlinkSync('../target-file', join(dir, 'top', 'file-link'));
+    symlinkSync('../target-dir', join(dir, 'top', 'dir-link'));
+    symlinkSync('does_not_exist', join(dir, 'top', 'dangling'));
+    await runModule(file, { path: join(dir, 'top'), recurse: true, follow: false, mode: 'a-x' });
+    assert.deepEqual([modeOf(join(dir, 'target-file')), modeOf(join(dir, 'target-dir')), modeOf(join(dir, 'target-dir', 'foo'))], ['700', '700', '700']);
+    const followed = await runModule(file, { path: join(dir, 'top'), recurse: true, mode: 'a-x' });
+    assert.equal(followed.result.changed, true);
+    assert.deepEqual([modeOf(join(dir, 'target-file')), modeOf(join(dir, 'target-dir')), modeOf(join(dir, 'target-dir', 'foo'))], ['600', '600', '600']);
+    assert.equal((await runModule(file, { path: join(dir, 'top'), recurse: true, mode: 'a-x' })).result.changed, false);
+  });
+
   test('_diff_peek only tells whether the file appears binary (a NUL in its head), changing nothing', async () => {
     const dir = scratchDir();
     writeFileSync(join(dir, 'text'), 'plain\n');

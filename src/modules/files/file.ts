@@ -135,7 +135,7 @@ export default defineModule<Record<string, unknown>, (FileSnapshot & { args: Fil
     const probe = await probePaths(ctx.connection, [args.path, ...sources], {
       owner: args.owner,
       group: args.group,
-      tree: args.recurse && args.src === undefined,
+      tree: args.recurse && args.src === undefined && (args.follow ? 'follow' : true),
     });
     const target = probe.paths[0];
     const flags = args.attributes !== undefined && target.exists ? await readFlags(ctx.connection, args.path) : undefined;

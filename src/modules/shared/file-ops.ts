@@ -45,7 +45,13 @@ case $op in
       set_attrs "$p" "$mode" "$owner" "$group" 0 "$nofollow" || { rm -f -- "$p"; exit 1; }
     fi ;;
   attributes)
-    set_attrs "$p" "$mode" "$owner" "$group" "$recurse" "$nofollow" ;;
+    if [ "$recurse" = 1 ] && [ "$nofollow" = 0 ]; then
+      # As Ansible's recursion with follow: what the links inside point at is set too (a link given to chown or chmod is followed).
+      [ -z "$owner" ] || find -L "$p" ! -type l -exec chown -- "$owner" {} +
+      [ -z "$group" ] || find -L "$p" ! -type l -exec chgrp -- "$group" {} +
+      [ -z "$mode" ] || find -L "$p" ! -type l -exec chmod -- "$mode" {} +
+    else set_attrs "$p" "$mode" "$owner" "$group" "$recurse" "$nofollow"
+    fi ;;
   directory)
     for d do
       [ -e "$d" ] || { mkdir -- "$d"; set_attrs "$d" "$mode" "$owner" "$group" 0 0; }

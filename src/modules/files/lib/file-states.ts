@@ -86,8 +86,8 @@ function folderChain(path: string): string[] {
   return parts.map((_, index) => prefix + parts.slice(0, index + 1).join('/'));
 }
 
-function operation(ctx: ModuleContext, path: string, op: FileOperation, attributes: AttributeChange, times: TimeChange = NO_TIME_CHANGE) {
-  return async (): Promise<ModuleResult> => pathInfo(await runFileOperation(ctx.connection, path, op, attributes, false, times));
+function operation(ctx: ModuleContext, path: string, op: FileOperation, attributes: AttributeChange, times: TimeChange = NO_TIME_CHANGE, noFollow = false) {
+  return async (): Promise<ModuleResult> => pathInfo(await runFileOperation(ctx.connection, path, op, attributes, noFollow, times));
 }
 
 function planAbsent(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext): Plan {
@@ -139,7 +139,7 @@ function planDirectory(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContex
   if (!attributes.changed && !tree.changed && !times.changed) return unchanged(path, prev, 'directory', result);
   // chmod/chown -R also set the folder itself.
   const apply = tree.changed
-    ? operation(ctx, path, { kind: 'attributes', recurse: true }, tree, times)
+    ? operation(ctx, path, { kind: 'attributes', recurse: true }, tree, times, !args.follow)
     : operation(ctx, path, { kind: 'attributes', recurse: false }, attributes, times);
   return { changed: true, diff: stateDiff(path, prev, 'directory', attributes, {}, times), result, apply };
 }
