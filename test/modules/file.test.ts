@@ -100,6 +100,17 @@ describe('file', () => {
     assert.equal((await runModule(file, { path: join(dir, 'top'), recurse: true, mode: 'a-x' })).result.changed, false);
   });
 
+  test('state=hard with a folder as path links the file named after src inside it (as Ansible)', async () => {
+    const dir = scratchDir();
+    writeFileSync(join(dir, 'file_to_link'), 'x');
+    mkdirSync(join(dir, 'sub1'));
+    const result = await runModule(file, { src: join(dir, 'file_to_link'), dest: join(dir, 'sub1'), state: 'hard', force: false });
+    assert.equal(result.result.changed, true);
+    assert.equal(result.result.dest, join(dir, 'sub1', 'file_to_link'));
+    assert.equal(statSync(join(dir, 'sub1', 'file_to_link')).ino, statSync(join(dir, 'file_to_link')).ino);
+    assert.equal(lstatSync(join(dir, 'sub1')).isDirectory(), true);
+  });
+
   test('_diff_peek only tells whether the file appears binary (a NUL in its head), changing nothing', async () => {
     const dir = scratchDir();
     writeFileSync(join(dir, 'text'), 'plain\n');

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { shellScript } from '../../connection/quote.js';
 import type { Connection } from '../../connection/types.js';
 import { defineModule, ModuleFailure, type ModuleContext, type Plan } from '../contract.js';
@@ -128,15 +129,23 @@ export default defineModule<Record<string, unknown>, (FileSnapshot & { args: Fil
     ),
   },
   read: async (ctx, raw) => {
-    const args = await onHostPaths(ctx, canonical(raw));
+    const given = await onHostPaths(ctx, canonical(raw));
     // Any value, false included, asks for the peek (Ansible tests `is not None`).
-    if (raw._diff_peek !== undefined && raw._diff_peek !== null) return { peek: await diffPeek(ctx.connection, args.path) };
-    const sources = linkSourceCandidates(args);
-    const probe = await probePaths(ctx.connection, [args.path, ...sources], {
-      owner: args.owner,
-      group: args.group,
-      tree: args.recurse && args.src === undefined && (args.follow ? 'follow' : true),
-    });
+    if (raw._diff_peek !== undefined && raw._diff_peek !== null) return { peek: await diffPeek(ctx.connection, given.path) };
+    const probeFor = (args: FileModuleArgs) =>
+      probePaths(ctx.connection, [args.path, ...linkSourceCandidates(args)], {
+        owner: args.owner,
+        group: args.group,
+        tree: args.recurse && args.src === undefined && (args.follow ? 'follow' : true),
+      });
+    let args = given;
+    let probe = await probeFor(args);
+    // As Ansible's file module: a folder given as path (unless for link or absent) means the file named after src in it.
+    const srcName = args.src === undefined ? '' : posix.basename(args.src.endsWith('/') ? '' : args.src);
+    if (srcName && args.state !== 'link' && args.state !== 'absent' && probe.paths[0].stat?.kind === 'directory') {
+      args = { ...args, path: posix.join(args.path, srcName) };
+      probe = await probeFor(args);
+    }
     const target = probe.paths[0];
     const flags = args.attributes !== undefined && target.exists ? await readFlags(ctx.connection, args.path) : undefined;
     const removesFolder = effectiveState(args, target) === 'absent' && target.lstat?.kind === 'directory';
