@@ -51,6 +51,9 @@ describe('file', () => {
     assert.equal(folder.result.changed, true);
     assert.deepEqual(folder.result.warnings, ['failed to look up user with uid 111111. Create user up to this point in real play']);
     assert.equal((await runModule(file, { path: dir, state: 'directory', owner: 'root' }, { check: true })).result.warnings, undefined);
+    writeFileSync(join(dir, 'there'), '');
+    const existing = await runModule(file, { path: join(dir, 'there'), state: 'touch', owner: 'betif-no-such-user' }, { check: true });
+    assert.equal(existing.result.msg, 'chown failed: failed to look up user betif-no-such-user', 'a path that is there gets the owner set, so the name must exist');
     assert.equal((await runModule(file, { path: join(dir, 'missing'), state: 'absent', owner: 'betif-no-such-user' }, { check: true })).result.warnings, undefined);
   });
 
