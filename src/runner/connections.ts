@@ -27,6 +27,22 @@ export interface BecomeWish {
 }
 
 /**
+ * The connection a task uses on a host (or a delegate), as Ansible resolves it: the host's ansible_connection (an
+ * implicit localhost's is local), then the `connection` keyword, then -c and ansible.cfg's transport.
+ */
+export function connectionName(run: RunContext, host: string, ownConnection: unknown, connectionKeyword?: string): string {
+  if (ownConnection !== undefined && ownConnection !== null && ownConnection !== '') return String(ownConnection);
+  if (!run.inventory.hostNames().includes(host) && LOCAL_NAMES.has(host)) return 'local';
+  return connectionKeyword ?? run.options.connectionDefaults.connection ?? 'ssh';
+}
+
+/** The variables a task reaches its target with: the host's, or a delegate's own (never the original host's). */
+export function targetVars(run: RunContext, vars: Record<string, unknown>, delegate: string | undefined): Record<string, unknown> {
+  if (delegate === undefined) return vars;
+  return { ...(run.inventory.hostNames().includes(delegate) ? run.inventory.hostVars(delegate) : { ansible_host: delegate }), ...run.options.extraVars };
+}
+
+/**
  * Connection settings of a host (or of a delegate), from its variables and the command line. The `connection`
  * keyword (task, block, role or play) stands between the two, as in Ansible: ansible_connection (an implicit
  * localhost's included) beats it, and it beats -c and ansible.cfg's transport.
@@ -38,8 +54,7 @@ export function settingsFor(run: RunContext, host: string, vars: Record<string, 
     return settingsFor(run, nameOrAddress, jumpVars, templar, { become: false });
   };
   const own = connectionVars(vars, templar);
-  if (!run.inventory.hostNames().includes(host) && LOCAL_NAMES.has(host) && own.ansible_connection === undefined) own.ansible_connection = 'local';
-  if (own.ansible_connection === undefined && connectionKeyword !== undefined) own.ansible_connection = connectionKeyword;
+  own.ansible_connection = connectionName(run, host, own.ansible_connection, connectionKeyword);
   try {
     const settings = settingsFromVars(host, own, resolveJump, {
       user: run.options.user,

@@ -10,7 +10,7 @@ import { taskSearchPath } from '../playbook/search-path.js';
 import type { ActionTask, Handler } from '../playbook/types.js';
 import { findInSearchPath } from '../template/lookup-files.js';
 import { createTemplar, OMIT, TemplateError, type Templar } from '../template/templar.js';
-import { connectionFor, settingsFor } from './connections.js';
+import { connectionFor, connectionName, settingsFor, targetVars } from './connections.js';
 import type { HostEvent, HostStatus, TaskInfo } from './events.js';
 import { censored, noLogSecrets } from './censor.js';
 import { executeModule } from './execute-module.js';
@@ -112,6 +112,11 @@ export class TaskExecution {
       const delegate = this.keyword('delegate_to');
       const target = delegate === undefined ? undefined : String(templar.render(delegate));
       delegatedTo = target === undefined || target === host.name ? undefined : this.delegateLabel(target, templar);
+      // As Ansible's connection, a task sees the name of the connection it uses when no variable names one.
+      if (vars.ansible_connection === undefined) {
+        const reachedWith = targetVars(this.playRun.run, vars, target);
+        vars.ansible_connection = connectionName(this.playRun.run, target ?? host.name, templar.render(reachedWith.ansible_connection), this.connectionKeyword(templar));
+      }
       const items = this.loopItemsUnlessSkipped(templar);
       const { result, diff } = items === undefined ? await this.runConditional(host, vars, templar, target) : await this.runLoop(host, vars, items, target, delegatedTo, hidden);
       if (items === undefined) applyFacts(this.task.module, host, result);
@@ -140,6 +145,11 @@ export class TaskExecution {
       }
       throw error;
     }
+  }
+
+  private connectionKeyword(templar: Templar): string | undefined {
+    const keyword = this.keyword('connection');
+    return keyword === undefined ? undefined : String(templar.render(keyword));
   }
 
   /** As Ansible shows a delegate: its name, and its address when that differs ("h2(10.0.0.2)"). */
@@ -298,8 +308,7 @@ export class TaskExecution {
       if (rendered && typeof rendered === 'object') for (const [key, value] of Object.entries(rendered)) environment[key] = String(value);
     }
     const target = delegate ?? host.name;
-    // A delegate is reached with its own connection variables, never with the original host's.
-    const targetVars = delegate === undefined ? vars : { ...(run.inventory.hostNames().includes(delegate) ? run.inventory.hostVars(delegate) : { ansible_host: delegate }), ...run.options.extraVars };
+    const reachedWith = targetVars(run, vars, delegate);
     const become = {
       become: keywordBool(templar.render(this.keyword('become') ?? vars.ansible_become ?? run.options.become)),
       becomeUser: (this.keyword('become_user') ?? vars.ansible_become_user ?? run.options.becomeUser) as string | undefined,
@@ -308,9 +317,8 @@ export class TaskExecution {
     if (become.becomeUser !== undefined) become.becomeUser = String(templar.render(become.becomeUser));
     if (become.becomeMethod !== undefined) become.becomeMethod = String(templar.render(become.becomeMethod));
     const remoteUser = this.keyword('remote_user');
-    if (remoteUser !== undefined && targetVars.ansible_user === undefined) targetVars.ansible_user = templar.render(remoteUser);
-    const connectionKeyword = this.keyword('connection');
-    const settings = settingsFor(run, target, targetVars, templar, become, connectionKeyword === undefined ? undefined : String(templar.render(connectionKeyword)));
+    if (remoteUser !== undefined && reachedWith.ansible_user === undefined) reachedWith.ansible_user = templar.render(remoteUser);
+    const settings = settingsFor(run, target, reachedWith, templar, become, this.connectionKeyword(templar));
     const ctx: ModuleContext = {
       host: host.name,
       connection: connectionFor(run, settings, environment, ({ argv, ...record }) =>

@@ -24,6 +24,39 @@ describe('file', () => {
     assert.deepEqual(second.diff, []);
   });
 
+  test('a result that changes nothing still carries diff: the path, and the state for touch (as Ansible 2.14)', async () => {
+    const dir = scratchDir();
+    const path = join(dir, 'f');
+    writeFileSync(path, '');
+    const same = await runModule(file, { path, state: 'file' });
+    assert.equal(same.result.changed, false);
+    assert.deepEqual(same.result.diff, { before: { path }, after: { path } });
+    assert.deepEqual(same.diff, []);
+    const touched = await runModule(file, { path, state: 'touch', modification_time: 'preserve', access_time: 'preserve' });
+    assert.equal(touched.result.changed, false);
+    assert.deepEqual(touched.result.diff, { before: { path, state: 'file' }, after: { path, state: 'touch' } });
+    assert.deepEqual((await runModule(file, { path: dir, state: 'directory' })).result.diff, { before: { path: dir }, after: { path: dir } });
+    assert.equal((await runModule(file, { path: join(dir, 'missing'), state: 'absent' })).result.diff, undefined);
+  });
+
+  test('check mode warns of an owner or group the host does not know (a real run may create it), success or failure', async () => {
+    const dir = scratchDir();
+    const missing = await runModule(file, { path: join(dir, 'missing'), owner: 'betif-no-such-user', group: '111112' }, { check: true });
+    assert.equal(missing.result.failed, true);
+    assert.deepEqual(missing.result.warnings, [
+      'failed to look up user betif-no-such-user. Create user up to this point in real play',
+      'failed to look up group with gid 111112. Create group up to this point in real play',
+    ]);
+    const folder = await runModule(file, { path: dir, state: 'directory', owner: '111111', group: 'root' }, { check: true });
+    assert.equal(folder.result.changed, true);
+    assert.deepEqual(folder.result.warnings, ['failed to look up user with uid 111111. Create user up to this point in real play']);
+    assert.equal((await runModule(file, { path: dir, state: 'directory', owner: 'root' }, { check: true })).result.warnings, undefined);
+    writeFileSync(join(dir, 'there'), '');
+    const existing = await runModule(file, { path: join(dir, 'there'), state: 'touch', owner: 'betif-no-such-user' }, { check: true });
+    assert.equal(existing.result.msg, 'chown failed: failed to look up user betif-no-such-user', 'a path that is there gets the owner set, so the name must exist');
+    assert.equal((await runModule(file, { path: join(dir, 'missing'), state: 'absent', owner: 'betif-no-such-user' }, { check: true })).result.warnings, undefined);
+  });
+
   test('mode changes show in the diff; symbolic modes follow Ansible', async () => {
     const dir = scratchDir();
     const path = join(dir, 'f');
@@ -51,6 +84,34 @@ describe('file', () => {
     assert.equal((await runModule(file, { path: join(dir, 'tree'), recurse: true, mode: 'u=rwX,g=rX,o=' })).result.changed, false);
     await runModule(file, { path: join(dir, 'tree'), recurse: true, mode: '0o700' });
     assert.equal(modeOf(join(dir, 'tree', 'sub', 'f')), '700');
+  });
+
+  test('recurse with follow also sets what the links inside point at (into linked folders), dangling links left alone; follow=false does not', async () => {
+    const dir = scratchDir();
+    mkdirSync(join(dir, 'top'));
+    mkdirSync(join(dir, 'target-dir'));
+    for (const path of [join(dir, 'target-file'), join(dir, 'target-dir', 'foo')]) writeFileSync(path, '');
+    for (const path of [join(dir, 'target-file'), join(dir, 'target-dir'), join(dir, 'target-dir', 'foo')]) chmodSync(path, 0o700);
+    symlinkSync('../target-file', join(dir, 'top', 'file-link'));
+    symlinkSync('../target-dir', join(dir, 'top', 'dir-link'));
+    symlinkSync('does_not_exist', join(dir, 'top', 'dangling'));
+    await runModule(file, { path: join(dir, 'top'), recurse: true, follow: false, mode: 'a-x' });
+    assert.deepEqual([modeOf(join(dir, 'target-file')), modeOf(join(dir, 'target-dir')), modeOf(join(dir, 'target-dir', 'foo'))], ['700', '700', '700']);
+    const followed = await runModule(file, { path: join(dir, 'top'), recurse: true, mode: 'a-x' });
+    assert.equal(followed.result.changed, true);
+    assert.deepEqual([modeOf(join(dir, 'target-file')), modeOf(join(dir, 'target-dir')), modeOf(join(dir, 'target-dir', 'foo'))], ['600', '600', '600']);
+    assert.equal((await runModule(file, { path: join(dir, 'top'), recurse: true, mode: 'a-x' })).result.changed, false);
+  });
+
+  test('state=hard with a folder as path links the file named after src inside it (as Ansible)', async () => {
+    const dir = scratchDir();
+    writeFileSync(join(dir, 'file_to_link'), 'x');
+    mkdirSync(join(dir, 'sub1'));
+    const result = await runModule(file, { src: join(dir, 'file_to_link'), dest: join(dir, 'sub1'), state: 'hard', force: false });
+    assert.equal(result.result.changed, true);
+    assert.equal(result.result.dest, join(dir, 'sub1', 'file_to_link'));
+    assert.equal(statSync(join(dir, 'sub1', 'file_to_link')).ino, statSync(join(dir, 'file_to_link')).ino);
+    assert.equal(lstatSync(join(dir, 'sub1')).isDirectory(), true);
   });
 
   test('_diff_peek only tells whether the file appears binary (a NUL in its head), changing nothing', async () => {
@@ -83,14 +144,16 @@ describe('file', () => {
     assert.equal(existsSync(join(dir, 'l')), false);
   });
 
-  test('state=absent removes files and whole trees', async () => {
+  test('state=absent removes files and whole trees, listing what a folder held (os.walk order) in the diff', async () => {
     const dir = scratchDir();
     mkdirSync(join(dir, 'tree', 'deep'), { recursive: true });
     writeFileSync(join(dir, 'tree', 'deep', 'f'), '');
     const result = await runModule(file, { path: join(dir, 'tree'), state: 'absent' });
     assert.equal(result.result.changed, true);
     assert.equal(result.result.state, 'absent');
-    assert.deepEqual(result.diff, [{ before: `{\n    "path": "${join(dir, 'tree')}",\n    "state": "directory"\n}\n`, after: `{\n    "path": "${join(dir, 'tree')}",\n    "state": "absent"\n}\n` }]);
+    const pathContent = { directories: [join(dir, 'tree', 'deep')], files: [join(dir, 'tree', 'deep', 'f')] };
+    assert.deepEqual(result.diff, [{ before: `${JSON.stringify({ path: join(dir, 'tree'), path_content: pathContent, state: 'directory' }, null, 4)}\n`, after: `{\n    "path": "${join(dir, 'tree')}",\n    "state": "absent"\n}\n` }]);
+    assert.deepEqual((result.result.diff as { before: object }).before, { path: join(dir, 'tree'), state: 'directory', path_content: pathContent });
     assert.equal(existsSync(join(dir, 'tree')), false);
     assert.equal((await runModule(file, { path: join(dir, 'tree'), state: 'absent' })).result.changed, false);
   });

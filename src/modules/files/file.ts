@@ -1,10 +1,13 @@
+import { posix } from 'node:path';
 import { shellScript } from '../../connection/quote.js';
 import type { Connection } from '../../connection/types.js';
-import { defineModule, type ModuleContext, type Plan } from '../contract.js';
+import { defineModule, ModuleFailure, type ModuleContext, type Plan } from '../contract.js';
 import { FILE_ATTRIBUTE_PROPERTIES, foldAliases, requiredWithAliases, withAliases } from '../shared/arg-schema.js';
 import { checkModeSyntax } from '../shared/file-mode.js';
 import { effectiveState, linkSourceCandidates, planFileState, type FileArgs, type FileSnapshot } from './lib/file-states.js';
 import { readFlags, wantedFlags, withFlags } from './lib/file-flags.js';
+import { pathContent } from './lib/path-content.js';
+import { unknownOwnerWarnings } from './lib/unknown-owners.js';
 import { expandHostPaths } from '../shared/expand-host-paths.js';
 import { probePaths } from '../shared/probe.js';
 
@@ -28,6 +31,18 @@ function withResultDiff(plan: Plan): Plan {
   return { ...plan, result: { ...plan.result, diff: { before: JSON.parse(fields.before), after: JSON.parse(fields.after) } } };
 }
 
+/** Warnings the module gives whether it then succeeds or fails. */
+function withWarnings(warnings: string[], plan: () => Plan): Plan {
+  if (warnings.length === 0) return plan();
+  try {
+    const planned = plan();
+    return { ...planned, result: { ...planned.result, warnings } };
+  } catch (error) {
+    if (error instanceof ModuleFailure) throw new ModuleFailure(error.message, { ...error.result, warnings });
+    throw error;
+  }
+}
+
 /** path and src as the module on the host sees them: $VARS and a leading ~ expanded there (as the become user). */
 async function onHostPaths(ctx: ModuleContext, args: FileModuleArgs): Promise<FileModuleArgs> {
   const [path, src] = await expandHostPaths(ctx.connection, args.src === undefined ? [args.path] : [args.path, args.src]);
@@ -49,7 +64,7 @@ async function diffPeek(connection: Connection, path: string): Promise<DiffPeek>
   return { path, appearsBinary: result.stdout.trim() === 'binary' };
 }
 
-export default defineModule<Record<string, unknown>, (FileSnapshot & { args: FileModuleArgs; flags?: string }) | { peek: DiffPeek }>({
+export default defineModule<Record<string, unknown>, (FileSnapshot & { args: FileModuleArgs; flags?: string; warnings: string[] }) | { peek: DiffPeek }>({
   name: 'file',
   examples: `
 - name: Make a directory
@@ -114,23 +129,34 @@ export default defineModule<Record<string, unknown>, (FileSnapshot & { args: Fil
     ),
   },
   read: async (ctx, raw) => {
-    const args = await onHostPaths(ctx, canonical(raw));
+    const given = await onHostPaths(ctx, canonical(raw));
     // Any value, false included, asks for the peek (Ansible tests `is not None`).
-    if (raw._diff_peek !== undefined && raw._diff_peek !== null) return { peek: await diffPeek(ctx.connection, args.path) };
-    const sources = linkSourceCandidates(args);
-    const probe = await probePaths(ctx.connection, [args.path, ...sources], {
-      owner: args.owner,
-      group: args.group,
-      tree: args.recurse && args.src === undefined,
-    });
+    if (raw._diff_peek !== undefined && raw._diff_peek !== null) return { peek: await diffPeek(ctx.connection, given.path) };
+    const probeFor = (args: FileModuleArgs) =>
+      probePaths(ctx.connection, [args.path, ...linkSourceCandidates(args)], {
+        owner: args.owner,
+        group: args.group,
+        tree: args.recurse && args.src === undefined && (args.follow ? 'follow' : true),
+      });
+    let args = given;
+    let probe = await probeFor(args);
+    // As Ansible's file module: a folder given as path (unless for link or absent) means the file named after src in it.
+    const srcName = args.src === undefined ? '' : posix.basename(args.src.endsWith('/') ? '' : args.src);
+    if (srcName && args.state !== 'link' && args.state !== 'absent' && probe.paths[0].stat?.kind === 'directory') {
+      args = { ...args, path: posix.join(args.path, srcName) };
+      probe = await probeFor(args);
+    }
     const target = probe.paths[0];
     const flags = args.attributes !== undefined && target.exists ? await readFlags(ctx.connection, args.path) : undefined;
-    return { args, flags, probe, target, byPath: new Map(probe.paths.slice(1).map((found) => [found.path, found])) };
+    const removesFolder = effectiveState(args, target) === 'absent' && target.lstat?.kind === 'directory';
+    const content = removesFolder ? await pathContent(ctx.connection, args.path) : undefined;
+    const warnings = ctx.check && args.state !== 'absent' ? await unknownOwnerWarnings(ctx.connection, probe, args.owner, args.group) : [];
+    return { args, flags, probe, target, content, warnings, byPath: new Map(probe.paths.slice(1).map((found) => [found.path, found])) };
   },
   plan: (_raw, snapshot, ctx) => {
     if ('peek' in snapshot) return { changed: false, result: { path: snapshot.peek.path, appears_binary: snapshot.peek.appearsBinary } };
-    const { args } = snapshot;
-    const plan = withResultDiff(planFileState(args, snapshot, ctx));
+    const { args, warnings } = snapshot;
+    const plan = withWarnings(warnings, () => withResultDiff(planFileState(args, snapshot, ctx)));
     const state = effectiveState(args, snapshot.target);
     // Ansible sets flags on what the task leaves at path; links are left alone here (chattr cannot set them on a symlink).
     if (args.attributes === undefined || state === 'absent' || state === 'link') return plan;

@@ -81,8 +81,9 @@ export interface AttributeOptions {
 }
 
 export function planAttributes(args: AttributeArgs, current: FileStat | undefined, probe: HostProbe, check: boolean, options: AttributeOptions = {}): AttributeChange {
-  const uid = wantedId(args.owner, probe.ownerUid, 'user', check);
-  const gid = wantedId(args.group, probe.groupGid, 'group', check);
+  // Ansible only looks the names up when it sets them on a path that is there: a path check mode would create is not.
+  const uid = wantedId(args.owner, probe.ownerUid, 'user', check && current === undefined);
+  const gid = wantedId(args.group, probe.groupGid, 'group', check && current === undefined);
   const stat = current ?? createdStat(probe, options.isDirectory ?? false);
   const mode = args.mode === undefined ? undefined : resolveMode(args.mode, { mode: stat.mode, isDirectory: stat.kind === 'directory', umask: probe.umask });
   const change: AttributeChange = { changed: false, mode: '', owner: '', group: '', before: {}, after: {} };

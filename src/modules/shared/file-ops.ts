@@ -1,5 +1,7 @@
 import { posix } from 'node:path';
 import type { Connection } from '../../connection/types.js';
+import { ModuleFailure } from '../contract.js';
+import { attributeFailure } from './attribute-failure.js';
 import { SET_ATTRIBUTES_SH, type AttributeChange } from './file-attributes.js';
 import { STAT_FORMAT_SH, parseStat, type FileStat } from './file-stat.js';
 import { runHostScript } from './host-script.js';
@@ -36,10 +38,20 @@ op=$1 p=$2 d=$3 src=$4 mode=$5 owner=$6 group=$7 recurse=$8 nofollow=$9 mtime=\$
 shift 11
 case $op in
   touch)
-    [ -e "$p" ] || : > "$p"
-    set_attrs "$p" "$mode" "$owner" "$group" 0 "$nofollow" ;;
+    if [ -e "$p" ]; then set_attrs "$p" "$mode" "$owner" "$group" 0 "$nofollow"
+    else
+      : > "$p"
+      # As Ansible, a file the touch created is removed again when its owner or mode cannot be set.
+      set_attrs "$p" "$mode" "$owner" "$group" 0 "$nofollow" || { rm -f -- "$p"; exit 1; }
+    fi ;;
   attributes)
-    set_attrs "$p" "$mode" "$owner" "$group" "$recurse" "$nofollow" ;;
+    if [ "$recurse" = 1 ] && [ "$nofollow" = 0 ]; then
+      # As Ansible's recursion with follow: what the links inside point at is set too (a link given to chown or chmod is followed).
+      [ -z "$owner" ] || find -L "$p" ! -type l -exec chown -- "$owner" {} +
+      [ -z "$group" ] || find -L "$p" ! -type l -exec chgrp -- "$group" {} +
+      [ -z "$mode" ] || find -L "$p" ! -type l -exec chmod -- "$mode" {} +
+    else set_attrs "$p" "$mode" "$owner" "$group" "$recurse" "$nofollow"
+    fi ;;
   directory)
     for d do
       [ -e "$d" ] || { mkdir -- "$d"; set_attrs "$d" "$mode" "$owner" "$group" 0 0; }
@@ -76,7 +88,9 @@ export async function runFileOperation(
   const recurse = operation.kind === 'attributes' && operation.recurse;
   const folders = operation.kind === 'directory' ? operation.folders : [];
   const args = [operation.kind, path, posix.dirname(path), src, attributes.mode, attributes.owner, attributes.group, recurse ? '1' : '0', noFollow ? '1' : '0', times.mtime, times.atime, ...folders];
-  const { sections } = await runHostScript(connection, FILE_OPS_SCRIPT, args);
+  const { sections } = await runHostScript(connection, FILE_OPS_SCRIPT, args).catch((error: unknown) => {
+    throw error instanceof ModuleFailure ? attributeFailure(error) : error;
+  });
   return parseStat(sections[0].get('stat'));
 }
 

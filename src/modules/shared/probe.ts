@@ -16,8 +16,8 @@ export interface ProbeOptions {
   /** Resolve these user and group names to ids (for idempotent chown). */
   owner?: string;
   group?: string;
-  /** List the status of everything under directories (for recurse). */
-  tree?: boolean;
+  /** List the status of everything under directories (for recurse); 'follow' lists what links inside point at instead of the links (dangling ones left out). */
+  tree?: boolean | 'follow';
   /** Ask file(1) for the MIME type and charset. */
   mime?: boolean;
   /** Ask lsattr(1) for the file attributes. */
@@ -107,6 +107,7 @@ while [ "$n" -gt 0 ]; do
   if [ -d "$p" ]; then
     has_entries "$p" || echo empty=1
     [ "$tree" = 1 ] && find -H "$p" -mindepth 1 -exec stat -c "entry=$F" -- {} +
+    [ "$tree" = 2 ] && find -L "$p" -mindepth 1 ! -type l -exec stat -L -c "entry=$F" -- {} +
   fi
   if [ -f "$p" ] && [ -r "$p" ]; then
     sum=
@@ -224,7 +225,7 @@ export async function probePaths(connection: Connection, paths: readonly string[
     options.checksum ?? '',
     name(options.owner),
     name(options.group),
-    flag(options.tree),
+    options.tree === 'follow' ? '2' : flag(options.tree),
     flag(options.mime),
     flag(options.attributes),
     options.knownChecksum ?? '',

@@ -5,6 +5,7 @@ import { removePath, runFileOperation, type FileOperation } from '../../shared/f
 import { pathInfo, pathState, type FileStat, type PathState } from '../../shared/file-stat.js';
 import type { HostProbe, PathProbe } from '../../shared/probe.js';
 import { NO_TIME_CHANGE, planTimes, type TimeArgs, type TimeChange } from './file-times.js';
+import type { PathContent } from './path-content.js';
 
 /*
  * The file module's states, following Ansible 2.14's file.py (same checks, messages and results).
@@ -26,6 +27,8 @@ export interface FileSnapshot {
   target: PathProbe;
   /** Every probed path (link sources), by path. */
   byPath: Map<string, PathProbe>;
+  /** What is inside a folder state=absent removes. */
+  content?: PathContent;
 }
 
 /** Where a symlink's src points, seen from the folder the link lives in (Python's os.path.join). */
@@ -66,6 +69,12 @@ function stateDiff(
   ];
 }
 
+/** As Ansible's file module, a result that changed nothing still carries `diff`: the path, and the state when it differs (touch). */
+function unchanged(path: string, prev: PathState, state: string, result: ModuleResult): Plan {
+  const [before, after] = prev === state ? [{}, {}] : [{ state: prev }, { state }];
+  return { changed: false, result: { ...result, diff: { before: { path, ...before }, after: { path, ...after } } } };
+}
+
 function info(stat: FileStat | undefined): ModuleResult {
   return stat ? pathInfo(stat) : {};
 }
@@ -77,8 +86,8 @@ function folderChain(path: string): string[] {
   return parts.map((_, index) => prefix + parts.slice(0, index + 1).join('/'));
 }
 
-function operation(ctx: ModuleContext, path: string, op: FileOperation, attributes: AttributeChange, times: TimeChange = NO_TIME_CHANGE) {
-  return async (): Promise<ModuleResult> => pathInfo(await runFileOperation(ctx.connection, path, op, attributes, false, times));
+function operation(ctx: ModuleContext, path: string, op: FileOperation, attributes: AttributeChange, times: TimeChange = NO_TIME_CHANGE, noFollow = false) {
+  return async (): Promise<ModuleResult> => pathInfo(await runFileOperation(ctx.connection, path, op, attributes, noFollow, times));
 }
 
 function planAbsent(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext): Plan {
@@ -87,7 +96,7 @@ function planAbsent(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext):
   if (prev === 'absent') return { changed: false, result };
   return {
     changed: true,
-    diff: stateDiff(args.path, prev, 'absent', NO_ATTRIBUTE_CHANGE),
+    diff: stateDiff(args.path, prev, 'absent', NO_ATTRIBUTE_CHANGE, snapshot.content ? { before: { path_content: snapshot.content } } : {}),
     result,
     apply: async () => {
       await removePath(ctx.connection, args.path);
@@ -102,7 +111,7 @@ function planFile(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext): P
   const attributes = planAttributes(args, current, snapshot.probe, ctx.check, { newFileDiff: !ctx.check });
   const times = planTimes(args, current, false);
   const result = { path, ...info(current) };
-  if (!attributes.changed && !times.changed) return { changed: false, result };
+  if (!attributes.changed && !times.changed) return unchanged(path, prev, 'file', result);
   return {
     changed: true,
     diff: stateDiff(path, prev, 'file', attributes, {}, times),
@@ -127,10 +136,10 @@ function planDirectory(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContex
   const tree = args.recurse ? planTreeAttributes(args, snapshot.target.tree ?? [], snapshot.probe, ctx.check) : NO_ATTRIBUTE_CHANGE;
   const times = planTimes(args, current, false);
   const result = { path, ...info(current) };
-  if (!attributes.changed && !tree.changed && !times.changed) return { changed: false, result };
+  if (!attributes.changed && !tree.changed && !times.changed) return unchanged(path, prev, 'directory', result);
   // chmod/chown -R also set the folder itself.
   const apply = tree.changed
-    ? operation(ctx, path, { kind: 'attributes', recurse: true }, tree, times)
+    ? operation(ctx, path, { kind: 'attributes', recurse: true }, tree, times, !args.follow)
     : operation(ctx, path, { kind: 'attributes', recurse: false }, attributes, times);
   return { changed: true, diff: stateDiff(path, prev, 'directory', attributes, {}, times), result, apply };
 }
@@ -141,7 +150,7 @@ function planTouch(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext): 
   // Both times default to now, which always changes the file; with both preserved a touch is idempotent.
   const times = planTimes(args, current, true);
   const result = { dest: args.path, ...info(current) };
-  if (current && !attributes.changed && !times.changed) return { changed: false, result };
+  if (current && !attributes.changed && !times.changed) return unchanged(args.path, pathState(snapshot.target.lstat), 'touch', result);
   return {
     changed: true,
     diff: stateDiff(args.path, pathState(snapshot.target.lstat), 'touch', attributes, {}, times),
@@ -181,7 +190,7 @@ function planSymlink(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext)
   // Times are set through the link, on what it points at.
   const times = linkExistsAfter && pointedAt ? planTimes(args, pointedAt, false) : NO_TIME_CHANGE;
 
-  if (!linkChanged && !attributes.changed && !times.changed) return { changed: false, result };
+  if (!linkChanged && !attributes.changed && !times.changed) return unchanged(path, prev, 'link', result);
   const op: FileOperation = linkChanged && src !== undefined ? { kind: 'symlink', src } : { kind: 'attributes', recurse: false };
   return {
     changed: true,
@@ -223,7 +232,7 @@ function planHardlink(args: FileArgs, snapshot: FileSnapshot, ctx: ModuleContext
   const attributes = linkExistsAfter && current ? planAttributes(args, current, snapshot.probe, ctx.check, { newFileDiff: !ctx.check }) : NO_ATTRIBUTE_CHANGE;
   const times = linkExistsAfter && current ? planTimes(args, current, false) : NO_TIME_CHANGE;
   const result = { dest: path, src, ...info(target.lstat) };
-  if (!linkChanged && !attributes.changed && !times.changed) return { changed: false, result };
+  if (!linkChanged && !attributes.changed && !times.changed) return unchanged(path, prev, 'hard', result);
   const op: FileOperation = linkChanged && src !== undefined ? { kind: 'hardlink', src } : { kind: 'attributes', recurse: false };
   return {
     changed: true,
