@@ -45,7 +45,7 @@ export function runOptionsFrom(options: CliOptions, config: AnsibleConfig, passw
     user: options.user ?? values.remoteUser,
     become: options.become ?? values.become,
     becomeUser: options.becomeUser ?? (config.origins.becomeUser ? values.becomeUser : undefined),
-    forceHandlers: options.forceHandlers,
+    forceHandlers: options.forceHandlers || values.forceHandlers,
     hostKeyChecking: options.hostKeyChecking ?? (values.hostKeyChecking ? 'strict' : 'off'),
     knownHostsFiles: knownHostsFiles(options),
     verbosity: options.verbose,

@@ -108,5 +108,5 @@ function parsePlays(file: string, registry: ModuleRegistry, importing: string[],
 export async function loadPlaybook(path: string, registry: ModuleRegistry): Promise<Playbook> {
   const file = resolve(path);
   if (!existsSync(file)) throw new PlaybookError(`the playbook ${path} could not be found`);
-  return { path: file, dir: dirname(file), plays: await withModules(registry, () => parsePlays(file, registry, [], { seen: false })) };
+  return { path: file, given: path, dir: dirname(file), plays: await withModules(registry, () => parsePlays(file, registry, [], { seen: false })) };
 }
