@@ -46,6 +46,7 @@ export function runOptionsFrom(options: CliOptions, config: AnsibleConfig, passw
     become: options.become ?? values.become,
     becomeUser: options.becomeUser ?? (config.origins.becomeUser ? values.becomeUser : undefined),
     forceHandlers: options.forceHandlers || values.forceHandlers,
+    errorOnMissingHandler: values.errorOnMissingHandler,
     hostKeyChecking: options.hostKeyChecking ?? (values.hostKeyChecking ? 'strict' : 'off'),
     knownHostsFiles: knownHostsFiles(options),
     verbosity: options.verbose,

@@ -10,7 +10,9 @@ import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode,
 import type { Module } from '../modules/contract.js';
 import { withModules, type ModuleRegistry } from '../modules/registry.js';
 import { createTemplar, markUnsafe, TemplateError } from '../template/templar.js';
+import { missingHandlerMessage } from '../playbook/handler-check.js';
 import { censored } from './censor.js';
+import { RunError } from './run-error.js';
 import type { TaskInfo } from './events.js';
 import { atIndex, failureEscapes, nextInRescueOrAlways, type Frame } from './block-position.js';
 import { applyFacts } from './facts.js';
@@ -171,6 +173,8 @@ export class LinearStrategy {
 
   /** Stats, the host's state, register and notify for one host's outcome of a task. */
   private record(task: ActionTask, info: TaskInfo, host: HostState, outcome: Outcome, scope: Scope): void {
+    // As Ansible, notifications come before the result is shown (a missing handler ends the run without it).
+    if (outcome.status === 'changed' || (outcome.status === 'failed' && outcome.ignored && outcome.result.changed)) this.notify(task, host, scope);
     // A no_log loop's censored result has no items, so Ansible prints the host line after the items.
     const loop = Array.isArray(outcome.result.results) && loopItemsDeclared(task) && !outcome.hidden;
     const shown = outcome.hidden ? { result: censored(outcome.result), diff: [] } : {};
@@ -212,7 +216,6 @@ export class LinearStrategy {
     this.remember(task, host, outcome, scope);
     // A change planned as waiting for an earlier task stands for that task: later waiting tasks name the same one.
     if (outcome.status === 'changed') noteChange(host, typeof outcome.result.depends_on === 'string' ? outcome.result.depends_on : this.nameOf(task, scope));
-    if (outcome.status === 'changed' || (outcome.status === 'failed' && outcome.ignored && outcome.result.changed)) this.notify(task, host, scope);
   }
 
   /** A task's name as a --check plan's "depends on" shows it: templated, without the role. */
@@ -241,7 +244,8 @@ export class LinearStrategy {
       const named = handlers.find((handler) => !handler.listens.includes(name) && this.handlerNames(handler).includes(name));
       const notified = handlers.filter((handler) => handler === named || handler.listens.includes(name));
       if (notified.length === 0) {
-        this.run.reporter.warning(`${formatPosition(task.position)}: The requested handler '${name}' was not found in either the main handlers list nor in the listening handlers list`);
+        if (this.run.options.errorOnMissingHandler) throw new RunError(`${missingHandlerMessage(name)} (${formatPosition(task.position)})`);
+        this.run.reporter.warning(missingHandlerMessage(name));
         continue;
       }
       for (const handler of notified) {

@@ -21,6 +21,8 @@ export interface RunOptions {
   become: boolean;
   becomeUser?: string;
   forceHandlers: boolean;
+  /** ansible.cfg's error_on_missing_handler: a notify naming no handler ends the run (else it is a warning). */
+  errorOnMissingHandler: boolean;
   hostKeyChecking: 'strict' | 'accept-new' | 'off';
   knownHostsFiles: string[];
   verbosity: number;
