@@ -43,6 +43,8 @@ export interface LoadContext {
 export interface PlayCollector {
   roles: Role[];
   handlers: Handler[];
+  /** Handlers of roles an include_role brings in: Ansible adds them when the role is included, after the play's own. */
+  includedHandlers: Handler[];
   roleKeys: Set<string>;
   /** Role handler files already in `handlers`: a role used several times has its handlers once. */
   handlerRoles: Set<string>;
@@ -359,7 +361,7 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
   if (isTemplateText(reference.name)) return node;
   const role = loadRole(reference, searchPathFor(ctx), ctx.role);
   const tasks = roleTasks(role, { ...ctx, tags: [], when: [] }, tasksFrom, where);
-  ctx.play.handlers.push(...roleHandlers(role, ctx, handlersFrom));
+  ctx.play.includedHandlers.push(...roleHandlers(role, ctx, handlersFrom));
   return { ...node, preloaded: { role, tasks } };
 }
 

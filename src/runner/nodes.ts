@@ -240,8 +240,12 @@ export class LinearStrategy {
     const names = written.flatMap((name) => asNames(templar.render(name)));
     for (const name of names) {
       const { handlers } = this.playRun.play;
-      // As Ansible's: the first handler of that name (templated, without host variables), and every one listening.
-      const named = handlers.find((handler) => !handler.listens.includes(name) && this.handlerNames(handler).includes(name));
+      // As Ansible's: the handler of that name (templated, without host variables), and every one listening. Ansible
+      // searches the handler blocks last loaded first (a role's file, the play's section), each from its top.
+      const files = [...new Set(handlers.map((handler) => handler.position.file))].reverse();
+      const named = files
+        .flatMap((file) => handlers.filter((handler) => handler.position.file === file))
+        .find((handler) => !handler.listens.includes(name) && this.handlerNames(handler).includes(name));
       const notified = handlers.filter((handler) => handler === named || handler.listens.includes(name));
       if (notified.length === 0) {
         if (this.run.options.errorOnMissingHandler) throw new RunError(`${missingHandlerMessage(name)} (${formatPosition(task.position)})`);
@@ -349,6 +353,7 @@ export class LinearStrategy {
       play: {
         roles: [],
         handlers: this.playRun.play.handlers,
+        includedHandlers: this.playRun.play.handlers,
         roleKeys: new Set(),
         handlerRoles: new Set(this.playRun.play.handlers.flatMap((handler) => (handler.role ? [handler.position.file] : []))),
       },
