@@ -14,6 +14,7 @@ import { loadModules, moduleIndex } from '../modules/registry.js';
 import { loadPlaybook } from '../playbook/load.js';
 import { PlaybookError } from '../playbook/source.js';
 import { runPlaybooks } from '../runner/playbook.js';
+import { RunError } from '../runner/run-error.js';
 import { Secrets } from '../runner/secrets.js';
 import type { RunContext } from '../runner/state.js';
 import { TemplateError } from '../template/templar.js';
@@ -109,7 +110,7 @@ export async function main(argv: string[], version: string): Promise<number> {
     if (config.origins.collectionsPaths) process.env.ANSIBLE_COLLECTIONS_PATH = run.collectionsPaths.join(':');
     const registry = await moduleIndex();
     const playbooks: Playbook[] = [];
-    for (const path of paths) playbooks.push(await loadPlaybook(path, registry));
+    for (const path of paths) playbooks.push(await loadPlaybook(path, registry, { missingHandlerIsError: run.errorOnMissingHandler }));
     const whole = await loadInventory(inventorySources(options, config), { playbookDir: playbooks[0]?.dir }).catch((error: unknown) => {
       throw error instanceof VaultError ? new VaultError(error.message, EXIT.unreachableOrInvalid) : error;
     });
@@ -151,6 +152,10 @@ export async function main(argv: string[], version: string): Promise<number> {
     if (error instanceof VaultError || error instanceof PromptError) {
       process.stderr.write(`ERROR! ${error.message}\n`);
       return error instanceof VaultError ? error.exitCode : EXIT.error;
+    }
+    if (error instanceof RunError) {
+      process.stderr.write(secrets.maskText(`ERROR! ${error.message}\n`));
+      return EXIT.error;
     }
     if (error instanceof PlaybookError || error instanceof InventoryError || error instanceof TemplateError) {
       // A message may quote a string from a vars file; vault values in it stay masked.

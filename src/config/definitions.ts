@@ -56,6 +56,8 @@ export const SETTINGS = {
   retryFilesSavePath: { ansibleName: 'RETRY_FILES_SAVE_PATH', type: 'path', ini: [defaults('retry_files_save_path')], env: ['ANSIBLE_RETRY_FILES_SAVE_PATH'] },
   interpreterPython: { ansibleName: 'INTERPRETER_PYTHON', type: 'string', ini: [defaults('interpreter_python')], env: ['ANSIBLE_PYTHON_INTERPRETER'], default: 'auto' },
   logPath: { ansibleName: 'DEFAULT_LOG_PATH', type: 'path', ini: [defaults('log_path')], env: ['ANSIBLE_LOG_PATH'] },
+  errorOnMissingHandler: { ansibleName: 'ERROR_ON_MISSING_HANDLER', type: 'boolean', ini: [defaults('error_on_missing_handler')], env: ['ANSIBLE_ERROR_ON_MISSING_HANDLER'], default: true },
+  forceHandlers: { ansibleName: 'DEFAULT_FORCE_HANDLERS', type: 'boolean', ini: [defaults('force_handlers')], env: ['ANSIBLE_FORCE_HANDLERS'], default: false },
   anyErrorsFatal: { ansibleName: 'ANY_ERRORS_FATAL', type: 'boolean', ini: [defaults('any_errors_fatal')], env: ['ANSIBLE_ANY_ERRORS_FATAL'], default: false },
   displaySkippedHosts: { ansibleName: 'display_skipped_hosts', type: 'boolean', ini: [defaults('display_skipped_hosts')], env: ['ANSIBLE_DISPLAY_SKIPPED_HOSTS'], default: true },
   displayOkHosts: { ansibleName: 'display_ok_hosts', type: 'boolean', ini: [defaults('display_ok_hosts')], env: ['ANSIBLE_DISPLAY_OK_HOSTS'], default: true },

@@ -3,6 +3,7 @@ import type { Reporter } from '../runner/events.js';
 /** Sends every event to several reporters (screen, log file, ...). */
 export function fanOut(reporters: Reporter[]): Reporter {
   return {
+    playbookStart: (...args) => reporters.forEach((reporter) => reporter.playbookStart?.(...args)),
     playStart: (...args) => reporters.forEach((reporter) => reporter.playStart(...args)),
     noHosts: (...args) => reporters.forEach((reporter) => reporter.noHosts(...args)),
     taskStart: (...args) => reporters.forEach((reporter) => reporter.taskStart(...args)),

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { ModuleResult } from '../modules/contract.js';
 import type { HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
@@ -54,6 +55,13 @@ export class HumanReporter implements Reporter {
     this.currentTask = task;
     this.bannerPrinted = true;
     this.write(banner(`${task.isHandler ? 'RUNNING HANDLER' : 'TASK'} [${task.title}]`, this.options.columns));
+  }
+
+  /** As Ansible's default callback and playbook executor at -vv. */
+  playbookStart(path: string, playCount: number): void {
+    if (this.options.verbosity < 2) return;
+    this.write(banner(`PLAYBOOK: ${basename(path)}`, this.options.columns));
+    this.write(`${playCount} plays in ${path}`);
   }
 
   playStart(name: string): void {

@@ -14,6 +14,10 @@ export class ProgressReporter implements Reporter {
     if (spinning) this.spinner.render();
   }
 
+  playbookStart(path: string, playCount: number): void {
+    this.around(() => this.inner.playbookStart?.(path, playCount));
+  }
+
   playStart(name: string): void {
     this.around(() => this.inner.playStart(name));
   }

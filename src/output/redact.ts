@@ -9,6 +9,10 @@ export class RedactingReporter implements Reporter {
     return { ...event, result: this.secrets.mask(event.result), diff: this.secrets.mask(event.diff), item: event.item && { label: this.secrets.mask(event.item.label) } };
   }
 
+  playbookStart(path: string, playCount: number): void {
+    this.inner.playbookStart?.(path, playCount);
+  }
+
   playStart(name: string): void {
     this.inner.playStart(name);
   }

@@ -20,6 +20,10 @@ export class TimingReporter implements Reporter {
     if (last && last.end === undefined) last.end = Date.now();
   }
 
+  playbookStart(path: string, playCount: number): void {
+    this.inner.playbookStart?.(path, playCount);
+  }
+
   playStart(name: string): void {
     this.closeLast();
     this.inner.playStart(name);

@@ -66,6 +66,8 @@ export const TASK_KEYWORDS: Record<string, object> = {
 
 export const BLOCK_KEYWORDS: Record<string, object> = {
   ...common,
+  // As ansible-core 2.14's, a block notifies for its tasks that have no notify of their own.
+  notify: stringOrList,
   block: { type: 'array' },
   rescue: { type: 'array' },
   always: { type: 'array' },

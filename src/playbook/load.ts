@@ -13,7 +13,7 @@ import type { Play, Playbook, TaskNode } from './types.js';
 import { varsMapping } from './vars-keyword.js';
 import { collectionsOf } from './module-defaults.js';
 
-function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, importing: string[], controllerWrites: { seen: boolean }): Play {
+function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, importing: string[], controllerWrites: { seen: boolean }, options: LoadOptions): Play {
   const file = position.file;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new PlaybookError('a play must be a mapping', position);
   const play = raw as Record<string, unknown>;
@@ -27,7 +27,7 @@ function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, i
   if (Array.isArray(play.hosts) && play.hosts.length === 0) throw new PlaybookError('Hosts list cannot be empty. Please check your playbook', keyPositionOf(play, 'hosts'));
   if (Array.isArray(play.hosts) && play.hosts.some((host) => host === null || host === '')) throw new PlaybookError("Hosts list cannot contain values of 'None'. Please check your playbook", keyPositionOf(play, 'hosts'));
   const baseDir = dirname(file);
-  const collector: PlayCollector = { roles: [], handlers: [], roleKeys: new Set(), handlerRoles: new Set() };
+  const collector: PlayCollector = { roles: [], handlers: [], includedHandlers: [], roleKeys: new Set(), handlerRoles: new Set() };
   const ctx: LoadContext = {
     registry,
     roleSearchPath: roleSearchPath(baseDir),
@@ -66,8 +66,8 @@ function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, i
   }
   const tasks = [...roleTasks, ...parseTaskList(play.tasks, ctx)];
   const postTasks = parseTaskList(play.post_tasks, ctx);
-  const handlers = [...collector.handlers, ...parseHandlers(play.handlers, { ...ctx, tags: [] })];
-  checkNotifications({ preTasks, tasks, postTasks, handlers });
+  const handlers = [...collector.handlers, ...parseHandlers(play.handlers, { ...ctx, tags: [] }), ...collector.includedHandlers];
+  checkNotifications({ preTasks, tasks, postTasks, handlers }, options.missingHandlerIsError);
   const hosts = Array.isArray(play.hosts) ? play.hosts.map(String).join(',') : String(play.hosts);
   return {
     name: typeof play.name === 'string' ? play.name : hosts,
@@ -85,7 +85,7 @@ function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, i
   };
 }
 
-function parsePlays(file: string, registry: ModuleRegistry, importing: string[], controllerWrites: { seen: boolean }, importedFrom?: Position): Play[] {
+function parsePlays(file: string, registry: ModuleRegistry, importing: string[], controllerWrites: { seen: boolean }, options: LoadOptions, importedFrom?: Position): Play[] {
   if (importing.includes(file)) throw new PlaybookError(`${file} imports itself`);
   const data = loadYamlFile(file);
   // Ansible's words; an imported empty playbook is the same mistake.
@@ -94,19 +94,24 @@ function parsePlays(file: string, registry: ModuleRegistry, importing: string[],
   return data.flatMap((entry, index) => {
     const map = entry as Record<string, unknown> | null;
     const imported = map && typeof map === 'object' ? (map.import_playbook ?? map['ansible.builtin.import_playbook']) : undefined;
-    if (imported === undefined) return [parsePlay(entry, itemPositionOf(data, index) ?? { file, line: 1, column: 1 }, registry, [...importing, file], controllerWrites)];
+    if (imported === undefined) return [parsePlay(entry, itemPositionOf(data, index) ?? { file, line: 1, column: 1 }, registry, [...importing, file], controllerWrites, options)];
     const position: Position | undefined = positionOf(entry);
     if (typeof imported !== 'string' || isTemplateText(imported)) throw new PlaybookError('import_playbook needs a static file name', position);
     const path = isAbsolute(imported) ? imported : join(dirname(file), imported);
     const where = map ? keyPositionOf(map, 'import_playbook' in map ? 'import_playbook' : 'ansible.builtin.import_playbook') : position;
     if (!existsSync(path)) throw new PlaybookError(`the playbook ${imported} could not be found (${path})`, where);
-    return parsePlays(path, registry, [...importing, file], controllerWrites, where);
+    return parsePlays(path, registry, [...importing, file], controllerWrites, options, where);
   });
 }
 
 /** Reads and validates a whole playbook (plays, roles, static includes, module arguments) before anything runs. */
-export async function loadPlaybook(path: string, registry: ModuleRegistry): Promise<Playbook> {
+export interface LoadOptions {
+  /** ansible.cfg's error_on_missing_handler: a notify naming no handler is an error (else a warning at run time). */
+  missingHandlerIsError: boolean;
+}
+
+export async function loadPlaybook(path: string, registry: ModuleRegistry, options: LoadOptions = { missingHandlerIsError: true }): Promise<Playbook> {
   const file = resolve(path);
   if (!existsSync(file)) throw new PlaybookError(`the playbook ${path} could not be found`);
-  return { path: file, dir: dirname(file), plays: await withModules(registry, () => parsePlays(file, registry, [], { seen: false })) };
+  return { path: file, given: path, dir: dirname(file), plays: await withModules(registry, () => parsePlays(file, registry, [], { seen: false }, options)) };
 }

@@ -10,7 +10,7 @@ import { collectionsOf, moduleDefaultArgs } from './module-defaults.js';
 import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, META_ACTIONS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { parseKeyValueArgs } from './kv.js';
 import { loadRole, mainFile, roleArgumentSpecs, roleDependencies, type RoleReference } from './roles.js';
-import { itemPositionOf, keyPositionOf, loadYamlFile, PlaybookError, positionOf, samePositions, type Position } from './source.js';
+import { formatPosition, itemPositionOf, keyPositionOf, loadYamlFile, PlaybookError, positionOf, samePositions, type Position } from './source.js';
 import type { ActionTask, BlockNode, Handler, Role, TaskNode } from './types.js';
 import { varsMapping } from './vars-keyword.js';
 import { checkControllerFiles, playDirsOf } from './controller-files.js';
@@ -43,8 +43,10 @@ export interface LoadContext {
 export interface PlayCollector {
   roles: Role[];
   handlers: Handler[];
+  /** Handlers of roles an include_role brings in: Ansible adds them when the role is included, after the play's own. */
+  includedHandlers: Handler[];
   roleKeys: Set<string>;
-  /** Roles whose handlers are already in `handlers`: a role used several times has its handlers once. */
+  /** Role handler files already in `handlers`: a role used several times has its handlers once. */
   handlerRoles: Set<string>;
 }
 
@@ -72,12 +74,16 @@ function resolvePath(base: string, path: string): string {
   return isAbsolute(path) ? path : join(base, path);
 }
 
-/** As Ansible: a task file included in a role is looked for in the role's tasks/ first (a handler including one too), then beside the including file. */
+/**
+ * As Ansible: a task file included in a role is looked for in the role's tasks/ first (a handler including one
+ * too), then beside the including file, then in the play's folder.
+ */
 function includedFilePath(ctx: LoadContext, file: string): string {
   const besideIncluder = resolvePath(ctx.baseDir, file);
   if (!ctx.role || isAbsolute(file)) return besideIncluder;
   const inRoleTasks = join(ctx.role.path, 'tasks', file);
-  return existsSync(inRoleTasks) || !existsSync(besideIncluder) ? inRoleTasks : besideIncluder;
+  const candidates = [inRoleTasks, besideIncluder, ...(ctx.playDir ? [join(ctx.playDir, file)] : [])];
+  return candidates.find((path) => existsSync(path)) ?? inRoleTasks;
 }
 
 /** Loads a YAML file that must hold a list of tasks (an empty file is an empty list). */
@@ -333,7 +339,7 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
       return { kind: 'block', ...base, block: loadTaskFile(includedFilePath(ctx, file), inner, where), rescue: [], always: [] };
     }
     const apply = args.apply === undefined ? undefined : asMapping(args.apply, 'apply', where);
-    const node = { kind: 'include_tasks' as const, ...base, file, baseDir: relativeTo, ...(apply ? { apply } : {}) };
+    const node = { kind: 'include_tasks' as const, ...base, file, baseDir: relativeTo, parentTags: ctx.tags, ...(apply ? { apply } : {}) };
     if (isTemplateText(file)) return node;
     const inner: LoadContext = { ...ctx, tags: [], when: [] };
     return { ...node, preloaded: loadTaskFile(includedFilePath(ctx, file), inner, where) };
@@ -345,16 +351,17 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
   };
   if (!reference.name) throw new PlaybookError(`${kind} needs a role name`, where);
   const tasksFrom = String(args.tasks_from ?? 'main');
+  const handlersFrom = String(args.handlers_from ?? 'main');
   if (kind === 'import_role') {
     // As Ansible's, an import's vars are the role's entry vars (seen by the whole play) and its tasks' own vars, not parameters.
     const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
-    return { kind: 'block', ...base, block: expandRole({ ...reference, params: {}, vars: reference.params }, inner, tasksFrom), rescue: [], always: [] };
+    return { kind: 'block', ...base, block: expandRole({ ...reference, params: {}, vars: reference.params }, inner, tasksFrom, handlersFrom), rescue: [], always: [] };
   }
-  const node = { kind: 'include_role' as const, ...base, roleName: reference.name, tasksFrom };
+  const node = { kind: 'include_role' as const, ...base, roleName: reference.name, tasksFrom, handlersFrom, parentTags: ctx.tags };
   if (isTemplateText(reference.name)) return node;
   const role = loadRole(reference, searchPathFor(ctx), ctx.role);
   const tasks = roleTasks(role, { ...ctx, tags: [], when: [] }, tasksFrom, where);
-  ctx.play.handlers.push(...roleHandlers(role, ctx));
+  ctx.play.includedHandlers.push(...roleHandlers(role, ctx, handlersFrom));
   return { ...node, preloaded: { role, tasks } };
 }
 
@@ -392,21 +399,45 @@ export function roleTasks(role: Role, ctx: LoadContext, tasksFrom: string, posit
   return [validation, ...tasks];
 }
 
-function roleHandlers(role: Role, ctx: LoadContext): Handler[] {
-  const file = mainFile(join(role.path, 'handlers'));
-  if (!file || ctx.play.handlerRoles.has(role.path)) return [];
-  ctx.play.handlerRoles.add(role.path);
+/** A role's handlers from one file of its handlers/ (each file once per play). */
+export function roleHandlers(role: Role, ctx: LoadContext, handlersFrom = 'main'): Handler[] {
+  const file = mainFile(join(role.path, 'handlers'), handlersFrom);
+  if (!file || ctx.play.handlerRoles.has(file)) return [];
+  ctx.play.handlerRoles.add(file);
   const data = loadYamlFile(file);
   return parseHandlers(data, { ...ctx, role, baseDir: join(role.path, 'handlers'), tags: [], when: [], collections: role.collections }, role.name);
 }
 
+const ROLE_INCLUDES = new Set(['include_role', 'import_role', 'ansible.builtin.include_role', 'ansible.builtin.import_role']);
+
 export function parseHandlers(list: unknown, ctx: LoadContext, roleName?: string): Handler[] {
-  return parseTaskList(list, ctx).map((node) => {
-    if (node.kind !== 'action' && node.kind !== 'include_tasks') throw new PlaybookError('a handler must be a module task or include_tasks', node.position);
-    const name = node.name ?? (node.kind === 'action' ? node.action : `include_tasks ${node.file}`);
-    const listen = asTags(node.keywords.listen);
-    return { ...node, answersTo: [name, ...(roleName ? [`${roleName} : ${name}`] : []), ...listen] };
+  // Refused before the role is looked for, as Ansible refuses it whatever the role.
+  (Array.isArray(list) ? list : []).forEach((raw, index) => {
+    const roleInclude = raw && typeof raw === 'object' ? Object.keys(raw).find((key) => ROLE_INCLUDES.has(key)) : undefined;
+    if (roleInclude) throw handlerError(`Using '${SHORT_INCLUDE(roleInclude)}' as a handler is not supported.`, itemPositionOf(list as unknown[], index));
   });
+  return parseTaskList(list, ctx).flatMap((node) => handlersOf(node, roleName, true));
+}
+
+/** Ansible's words come first in these errors (they are what users search for), the place after them. */
+function handlerError(message: string, position: Position | undefined): PlaybookError {
+  return new PlaybookError(`${message} (${formatPosition(position)})`);
+}
+
+/**
+ * A handler entry: a task, an include_tasks or a meta task; an import_tasks, or a block written directly in the
+ * handlers, stands for its tasks (each one a handler), as Ansible reads it; a block within is refused, as Ansible does.
+ */
+function handlersOf(node: TaskNode, roleName: string | undefined, topLevel: boolean): Handler[] {
+  if (node.kind === 'block') {
+    if (!topLevel) throw handlerError('Using a block as a handler is not supported.', node.position);
+    return node.block.flatMap((child) => handlersOf(child, roleName, false));
+  }
+  if (node.kind === 'meta' && node.action === 'flush_handlers') throw handlerError('flush_handlers cannot be used as a handler', node.position);
+  if (node.kind === 'include_role') throw handlerError("Using 'include_role' as a handler is not supported.", node.position);
+  const name = node.name ?? (node.kind === 'action' ? node.action : node.kind === 'meta' ? 'meta' : `include_tasks ${node.file}`);
+  const listen = asTags(node.keywords.listen);
+  return [{ ...node, answersTo: [name, ...(roleName ? [`${roleName} : ${name}`] : []), ...listen], listens: listen }];
 }
 
 export function roleReference(entry: unknown, written?: Position): RoleReference {
@@ -421,7 +452,7 @@ export function roleReference(entry: unknown, written?: Position): RoleReference
 }
 
 /** Keywords a `roles:` entry may carry (become, environment, ...): they apply to the role's tasks, they are not parameters. */
-export const ROLE_ENTRY_KEYWORDS = new Set(Object.keys(BLOCK_KEYWORDS).filter((key) => !['block', 'rescue', 'always', 'name', 'vars', 'tags', 'when'].includes(key)));
+export const ROLE_ENTRY_KEYWORDS = new Set(Object.keys(BLOCK_KEYWORDS).filter((key) => !['block', 'rescue', 'always', 'name', 'vars', 'tags', 'when', 'notify'].includes(key)));
 
 /** The keywords written on a `roles:` entry, checked like a block's. */
 export function roleEntryKeywords(entry: unknown): Record<string, unknown> {
@@ -435,7 +466,7 @@ export function roleEntryKeywords(entry: unknown): Record<string, unknown> {
  * A role used statically (`roles:` or import_role): its dependencies first, then its tasks, each role once per
  * play for the same parameters; its handlers join the play's.
  */
-export function expandRole(reference: RoleReference, ctx: LoadContext, tasksFrom = 'main'): TaskNode[] {
+export function expandRole(reference: RoleReference, ctx: LoadContext, tasksFrom = 'main', handlersFrom = 'main'): TaskNode[] {
   const role = loadRole(reference, searchPathFor(ctx), ctx.role);
   const key = `${role.path}|${tasksFrom}|${JSON.stringify(reference.params)}|${JSON.stringify(reference.vars ?? {})}`;
   if (ctx.play.roleKeys.has(key)) return [];
@@ -443,6 +474,6 @@ export function expandRole(reference: RoleReference, ctx: LoadContext, tasksFrom
   const listed = roleDependencies(role);
   const dependencies = listed.flatMap((dependency, index) => expandRole(roleReference(dependency, itemPositionOf(listed, index)), { ...ctx, role }));
   ctx.play.roles.push(role);
-  ctx.play.handlers.push(...roleHandlers(role, ctx));
+  ctx.play.handlers.push(...roleHandlers(role, ctx, handlersFrom));
   return [...dependencies, ...roleTasks(role, ctx, tasksFrom, reference.position, reference.arguments)];
 }

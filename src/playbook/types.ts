@@ -58,6 +58,8 @@ export interface IncludeTasksNode extends NodeBase {
   file: string;
   /** The legacy `include` as written: an unnamed task's title, as Ansible shows it. */
   legacyAction?: string;
+  /** Tags of the play, roles and blocks around the include (not its own): its tasks inherit them, as Ansible's. */
+  parentTags: string[];
   /** `apply:` keywords given to every included task (tags, become, ...). */
   apply?: Keywords;
   /** Files loaded ahead of time when the file name has no template. */
@@ -68,6 +70,10 @@ export interface IncludeRoleNode extends NodeBase {
   kind: 'include_role';
   roleName: string;
   tasksFrom: string;
+  /** The role's handlers file (`handlers_from`), main by default. */
+  handlersFrom: string;
+  /** Tags of the play, roles and blocks around the include (not its own): the role's tasks inherit them. */
+  parentTags: string[];
   /** The role loaded ahead of time when its name has no template. */
   preloaded?: { role: Role; tasks: TaskNode[] };
 }
@@ -79,10 +85,12 @@ export interface MetaNode extends NodeBase {
 
 export type TaskNode = ActionTask | BlockNode | IncludeTasksNode | IncludeRoleNode | MetaNode;
 
-/** A module task, or (as Ansible allows) an include_tasks whose tasks run when it is notified. */
-export type Handler = (ActionTask | IncludeTasksNode) & {
+/** A module task, or (as Ansible allows) an include_tasks whose tasks run when it is notified, or a meta task. */
+export type Handler = (ActionTask | IncludeTasksNode | MetaNode) & {
   /** The names this handler answers to: its name, "ROLE : name", and its `listen` topics. */
   answersTo: string[];
+  /** Its `listen` topics alone: a notify reaches every handler listening, but only the first one of its name. */
+  listens: string[];
 };
 
 export interface Play {
@@ -103,6 +111,8 @@ export interface Play {
 
 export interface Playbook {
   path: string;
+  /** The path as given on the command line: Ansible's output names the playbook so. */
+  given: string;
   dir: string;
   plays: Play[];
 }

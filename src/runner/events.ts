@@ -54,6 +54,8 @@ export interface CommandEvent {
 
 /** What the runner tells the outside world; the output layer implements it. */
 export interface Reporter {
+  /** A playbook starts: its path as given on the command line, and how many plays it holds (imports included). */
+  playbookStart?(path: string, playCount: number): void;
   playStart(name: string): void;
   noHosts(message: string): void;
   taskStart(task: TaskInfo, hostCount: number): void;

@@ -1,15 +1,18 @@
 import { isAbsolute, join } from 'node:path';
 import pLimit from 'p-limit';
+import { isTemplateText } from '../modules/args.js';
 import { formatPosition } from '../playbook/source.js';
 import { collectionsOf } from '../playbook/module-defaults.js';
 import { loadRole } from '../playbook/roles.js';
 import { taskSearchPath } from '../playbook/search-path.js';
-import { asTags, loadTaskFile, roleTasks, type LoadContext } from '../playbook/tasks.js';
+import { asTags, loadTaskFile, roleHandlers, roleTasks, type LoadContext } from '../playbook/tasks.js';
 import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, TaskNode } from '../playbook/types.js';
 import type { Module } from '../modules/contract.js';
 import { withModules, type ModuleRegistry } from '../modules/registry.js';
 import { createTemplar, markUnsafe, TemplateError } from '../template/templar.js';
+import { missingHandlerMessage } from '../playbook/handler-check.js';
 import { censored } from './censor.js';
+import { RunError } from './run-error.js';
 import type { TaskInfo } from './events.js';
 import { atIndex, failureEscapes, nextInRescueOrAlways, type Frame } from './block-position.js';
 import { applyFacts } from './facts.js';
@@ -33,6 +36,8 @@ function implementationOf(module: Module): Pick<TaskInfo, 'moduleFile' | 'native
   return module.origin ? { moduleFile: module.origin } : { nativeModule: `${module.namespace ?? 'ansible.builtin'}.${module.name}` };
 }
 export class LinearStrategy {
+  private readonly handlerNameCache = new Map<Handler, string[]>();
+
   constructor(
     private readonly playRun: PlayRun,
     private readonly registry: ModuleRegistry,
@@ -72,6 +77,11 @@ export class LinearStrategy {
   /** Ansible templates a task's name with what it knows without a host; when that is not enough, the name stays as written. */
   private displayName(node: TaskNode, scope: Scope, name: string): string {
     if (!name.includes('{{') && !name.includes('{%')) return name;
+    return this.templatedName(node, scope, name) ?? name;
+  }
+
+  /** A name templated with the variables known without a host; undefined when they are not enough. */
+  private templatedName(node: TaskNode, scope: Scope, name: string): string | undefined {
     const role = roleLayers(scope.role ?? node.role);
     const vars: Record<string, unknown> = {};
     for (const playRole of this.playRun.play.roles) Object.assign(vars, playRole.defaults);
@@ -83,7 +93,7 @@ export class LinearStrategy {
     try {
       return String(createTemplar(vars).render(name));
     } catch {
-      return name;
+      return undefined;
     }
   }
 
@@ -163,6 +173,8 @@ export class LinearStrategy {
 
   /** Stats, the host's state, register and notify for one host's outcome of a task. */
   private record(task: ActionTask, info: TaskInfo, host: HostState, outcome: Outcome, scope: Scope): void {
+    // As Ansible, notifications come before the result is shown (a missing handler ends the run without it).
+    if (outcome.status === 'changed' || (outcome.status === 'failed' && outcome.ignored && outcome.result.changed)) this.notify(task, host, scope);
     // A no_log loop's censored result has no items, so Ansible prints the host line after the items.
     const loop = Array.isArray(outcome.result.results) && loopItemsDeclared(task) && !outcome.hidden;
     const shown = outcome.hidden ? { result: censored(outcome.result), diff: [] } : {};
@@ -204,7 +216,6 @@ export class LinearStrategy {
     this.remember(task, host, outcome, scope);
     // A change planned as waiting for an earlier task stands for that task: later waiting tasks name the same one.
     if (outcome.status === 'changed') noteChange(host, typeof outcome.result.depends_on === 'string' ? outcome.result.depends_on : this.nameOf(task, scope));
-    if (outcome.status === 'changed' || (outcome.status === 'failed' && outcome.ignored && outcome.result.changed)) this.notify(task, host, scope);
   }
 
   /** A task's name as a --check plan's "depends on" shows it: templated, without the role. */
@@ -222,21 +233,51 @@ export class LinearStrategy {
   }
 
   private notify(task: ActionTask, host: HostState, scope: Scope): void {
-    const names = asNames(task.keywords.notify);
-    if (names.length === 0) return;
+    const written = asNames(inheritedKeyword(this.playRun, scope, task, 'notify'));
+    if (written.length === 0) return;
     const templar = createTemplar(taskVars(this.playRun, host, scope, task));
-    for (const written of names) {
-      const name = String(templar.render(written));
-      const handlers = this.playRun.play.handlers.filter((handler) => handler.answersTo.includes(name));
-      if (handlers.length === 0) {
-        this.run.reporter.warning(`${formatPosition(task.position)}: the handler '${name}' is not defined in this play`);
+    // A templated notify may give a list of names.
+    const names = written.flatMap((name) => asNames(templar.render(name)));
+    for (const name of names) {
+      const { handlers } = this.playRun.play;
+      // As Ansible's: the handler of that name (templated, without host variables), and every one listening. Ansible
+      // searches the handler blocks last loaded first (a role's file, the play's section), each from its top.
+      const files = [...new Set(handlers.map((handler) => handler.position.file))].reverse();
+      const named = files
+        .flatMap((file) => handlers.filter((handler) => handler.position.file === file))
+        .find((handler) => !handler.listens.includes(name) && this.handlerNames(handler).includes(name));
+      const notified = handlers.filter((handler) => handler === named || handler.listens.includes(name));
+      if (notified.length === 0) {
+        if (this.run.options.errorOnMissingHandler) throw new RunError(`${missingHandlerMessage(name)} (${formatPosition(task.position)})`);
+        this.run.reporter.warning(missingHandlerMessage(name));
         continue;
       }
-      for (const handler of handlers) {
+      for (const handler of notified) {
         host.notified.add(handler);
         noteNotification(host, handler, this.nameOf(task, scope));
       }
     }
+  }
+
+  /**
+   * The names a handler answers to by name (its own, and with its role's prefix), its name templated once with the
+   * play's variables; one that cannot be templated answers to none (Ansible warns when it has no listen topic).
+   */
+  private handlerNames(handler: Handler): string[] {
+    const known = this.handlerNameCache.get(handler);
+    if (known) return known;
+    const written = handler.answersTo.filter((name) => !handler.listens.includes(name));
+    const name = handler.name;
+    if (name === undefined || !isTemplateText(name)) return written;
+    const scope: Scope = { blocks: [], role: handler.role, includeParams: {}, frames: [], isHandler: true, appliedTags: [] };
+    const rendered = this.templatedName(handler, scope, name);
+    if (rendered === undefined) {
+      if (handler.listens.length === 0) this.run.reporter.warning(`Handler '${name}' is unusable because it has no listen topics and the name could not be templated (host-specific variables are not supported in handler names).`);
+      return [];
+    }
+    const names = [rendered, ...(handler.role ? [`${handler.role.name} : ${rendered}`] : [])];
+    this.handlerNameCache.set(handler, names);
+    return names;
   }
 
   /** any_errors_fatal (which a run_once task implies) and max_fail_percentage, checked after each task as Ansible does. */
@@ -258,14 +299,15 @@ export class LinearStrategy {
   }
 
   /**
-   * any_errors_fatal as ansible-core 2.14 applies it: the plays after this one are off, and this one stops for
-   * everyone unless a host's next task is in a rescue or always; then every host goes on (Ansible counts the
-   * others failed but keeps running them).
+   * any_errors_fatal as ansible-core 2.14 applies it: the plays after this one are off unless every host's next
+   * task is in a rescue or always, and this one stops for everyone unless some host's is; then every host goes
+   * on (Ansible counts the others failed but keeps running them).
    */
   private failFast(): void {
-    this.playRun.breaksPlaybook = true;
-    const bound = this.playRun.batch.some((host) => !host.unreachable && !host.ended && nextInRescueOrAlways(host.position));
-    if (!bound) this.abortPlay();
+    const hosts = this.playRun.batch.filter((host) => !host.unreachable && !host.ended);
+    const bound = hosts.filter((host) => nextInRescueOrAlways(host.position));
+    if (bound.length < hosts.length) this.playRun.breaksPlaybook = true;
+    if (bound.length === 0) this.abortPlay();
   }
 
   private abortPlay(): void {
@@ -291,11 +333,12 @@ export class LinearStrategy {
     }
     if (block.always.length > 0) {
       const stillFailed = hosts.filter((host) => host.failed && !host.unreachable);
+      const cleared = new Map(stillFailed.map((host) => [host, host.errorsCleared]));
       for (const host of stillFailed) host.failed = false;
       await this.runNodes(block.always, hosts.filter((host) => !host.unreachable && !host.ended), section('always', block.always));
-      for (const host of stillFailed) host.failed = true;
+      // As Ansible's iterator, a host whose errors an always section cleared goes on with the tasks after the block.
+      for (const host of stillFailed) if (host.errorsCleared === cleared.get(host)) host.failed = true;
     }
-    for (const host of hosts) if (!host.failed) host.failureVars = {};
   }
 
   private loadContext(baseDir: string, scope: Scope, role?: Role): LoadContext {
@@ -310,8 +353,9 @@ export class LinearStrategy {
       play: {
         roles: [],
         handlers: this.playRun.play.handlers,
+        includedHandlers: this.playRun.play.handlers,
         roleKeys: new Set(),
-        handlerRoles: new Set(this.playRun.play.handlers.flatMap((handler) => (handler.role ? [handler.role.path] : []))),
+        handlerRoles: new Set(this.playRun.play.handlers.flatMap((handler) => (handler.role ? [handler.position.file] : []))),
       },
       importing: [],
       playDir: this.playRun.play.baseDir,
@@ -383,7 +427,7 @@ export class LinearStrategy {
         frames: [...scope.frames, includedFrame(tasks)],
         blocks: [...scope.blocks, { ...inherited, vars: undefined }, { ...apply, tags: undefined }],
         includeParams: { ...scope.includeParams, ...group.params },
-        appliedTags: [...scope.appliedTags, ...asTags(apply.tags)],
+        appliedTags: [...scope.appliedTags, ...node.parentTags, ...asTags(apply.tags)],
         dependsOn: group.dependsOn ?? scope.dependsOn,
       });
     }
@@ -396,9 +440,23 @@ export class LinearStrategy {
     for (const group of this.planIncludes(node, hosts, scope, info)) {
       const preloaded = node.preloaded && group.target === node.roleName ? node.preloaded : undefined;
       const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, position: node.position }, this.roleSearchPath, scope.role ?? node.role);
-      const tasks = preloaded?.tasks ?? (await withModules(this.registry, () => roleTasks(role, this.loadContext(join(role.path, 'tasks'), scope, role), node.tasksFrom, node.position)));
-      await this.runNodes(tasks, group.hosts, { ...scope, frames: [...scope.frames, includedFrame(tasks)], role: { ...role, params: group.params }, includeParams: { ...scope.includeParams, ...group.params }, dependsOn: group.dependsOn ?? scope.dependsOn });
+      const tasks = preloaded?.tasks ?? (await withModules(this.registry, () => this.loadIncludedRole(role, scope, node)));
+      await this.runNodes(tasks, group.hosts, {
+        ...scope,
+        frames: [...scope.frames, includedFrame(tasks)],
+        role: { ...role, params: group.params },
+        includeParams: { ...scope.includeParams, ...group.params },
+        appliedTags: [...scope.appliedTags, ...node.parentTags],
+        dependsOn: group.dependsOn ?? scope.dependsOn,
+      });
     }
+  }
+
+  /** A role whose name was templated: its tasks, its handlers joining the play's (as Ansible's include_role adds them). */
+  private loadIncludedRole(role: Role, scope: Scope, node: IncludeRoleNode): TaskNode[] {
+    const ctx = this.loadContext(join(role.path, 'tasks'), scope, role);
+    this.playRun.play.handlers.push(...roleHandlers(role, ctx, node.handlersFrom));
+    return roleTasks(role, ctx, node.tasksFrom, node.position);
   }
 
   /**
@@ -442,8 +500,10 @@ export class LinearStrategy {
         for (const host of playHosts) host.facts = {};
         break;
       case 'clear_host_errors':
-        // The failed hosts come back for the next plays; in this play their tasks are already over.
+        // The failed hosts come back for the next plays; in this play their tasks are already over, but for
+        // the hosts running this task (in an always section, where their failure waits).
         for (const host of playHosts) {
+          host.errorsCleared += 1;
           if (!host.failed && !host.unreachable) continue;
           if (this.playRun.batch.includes(host)) host.ended = true;
           host.failed = false;
@@ -458,7 +518,9 @@ export class LinearStrategy {
 
   /** Runs notified handlers in the order they are defined, once each, on the hosts that notified them. */
   async flushHandlers(): Promise<void> {
-    const force = this.run.options.forceHandlers || keywordBool(this.playRun.play.keywords.force_handlers);
+    // The play's force_handlers, when written, wins over --force-handlers and ansible.cfg's.
+    const written = this.playRun.play.keywords.force_handlers;
+    const force = written === undefined ? this.run.options.forceHandlers : keywordBool(written);
     for (const handler of this.playRun.play.handlers as Handler[]) {
       const targets = this.playRun.batch.filter((host) => host.notified.has(handler) && (isActive(host) || (force && host.failed && !host.unreachable)));
       for (const host of this.playRun.batch) host.notified.delete(handler);
@@ -467,6 +529,7 @@ export class LinearStrategy {
       for (const host of wasFailed) host.failed = false;
       const scope = { blocks: [], role: handler.role, includeParams: {}, frames: [], isHandler: true, appliedTags: [] };
       if (handler.kind === 'include_tasks') await this.runIncludeTasks(handler, targets, scope);
+      else if (handler.kind === 'meta') await this.runMeta(handler, targets, scope);
       else await this.runAction(handler, targets, scope);
       for (const host of wasFailed) host.failed = true;
     }

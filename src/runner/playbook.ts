@@ -41,6 +41,7 @@ export async function runPlaybooks(
     // As ansible-playbook, plays broken off (any_errors_fatal, a batch that all failed) end the whole run.
     playbooks: for (const playbook of playbooks) {
       run.playbookDir = playbook.dir;
+      reporter.playbookStart?.(playbook.given, playbook.plays.length);
       for (const play of playbook.plays) if (await runPlay(run, play, registry)) break playbooks;
     }
   } finally {

@@ -21,6 +21,8 @@ export interface RunOptions {
   become: boolean;
   becomeUser?: string;
   forceHandlers: boolean;
+  /** ansible.cfg's error_on_missing_handler: a notify naming no handler ends the run (else it is a warning). */
+  errorOnMissingHandler: boolean;
   hostKeyChecking: 'strict' | 'accept-new' | 'off';
   knownHostsFiles: string[];
   verbosity: number;
@@ -58,6 +60,8 @@ export interface HostState {
   failureVars: Record<string, unknown>;
   failed: boolean;
   unreachable: boolean;
+  /** How many times meta clear_host_errors ran for the host: an always section it ran in leaves the host going. */
+  errorsCleared: number;
   /** Left the play (end_host, any_errors_fatal, max_fail_percentage): not counted as failed. */
   ended: boolean;
   /** Where the host's last task in this play left it (any_errors_fatal spares a host bound for a rescue or always). */
@@ -77,6 +81,7 @@ export function newHostState(name: string, inventoryVars: Record<string, unknown
     failureVars: {},
     failed: false,
     unreachable: false,
+    errorsCleared: 0,
     ended: false,
     notified: new Set(),
     stats: emptyStats(),

@@ -109,7 +109,8 @@ export function taskVars(playRun: PlayRun, host: HostState, scope: Scope, node?:
   for (const block of scope.blocks) Object.assign(vars, mappingOf(block.vars));
   if (node) Object.assign(vars, mappingOf(node.keywords.vars));
   Object.assign(vars, host.includedVars, host.hostVars, host.failureVars, own.params, scope.includeParams, run.options.extraVars);
-  const batchNames = playRun.batch.map((state) => state.name);
+  // As Ansible's, the batch leaves out the hosts that failed (or became unreachable) in this play.
+  const batchNames = playRun.batch.filter((state) => !state.failed && !state.unreachable).map((state) => state.name);
   Object.assign(vars, {
     inventory_hostname: host.name,
     inventory_hostname_short: host.name.split('.')[0],
