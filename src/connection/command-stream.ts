@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Client, ClientChannel } from 'ssh2';
+import type { EventEmitter } from 'node:events';
 import { DRIVER_HELLO, encodeRequest, type ScriptDefinitions } from './driver.js';
 import { FrameReader } from './frame-reader.js';
 import type { ExecResult } from './types.js';
@@ -13,6 +13,18 @@ let tokenCount = 0;
 
 /** The stream's channel ended while a command was running (or before it was sent). */
 export class StreamEnded extends Error {}
+
+/**
+ * What a driver runs behind: an SSH channel, or the pipes of a process on the controller (local-channel.ts).
+ * 'data' is its stdout, `stderr` emits its stderr, 'exit' (code, signal) and 'close' its end.
+ */
+export interface DriverChannel extends EventEmitter {
+  readonly stderr: EventEmitter;
+  write(data: Buffer | string): unknown;
+  /** Ends its input: the driver finishes the command it runs, then exits. */
+  end(): unknown;
+  close(): unknown;
+}
 
 /** The driver did not start: what its channel printed and how it exited. */
 export interface StartFailure {
@@ -42,7 +54,7 @@ export class CommandStream {
 
   /** definitions: the fixed scripts this stream's driver ran or was started with, and whether it holds them as shell functions (driver.ts). */
   private constructor(
-    private readonly channel: ClientChannel,
+    private readonly channel: DriverChannel,
     readonly definitions: ScriptDefinitions,
   ) {
     channel.on('data', (chunk: Buffer) => this.output(chunk, 'out'));
@@ -52,50 +64,50 @@ export class CommandStream {
     channel.on('close', end);
   }
 
-  /** Starts the driver with `command` (defining `definitions`) on a new channel; `head` is written ahead of any request (a sudo password). */
-  static open(client: Client, command: string, definitions: ScriptDefinitions, head?: Buffer): Promise<CommandStream | StartFailure> {
-    return new Promise((resolve, reject) => {
-      client.exec(command, (error, channel) => {
-        if (error) return reject(error);
-        const stdout: Buffer[] = [];
-        const stderr: Buffer[] = [];
-        let code: number | null | undefined;
-        let signal: string | undefined;
-        const onData = (chunk: Buffer): void => {
-          stdout.push(chunk);
-          const seen = Buffer.concat(stdout);
-          if (seen.length < DRIVER_HELLO.length) return;
-          detach();
-          if (seen.toString('latin1', 0, DRIVER_HELLO.length) !== DRIVER_HELLO) {
-            channel.close();
-            resolve({ failed: { rc: 255, stdout: seen.toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') } });
-            return;
-          }
-          resolve(new CommandStream(channel, definitions));
-        };
-        const onErr = (chunk: Buffer): void => void stderr.push(chunk);
-        const onExit = (exitStatus: number | null, exitSignal?: string): void => {
-          code = exitStatus;
-          signal = exitSignal;
-        };
-        const onClose = (): void => {
-          detach();
-          const out = { rc: exitCode(code, signal), stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
-          resolve({ failed: out });
-        };
-        const detach = (): void => {
-          channel.off('data', onData);
-          channel.stderr.off('data', onErr);
-          channel.off('exit', onExit);
-          channel.off('close', onClose);
-        };
-        channel.on('data', onData);
-        channel.stderr.on('data', onErr);
-        channel.on('exit', onExit);
-        channel.on('close', onClose);
-        if (head) channel.write(head);
-      });
-    });
+  /** Starts the driver (defining `definitions`) on the channel `opened` gives; `head` is written ahead of any request (a sudo password). */
+  static open(opened: Promise<DriverChannel>, definitions: ScriptDefinitions, head?: Buffer): Promise<CommandStream | StartFailure> {
+    return opened.then(
+      (channel) =>
+        new Promise<CommandStream | StartFailure>((resolve) => {
+          const stdout: Buffer[] = [];
+          const stderr: Buffer[] = [];
+          let code: number | null | undefined;
+          let signal: string | undefined;
+          const onData = (chunk: Buffer): void => {
+            stdout.push(chunk);
+            const seen = Buffer.concat(stdout);
+            if (seen.length < DRIVER_HELLO.length) return;
+            detach();
+            if (seen.toString('latin1', 0, DRIVER_HELLO.length) !== DRIVER_HELLO) {
+              channel.close();
+              resolve({ failed: { rc: 255, stdout: seen.toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') } });
+              return;
+            }
+            resolve(new CommandStream(channel, definitions));
+          };
+          const onErr = (chunk: Buffer): void => void stderr.push(chunk);
+          const onExit = (exitStatus: number | null, exitSignal?: string): void => {
+            code = exitStatus;
+            signal = exitSignal;
+          };
+          const onClose = (): void => {
+            detach();
+            const out = { rc: exitCode(code, signal), stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
+            resolve({ failed: out });
+          };
+          const detach = (): void => {
+            channel.off('data', onData);
+            channel.stderr.off('data', onErr);
+            channel.off('exit', onExit);
+            channel.off('close', onClose);
+          };
+          channel.on('data', onData);
+          channel.stderr.on('data', onErr);
+          channel.on('exit', onExit);
+          channel.on('close', onClose);
+          if (head) channel.write(head);
+        }),
+    );
   }
 
   get alive(): boolean {

@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { NodeSSH } from 'node-ssh';
 import pLimit from 'p-limit';
 import type { AnyAuthMethod, Channel } from 'ssh2';
-import { CommandStream, StreamEnded } from './command-stream.js';
+import { CommandStream, StreamEnded, type DriverChannel } from './command-stream.js';
 import { driverStart, streamCommandText } from './driver.js';
 import { preferredHostKeyAlgorithms, verifyHostKey } from './known-hosts.js';
 import { quoteArgv, shellScript } from './quote.js';
@@ -213,7 +213,8 @@ export class SshConnection implements Connection {
     this.counters.channels += 1;
     let started;
     try {
-      started = await CommandStream.open(client, quoteArgv(launch.argv), driver.definitions, launch.head);
+      const channel = new Promise<DriverChannel>((resolve, reject) => client.exec(quoteArgv(launch.argv), (error, opened) => (error ? reject(error) : resolve(opened))));
+      started = await CommandStream.open(channel, driver.definitions, launch.head);
     } catch (error) {
       if (!ssh.isConnected()) throw this.dropped(errorText(error));
       throw new UnreachableError(`${PREFIX}cannot open a session on ${this.settings.address}: ${errorText(error)}`);

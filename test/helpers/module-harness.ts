@@ -15,11 +15,23 @@ export interface HarnessOptions {
   filesDir?: string;
 }
 
+let shared: { connection: LocalConnection; environment: string } | undefined;
+
+/** One local connection for the modules run in this process, replaced when the environment changed: its driver keeps the one it started with. */
+function localConnection(): LocalConnection {
+  const environment = JSON.stringify(process.env);
+  if (shared?.environment !== environment) {
+    void shared?.connection.close();
+    shared = { connection: new LocalConnection('localhost'), environment };
+  }
+  return shared.connection;
+}
+
 /** Runs one module through the same contract the runner uses, on this machine (or a given connection). */
 export function runModule(module: Module, args: Record<string, unknown>, options: HarnessOptions = {}): Promise<Execution> {
   const ctx: ModuleContext = {
     host: 'localhost',
-    connection: options.connection ?? new LocalConnection('localhost'),
+    connection: options.connection ?? localConnection(),
     check: options.check ?? false,
     diff: options.diff ?? true,
     vars: options.vars ?? {},
