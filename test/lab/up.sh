@@ -40,13 +40,29 @@ mkdir -p "$LAB/hosts"
 
 [ -f "$LAB/client_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C betif-lab -f "$LAB/client_ed25519"
 
-# The /etc every host starts from: a copy of the real one without its ssh host keys.
-if [ ! -f "$LAB/template/.complete" ]; then
+# The root every host starts from, made once per lab: its folders, links to the real /bin, /lib... where those
+# are links, and a copy of the real /etc without its ssh host keys, with the lab's client key authorized. A host is
+# one `cp` of it: each program started costs more than the files it copies.
+if [ ! -f "$LAB/template/root.complete" ]; then
   rm -rf "$LAB/template"
-  mkdir -p "$LAB/template/etc"
-  cp -a /etc/. "$LAB/template/etc/"
-  rm -f "$LAB"/template/etc/ssh/ssh_host_*
-  touch "$LAB/template/.complete"
+  skeleton="$LAB/template/root"
+  mkdir -p "$skeleton" && (cd "$skeleton" && mkdir -p usr proc sys dev root home opt/lab/bin srv mnt run/sshd tmp \
+             var/tmp var/log var/cache var/lib/dpkg var/spool var/mail)
+  chmod 1777 "$skeleton/tmp" "$skeleton/var/tmp"; chmod 700 "$skeleton/root"
+  # crontab(1) keeps user crontabs here, as the cron package set it up.
+  if [ -d /var/spool/cron/crontabs ]; then
+    mkdir -p "$skeleton/var/spool/cron/crontabs"
+    chown --reference=/var/spool/cron/crontabs "$skeleton/var/spool/cron/crontabs"
+    chmod --reference=/var/spool/cron/crontabs "$skeleton/var/spool/cron/crontabs"
+  fi
+  for dir in bin sbin lib lib32 lib64 libx32; do
+    if [ -L "/$dir" ]; then ln -sfn "$(readlink "/$dir")" "$skeleton/$dir"
+    elif [ -d "/$dir" ]; then mkdir -p "$skeleton/$dir"; fi
+  done
+  cp -a /etc "$skeleton/etc"
+  rm -f "$skeleton"/etc/ssh/ssh_host_*
+  install -m 644 "$LAB/client_ed25519.pub" "$skeleton/etc/ssh/betif_authorized_keys"
+  touch "$LAB/template/root.complete"
 fi
 
 # sshd_running ROOT -> whether the listening sshd of the host with that root runs; its pid in SSHD_PID.
@@ -59,49 +75,23 @@ sshd_running() {
 }
 
 make_root() {
-  local root=$1 name=$2 dir
+  local root=$1 name=$2
   [ -f "$root/.complete" ] && return 0
-  mkdir -p "$root" && (cd "$root" && mkdir -p usr proc sys dev root home opt/lab/bin srv mnt run/sshd tmp \
-             var/tmp var/log var/cache var/lib/dpkg var/spool var/mail)
-  chmod 1777 "$root/tmp" "$root/var/tmp"; chmod 700 "$root/root"
-  # crontab(1) keeps user crontabs here, as the cron package set it up.
-  if [ -d /var/spool/cron/crontabs ]; then
-    mkdir -p "$root/var/spool/cron/crontabs"
-    chown --reference=/var/spool/cron/crontabs "$root/var/spool/cron/crontabs"
-    chmod --reference=/var/spool/cron/crontabs "$root/var/spool/cron/crontabs"
-  fi
-  for dir in bin sbin lib lib32 lib64 libx32; do
-    if [ -L "/$dir" ]; then ln -sfn "$(readlink "/$dir")" "$root/$dir"
-    elif [ -d "/$dir" ]; then mkdir -p "$root/$dir"; fi
-  done
-  cp -a "$LAB/template/etc" "$root/etc"
+  rm -rf --one-file-system "$root"
+  cp -a "$LAB/template/root" "$root"
   echo "$name" > "$root/etc/hostname"
   printf '127.0.1.1\t%s.lab.test %s\n' "$name" "$name" >> "$root/etc/hosts"
-  touch "$root/.complete"
+  : > "$root/.complete"
 }
 
+# Written with shell builtins only (no cat), on every start: the port may have changed.
 write_sshd_config() {
   local root=$1 port=$2
-  cat > "$root/etc/ssh/betif_sshd_config" <<CFG
-ListenAddress $ADDR:$port
-HostKey /etc/ssh/betif_host_ed25519_key
-PidFile /run/betif-sshd.pid
-PermitRootLogin prohibit-password
-PubkeyAuthentication yes
-PasswordAuthentication yes
-KbdInteractiveAuthentication no
-AuthorizedKeysFile /etc/ssh/betif_authorized_keys
-StrictModes no
-UsePAM no
-UseDNS no
-PrintMotd no
-PrintLastLog no
-MaxSessions 1000
-MaxStartups 200:30:1000
-SetEnv PATH=$SESSION_PATH
-Subsystem sftp internal-sftp
-LogLevel INFO
-CFG
+  printf '%s\n' "ListenAddress $ADDR:$port" 'HostKey /etc/ssh/betif_host_ed25519_key' 'PidFile /run/betif-sshd.pid' \
+    'PermitRootLogin prohibit-password' 'PubkeyAuthentication yes' 'PasswordAuthentication yes' 'KbdInteractiveAuthentication no' \
+    'AuthorizedKeysFile /etc/ssh/betif_authorized_keys' 'StrictModes no' 'UsePAM no' 'UseDNS no' 'PrintMotd no' 'PrintLastLog no' \
+    'MaxSessions 1000' 'MaxStartups 200:30:1000' "SetEnv PATH=$SESSION_PATH" 'Subsystem sftp internal-sftp' 'LogLevel INFO' \
+    > "$root/etc/ssh/betif_sshd_config"
 }
 
 start_host() {
@@ -112,14 +102,15 @@ start_host() {
     root=$1
     ulimit -n 65536 2>/dev/null || true
     hostname "$2"
-    mount --bind /usr "$root/usr"; mount -o remount,bind,ro "$root/usr"
+    # --bind -o ro: one mount(8) does the bind and the read-only remount.
+    mount --bind -o ro /usr "$root/usr"
     for dir in bin sbin lib lib32 lib64 libx32; do
-      if [ -d "/$dir" ] && [ ! -L "/$dir" ]; then mount --bind "/$dir" "$root/$dir"; mount -o remount,bind,ro "$root/$dir"; fi
+      if [ -d "/$dir" ] && [ ! -L "/$dir" ]; then mount --bind -o ro "/$dir" "$root/$dir"; fi
     done
     mount --rbind /dev "$root/dev"
     mount --rbind /proc "$root/proc"
     mount --rbind /sys "$root/sys"
-    mount --bind /var/lib/dpkg "$root/var/lib/dpkg"; mount -o remount,bind,ro "$root/var/lib/dpkg"
+    mount --bind -o ro /var/lib/dpkg "$root/var/lib/dpkg"
     exec chroot "$root" /usr/sbin/sshd $3 -f /etc/ssh/betif_sshd_config -E /var/log/betif-sshd.log
   ' _ "$root" "$name" "$NO_REEXEC"
 }
@@ -130,16 +121,20 @@ setup_host() {
   name=h$i; port=$((BASEPORT + i - 1)); host="$LAB/hosts/$name"; root="$host/root"
   mkdir -p "$host"
   make_root "$root" "$name"
-  [ -f "$host/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$host/ssh_host_ed25519_key"
-  install -m 600 "$host/ssh_host_ed25519_key" "$root/etc/ssh/betif_host_ed25519_key"
-  install -m 644 "$LAB/client_ed25519.pub" "$root/etc/ssh/betif_authorized_keys"
+  # The host key lives in the root (sshd is chrooted); hN/ssh_host_ed25519_key.pub is a copy for the tests and known_hosts.
+  if [ ! -f "$root/etc/ssh/betif_host_ed25519_key" ]; then
+    ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$root/etc/ssh/betif_host_ed25519_key"
+    local pub
+    read -r pub < "$root/etc/ssh/betif_host_ed25519_key.pub"
+    echo "$pub" > "$host/ssh_host_ed25519_key.pub"
+  fi
   write_sshd_config "$root" "$port"
   if sshd_running "$root"; then
     echo "$name: already running (pid $SSHD_PID, port $port)"
     return 0
   fi
   start_host "$root" "$name"
-  for _ in $(seq 1 500); do sshd_running "$root" && break; sleep 0.02; done
+  for ((tries = 0; tries < 500; tries++)); do sshd_running "$root" && break; sleep 0.02; done
   sshd_running "$root" || { echo "$name: sshd failed to start:" >&2; cat "$root/var/log/betif-sshd.log" >&2 || true; return 1; }
   echo "$name: started (pid $SSHD_PID, port $port)"
 }
