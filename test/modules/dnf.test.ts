@@ -29,8 +29,8 @@ function moduleRecord(root: string, name: string): { stream: string; state: stri
   return { stream: field('stream'), state: field('state') };
 }
 
-/** A task that only prepares the installroot: without --diff, dnf resolves the transaction once, not twice. */
-const SETUP = { diff: false };
+/** As a run without --diff (the default): dnf resolves the transaction once, where --diff resolves it once more to show it. */
+const NO_DIFF = { diff: false };
 
 describe('dnf', () => {
   let repos: RpmRepos;
@@ -69,7 +69,7 @@ describe('dnf', () => {
   test('latest upgrades a package once the repository has a newer version', async () => {
     const root = makeInstallroot(repos.base);
     const args = inRoot(root, { name: 'alpha', state: 'latest', update_cache: true });
-    assert.equal((await runModule(dnf, args)).result.changed, true);
+    assert.equal((await runModule(dnf, args, NO_DIFF)).result.changed, true);
     assert.deepEqual(installedIn(root), ['alpha-1.0-1.noarch']);
     assert.equal((await runModule(dnf, args)).result.changed, false);
 
@@ -89,24 +89,24 @@ describe('dnf', () => {
 
   test("security with name '*' applies only the security updates", async () => {
     const root = makeInstallroot(repos.base);
-    await runModule(dnf, inRoot(root, { name: ['alpha', 'gamma'] }), SETUP);
+    await runModule(dnf, inRoot(root, { name: ['alpha', 'gamma'] }), NO_DIFF);
     pointInstallrootAt(root, repos.updates);
 
     const security = inRoot(root, { name: '*', state: 'latest', security: true, update_cache: true });
-    const first = await runModule(dnf, security);
+    const first = await runModule(dnf, security, NO_DIFF);
     assert.equal(first.result.changed, true);
     assert.deepEqual(first.result.upgraded, ['alpha-1.1-1.noarch']);
     assert.deepEqual(installedIn(root), ['alpha-1.1-1.noarch', 'gamma-1.0-1.noarch']);
     assert.equal((await runModule(dnf, security)).result.changed, false);
 
-    const everything = await runModule(dnf, inRoot(root, { name: '*', state: 'latest' }));
+    const everything = await runModule(dnf, inRoot(root, { name: '*', state: 'latest' }), NO_DIFF);
     assert.deepEqual(everything.result.upgraded, ['gamma-1.1-1.noarch']);
     assert.deepEqual(installedIn(root), ['alpha-1.1-1.noarch', 'gamma-1.1-1.noarch']);
   });
 
   test('absent removes a package and the packages that need it', async () => {
     const root = makeInstallroot(repos.base);
-    await runModule(dnf, inRoot(root, { name: ['beta', 'gamma'] }), SETUP);
+    await runModule(dnf, inRoot(root, { name: ['beta', 'gamma'] }), NO_DIFF);
     const args = inRoot(root, { name: 'alpha', state: 'absent' });
     const first = await runModule(dnf, args);
     assert.equal(first.result.changed, true);
@@ -119,7 +119,7 @@ describe('dnf', () => {
   test('installs a module stream with its profile, then switches it to another stream', async () => {
     const root = makeInstallroot(repos.base);
     const latest = inRoot(root, { name: '@drv:latest-dkms' });
-    const first = await runModule(dnf, latest);
+    const first = await runModule(dnf, latest, NO_DIFF);
     assert.equal(first.result.changed, true, String(first.result.msg));
     assert.deepEqual(first.result.installed, ['drv-kmod-590.1-1.noarch', 'drv-tools-590.1-1.noarch']);
     assert.deepEqual(first.result.results, ['Installed: drv-kmod-590.1-1.noarch', 'Installed: drv-tools-590.1-1.noarch', 'Module drv:latest-dkms enabled']);
@@ -152,11 +152,11 @@ describe('dnf', () => {
   test("a module stream is present only when its profile's packages are installed too", async () => {
     const root = makeInstallroot(repos.base);
     const args = inRoot(root, { name: '@drv:580-dkms' });
-    await runModule(dnf, args, SETUP);
+    await runModule(dnf, args, NO_DIFF);
     execFileSync('rpm', ['--root', root, '-e', 'drv-tools'], { stdio: 'ignore' });
     assert.deepEqual(moduleRecord(root, 'drv'), { stream: '580-dkms', state: 'enabled' });
 
-    const repaired = await runModule(dnf, args);
+    const repaired = await runModule(dnf, args, NO_DIFF);
     assert.equal(repaired.result.changed, true);
     assert.deepEqual(repaired.result.installed, ['drv-tools-580.2-1.noarch']);
     assert.deepEqual(installedIn(root), ['drv-kmod-580.2-1.noarch', 'drv-tools-580.2-1.noarch']);
@@ -165,9 +165,9 @@ describe('dnf', () => {
 
   test("absent removes a module stream's packages and resets the module", async () => {
     const root = makeInstallroot(repos.base);
-    await runModule(dnf, inRoot(root, { name: ['@drv:latest-dkms', 'gamma'] }), SETUP);
+    await runModule(dnf, inRoot(root, { name: ['@drv:latest-dkms', 'gamma'] }), NO_DIFF);
     const args = inRoot(root, { name: '@drv:latest-dkms', state: 'absent' });
-    const removed = await runModule(dnf, args);
+    const removed = await runModule(dnf, args, NO_DIFF);
     assert.equal(removed.result.changed, true);
     assert.deepEqual(removed.result.removed, ['drv-kmod-590.1-1.noarch', 'drv-tools-590.1-1.noarch']);
     assert.deepEqual(moduleRecord(root, 'drv'), { stream: '', state: '' });
@@ -178,13 +178,13 @@ describe('dnf', () => {
   test('installs and removes a package group', async () => {
     const root = makeInstallroot(repos.base);
     const args = inRoot(root, { name: '@devtools' });
-    const first = await runModule(dnf, args);
+    const first = await runModule(dnf, args, NO_DIFF);
     assert.equal(first.result.changed, true);
     assert.deepEqual(first.result.results, ['Installed: gamma-1.0-1.noarch', 'Group devtools installed']);
     assert.equal((await runModule(dnf, args)).result.changed, false);
     assert.equal((await runModule(dnf, { ...args, name: '@Developer Tools' })).result.changed, false);
 
-    const removed = await runModule(dnf, { ...args, state: 'absent' });
+    const removed = await runModule(dnf, { ...args, state: 'absent' }, NO_DIFF);
     assert.equal(removed.result.changed, true);
     assert.deepEqual(installedIn(root), []);
     assert.equal((await runModule(dnf, { ...args, state: 'absent' })).result.changed, false);
