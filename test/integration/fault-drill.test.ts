@@ -284,8 +284,9 @@ describe('fault drill over real SSH', () => {
     test('a second SIGINT while a large copy is being sent exits at once, still leaving no partial file', async () => {
       clearSrv();
       const running = startPlay(PLAYBOOK, ['-i', lab.inventoryPath, '--known-hosts', lab.knownHostsPath]);
-      // The copy is in flight once a host receives its input (the command stream's input file) or writes its temp file.
-      const sending = (host: LabHost): boolean => hostCommands(host).some((command) => command.startsWith('head -c') || command.startsWith('base64 -d'));
+      // The copy is in flight once a host receives its input (the command stream's input file) or writes its temp file
+      // (`head -c 0` is a driver's check of head as it starts).
+      const sending = (host: LabHost): boolean => hostCommands(host).some((command) => (command.startsWith('head -c') && command !== 'head -c 0') || command.startsWith('base64 -d'));
       await waitFor('the copy to be in flight', () => lab.hosts.some(sending), 4000);
       running.child.kill('SIGINT');
       running.child.kill('SIGINT');

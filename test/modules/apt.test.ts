@@ -13,9 +13,12 @@ import { aptRootEnvironment, debRepos, makeAptRoot, pointAptRootAt, type DebRepo
 import { labPort, startLab, type Lab } from '../helpers/lab.js';
 import { runModule, type HarnessOptions } from '../helpers/module-harness.js';
 
+/** One local connection (one driver) for the file: each task's environment goes with each of its commands. */
+const local = new LocalConnection('localhost');
+
 /** Runs apt in a private root (APT_CONFIG and DPKG_ROOT, as a task's `environment:` would set them). */
 function runIn(root: string, args: Record<string, unknown>, options: HarnessOptions = {}) {
-  return runModule(apt, args, { ...options, connection: withEnvironment(new LocalConnection('localhost'), aptRootEnvironment(root)) });
+  return runModule(apt, args, { ...options, connection: withEnvironment(local, aptRootEnvironment(root)) });
 }
 
 /** `name=version state` of every package dpkg knows in the root (state: ii installed, rc configuration left). */

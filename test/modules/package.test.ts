@@ -14,8 +14,11 @@ import { labPort, startLab, type Lab } from '../helpers/lab.js';
 import { runModule, type HarnessOptions } from '../helpers/module-harness.js';
 import { makeInstallroot, rpmRepos, type RpmRepos } from '../helpers/rpm-repo.js';
 
+/** One local connection (one driver) for the file: each task's environment goes with each of its commands. */
+const local = new LocalConnection('localhost');
+
 function runIn(root: string, args: Record<string, unknown>, options: HarnessOptions = {}) {
-  return runModule(pkg, args, { ...options, connection: withEnvironment(new LocalConnection('localhost'), aptRootEnvironment(root)) });
+  return runModule(pkg, args, { ...options, connection: withEnvironment(local, aptRootEnvironment(root)) });
 }
 
 function debsIn(root: string): string[] {
