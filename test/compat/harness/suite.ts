@@ -202,9 +202,11 @@ export function explain(result: CaseResult): string {
   const parts = [...result.unmet];
   for (const each of result.disagreements) parts.push(`${each.facet} (run ${each.run + 1}) — ansible (-) vs betif-play (+):\n${each.detail}`);
   if (result.verdict !== 'agree') {
-    const last = (outcomes: RunOutcome[]) => outcomes.at(-1) as RunOutcome;
-    parts.push(`--- ansible-playbook output:\n${last(result.ansible).stdout}${last(result.ansible).stderr}`);
-    parts.push(`--- betif-play output:\n${last(result.betif).stdout}${last(result.betif).stderr}`);
+    // The outputs of the first run that disagrees (the last run when only expectations are unmet).
+    const run = result.disagreements[0]?.run ?? result.ansible.length - 1;
+    const shown = (outcomes: RunOutcome[]) => outcomes[run] ?? (outcomes.at(-1) as RunOutcome);
+    parts.push(`--- ansible-playbook output (run ${run + 1}):\n${shown(result.ansible).stdout}${shown(result.ansible).stderr}`);
+    parts.push(`--- betif-play output (run ${run + 1}):\n${shown(result.betif).stdout}${shown(result.betif).stderr}`);
   }
   return parts.join('\n\n');
 }
