@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -58,6 +58,16 @@ describe('apt (real apt and dpkg, in a private root)', () => {
     assert.deepEqual(second.diff, []);
     // Naming a package that came in as a dependency marks it as installed by hand, as Ansible does.
     assert.deepEqual(autoIn(root), []);
+  });
+
+  test('update_cache updates a cache whose lists folder changed this very second, as Ansible compares times finer than seconds', async () => {
+    const root = makeAptRoot([repos.base]);
+    const now = new Date();
+    utimesSync(join(root, 'var', 'lib', 'apt', 'lists'), now, now);
+    const { result } = await runIn(root, { name: 'beta', update_cache: true });
+    assert.equal(result.failed, undefined, String(result.msg));
+    assert.equal(result.changed, true);
+    assert.deepEqual(packagesIn(root), ['alpha=1.0 ii', 'beta=1.0 ii']);
   });
 
   test('check mode reports the change and apt-get --simulate output, and installs nothing', async () => {

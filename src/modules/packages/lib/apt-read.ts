@@ -50,7 +50,9 @@ export interface AptQuery {
 /*
  * Arguments: CHECK UPDATE VALID RETRIES MAXDELAY LISTNAMES RELEASE NAMES... The cache stamps are the
  * ones Ansible reads, found where apt's configuration (APT_CONFIG) puts its state. Output that may
- * hold any byte is base64.
+ * hold any byte is base64. An update is due when the stamp plus VALID is not after now: Ansible
+ * compares to the microsecond, so a stamp from this very second is older than now; in whole seconds
+ * that is -le, not -lt (which skipped update_cache on a lists folder made in the same second).
  */
 const READ_SCRIPT = [
   'export LC_ALL=C.UTF-8 LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive DEBIAN_PRIORITY=critical',
@@ -66,7 +68,7 @@ const READ_SCRIPT = [
   '}',
   'before=$(cache_time)',
   'echo "before=$before"',
-  'if [ "$update" = 1 ] && [ $((before + valid)) -lt "$(date +%s)" ]; then',
+  'if [ "$update" = 1 ] && [ $((before + valid)) -le "$(date +%s)" ]; then',
   '  echo due=1',
   '  if [ "$check" = 0 ]; then',
   '    err=$(mktemp) || exit 1',
