@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ServerHostKeyAlgorithm } from 'ssh2';
 import type { HostKeyChecking } from './settings.js';
@@ -45,17 +45,34 @@ function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${body}$`, 'i');
 }
 
-/** Whether a host field ("name,[addr]:port,!other,|1|salt|hash") names the host. */
-function fieldMatches(field: string, name: string): boolean {
+/** A known_hosts host field, read once: "name,[addr]:port,!other" as patterns, or "|1|salt|hash". */
+type HostField = { hashed: { salt: Buffer; hash: string } | undefined; patterns: { negated: boolean; pattern: RegExp }[] };
+
+/** One key line of a file, its host field read. */
+interface KnownLine extends KnownKey {
+  field: HostField;
+}
+
+function readHostField(field: string): HostField {
   if (field.startsWith('|1|')) {
     const [, , salt, hash] = field.split('|');
-    if (!salt || !hash) return false;
-    return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
+    return { hashed: salt && hash ? { salt: Buffer.from(salt, 'base64'), hash } : undefined, patterns: [] };
   }
+  return {
+    hashed: undefined,
+    patterns: field.split(',').map((pattern) => {
+      const negated = pattern.startsWith('!');
+      return { negated, pattern: globToRegExp(negated ? pattern.slice(1) : pattern) };
+    }),
+  };
+}
+
+/** Whether a host field names the host. */
+function fieldMatches(field: HostField, name: string): boolean {
+  if (field.hashed) return createHmac('sha1', field.hashed.salt).update(name).digest('base64') === field.hashed.hash;
   let matched = false;
-  for (const pattern of field.split(',')) {
-    const negated = pattern.startsWith('!');
-    if (globToRegExp(negated ? pattern.slice(1) : pattern).test(name)) {
+  for (const { negated, pattern } of field.patterns) {
+    if (pattern.test(name)) {
       if (negated) return false;
       matched = true;
     }
@@ -63,21 +80,42 @@ function fieldMatches(field: string, name: string): boolean {
   return matched;
 }
 
-function keysFor(files: readonly string[], name: string): KnownKey[] {
-  const keys: KnownKey[] = [];
-  for (const file of files) {
-    if (!existsSync(file)) continue;
-    readFileSync(file, 'utf8').split('\n').forEach((raw, index) => {
-      const words = raw.trim().split(/\s+/);
-      if (words[0] === '' || words[0].startsWith('#')) return;
-      const marker = words[0].startsWith('@') ? words.shift() : undefined;
-      if (marker === '@cert-authority' || words.length < 3) return;
-      const [field, type, base64] = words;
-      if (!fieldMatches(field, name)) return;
-      keys.push({ type, blob: Buffer.from(base64, 'base64'), revoked: marker === '@revoked', where: `${file}:${index + 1}` });
-    });
+function readKnownLines(file: string): KnownLine[] {
+  const lines: KnownLine[] = [];
+  readFileSync(file, 'utf8').split('\n').forEach((raw, index) => {
+    const words = raw.trim().split(/\s+/);
+    if (words[0] === '' || words[0].startsWith('#')) return;
+    const marker = words[0].startsWith('@') ? words.shift() : undefined;
+    if (marker === '@cert-authority' || words.length < 3) return;
+    const [field, type, base64] = words;
+    lines.push({ field: readHostField(field), type, blob: Buffer.from(base64, 'base64'), revoked: marker === '@revoked', where: `${file}:${index + 1}` });
+  });
+  return lines;
+}
+
+/**
+ * Each file's lines, read again only when the file changed: every host of a run looks its keys up twice, and
+ * reading and compiling the whole file each time made a run's set-up grow with the square of its hosts.
+ */
+const knownLinesCache = new Map<string, { stamp: string; lines: KnownLine[] }>();
+
+function knownLines(file: string): KnownLine[] {
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch {
+    return [];
   }
-  return keys;
+  const stamp = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+  const cached = knownLinesCache.get(file);
+  if (cached?.stamp === stamp) return cached.lines;
+  const lines = readKnownLines(file);
+  knownLinesCache.set(file, { stamp, lines });
+  return lines;
+}
+
+function keysFor(files: readonly string[], name: string): KnownKey[] {
+  return files.flatMap((file) => knownLines(file).filter((line) => fieldMatches(line.field, name)).map(({ type, blob, revoked, where }) => ({ type, blob, revoked, where })));
 }
 
 const HOST_KEY_ALGORITHMS: ServerHostKeyAlgorithm[] = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];

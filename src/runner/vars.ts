@@ -55,9 +55,18 @@ function hostvarsView(playRun: PlayRun): Record<string, unknown> {
   }));
 }
 
+/** The play's hosts in inventory order, worked out once per play: every task of every host reads them. */
+const inventoryOrders = new WeakMap<PlayRun, string[]>();
+
 function inInventoryOrder(playRun: PlayRun): string[] {
-  const order = playRun.run.inventory.hostNames();
-  return [...playRun.playHosts].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  let hosts = inventoryOrders.get(playRun);
+  if (hosts === undefined) {
+    const position = new Map(playRun.run.inventory.hostNames().map((name, index) => [name, index]));
+    const at = (name: string) => position.get(name) ?? -1;
+    hosts = [...playRun.playHosts].sort((a, b) => at(a) - at(b));
+    inventoryOrders.set(playRun, hosts);
+  }
+  return hosts;
 }
 
 function groupsView(playRun: PlayRun): Record<string, string[]> {
@@ -123,7 +132,7 @@ export function taskVars(playRun: PlayRun, host: HostState, scope: Scope, node?:
       const state = run.hosts.get(name);
       return state ? !state.failed && !state.unreachable : false;
     }),
-    ansible_play_hosts_all: inInventoryOrder(playRun),
+    ansible_play_hosts_all: [...inInventoryOrder(playRun)],
     ansible_play_batch: batchNames,
     ansible_play_name: play.name,
     playbook_dir: run.playbookDir,
