@@ -50,7 +50,10 @@ type HostField = { hashed: { salt: Buffer; hash: string } | undefined; patterns:
 
 /** One key line of a file, its host field read. */
 interface KnownLine extends KnownKey {
+  fieldText: string;
   field: HostField;
+  /** Its place in the file. */
+  index: number;
 }
 
 function readHostField(field: string): HostField {
@@ -88,34 +91,64 @@ function readKnownLines(file: string): KnownLine[] {
     const marker = words[0].startsWith('@') ? words.shift() : undefined;
     if (marker === '@cert-authority' || words.length < 3) return;
     const [field, type, base64] = words;
-    lines.push({ field: readHostField(field), type, blob: Buffer.from(base64, 'base64'), revoked: marker === '@revoked', where: `${file}:${index + 1}` });
+    lines.push({ fieldText: field, field: readHostField(field), index, type, blob: Buffer.from(base64, 'base64'), revoked: marker === '@revoked', where: `${file}:${index + 1}` });
   });
   return lines;
 }
 
+/** A file's key lines: those whose host field is plain names, by lower-cased name; the others (patterns, hashes) to try one by one. */
+interface KnownFile {
+  byName: Map<string, KnownLine[]>;
+  others: KnownLine[];
+}
+
+const PLAIN_NAMES = /^[^*?!|,]+(,[^*?!|,]+)*$/;
+
+function indexKnownLines(file: string): KnownFile {
+  const known: KnownFile = { byName: new Map(), others: [] };
+  for (const line of readKnownLines(file)) {
+    if (!PLAIN_NAMES.test(line.fieldText)) {
+      known.others.push(line);
+      continue;
+    }
+    for (const name of new Set(line.fieldText.toLowerCase().split(','))) {
+      const lines = known.byName.get(name) ?? [];
+      lines.push(line);
+      known.byName.set(name, lines);
+    }
+  }
+  return known;
+}
+
 /**
  * Each file's lines, read again only when the file changed: every host of a run looks its keys up twice, and
- * reading and compiling the whole file each time made a run's set-up grow with the square of its hosts.
+ * reading and matching the whole file each time made a run's set-up grow with the square of its hosts.
  */
-const knownLinesCache = new Map<string, { stamp: string; lines: KnownLine[] }>();
+const knownFiles = new Map<string, { stamp: string; known: KnownFile }>();
 
-function knownLines(file: string): KnownLine[] {
+function knownFile(file: string): KnownFile | undefined {
   let stat;
   try {
     stat = statSync(file);
   } catch {
-    return [];
+    return undefined;
   }
   const stamp = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
-  const cached = knownLinesCache.get(file);
-  if (cached?.stamp === stamp) return cached.lines;
-  const lines = readKnownLines(file);
-  knownLinesCache.set(file, { stamp, lines });
-  return lines;
+  const cached = knownFiles.get(file);
+  if (cached?.stamp === stamp) return cached.known;
+  const known = indexKnownLines(file);
+  knownFiles.set(file, { stamp, known });
+  return known;
 }
 
+/** The key lines of the files that name the host, in file and line order. */
 function keysFor(files: readonly string[], name: string): KnownKey[] {
-  return files.flatMap((file) => knownLines(file).filter((line) => fieldMatches(line.field, name)).map(({ type, blob, revoked, where }) => ({ type, blob, revoked, where })));
+  return files.flatMap((file) => {
+    const known = knownFile(file);
+    if (!known) return [];
+    const lines = [...(known.byName.get(name.toLowerCase()) ?? []), ...known.others.filter((line) => fieldMatches(line.field, name))];
+    return lines.sort((a, b) => a.index - b.index).map(({ type, blob, revoked, where }) => ({ type, blob, revoked, where }));
+  });
 }
 
 const HOST_KEY_ALGORITHMS: ServerHostKeyAlgorithm[] = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
