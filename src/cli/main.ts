@@ -110,7 +110,7 @@ export async function main(argv: string[], version: string): Promise<number> {
     if (config.origins.collectionsPaths) process.env.ANSIBLE_COLLECTIONS_PATH = run.collectionsPaths.join(':');
     const registry = await moduleIndex();
     const playbooks: Playbook[] = [];
-    for (const path of paths) playbooks.push(await loadPlaybook(path, registry, { missingHandlerIsError: run.errorOnMissingHandler }));
+    for (const path of paths) playbooks.push(await loadPlaybook(path, registry, { missingHandlerIsError: run.errorOnMissingHandler, extraVars: run.extraVars }));
     const whole = await loadInventory(inventorySources(options, config), { playbookDir: playbooks[0]?.dir }).catch((error: unknown) => {
       throw error instanceof VaultError ? new VaultError(error.message, EXIT.unreachableOrInvalid) : error;
     });

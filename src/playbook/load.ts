@@ -10,10 +10,33 @@ import { checkNotifications } from './handler-check.js';
 import { checkTemplatesIn, checkTemplatesInFile } from './template-check.js';
 import { asTags, NESTED_TASK_LISTS, expandRole, nodeBase, parseHandlers, parseTaskList, roleEntryKeywords, roleReference, runsOnController, type LoadContext, type PlayCollector } from './tasks.js';
 import type { Play, Playbook, TaskNode } from './types.js';
+import { loadTimeName } from './load-time-name.js';
 import { varsMapping } from './vars-keyword.js';
 import { collectionsOf } from './module-defaults.js';
 
-function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, importing: string[], controllerWrites: { seen: boolean }, options: LoadOptions): Play {
+/** What import_playbook lines give the plays they bring in (Ansible's PlaybookInclude): vars, a condition, tags. */
+interface PlaybookImport {
+  vars: Record<string, unknown>;
+  when: unknown[];
+  tags: string[];
+}
+
+const NOT_IMPORTED: PlaybookImport = { vars: {}, when: [], tags: [] };
+
+/** An import_playbook line's own vars, when and tags; `tags` among its vars (a legacy form) are tags too. */
+function importOf(entry: Record<string, unknown>, where: Position | undefined): PlaybookImport {
+  if (entry.vars !== undefined && (entry.vars === null || typeof entry.vars !== 'object' || Array.isArray(entry.vars))) {
+    throw new PlaybookError('vars for import_playbook statements must be specified as a dictionary', where);
+  }
+  const { tags: varTags, ...vars } = (entry.vars ?? {}) as Record<string, unknown>;
+  return {
+    vars,
+    when: entry.when === undefined ? [] : [entry.when],
+    tags: [...asTags(entry.tags), ...(varTags === undefined ? [] : String(varTags).split(','))],
+  };
+}
+
+function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, importing: string[], controllerWrites: { seen: boolean }, options: LoadOptions, imported: PlaybookImport): Play {
   const file = position.file;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new PlaybookError('a play must be a mapping', position);
   const play = raw as Record<string, unknown>;
@@ -32,14 +55,17 @@ function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, i
     registry,
     roleSearchPath: roleSearchPath(baseDir),
     baseDir,
-    tags: asTags(play.tags),
-    when: [],
+    tags: [...new Set([...asTags(play.tags), ...imported.tags])],
+    // An import's condition goes before each task's, as Ansible prepends it to every block of the play.
+    when: imported.when,
     play: collector,
     importing,
     moduleDefaults: [play.module_defaults],
     collections: collectionsOf(play.collections),
     playDir: baseDir,
     controllerWrites,
+    // Role names are templated while the play loads, with the import's vars below the play's, and the extra vars.
+    loadVars: { ...imported.vars, ...varsMapping(play.vars), ...options.extraVars },
   };
   if (runsOnController(play, 'hosts')) controllerWrites.seen = true;
   const varsFiles: (string | string[])[] = play.vars_files === undefined ? [] : Array.isArray(play.vars_files) ? play.vars_files : [String(play.vars_files)];
@@ -55,10 +81,11 @@ function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, i
   const roleTasks: TaskNode[] = [];
   const roles = (play.roles as unknown[] | undefined) ?? [];
   for (const [index, entry] of roles.entries()) {
-    const reference = roleReference(entry, itemPositionOf(roles, index));
+    const written = roleReference(entry, itemPositionOf(roles, index));
+    const reference = { ...written, name: loadTimeName(written.name, ctx.loadVars, written.position) };
     const map = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : {};
     const keywords = roleEntryKeywords(entry);
-    const inner: LoadContext = { ...ctx, tags: [...ctx.tags, ...asTags(map.tags)], when: map.when === undefined ? [] : [map.when], moduleDefaults: [...ctx.moduleDefaults, keywords.module_defaults] };
+    const inner: LoadContext = { ...ctx, tags: [...ctx.tags, ...asTags(map.tags)], when: map.when === undefined ? ctx.when : [...ctx.when, map.when], moduleDefaults: [...ctx.moduleDefaults, keywords.module_defaults] };
     const expanded = expandRole(reference, inner);
     if (Object.keys(keywords).length === 0) roleTasks.push(...expanded);
     // Keywords on the entry (become, environment, ...) wrap the role's tasks like a block's.
@@ -66,7 +93,7 @@ function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, i
   }
   const tasks = [...roleTasks, ...parseTaskList(play.tasks, ctx)];
   const postTasks = parseTaskList(play.post_tasks, ctx);
-  const handlers = [...collector.handlers, ...parseHandlers(play.handlers, { ...ctx, tags: [] }), ...collector.includedHandlers];
+  const handlers = [...collector.handlers, ...parseHandlers(play.handlers, { ...ctx, tags: [], when: [] }), ...collector.includedHandlers];
   checkNotifications({ preTasks, tasks, postTasks, handlers }, options.missingHandlerIsError);
   const hosts = Array.isArray(play.hosts) ? play.hosts.map(String).join(',') : String(play.hosts);
   return {
@@ -74,7 +101,9 @@ function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, i
     position,
     hosts,
     keywords: play,
-    vars: varsMapping(play.vars),
+    // At run time the import's vars win over the play's own.
+    vars: { ...varsMapping(play.vars), ...imported.vars },
+    importWhen: imported.when,
     varsFiles,
     roles: collector.roles,
     preTasks,
@@ -85,7 +114,7 @@ function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, i
   };
 }
 
-function parsePlays(file: string, registry: ModuleRegistry, importing: string[], controllerWrites: { seen: boolean }, options: LoadOptions, importedFrom?: Position): Play[] {
+function parsePlays(file: string, registry: ModuleRegistry, importing: string[], controllerWrites: { seen: boolean }, options: LoadOptions, importedFrom?: Position, around: PlaybookImport = NOT_IMPORTED): Play[] {
   if (importing.includes(file)) throw new PlaybookError(`${file} imports itself`);
   const data = loadYamlFile(file);
   // Ansible's words; an imported empty playbook is the same mistake.
@@ -94,13 +123,18 @@ function parsePlays(file: string, registry: ModuleRegistry, importing: string[],
   return data.flatMap((entry, index) => {
     const map = entry as Record<string, unknown> | null;
     const imported = map && typeof map === 'object' ? (map.import_playbook ?? map['ansible.builtin.import_playbook']) : undefined;
-    if (imported === undefined) return [parsePlay(entry, itemPositionOf(data, index) ?? { file, line: 1, column: 1 }, registry, [...importing, file], controllerWrites, options)];
+    if (imported === undefined) return [parsePlay(entry, itemPositionOf(data, index) ?? { file, line: 1, column: 1 }, registry, [...importing, file], controllerWrites, options, around)];
     const position: Position | undefined = positionOf(entry);
-    if (typeof imported !== 'string' || isTemplateText(imported)) throw new PlaybookError('import_playbook needs a static file name', position);
-    const path = isAbsolute(imported) ? imported : join(dirname(file), imported);
+    // As Ansible's split_args, the first word names the file; words after it are ignored.
+    const name = typeof imported === 'string' ? imported.trim().split(/\s+/)[0] : imported;
+    if (typeof name !== 'string' || name === '' || isTemplateText(name)) throw new PlaybookError('import_playbook needs a static file name', position);
+    const path = isAbsolute(name) ? name : join(dirname(file), name);
     const where = map ? keyPositionOf(map, 'import_playbook' in map ? 'import_playbook' : 'ansible.builtin.import_playbook') : position;
-    if (!existsSync(path)) throw new PlaybookError(`the playbook ${imported} could not be found (${path})`, where);
-    return parsePlays(path, registry, [...importing, file], controllerWrites, options, where);
+    if (!existsSync(path)) throw new PlaybookError(`the playbook ${name} could not be found (${path})`, where);
+    const own = importOf(map as Record<string, unknown>, position);
+    // An outer import's vars are applied after an inner one's, and its condition is tested first.
+    const scope: PlaybookImport = { vars: { ...own.vars, ...around.vars }, when: [...around.when, ...own.when], tags: [...around.tags, ...own.tags] };
+    return parsePlays(path, registry, [...importing, file], controllerWrites, options, where, scope);
   });
 }
 
@@ -108,6 +142,8 @@ function parsePlays(file: string, registry: ModuleRegistry, importing: string[],
 export interface LoadOptions {
   /** ansible.cfg's error_on_missing_handler: a notify naming no handler is an error (else a warning at run time). */
   missingHandlerIsError: boolean;
+  /** -e values: role names templated at load time see them. */
+  extraVars?: Record<string, unknown>;
 }
 
 export async function loadPlaybook(path: string, registry: ModuleRegistry, options: LoadOptions = { missingHandlerIsError: true }): Promise<Playbook> {

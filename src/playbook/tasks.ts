@@ -9,6 +9,7 @@ import { checkKeywordTypes, didYouMean, suggestion } from './keyword-check.js';
 import { collectionsOf, moduleDefaultArgs } from './module-defaults.js';
 import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, META_ACTIONS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { parseKeyValueArgs } from './kv.js';
+import { loadTimeName } from './load-time-name.js';
 import { loadRole, mainFile, roleArgumentSpecs, roleDependencies, type RoleReference } from './roles.js';
 import { formatPosition, itemPositionOf, keyPositionOf, loadYamlFile, PlaybookError, positionOf, samePositions, type Position } from './source.js';
 import type { ActionTask, BlockNode, Handler, Role, TaskNode } from './types.js';
@@ -37,6 +38,8 @@ export interface LoadContext {
    * controller file that is missing at load time may be made by the run (a file rendered locally, then copied).
    */
   controllerWrites?: { seen: boolean };
+  /** The variables a role name written as a template is rendered with while the play loads (play vars, extra vars). */
+  loadVars?: Record<string, unknown>;
 }
 
 /** Roles and handlers gathered from every part of one play. */
@@ -353,6 +356,7 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
   const tasksFrom = String(args.tasks_from ?? 'main');
   const handlersFrom = String(args.handlers_from ?? 'main');
   if (kind === 'import_role') {
+    reference.name = loadTimeName(reference.name, ctx.loadVars, where);
     // As Ansible's, an import's vars are the role's entry vars (seen by the whole play) and its tasks' own vars, not parameters.
     const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
     return { kind: 'block', ...base, block: expandRole({ ...reference, params: {}, vars: reference.params }, inner, tasksFrom, handlersFrom), rescue: [], always: [] };

@@ -99,6 +99,8 @@ export interface Play {
   hosts: string;
   keywords: Keywords;
   vars: Record<string, unknown>;
+  /** The conditions of the import_playbook lines that brought the play in: its fact gathering is skipped where they fail. */
+  importWhen: unknown[];
   /** Each entry a file, or a list of candidates of which the first that exists is loaded. */
   varsFiles: (string | string[])[];
   roles: Role[];

@@ -72,7 +72,7 @@ function gatherFactsTask(run: RunContext, play: Play, registry: ModuleRegistry):
   for (const option of ['gather_subset', 'gather_timeout', 'fact_path']) {
     if (play.keywords[option] !== undefined && play.keywords[option] !== null) args[option] = play.keywords[option];
   }
-  return { kind: 'action', action: 'gather_facts', module, args, position: play.position, keywords: {}, tags: ['always'], inheritedWhen: [], baseDir: play.baseDir };
+  return { kind: 'action', action: 'gather_facts', module, args, position: play.position, keywords: {}, tags: ['always'], inheritedWhen: play.importWhen, baseDir: play.baseDir };
 }
 
 /** ansible.cfg's gathering: implicit gathers unless the play says no, explicit only when it says yes, smart once per host. */

@@ -10,22 +10,26 @@ import { quoteArgv } from '../../src/connection/quote.js';
  * Every call the script makes is logged (arguments, then exit code) so a failure tells how far it got.
  */
 
-/** Tools of Ansible's that betif-play does not replace: a script calling one measures Ansible, not betif-play. */
-const ANSIBLE_ONLY = [
+/**
+ * Tools of Ansible's that betif-play does not replace: a script calling one measures Ansible, not betif-play,
+ * unless the run lets the script use the real ones in both columns (withAnsibleTools).
+ */
+const ANSIBLE_TOOLS = [
   { pattern: /(^|[\s;|&(`"'])ansible\s+(-|\w)/m, tool: 'ad hoc `ansible`' },
   { pattern: /(^|[\s;|&(`"'])(ansible-(?!playbook\b)[a-z]+)/m, tool: '' },
-  { pattern: /virtualenv\.sh|pip install/, tool: 'a Python virtualenv with pip packages' },
 ];
+const PYTHON_PACKAGES = { pattern: /virtualenv\.sh|pip install/, tool: 'a Python virtualenv with pip packages' };
 
 /** Why a runme.sh target cannot measure betif-play, if it cannot. */
-export function scriptNotApplicable(targetDir: string): string | undefined {
+export function scriptNotApplicable(targetDir: string, withAnsibleTools: boolean): string | undefined {
+  const blockers = withAnsibleTools ? [PYTHON_PACKAGES] : [...ANSIBLE_TOOLS, PYTHON_PACKAGES];
   const scripts = readdirSync(targetDir).filter((file) => file.endsWith('.sh'));
   for (const script of scripts) {
     const text = readFileSync(join(targetDir, script), 'utf8')
       .split('\n')
       .filter((line) => !/^\s*#/.test(line))
       .join('\n');
-    for (const { pattern, tool } of ANSIBLE_ONLY) {
+    for (const { pattern, tool } of blockers) {
       const found = pattern.exec(text);
       if (found) return `not applicable: ${script} needs ${tool || found[2]}`;
     }

@@ -15,7 +15,8 @@ import { prepareScriptWorkspace, runScript, scriptNotApplicable, scriptSummary }
  * as ansible-test runs a target without runme.sh: a play on `testhost` with the target as its only role
  * (its meta dependencies, setup_remote_tmp_dir and the like, copied from DIR as roles), facts gathered.
  * Each tool gets its own lab host over SSH. A target driven by runme.sh runs that script with ansible-playbook on
- * PATH being each tool in turn (yardstick-script.ts); one that needs other Ansible tools is not applicable.
+ * PATH being each tool in turn (yardstick-script.ts); one that needs other Ansible tools is not applicable, unless
+ * --with-ansible-tools lets it run the real ones (only ansible-playbook is then being compared).
  * The table shows how far each tool got. Scripts expect the en_US.UTF-8 locale (`localedef -i en_US -f UTF-8 en_US.UTF-8`).
  */
 
@@ -33,11 +34,13 @@ const { values: options, positionals } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** Another build's bundle (dist/bundle/cli/bin.js): its column comes before this build's, for a before/after table. */
     compare: { type: 'string' },
+    /** Scripts may call Ansible's other tools (ad hoc ansible, ansible-config ...): both columns run the real ones. */
+    'with-ansible-tools': { type: 'boolean', default: false },
   },
   allowPositionals: true,
 });
 if (!options.targets) {
-  console.error('usage: npm run yardstick -- --targets ANSIBLE_CHECKOUT/test/integration/targets [--keep] [--timeout SECONDS] [--compare OTHER_BUILD/dist/bundle/cli/bin.js] [NAME|GLOB ...]');
+  console.error('usage: npm run yardstick -- --targets ANSIBLE_CHECKOUT/test/integration/targets [--keep] [--timeout SECONDS] [--compare OTHER_BUILD/dist/bundle/cli/bin.js] [--with-ansible-tools] [NAME|GLOB ...]');
   process.exit(2);
 }
 const targetsDir = resolve(options.targets);
@@ -60,7 +63,7 @@ function selectTargets(patterns: string[]): string[] {
 /** Why ansible-test's role-only way cannot run the target, if it cannot. */
 function skipReason(name: string): string | undefined {
   const dir = join(targetsDir, name);
-  if (existsSync(join(dir, 'runme.sh'))) return scriptNotApplicable(dir);
+  if (existsSync(join(dir, 'runme.sh'))) return scriptNotApplicable(dir, options['with-ansible-tools']);
   if (!existsSync(join(dir, 'tasks', 'main.yml'))) return 'no tasks/main.yml';
   const aliases = existsSync(join(dir, 'aliases')) ? readFileSync(join(dir, 'aliases'), 'utf8').split('\n') : [];
   const unsupported = aliases.find((alias) => /^(disabled|unsupported|windows|network)/.test(alias.trim()));
