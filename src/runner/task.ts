@@ -9,7 +9,7 @@ import { formatPosition } from '../playbook/source.js';
 import { taskSearchPath } from '../playbook/search-path.js';
 import type { ActionTask, Handler } from '../playbook/types.js';
 import { findInSearchPath } from '../template/lookup-files.js';
-import { createTemplar, OMIT, TemplateError, type Templar } from '../template/templar.js';
+import { createTemplar, OMIT, stripUnsafe, TemplateError, type Templar } from '../template/templar.js';
 import { connectionFor, connectionName, settingsFor, targetVars } from './connections.js';
 import type { HostEvent, HostStatus, TaskInfo } from './events.js';
 import { censored, noLogSecrets } from './censor.js';
@@ -122,7 +122,7 @@ export class TaskExecution {
       if (items === undefined) applyFacts(this.task.module, host, result);
       const status = statusOf(result);
       const ignored = status === 'failed' && ignoreErrors(templar);
-      return { status, result, diff, ignored, hidden, delegatedTo };
+      return { status, result: stripUnsafe(result) as ModuleResult, diff, ignored, hidden, delegatedTo };
     } catch (error) {
       if (error instanceof UnreachableError) {
         const ignoreUnreachable = keywordBool(this.keyword('ignore_unreachable'));
@@ -221,16 +221,17 @@ export class TaskExecution {
             : { result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: check.failed } as ModuleResult, diff: [] };
       // Each item sees the facts the items before it set (set_fact accumulating over a loop).
       Object.assign(vars, applyFacts(this.task.module, host, outcome.result));
-      const { warnings, deprecations, ...itemResult } = outcome.result;
+      const { warnings, deprecations, ...itemResult } = stripUnsafe(outcome.result) as ModuleResult;
       // As Ansible: the items' warnings move to the loop's result and are shown once, after the items.
       notices.warnings.push(...(Array.isArray(warnings) ? warnings : warnings ? [warnings] : []));
       notices.deprecations.push(...(Array.isArray(deprecations) ? deprecations : deprecations ? [deprecations] : []));
-      const result: ModuleResult = { ...itemResult, [loopVar]: item, ansible_loop_var: loopVar };
+      const result: ModuleResult = { ...itemResult, [loopVar]: stripUnsafe(item), ansible_loop_var: loopVar };
       if (indexVar) Object.assign(result, { [indexVar]: index, ansible_index_var: indexVar });
       if (loopInfo) result.ansible_loop = loopInfo;
       results.push(result);
       diffs.push(...outcome.diff);
-      const label = control.label === undefined ? item : itemTemplar.render(control.label);
+      // As Ansible's, the label is templated, `{{ item }}` by default: an item holding template text shows it rendered.
+      const label = itemTemplar.render(control.label ?? `{{ ${loopVar} }}`);
       const ignored = statusOf(result) === 'failed' && keywordBool(itemTemplar.render(this.keyword('ignore_errors') ?? false));
       this.onItem({
         host: host.name,
@@ -299,7 +300,8 @@ export class TaskExecution {
     const { run } = this.playRun;
     const module = this.task.module;
     const rawArgs = { ...this.moduleDefaults(), ...this.task.args };
-    const args = dropOmitted(templar.render(rawArgs)) as Record<string, unknown>;
+    const givenArgs = dropOmitted(templar.renderKeepingUnsafe(rawArgs)) as Record<string, unknown>;
+    const args = stripUnsafe(givenArgs) as Record<string, unknown>;
     const checkKeyword = this.keyword('check_mode');
     const diffKeyword = this.keyword('diff');
     const environment: Record<string, string> = {};
@@ -336,7 +338,8 @@ export class TaskExecution {
       hostConnection: () => ({ settings: delegate === undefined ? settings : settingsFor(run, host.name, vars, templar, become), delegateTo: delegate }),
     };
     for (const key of module.secretArgs ?? []) run.secrets.add(args[key]);
-    const execution = await executeModule(module, args, ctx);
+    // set_fact stores its values as they are, as Ansible's: unsafe text stays unsafe (never templated when read).
+    const execution = await executeModule(module, module.setsHostVars ? givenArgs : args, ctx);
     if (!ctx.diff) execution.diff = [];
     for (const key of module.secretResults ?? []) run.secrets.add(execution.result[key]);
     if (ctx.noLog) run.secrets.add(noLogSecrets(rawArgs, args, execution.result));

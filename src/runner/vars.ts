@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { createTemplar, leaveUntemplated, OMIT, UnsafeText } from '../template/templar.js';
+import { createTemplar, leaveUntemplated, OMIT, stripUnsafe } from '../template/templar.js';
 import { StrictUndefined } from '../template/undefined.js';
 import type { Role, TaskNode } from '../playbook/types.js';
 import { taskSearchPath } from '../playbook/search-path.js';
@@ -21,8 +21,7 @@ function mappingOf(value: unknown): Record<string, unknown> {
 
 /** Another host's values are rendered with that host's own variables, when read. */
 function renderedWhenTemplate(templar: ReturnType<typeof createTemplar>, value: unknown): unknown {
-  if (value instanceof UnsafeText) return value.toString();
-  return typeof value === 'string' && (value.includes('{{') || value.includes('{%')) ? templar.render(value) : value;
+  return typeof value === 'string' && (value.includes('{{') || value.includes('{%')) ? templar.render(value) : stripUnsafe(value);
 }
 
 /** What `hostvars[NAME]` shows: another host's inventory variables, facts and set_fact values. */
