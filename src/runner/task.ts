@@ -15,6 +15,7 @@ import type { HostEvent, HostStatus, TaskInfo } from './events.js';
 import { censored, noLogSecrets } from './censor.js';
 import { executeModule } from './execute-module.js';
 import { applyFacts } from './facts.js';
+import { registeredValue } from './registered.js';
 import { conditionsOf, inheritedEnvironment, inheritedKeyword, keywordBool } from './keywords.js';
 import { LoopError, loopItems } from './loops.js';
 import { dependentResult, mayChange, notifierOf, planDependency } from './plan-dependency.js';
@@ -29,6 +30,8 @@ export interface Outcome {
   hidden: boolean;
   delegatedTo?: string;
   runnerError?: boolean;
+  /** What `register` stores when it differs from the result shown: set_fact's values with their unsafe marks. */
+  registered?: ModuleResult;
 }
 
 
@@ -122,7 +125,8 @@ export class TaskExecution {
       if (items === undefined) applyFacts(this.task.module, host, result);
       const status = statusOf(result);
       const ignored = status === 'failed' && ignoreErrors(templar);
-      return { status, result: stripUnsafe(result) as ModuleResult, diff, ignored, hidden, delegatedTo };
+      const shown = stripUnsafe(result) as ModuleResult;
+      return { status, result: shown, diff, ignored, hidden, delegatedTo, ...(shown === result ? {} : { registered: result }) };
     } catch (error) {
       if (error instanceof UnreachableError) {
         const ignoreUnreachable = keywordBool(this.keyword('ignore_unreachable'));
@@ -293,7 +297,7 @@ export class TaskExecution {
 
   private resultTemplar(vars: Record<string, unknown>, result: ModuleResult): Templar {
     const register = this.task.keywords.register;
-    return createTemplar(typeof register === 'string' ? { ...vars, [register]: result } : vars, { searchPaths: this.searchPaths() });
+    return createTemplar(typeof register === 'string' ? { ...vars, [register]: registeredValue(this.task.module, result) } : vars, { searchPaths: this.searchPaths() });
   }
 
   private async runModule(host: HostState, vars: Record<string, unknown>, templar: Templar, delegate: string | undefined) {

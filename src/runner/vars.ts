@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { createTemplar, leaveUntemplated, OMIT, stripUnsafe } from '../template/templar.js';
+import { noteUnsafeRead } from '../template/scope.js';
+import { isUnsafe } from '../template/unsafe.js';
 import { StrictUndefined } from '../template/undefined.js';
 import type { Role, TaskNode } from '../playbook/types.js';
 import { taskSearchPath } from '../playbook/search-path.js';
@@ -19,9 +21,15 @@ function mappingOf(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-/** Another host's values are rendered with that host's own variables, when read. */
+/**
+ * Another host's values are rendered with that host's own variables, when read. An unsafe value makes the template
+ * reading it unsafe, as it would reading the variable itself.
+ */
 function renderedWhenTemplate(templar: ReturnType<typeof createTemplar>, value: unknown): unknown {
-  return typeof value === 'string' && (value.includes('{{') || value.includes('{%')) ? templar.render(value) : stripUnsafe(value);
+  const rendered = typeof value === 'string' && (value.includes('{{') || value.includes('{%')) ? templar.renderKeepingUnsafe(value) : value;
+  const plain = stripUnsafe(rendered);
+  if (plain !== rendered || isUnsafe(rendered)) noteUnsafeRead();
+  return plain;
 }
 
 /** What `hostvars[NAME]` shows: another host's inventory variables, facts and set_fact values. */
