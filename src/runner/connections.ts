@@ -4,6 +4,7 @@ import { withEnvironment } from '../connection/environment.js';
 import { observed, type CommandRecord } from '../connection/observed.js';
 import { UnreachableError, type Connection } from '../connection/types.js';
 import type { Templar } from '../template/templar.js';
+import { withoutPlayContextVars } from './play-context-vars.js';
 import type { RunContext } from './state.js';
 
 const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
@@ -26,19 +27,24 @@ export interface BecomeWish {
   becomeMethod?: string;
 }
 
+/** A local name that no inventory lists: Ansible's implicit localhost (at 127.0.0.1, on a local connection). */
+export function isImplicitLocalhost(run: RunContext, host: string): boolean {
+  return !run.inventory.hostNames().includes(host) && LOCAL_NAMES.has(host);
+}
+
 /**
  * The connection a task uses on a host (or a delegate), as Ansible resolves it: the host's ansible_connection (an
  * implicit localhost's is local), then the `connection` keyword, then -c and ansible.cfg's transport.
  */
 export function connectionName(run: RunContext, host: string, ownConnection: unknown, connectionKeyword?: string): string {
   if (ownConnection !== undefined && ownConnection !== null && ownConnection !== '') return String(ownConnection);
-  if (!run.inventory.hostNames().includes(host) && LOCAL_NAMES.has(host)) return 'local';
+  if (isImplicitLocalhost(run, host)) return 'local';
   return connectionKeyword ?? run.options.connectionDefaults.connection ?? 'ssh';
 }
 
 /** The variables a task reaches its target with: the host's, or a delegate's own (never the original host's). */
 export function targetVars(run: RunContext, vars: Record<string, unknown>, delegate: string | undefined): Record<string, unknown> {
-  if (delegate === undefined) return vars;
+  if (delegate === undefined) return withoutPlayContextVars(vars);
   return { ...(run.inventory.hostNames().includes(delegate) ? run.inventory.hostVars(delegate) : { ansible_host: delegate }), ...run.options.extraVars };
 }
 

@@ -10,11 +10,12 @@ import { taskSearchPath } from '../playbook/search-path.js';
 import type { ActionTask, Handler } from '../playbook/types.js';
 import { findInSearchPath } from '../template/lookup-files.js';
 import { createTemplar, OMIT, stripUnsafe, TemplateError, type Templar } from '../template/templar.js';
-import { connectionFor, connectionName, settingsFor, targetVars } from './connections.js';
+import { connectionFor, connectionName, isImplicitLocalhost, settingsFor, targetVars } from './connections.js';
 import type { HostEvent, HostStatus, TaskInfo } from './events.js';
 import { censored, noLogSecrets } from './censor.js';
 import { executeModule } from './execute-module.js';
 import { applyFacts } from './facts.js';
+import { addPlayContextVars, connectedVars } from './play-context-vars.js';
 import { registeredValue } from './registered.js';
 import { conditionsOf, inheritedEnvironment, inheritedKeyword, keywordBool } from './keywords.js';
 import { LoopError, loopItems } from './loops.js';
@@ -115,11 +116,20 @@ export class TaskExecution {
       const delegate = this.keyword('delegate_to');
       const target = delegate === undefined ? undefined : String(templar.render(delegate));
       delegatedTo = target === undefined || target === host.name ? undefined : this.delegateLabel(target, templar);
-      // As Ansible's connection, a task sees the name of the connection it uses when no variable names one.
-      if (vars.ansible_connection === undefined) {
-        const reachedWith = targetVars(this.playRun.run, vars, target);
-        vars.ansible_connection = connectionName(this.playRun.run, target ?? host.name, templar.render(reachedWith.ansible_connection), this.connectionKeyword(templar));
-      }
+      // As Ansible's play context, a task sees the connection it uses and how it reaches its target when no variable says.
+      const { run } = this.playRun;
+      const reachedWith = targetVars(run, vars, target);
+      const connection = connectionName(run, target ?? host.name, templar.render(reachedWith.ansible_connection), this.connectionKeyword(templar));
+      vars.ansible_connection ??= connection;
+      addPlayContextVars(vars, {
+        address: isImplicitLocalhost(run, host.name) ? '127.0.0.1' : host.name,
+        ...(target === undefined ? {} : { delegate: { name: target, vars: reachedWith } }),
+        connection,
+        remoteUser: this.keyword('remote_user') ?? run.options.user,
+        privateKeyFile: run.options.connectionDefaults.privateKeyFile,
+        timeoutSeconds: (run.options.connectionDefaults.connectTimeoutMs ?? 10_000) / 1000,
+        pipelining: run.options.pipelining ?? false,
+      });
       const items = this.loopItemsUnlessSkipped(templar);
       const { result, diff } = items === undefined ? await this.runConditional(host, vars, templar, target) : await this.runLoop(host, vars, items, target, delegatedTo, hidden);
       if (items === undefined) applyFacts(this.task.module, host, result);
@@ -297,7 +307,8 @@ export class TaskExecution {
 
   private resultTemplar(vars: Record<string, unknown>, result: ModuleResult): Templar {
     const register = this.task.keywords.register;
-    return createTemplar(typeof register === 'string' ? { ...vars, [register]: registeredValue(this.task.module, result) } : vars, { searchPaths: this.searchPaths() });
+    const connected = connectedVars(vars);
+    return createTemplar(typeof register === 'string' ? { ...connected, [register]: registeredValue(this.task.module, result) } : connected, { searchPaths: this.searchPaths() });
   }
 
   private async runModule(host: HostState, vars: Record<string, unknown>, templar: Templar, delegate: string | undefined) {
@@ -325,6 +336,7 @@ export class TaskExecution {
     const remoteUser = this.keyword('remote_user');
     if (remoteUser !== undefined && reachedWith.ansible_user === undefined) reachedWith.ansible_user = templar.render(remoteUser);
     const settings = settingsFor(run, target, reachedWith, templar, become, this.connectionKeyword(templar));
+    const connected = createTemplar(connectedVars(vars), { searchPaths: this.searchPaths() });
     const ctx: ModuleContext = {
       host: host.name,
       connection: connectionFor(run, settings, environment, ({ argv, ...record }) =>
@@ -334,12 +346,12 @@ export class TaskExecution {
       diff: diffKeyword === undefined ? run.options.diff : keywordBool(templar.render(diffKeyword)),
       noLog: keywordBool(this.keyword('no_log')),
       vars,
-      evaluate: (expression) => templar.evaluate(expression),
+      evaluate: (expression) => connected.evaluate(expression),
       render: (text, options) => templar.renderText(text, options),
-      template: (value) => templar.render(value),
+      template: (value) => connected.render(value),
       findFile: (kind, path) => this.findFile(kind, path),
       origin: { rolePath: (this.scope.role ?? this.task.role)?.path, taskDir: this.task.baseDir, playbookDir: run.playbookDir },
-      hostConnection: () => ({ settings: delegate === undefined ? settings : settingsFor(run, host.name, vars, templar, become), delegateTo: delegate }),
+      hostConnection: () => ({ settings: delegate === undefined ? settings : settingsFor(run, host.name, targetVars(run, vars, undefined), templar, become), delegateTo: delegate }),
     };
     for (const key of module.secretArgs ?? []) run.secrets.add(args[key]);
     // set_fact stores its values as they are, as Ansible's: unsafe text stays unsafe (never templated when read).

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { controllerPython } from '../python/controller-python.js';
 import { createTemplar, leaveUntemplated, OMIT, stripUnsafe } from '../template/templar.js';
 import { noteUnsafeRead } from '../template/scope.js';
 import { isUnsafe } from '../template/unsafe.js';
@@ -70,14 +69,6 @@ function inInventoryOrder(playRun: PlayRun): string[] {
 function groupsView(playRun: PlayRun): Record<string, string[]> {
   const { inventory } = playRun.run;
   return Object.fromEntries(['all', ...inventory.groupNames().filter((name) => name !== 'all')].map((group) => [group, inventory.hostsOf(group)]));
-}
-
-let python: string | undefined;
-
-/** ansible_playbook_python: the controller's python3 (the first on PATH), which local-connection plays use as interpreter. */
-function controllerPython(): string {
-  python ??= (process.env.PATH ?? '').split(delimiter).map((folder) => join(folder, 'python3')).find((candidate) => existsSync(candidate)) ?? '/usr/bin/python3';
-  return python;
 }
 
 /**
