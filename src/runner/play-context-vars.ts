@@ -1,3 +1,5 @@
+import { UNLISTED } from '../template/templar.js';
+
 /** Ansible's names of each connection setting its play context shows as variables (MAGIC_VARIABLE_MAPPING). */
 const SETTING_NAMES = {
   address: ['ansible_ssh_host', 'ansible_host'],
@@ -88,21 +90,21 @@ export function playContextVars(input: PlayContextInput): Record<string, unknown
   return out;
 }
 
-/** Where a task's variables record the names the play context filled in. */
-const FILLED = Symbol('names filled in by the play context');
+type TaskVars = Record<string, unknown> & { [UNLISTED]?: ReadonlySet<string> };
 
-type TaskVars = Record<string, unknown> & { [FILLED]?: ReadonlySet<string> };
-
-/** Adds the play context's variables to a task's variables, remembering which they are (they travel with copies). */
+/**
+ * Adds the play context's variables to a task's variables, remembering which they are (the mark travels with copies):
+ * they are not listed in `vars`, as Ansible fills them in after building it.
+ */
 export function addPlayContextVars(vars: TaskVars, input: Omit<PlayContextInput, 'vars'>): void {
   const added = playContextVars({ ...input, vars });
   Object.assign(vars, added);
-  vars[FILLED] = new Set(Object.keys(added));
+  vars[UNLISTED] = new Set(Object.keys(added));
 }
 
 /** The task's variables as the host's own, without what the play context filled in: what its connection is made of. */
 export function withoutPlayContextVars(vars: TaskVars): Record<string, unknown> {
-  const filled = vars[FILLED];
+  const filled = vars[UNLISTED];
   if (!filled || filled.size === 0) return vars;
   return Object.fromEntries(Object.entries(vars).filter(([name]) => !filled.has(name)));
 }
@@ -116,7 +118,7 @@ const CONNECTION_NAMES = new Set(['ansible_connection', 'ansible_host', 'ansible
  * task's arguments and conditions are not there.
  */
 export function connectedVars(vars: TaskVars): Record<string, unknown> {
-  const filled = vars[FILLED];
+  const filled = vars[UNLISTED];
   const out = filled ? Object.fromEntries(Object.entries(vars).filter(([name]) => !filled.has(name) || CONNECTION_NAMES.has(name))) : { ...vars };
   out.ansible_shell_type ??= 'sh';
   return out;

@@ -14,6 +14,14 @@ import { isUnsafe, markUnsafe, stripUnsafe, UnsafeText, unsafeResult, wrapUnsafe
 export { TemplateError, UndefinedVariableError, markUnsafe, stripUnsafe, UnsafeText };
 export type { TextOptions };
 
+/**
+ * Where a variables mapping lists the variables reachable by name but not through `vars` (those Ansible's play
+ * context fills in after it built `vars`).
+ */
+export const UNLISTED = Symbol('variables not listed in vars');
+
+type UnlistingVars = Record<string, unknown> & { [UNLISTED]?: ReadonlySet<string> };
+
 /** The value of `omit`: the runner drops module arguments equal to it. */
 export const OMIT = `__omit_place_holder__${randomBytes(20).toString('hex')}`;
 
@@ -203,13 +211,18 @@ class VariableTemplar implements Templar, Scope {
     this.readUnsafe = true;
   }
 
-  /** Ansible's `vars` variable: every variable by name, each templated when read. */
+  /** Ansible's `vars` variable: every variable by name (but the unlisted ones), each templated when read. */
   private allVariables(): Record<string, unknown> {
+    const unlisted = (this.vars as UnlistingVars)[UNLISTED];
+    const listed = (key: string | symbol): key is string => typeof key === 'string' && Object.hasOwn(this.vars, key) && !unlisted?.has(key);
     this.varsView ??= new Proxy(this.vars, {
-      get: (target, key) => (typeof key === 'string' && Object.hasOwn(target, key) ? this.resolve(key) : undefined),
+      get: (_target, key) => (listed(key) ? this.resolve(key) : undefined),
+      has: (_target, key) => listed(key),
+      ownKeys: (target) => Reflect.ownKeys(target).filter((key) => typeof key !== 'string' || !unlisted?.has(key)),
       getOwnPropertyDescriptor: (target, key) => {
+        if (typeof key === 'string' && unlisted?.has(key)) return undefined;
         const descriptor = Reflect.getOwnPropertyDescriptor(target, key);
-        return descriptor && typeof key === 'string' ? { ...descriptor, value: this.resolve(key) } : descriptor;
+        return descriptor && listed(key) ? { ...descriptor, value: this.resolve(key) } : descriptor;
       },
     });
     return this.varsView;
