@@ -102,11 +102,9 @@ export function addPlayContextVars(vars: TaskVars, input: Omit<PlayContextInput,
   vars[UNLISTED] = new Set(Object.keys(added));
 }
 
-/** The task's variables as the host's own, without what the play context filled in: what its connection is made of. */
-export function withoutPlayContextVars(vars: TaskVars): Record<string, unknown> {
-  const filled = vars[UNLISTED];
-  if (!filled || filled.size === 0) return vars;
-  return Object.fromEntries(Object.entries(vars).filter(([name]) => !filled.has(name)));
+/** Whether the play context filled the variable in: it is not the host's own, and its connection is not made of it. */
+export function filledInByPlayContext(vars: TaskVars, name: string): boolean {
+  return vars[UNLISTED]?.has(name) ?? false;
 }
 
 /** The connection plugin's own names of these variables (Ansible's COMMON_CONNECTION_VARS). */
@@ -118,8 +116,8 @@ const CONNECTION_NAMES = new Set(['ansible_connection', 'ansible_host', 'ansible
  * task's arguments and conditions are not there.
  */
 export function connectedVars(vars: TaskVars): Record<string, unknown> {
-  const filled = vars[UNLISTED];
-  const out = filled ? Object.fromEntries(Object.entries(vars).filter(([name]) => !filled.has(name) || CONNECTION_NAMES.has(name))) : { ...vars };
+  const out = { ...vars };
+  for (const name of vars[UNLISTED] ?? []) if (!CONNECTION_NAMES.has(name)) delete out[name];
   out.ansible_shell_type ??= 'sh';
   return out;
 }

@@ -334,9 +334,9 @@ export class TaskExecution {
     if (become.becomeUser !== undefined) become.becomeUser = String(templar.render(become.becomeUser));
     if (become.becomeMethod !== undefined) become.becomeMethod = String(templar.render(become.becomeMethod));
     const remoteUser = this.keyword('remote_user');
-    if (remoteUser !== undefined && reachedWith.ansible_user === undefined) reachedWith.ansible_user = templar.render(remoteUser);
-    const settings = settingsFor(run, target, reachedWith, templar, become, this.connectionKeyword(templar));
-    const connected = createTemplar(connectedVars(vars), { searchPaths: this.searchPaths() });
+    const settings = settingsFor(run, target, reachedWith, templar, become, this.connectionKeyword(templar), remoteUser === undefined ? undefined : String(templar.render(remoteUser)));
+    let connected: Templar | undefined;
+    const connectedTemplar = () => (connected ??= createTemplar(connectedVars(vars), { searchPaths: this.searchPaths() }));
     const ctx: ModuleContext = {
       host: host.name,
       connection: connectionFor(run, settings, environment, ({ argv, ...record }) =>
@@ -346,12 +346,12 @@ export class TaskExecution {
       diff: diffKeyword === undefined ? run.options.diff : keywordBool(templar.render(diffKeyword)),
       noLog: keywordBool(this.keyword('no_log')),
       vars,
-      evaluate: (expression) => connected.evaluate(expression),
+      evaluate: (expression) => connectedTemplar().evaluate(expression),
       render: (text, options) => templar.renderText(text, options),
-      template: (value) => connected.render(value),
+      template: (value) => connectedTemplar().render(value),
       findFile: (kind, path) => this.findFile(kind, path),
       origin: { rolePath: (this.scope.role ?? this.task.role)?.path, taskDir: this.task.baseDir, playbookDir: run.playbookDir },
-      hostConnection: () => ({ settings: delegate === undefined ? settings : settingsFor(run, host.name, targetVars(run, vars, undefined), templar, become), delegateTo: delegate }),
+      hostConnection: () => ({ settings: delegate === undefined ? settings : settingsFor(run, host.name, vars, templar, become), delegateTo: delegate }),
     };
     for (const key of module.secretArgs ?? []) run.secrets.add(args[key]);
     // set_fact stores its values as they are, as Ansible's: unsafe text stays unsafe (never templated when read).
