@@ -63,6 +63,7 @@ export function runOptionsFrom(options: CliOptions, config: AnsibleConfig, passw
         sshExtraArgs: options.sshExtraArgs ?? values.sshExtraArgs,
       }),
     },
+    pipelining: values.pipelining as boolean,
     gathering: values.gathering as RunOptions['gathering'],
     gatherDefaults: definedOnly({ gather_subset: values.gatherSubset, gather_timeout: values.gatherTimeout, fact_path: values.factPath }),
     anyErrorsFatal: values.anyErrorsFatal,

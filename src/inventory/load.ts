@@ -1,3 +1,4 @@
+import { controllerPython } from '../python/controller-python.js';
 import { resolve } from 'node:path';
 import { InventoryModel } from './model.js';
 import { mergeHostVars } from './host-vars.js';
@@ -75,7 +76,7 @@ class LoadedInventory implements Inventory {
     let vars = this.mergedVars.get(host);
     if (vars === undefined) {
       // The implicit localhost is in no group but still gets the vars of 'all', as in Ansible.
-      const own = this.model.hosts.get(host)?.vars ?? (LOCALHOST_NAMES.includes(host) ? { ansible_connection: 'local' } : undefined);
+      const own = this.model.hosts.get(host)?.vars ?? (LOCALHOST_NAMES.includes(host) ? { ansible_connection: 'local', ansible_python_interpreter: controllerPython() } : undefined);
       if (own === undefined) return {};
       vars = mergeHostVars(this.model, host, own, this.inventoryDirs, this.playbookDir);
       this.mergedVars.set(host, vars);

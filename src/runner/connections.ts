@@ -4,6 +4,7 @@ import { withEnvironment } from '../connection/environment.js';
 import { observed, type CommandRecord } from '../connection/observed.js';
 import { UnreachableError, type Connection } from '../connection/types.js';
 import type { Templar } from '../template/templar.js';
+import { filledInByPlayContext } from './play-context-vars.js';
 import type { RunContext } from './state.js';
 
 const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
@@ -12,7 +13,7 @@ function connectionVars(vars: Record<string, unknown>, templar: Templar): Record
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(vars)) {
     if (key.startsWith('ansible_') || key.startsWith('betif_')) {
-      if (key === 'ansible_facts' || key.startsWith('ansible_play') || key === 'ansible_version') continue;
+      if (key === 'ansible_facts' || key.startsWith('ansible_play') || key === 'ansible_version' || filledInByPlayContext(vars, key)) continue;
       out[key] = value;
     }
   }
@@ -26,13 +27,18 @@ export interface BecomeWish {
   becomeMethod?: string;
 }
 
+/** A local name that no inventory lists: Ansible's implicit localhost (at 127.0.0.1, on a local connection). */
+export function isImplicitLocalhost(run: RunContext, host: string): boolean {
+  return !run.inventory.hostNames().includes(host) && LOCAL_NAMES.has(host);
+}
+
 /**
  * The connection a task uses on a host (or a delegate), as Ansible resolves it: the host's ansible_connection (an
  * implicit localhost's is local), then the `connection` keyword, then -c and ansible.cfg's transport.
  */
 export function connectionName(run: RunContext, host: string, ownConnection: unknown, connectionKeyword?: string): string {
   if (ownConnection !== undefined && ownConnection !== null && ownConnection !== '') return String(ownConnection);
-  if (!run.inventory.hostNames().includes(host) && LOCAL_NAMES.has(host)) return 'local';
+  if (isImplicitLocalhost(run, host)) return 'local';
   return connectionKeyword ?? run.options.connectionDefaults.connection ?? 'ssh';
 }
 
@@ -47,7 +53,7 @@ export function targetVars(run: RunContext, vars: Record<string, unknown>, deleg
  * keyword (task, block, role or play) stands between the two, as in Ansible: ansible_connection (an implicit
  * localhost's included) beats it, and it beats -c and ansible.cfg's transport.
  */
-export function settingsFor(run: RunContext, host: string, vars: Record<string, unknown>, templar: Templar, become: BecomeWish, connectionKeyword?: string): ConnectionSettings {
+export function settingsFor(run: RunContext, host: string, vars: Record<string, unknown>, templar: Templar, become: BecomeWish, connectionKeyword?: string, remoteUser?: string): ConnectionSettings {
   const resolveJump = (nameOrAddress: string): ConnectionSettings => {
     const known = run.hosts.get(nameOrAddress)?.inventoryVars ?? (run.inventory.hostNames().includes(nameOrAddress) ? run.inventory.hostVars(nameOrAddress) : undefined);
     const jumpVars = known ?? { ansible_host: nameOrAddress, ansible_user: vars.ansible_user, ansible_ssh_private_key_file: vars.ansible_ssh_private_key_file };
@@ -57,7 +63,8 @@ export function settingsFor(run: RunContext, host: string, vars: Record<string, 
   own.ansible_connection = connectionName(run, host, own.ansible_connection, connectionKeyword);
   try {
     const settings = settingsFromVars(host, own, resolveJump, {
-      user: run.options.user,
+      // The remote_user keyword stands between the host's ansible_user and -u, as in Ansible.
+      user: remoteUser ?? run.options.user,
       hostKeyChecking: run.options.hostKeyChecking,
       knownHostsFiles: run.options.knownHostsFiles,
       become: become.become,

@@ -1,4 +1,5 @@
 import { type Templar, TemplateError, UndefinedVariableError } from '../template/templar.js';
+import { isUnsafe, markUnsafe, wrapUnsafe } from '../template/unsafe.js';
 import type { ActionTask } from '../playbook/types.js';
 import { pythonStr } from '../template/python-repr.js';
 import { isDict, isTuple, plain } from '../template/python-types.js';
@@ -6,14 +7,16 @@ import { isDict, isTuple, plain } from '../template/python-types.js';
 /** A loop that cannot be evaluated: its message is the task's, with no position (as Ansible's). */
 export class LoopError extends Error {}
 
+/** The items of `loop`; those of an unsafe list are unsafe each, as Ansible's wrapped list. */
 function loopList(value: unknown): unknown[] {
-  if (Array.isArray(value)) return value.map(listOfTuple);
+  if (Array.isArray(value)) return isUnsafe(value) ? value.map(listOfTuple).map(wrapUnsafe) : value.map(listOfTuple);
   throw new LoopError(`Invalid data passed to 'loop', it requires a list, got this instead: ${pythonStr(value)}. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.`);
 }
 
 /** Ansible's loop items are lists where a filter or lookup gave tuples (zip, with_subelements, with_indexed_items). */
 function listOfTuple(item: unknown): unknown {
-  return isTuple(item) ? [...item] : item;
+  if (!isTuple(item)) return item;
+  return isUnsafe(item) ? markUnsafe([...item]) : [...item];
 }
 
 /** As Ansible's task executor tells a with_ lookup (first_found) which folder to look in, from the action's name. */
@@ -53,7 +56,7 @@ const LIST_ONLY_LOOKUPS = new Set(['list', 'indexed_items']);
 /** The items a task loops over (`loop`, or any `with_<lookup>`), or undefined when it does not loop. */
 export function loopItems(task: ActionTask, templar: Templar): unknown[] | undefined {
   const keywords = task.keywords;
-  if (keywords.loop !== undefined) return loopList(templar.render(keywords.loop));
+  if (keywords.loop !== undefined) return loopList(templar.renderKeepingUnsafe(keywords.loop));
   const keyword = Object.keys(keywords).find((key) => key.startsWith('with_'));
   if (keyword === undefined) return undefined;
   const name = keyword.slice('with_'.length);

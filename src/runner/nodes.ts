@@ -9,7 +9,7 @@ import { asTags, loadTaskFile, roleHandlers, roleTasks, type LoadContext } from 
 import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, TaskNode } from '../playbook/types.js';
 import type { Module } from '../modules/contract.js';
 import { withModules, type ModuleRegistry } from '../modules/registry.js';
-import { createTemplar, markUnsafe, TemplateError } from '../template/templar.js';
+import { createTemplar, stripUnsafe, TemplateError } from '../template/templar.js';
 import { missingHandlerMessage } from '../playbook/handler-check.js';
 import { censored } from './censor.js';
 import { RunError } from './run-error.js';
@@ -21,6 +21,7 @@ import { loopItems } from './loops.js';
 import { isActive, type HostState, type PlayRun, type Scope } from './state.js';
 import { renderedTags, selectedByTags } from './tags.js';
 import { noteChange, noteNotification, noteRegistration, planDependency } from './plan-dependency.js';
+import { registeredValue } from './registered.js';
 import { extendedLoopInfo, TaskExecution, type Outcome } from './task.js';
 import { roleLayers, roleVars, taskVars } from './vars.js';
 
@@ -227,8 +228,8 @@ export class LinearStrategy {
     const register = task.keywords.register;
     if (typeof register !== 'string') return;
     // As Ansible: a registered result never holds the module's invocation (its arguments).
-    const { invocation: _invocation, ...result } = outcome.result;
-    host.hostVars[register] = markUnsafe(result);
+    const { invocation: _invocation, ...result } = outcome.registered ?? outcome.result;
+    host.hostVars[register] = registeredValue(task.module, result);
     noteRegistration(host, register, this.nameOf(task, scope));
   }
 
@@ -397,7 +398,7 @@ export class LinearStrategy {
           const target = String(itemTemplar.render(node.kind === 'include_tasks' ? node.file : node.roleName));
           const params = { ...((itemTemplar.render(node.keywords.vars ?? {}) as Record<string, unknown>) ?? {}), ...loopVars };
           const key = `${target}\u0000${JSON.stringify(params)}\u0000${dependsOn ?? ''}`;
-          const group: IncludeGroup = groups.get(key) ?? { target, params, hosts: [], item: items ? { label: control.label === undefined ? item : itemTemplar.render(control.label) } : undefined, dependsOn };
+          const group: IncludeGroup = groups.get(key) ?? { target, params, hosts: [], item: items ? { label: control.label === undefined ? stripUnsafe(item) : itemTemplar.render(control.label) } : undefined, dependsOn };
           group.hosts.push(host);
           groups.set(key, group);
           if (node.kind === 'include_tasks') host.stats.ok += 1;

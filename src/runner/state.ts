@@ -28,6 +28,8 @@ export interface RunOptions {
   verbosity: number;
   /** Connection defaults from ansible.cfg and the command line (-c, -T, --private-key, -k, -K, --become-method ...). */
   connectionDefaults: Omit<SettingsDefaults, 'user' | 'hostKeyChecking' | 'knownHostsFiles' | 'become' | 'becomeUser'>;
+  /** ansible.cfg's pipelining: betif-play shows it as ansible_pipelining, as Ansible's play context. */
+  pipelining?: boolean;
   /** ansible.cfg's gathering: implicit (gather unless gather_facts: false), explicit, smart (once per host). */
   gathering: 'implicit' | 'explicit' | 'smart';
   /** ansible.cfg's gather_subset, gather_timeout and fact_path: the play keywords' defaults, as setup arguments. */

@@ -9,12 +9,14 @@ import { formatPosition } from '../playbook/source.js';
 import { taskSearchPath } from '../playbook/search-path.js';
 import type { ActionTask, Handler } from '../playbook/types.js';
 import { findInSearchPath } from '../template/lookup-files.js';
-import { createTemplar, OMIT, TemplateError, type Templar } from '../template/templar.js';
-import { connectionFor, connectionName, settingsFor, targetVars } from './connections.js';
+import { createTemplar, OMIT, stripUnsafe, TemplateError, type Templar } from '../template/templar.js';
+import { connectionFor, connectionName, isImplicitLocalhost, settingsFor, targetVars } from './connections.js';
 import type { HostEvent, HostStatus, TaskInfo } from './events.js';
 import { censored, noLogSecrets } from './censor.js';
 import { executeModule } from './execute-module.js';
 import { applyFacts } from './facts.js';
+import { addPlayContextVars, connectedVars } from './play-context-vars.js';
+import { registeredValue } from './registered.js';
 import { conditionsOf, inheritedEnvironment, inheritedKeyword, keywordBool } from './keywords.js';
 import { LoopError, loopItems } from './loops.js';
 import { dependentResult, mayChange, notifierOf, planDependency } from './plan-dependency.js';
@@ -29,6 +31,8 @@ export interface Outcome {
   hidden: boolean;
   delegatedTo?: string;
   runnerError?: boolean;
+  /** What `register` stores when it differs from the result shown: set_fact's values with their unsafe marks. */
+  registered?: ModuleResult;
 }
 
 
@@ -112,17 +116,27 @@ export class TaskExecution {
       const delegate = this.keyword('delegate_to');
       const target = delegate === undefined ? undefined : String(templar.render(delegate));
       delegatedTo = target === undefined || target === host.name ? undefined : this.delegateLabel(target, templar);
-      // As Ansible's connection, a task sees the name of the connection it uses when no variable names one.
-      if (vars.ansible_connection === undefined) {
-        const reachedWith = targetVars(this.playRun.run, vars, target);
-        vars.ansible_connection = connectionName(this.playRun.run, target ?? host.name, templar.render(reachedWith.ansible_connection), this.connectionKeyword(templar));
-      }
+      // As Ansible's play context, a task sees the connection it uses and how it reaches its target when no variable says.
+      const { run } = this.playRun;
+      const reachedWith = targetVars(run, vars, target);
+      const connection = connectionName(run, target ?? host.name, templar.render(reachedWith.ansible_connection), this.connectionKeyword(templar));
+      vars.ansible_connection ??= connection;
+      addPlayContextVars(vars, {
+        address: isImplicitLocalhost(run, host.name) ? '127.0.0.1' : host.name,
+        ...(target === undefined ? {} : { delegate: { name: target, vars: reachedWith } }),
+        connection,
+        remoteUser: this.keyword('remote_user') ?? run.options.user,
+        privateKeyFile: run.options.connectionDefaults.privateKeyFile,
+        timeoutSeconds: (run.options.connectionDefaults.connectTimeoutMs ?? 10_000) / 1000,
+        pipelining: run.options.pipelining ?? false,
+      });
       const items = this.loopItemsUnlessSkipped(templar);
       const { result, diff } = items === undefined ? await this.runConditional(host, vars, templar, target) : await this.runLoop(host, vars, items, target, delegatedTo, hidden);
       if (items === undefined) applyFacts(this.task.module, host, result);
       const status = statusOf(result);
       const ignored = status === 'failed' && ignoreErrors(templar);
-      return { status, result, diff, ignored, hidden, delegatedTo };
+      const shown = stripUnsafe(result) as ModuleResult;
+      return { status, result: shown, diff, ignored, hidden, delegatedTo, ...(shown === result ? {} : { registered: result }) };
     } catch (error) {
       if (error instanceof UnreachableError) {
         const ignoreUnreachable = keywordBool(this.keyword('ignore_unreachable'));
@@ -221,16 +235,17 @@ export class TaskExecution {
             : { result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: check.failed } as ModuleResult, diff: [] };
       // Each item sees the facts the items before it set (set_fact accumulating over a loop).
       Object.assign(vars, applyFacts(this.task.module, host, outcome.result));
-      const { warnings, deprecations, ...itemResult } = outcome.result;
+      const { warnings, deprecations, ...itemResult } = stripUnsafe(outcome.result) as ModuleResult;
       // As Ansible: the items' warnings move to the loop's result and are shown once, after the items.
       notices.warnings.push(...(Array.isArray(warnings) ? warnings : warnings ? [warnings] : []));
       notices.deprecations.push(...(Array.isArray(deprecations) ? deprecations : deprecations ? [deprecations] : []));
-      const result: ModuleResult = { ...itemResult, [loopVar]: item, ansible_loop_var: loopVar };
+      const result: ModuleResult = { ...itemResult, [loopVar]: stripUnsafe(item), ansible_loop_var: loopVar };
       if (indexVar) Object.assign(result, { [indexVar]: index, ansible_index_var: indexVar });
       if (loopInfo) result.ansible_loop = loopInfo;
       results.push(result);
       diffs.push(...outcome.diff);
-      const label = control.label === undefined ? item : itemTemplar.render(control.label);
+      // As Ansible's, the label is templated, `{{ item }}` by default: an item holding template text shows it rendered.
+      const label = itemTemplar.render(control.label ?? `{{ ${loopVar} }}`);
       const ignored = statusOf(result) === 'failed' && keywordBool(itemTemplar.render(this.keyword('ignore_errors') ?? false));
       this.onItem({
         host: host.name,
@@ -292,14 +307,16 @@ export class TaskExecution {
 
   private resultTemplar(vars: Record<string, unknown>, result: ModuleResult): Templar {
     const register = this.task.keywords.register;
-    return createTemplar(typeof register === 'string' ? { ...vars, [register]: result } : vars, { searchPaths: this.searchPaths() });
+    const connected = connectedVars(vars);
+    return createTemplar(typeof register === 'string' ? { ...connected, [register]: registeredValue(this.task.module, result) } : connected, { searchPaths: this.searchPaths() });
   }
 
   private async runModule(host: HostState, vars: Record<string, unknown>, templar: Templar, delegate: string | undefined) {
     const { run } = this.playRun;
     const module = this.task.module;
     const rawArgs = { ...this.moduleDefaults(), ...this.task.args };
-    const args = dropOmitted(templar.render(rawArgs)) as Record<string, unknown>;
+    const givenArgs = dropOmitted(templar.renderKeepingUnsafe(rawArgs)) as Record<string, unknown>;
+    const args = stripUnsafe(givenArgs) as Record<string, unknown>;
     const checkKeyword = this.keyword('check_mode');
     const diffKeyword = this.keyword('diff');
     const environment: Record<string, string> = {};
@@ -317,8 +334,9 @@ export class TaskExecution {
     if (become.becomeUser !== undefined) become.becomeUser = String(templar.render(become.becomeUser));
     if (become.becomeMethod !== undefined) become.becomeMethod = String(templar.render(become.becomeMethod));
     const remoteUser = this.keyword('remote_user');
-    if (remoteUser !== undefined && reachedWith.ansible_user === undefined) reachedWith.ansible_user = templar.render(remoteUser);
-    const settings = settingsFor(run, target, reachedWith, templar, become, this.connectionKeyword(templar));
+    const settings = settingsFor(run, target, reachedWith, templar, become, this.connectionKeyword(templar), remoteUser === undefined ? undefined : String(templar.render(remoteUser)));
+    let connected: Templar | undefined;
+    const connectedTemplar = () => (connected ??= createTemplar(connectedVars(vars), { searchPaths: this.searchPaths() }));
     const ctx: ModuleContext = {
       host: host.name,
       connection: connectionFor(run, settings, environment, ({ argv, ...record }) =>
@@ -328,15 +346,16 @@ export class TaskExecution {
       diff: diffKeyword === undefined ? run.options.diff : keywordBool(templar.render(diffKeyword)),
       noLog: keywordBool(this.keyword('no_log')),
       vars,
-      evaluate: (expression) => templar.evaluate(expression),
+      evaluate: (expression) => connectedTemplar().evaluate(expression),
       render: (text, options) => templar.renderText(text, options),
-      template: (value) => templar.render(value),
+      template: (value) => connectedTemplar().render(value),
       findFile: (kind, path) => this.findFile(kind, path),
       origin: { rolePath: (this.scope.role ?? this.task.role)?.path, taskDir: this.task.baseDir, playbookDir: run.playbookDir },
       hostConnection: () => ({ settings: delegate === undefined ? settings : settingsFor(run, host.name, vars, templar, become), delegateTo: delegate }),
     };
     for (const key of module.secretArgs ?? []) run.secrets.add(args[key]);
-    const execution = await executeModule(module, args, ctx);
+    // set_fact stores its values as they are, as Ansible's: unsafe text stays unsafe (never templated when read).
+    const execution = await executeModule(module, module.setsHostVars ? givenArgs : args, ctx);
     if (!ctx.diff) execution.diff = [];
     for (const key of module.secretResults ?? []) run.secrets.add(execution.result[key]);
     if (ctx.noLog) run.secrets.add(noLogSecrets(rawArgs, args, execution.result));

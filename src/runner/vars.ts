@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { createTemplar, leaveUntemplated, OMIT, UnsafeText } from '../template/templar.js';
+import { controllerPython } from '../python/controller-python.js';
+import { createTemplar, leaveUntemplated, OMIT, stripUnsafe } from '../template/templar.js';
+import { noteUnsafeRead } from '../template/scope.js';
+import { isUnsafe } from '../template/unsafe.js';
 import { StrictUndefined } from '../template/undefined.js';
 import type { Role, TaskNode } from '../playbook/types.js';
 import { taskSearchPath } from '../playbook/search-path.js';
@@ -19,10 +20,15 @@ function mappingOf(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-/** Another host's values are rendered with that host's own variables, when read. */
+/**
+ * Another host's values are rendered with that host's own variables, when read. An unsafe value makes the template
+ * reading it unsafe, as it would reading the variable itself.
+ */
 function renderedWhenTemplate(templar: ReturnType<typeof createTemplar>, value: unknown): unknown {
-  if (value instanceof UnsafeText) return value.toString();
-  return typeof value === 'string' && (value.includes('{{') || value.includes('{%')) ? templar.render(value) : value;
+  const rendered = typeof value === 'string' && (value.includes('{{') || value.includes('{%')) ? templar.renderKeepingUnsafe(value) : value;
+  const plain = stripUnsafe(rendered);
+  if (plain !== rendered || isUnsafe(rendered)) noteUnsafeRead();
+  return plain;
 }
 
 /** What `hostvars[NAME]` shows: another host's inventory variables, facts and set_fact values. */
@@ -72,14 +78,6 @@ function inInventoryOrder(playRun: PlayRun): string[] {
 function groupsView(playRun: PlayRun): Record<string, string[]> {
   const { inventory } = playRun.run;
   return Object.fromEntries(['all', ...inventory.groupNames().filter((name) => name !== 'all')].map((group) => [group, inventory.hostsOf(group)]));
-}
-
-let python: string | undefined;
-
-/** ansible_playbook_python: the controller's python3 (the first on PATH), which local-connection plays use as interpreter. */
-function controllerPython(): string {
-  python ??= (process.env.PATH ?? '').split(delimiter).map((folder) => join(folder, 'python3')).find((candidate) => existsSync(candidate)) ?? '/usr/bin/python3';
-  return python;
 }
 
 /**

@@ -29,6 +29,11 @@ export function inScope<T>(scope: Scope, run: () => T): T {
   }
 }
 
+/** Tells the running template, if any, that it read an unsafe value through a view of its own (hostvars). */
+export function noteUnsafeRead(): void {
+  active?.noteUnsafe();
+}
+
 export function currentScope(): Scope {
   if (!active) throw new Error('template rendered outside of a Templar');
   return active;

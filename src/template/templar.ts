@@ -9,10 +9,18 @@ import { runLookup } from './lookups.js';
 import type { LookupContext } from './lookup-types.js';
 import { isDict } from './python-types.js';
 import { MISSING, type Scope, inScope } from './scope.js';
-import { isUnsafe, markUnsafe, UnsafeText, unsafeResult } from './unsafe.js';
+import { isUnsafe, markUnsafe, stripUnsafe, UnsafeText, unsafeResult, wrapUnsafe } from './unsafe.js';
 
-export { TemplateError, UndefinedVariableError, markUnsafe, UnsafeText };
+export { TemplateError, UndefinedVariableError, markUnsafe, stripUnsafe, UnsafeText };
 export type { TextOptions };
+
+/**
+ * Where a variables mapping lists the variables reachable by name but not through `vars` (those Ansible's play
+ * context fills in after it built `vars`).
+ */
+export const UNLISTED = Symbol('variables not listed in vars');
+
+type UnlistingVars = Record<string, unknown> & { [UNLISTED]?: ReadonlySet<string> };
 
 /** The value of `omit`: the runner drops module arguments equal to it. */
 export const OMIT = `__omit_place_holder__${randomBytes(20).toString('hex')}`;
@@ -20,6 +28,12 @@ export const OMIT = `__omit_place_holder__${randomBytes(20).toString('hex')}`;
 export interface Templar {
   /** Deep: every string templated; arrays/objects recursively; other types unchanged. */
   render(value: unknown): unknown;
+  /**
+   * As render, but unsafe text stays unsafe, and so does the text of a template that read unsafe values (Ansible's
+   * AnsibleUnsafeText): for values that become variables (set_fact's arguments, loop items) and must not be templated
+   * again when read.
+   */
+  renderKeepingUnsafe(value: unknown): unknown;
   /** A bare Jinja2 expression ("x | default(3)", "a.b[0]") to its typed value. */
   evaluate(expression: string): unknown;
   /** when/changed_when/failed_when/until: a list means all; booleans pass; Jinja truthiness. */
@@ -120,11 +134,15 @@ class VariableTemplar implements Templar, Scope {
   ) {}
 
   render(value: unknown): unknown {
-    return this.enter(() => this.renderDeep(value));
+    return this.enter(() => this.renderDeep(value, false));
+  }
+
+  renderKeepingUnsafe(value: unknown): unknown {
+    return this.enter(() => this.renderDeep(value, true));
   }
 
   evaluate(expression: string): unknown {
-    return this.enter(() => (isTemplate(expression) ? this.renderDeep(expression) : engineFor(this.searchPaths, false).render(`{{ ${expression} }}`, 'native')));
+    return this.enter(() => (isTemplate(expression) ? this.renderDeep(expression, false) : engineFor(this.searchPaths, false).render(`{{ ${expression} }}`, 'native')));
   }
 
   /** Ansible's Conditional: templating delimiters in a condition are rendered first, then evaluated. */
@@ -154,9 +172,9 @@ class VariableTemplar implements Templar, Scope {
     return newline === '\n' ? rendered : rendered.replace(/\r\n|\r|\n/g, newline);
   }
 
-  /** A with_ loop's items are unsafe, as Ansible wraps them: a template that reads a list or dict item gives an unsafe result. */
+  /** A with_ loop's items are unsafe, as Ansible wraps them: never templated, and so is what a template builds from them. */
   query(name: string, terms: unknown[], context: LookupContext): unknown[] {
-    return this.enter(() => runLookup(name, terms, {}, context)).map(unsafeResult);
+    return this.enter(() => runLookup(name, terms, {}, context)).map(wrapUnsafe);
   }
 
   variableNames(): string[] {
@@ -179,7 +197,7 @@ class VariableTemplar implements Templar, Scope {
     const outer = this.readUnsafe;
     this.readUnsafe = false;
     try {
-      const value = this.renderDeep(raw);
+      const value = this.renderDeep(raw, false);
       this.resolved.set(name, value);
       if (this.readUnsafe) this.resolvedUnsafe.add(name);
       return value;
@@ -193,13 +211,18 @@ class VariableTemplar implements Templar, Scope {
     this.readUnsafe = true;
   }
 
-  /** Ansible's `vars` variable: every variable by name, each templated when read. */
+  /** Ansible's `vars` variable: every variable by name (but the unlisted ones), each templated when read. */
   private allVariables(): Record<string, unknown> {
+    const unlisted = (this.vars as UnlistingVars)[UNLISTED];
+    const listed = (key: string | symbol): key is string => typeof key === 'string' && Object.hasOwn(this.vars, key) && !unlisted?.has(key);
     this.varsView ??= new Proxy(this.vars, {
-      get: (target, key) => (typeof key === 'string' && Object.hasOwn(target, key) ? this.resolve(key) : undefined),
+      get: (_target, key) => (listed(key) ? this.resolve(key) : undefined),
+      has: (_target, key) => listed(key),
+      ownKeys: (target) => Reflect.ownKeys(target).filter((key) => typeof key !== 'string' || !unlisted?.has(key)),
       getOwnPropertyDescriptor: (target, key) => {
+        if (typeof key === 'string' && unlisted?.has(key)) return undefined;
         const descriptor = Reflect.getOwnPropertyDescriptor(target, key);
-        return descriptor && typeof key === 'string' ? { ...descriptor, value: this.resolve(key) } : descriptor;
+        return descriptor && listed(key) ? { ...descriptor, value: this.resolve(key) } : descriptor;
       },
     });
     return this.varsView;
@@ -221,14 +244,14 @@ class VariableTemplar implements Templar, Scope {
 
   /**
    * Templates strings inside the value; containers are copied only where something changed. Unsafe values are
-   * handed on untemplated (`!unsafe` text as plain text) and noted, as is a container holding them.
+   * handed on untemplated and noted, as is a container holding them; unsafe text becomes plain text unless kept.
    */
-  private renderDeep(value: unknown): unknown {
-    if (typeof value === 'string') return isTemplate(value) ? this.renderTemplate(value) : value;
+  private renderDeep(value: unknown, keepUnsafe: boolean): unknown {
+    if (typeof value === 'string') return isTemplate(value) ? this.renderTemplate(value, keepUnsafe) : value;
     if (value === null || typeof value !== 'object') return value;
     if (isUnsafe(value)) {
       this.readUnsafe = true;
-      return value instanceof UnsafeText ? value.toString() : value;
+      return value instanceof UnsafeText && !keepUnsafe ? value.toString() : value;
     }
     if (templateFree.has(value)) {
       if (holdsUnsafe.has(value)) this.readUnsafe = true;
@@ -236,8 +259,9 @@ class VariableTemplar implements Templar, Scope {
     }
     const outer = this.readUnsafe;
     this.readUnsafe = false;
-    const rendered = Array.isArray(value) ? this.renderList(value) : isDict(value) ? this.renderDict(value) : value;
-    if (rendered === value) {
+    const rendered = Array.isArray(value) ? this.renderList(value, keepUnsafe) : isDict(value) ? this.renderDict(value, keepUnsafe) : value;
+    // Kept unsafe text leaves a container as it is: only a plain render proves it has nothing to change.
+    if (rendered === value && !keepUnsafe) {
       templateFree.add(value);
       if (this.readUnsafe) holdsUnsafe.add(value);
     }
@@ -245,30 +269,30 @@ class VariableTemplar implements Templar, Scope {
     return rendered;
   }
 
-  /** One template string: a list or dict it gives is unsafe when it read unsafe values (Ansible's do_template). */
-  private renderTemplate(text: string): unknown {
+  /** One template string: what it gives is unsafe when it read unsafe values (Ansible's do_template); text only when kept. */
+  private renderTemplate(text: string, keepUnsafe: boolean): unknown {
     const outer = this.readUnsafe;
     this.readUnsafe = false;
     const rendered = engineFor(this.searchPaths, true).render(text, 'ansible');
-    const result = this.readUnsafe ? unsafeResult(rendered) : rendered;
+    const result = this.readUnsafe ? (keepUnsafe ? wrapUnsafe(rendered) : unsafeResult(rendered)) : rendered;
     this.readUnsafe ||= outer;
     return result;
   }
 
-  private renderList(value: unknown[]): unknown[] {
+  private renderList(value: unknown[], keepUnsafe: boolean): unknown[] {
     let copy: unknown[] | undefined;
     value.forEach((item, i) => {
-      const rendered = this.renderDeep(item);
+      const rendered = this.renderDeep(item, keepUnsafe);
       if (rendered !== item) (copy ??= [...value])[i] = rendered;
     });
     return copy ?? value;
   }
 
-  private renderDict(value: Record<string, unknown>): Record<string, unknown> {
+  private renderDict(value: Record<string, unknown>, keepUnsafe: boolean): Record<string, unknown> {
     let copy: Record<string, unknown> | undefined;
     for (const [key, item] of Object.entries(value)) {
-      const renderedKey = isTemplate(key) ? String(this.renderDeep(key)) : key;
-      const rendered = this.renderDeep(item);
+      const renderedKey = isTemplate(key) ? String(this.renderDeep(key, false)) : key;
+      const rendered = this.renderDeep(item, keepUnsafe);
       if (rendered === item && renderedKey === key) continue;
       copy ??= { ...value };
       if (renderedKey !== key) delete copy[key];

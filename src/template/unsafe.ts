@@ -1,8 +1,9 @@
 import { isDict, isTuple, tuple } from './python-types.js';
 
 /**
- * Ansible's `!unsafe 'text'`: text that is never templated. A String object (as Jinja's SafeString), so code that
- * takes any text takes it too; the Templar hands it on as plain text, untemplated.
+ * Ansible's `!unsafe 'text'`, and text a template built from unsafe values: text that is never templated. A String
+ * object (as Jinja's SafeString), as a primitive string cannot carry the mark. Variables may hold it; templates read
+ * it as plain text, and modules get it as plain text (stripUnsafe).
  */
 export class UnsafeText extends String {}
 
@@ -17,7 +18,7 @@ export function markUnsafe<T>(value: T): T {
   return value;
 }
 
-/** Whether templating must leave the value as it is: `!unsafe` text, or a list or dict marked unsafe. */
+/** Whether templating must leave the value as it is: unsafe text, or a list or dict marked unsafe. */
 export function isUnsafe(value: unknown): boolean {
   return value instanceof UnsafeText || (value !== null && typeof value === 'object' && unsafe.has(value));
 }
@@ -31,4 +32,32 @@ export function unsafeResult(value: unknown): unknown {
   if (Array.isArray(value)) return markUnsafe(isTuple(value) ? tuple([...value]) : [...value]);
   if (isDict(value)) return markUnsafe({ ...value });
   return value;
+}
+
+/** Ansible's wrap_var: text becomes unsafe text, a list or dict an unsafe copy; other values have nothing to template. */
+export function wrapUnsafe(value: unknown): unknown {
+  return typeof value === 'string' ? new UnsafeText(value) : unsafeResult(value);
+}
+
+/**
+ * The value with plain text in place of unsafe text, for what takes strings only (module arguments, lookups, output).
+ * Lists and dicts are copied only where something changed, keeping their unsafe mark.
+ */
+export function stripUnsafe(value: unknown): unknown {
+  if (value instanceof UnsafeText) return value.toString();
+  if (Array.isArray(value)) {
+    const items = value.map(stripUnsafe);
+    if (items.every((item, index) => item === value[index])) return value;
+    return copyMark(value, isTuple(value) ? tuple(items) : items);
+  }
+  if (isDict(value)) {
+    const entries = Object.entries(value).map(([key, item]) => [key, stripUnsafe(item)] as const);
+    if (entries.every(([key, item]) => item === value[key])) return value;
+    return copyMark(value, Object.fromEntries(entries));
+  }
+  return value;
+}
+
+function copyMark<T>(original: object, copy: T): T {
+  return unsafe.has(original) ? markUnsafe(copy) : copy;
 }

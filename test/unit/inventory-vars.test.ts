@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadInventory } from '../../src/inventory/load.js';
+import { controllerPython } from '../../src/python/controller-python.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/inventory/', import.meta.url));
 
@@ -121,7 +122,7 @@ describe('group_vars and host_vars folders', () => {
 });
 
 describe('implicit localhost', () => {
-  test("is selected by name when the inventory lacks it, runs locally, gets all's vars, and is not in all", async () => {
+  test("is selected by name when the inventory lacks it, runs locally with the controller's python, gets all's vars, and is not in all", async () => {
     const root = layout({
       'hosts': '[web]\nw1\n[all:vars]\nsite=lab\n',
       'group_vars/all.yml': 'dns: 10.0.0.53\n',
@@ -129,7 +130,7 @@ describe('implicit localhost', () => {
     });
     const inventory = await loadInventory([join(root, 'hosts')]);
     assert.deepEqual(inventory.select('localhost'), ['localhost']);
-    assert.deepEqual(inventory.hostVars('localhost'), { ansible_connection: 'local', site: 'lab', dns: '10.0.0.53', local_only: true });
+    assert.deepEqual(inventory.hostVars('localhost'), { ansible_connection: 'local', ansible_python_interpreter: controllerPython(), site: 'lab', dns: '10.0.0.53', local_only: true });
     assert.deepEqual(inventory.select('all'), ['w1']);
     assert.deepEqual(inventory.hostNames(), ['w1']);
     assert.deepEqual(inventory.groupsOf('localhost'), []);

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { ActionTask } from '../../src/playbook/types.js';
 import { LoopError, loopItems } from '../../src/runner/loops.js';
-import { TemplateError, createTemplar } from '../../src/template/templar.js';
+import { TemplateError, createTemplar, markUnsafe, stripUnsafe } from '../../src/template/templar.js';
 
 const root = mkdtempSync(join(tmpdir(), 'betif-loops-'));
 for (const path of ['files/a.conf', 'files/b.conf', 'templates/site.j2', 'vars/Debian.yml']) {
@@ -20,10 +20,19 @@ const VARS = {
   last: 3,
 };
 
-/** The items of a task with these keywords (and action), as the runner computes them. */
-function items(keywords: Record<string, unknown>, action = 'debug'): unknown[] | undefined {
+function rawItems(keywords: Record<string, unknown>, action = 'debug', vars: Record<string, unknown> = VARS): unknown[] | undefined {
   const task = { kind: 'action', action, keywords } as unknown as ActionTask;
-  return loopItems(task, createTemplar(VARS, { searchPaths: [root] }));
+  return loopItems(task, createTemplar(vars, { searchPaths: [root] }));
+}
+
+/** The items of a task with these keywords (and action), as the runner computes them, in plain text. */
+function items(keywords: Record<string, unknown>, action = 'debug'): unknown[] | undefined {
+  return stripUnsafe(rawItems(keywords, action)) as unknown[] | undefined;
+}
+
+/** What `{{ item }}` shows for each item of a loop over these variables. */
+function itemsRead(keywords: Record<string, unknown>, vars: Record<string, unknown>): unknown[] {
+  return (rawItems(keywords, 'debug', vars) ?? []).map((item) => createTemplar({ ...vars, item }).render('{{ item }}'));
 }
 
 describe('loop and with_<lookup>', () => {
@@ -66,6 +75,13 @@ describe('loop and with_<lookup>', () => {
     assert.deepEqual(items({ with_first_found: ['Debian.yml'] }, 'include_vars'), [join(root, 'vars/Debian.yml')]);
     assert.deepEqual(items({ with_first_found: ['a.conf'] }, 'copy'), [join(root, 'files/a.conf')]);
     assert.deepEqual(items({ with_first_found: [{ files: ['missing'], skip: true }] }, 'copy'), []);
+  });
+
+  test('with_ items, and the items of an unsafe list, are never templated again when read; other items are', () => {
+    const vars = { x: 1, braces: "{{ '{{' }} x }}", unsafeList: markUnsafe(['{{ x }}']) };
+    assert.deepEqual(itemsRead({ with_items: ['{{ braces }}'] }, vars), ['{{ x }}']);
+    assert.deepEqual(itemsRead({ loop: '{{ unsafeList }}' }, vars), ['{{ x }}']);
+    assert.deepEqual(itemsRead({ loop: ['{{ braces }}'] }, vars), [1]);
   });
 
   test('with_first_found passes over names using undefined variables', () => {

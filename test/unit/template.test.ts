@@ -148,6 +148,14 @@ describe('lazy variables', () => {
     assert.deepEqual(render('{{ safe }}', { safe, x: 1 }), [1]);
   });
 
+  test('text a template builds from unsafe values, kept as a variable, is not templated again when read', () => {
+    const vars = { raw: new UnsafeText('{{ nope }}'), result: markUnsafe({ stdout: '{{ nope }}' }), nope: 'TEMPLATED' };
+    const kept = createTemplar(vars).renderKeepingUnsafe({ a: '{{ raw }}', b: '{{ result.stdout | upper }}', c: ['{{ raw }}'], d: vars.raw });
+    assert.equal(render('{{ kept.a }} {{ kept.b }} {{ kept.c[0] }} {{ kept.d }}', { kept, nope: 'TEMPLATED' }), '{{ nope }} {{ NOPE }} {{ nope }} {{ nope }}');
+    const safe = createTemplar({ braces: "{{ '{{' }} nope }}", nope: 'TEMPLATED' }).renderKeepingUnsafe({ a: '{{ braces }}' });
+    assert.equal(render('{{ safe.a }}', { safe, nope: 'TEMPLATED' }), 'TEMPLATED');
+  });
+
   test('a lookup in a template makes its list result unsafe', () => {
     const built = render("{{ [lookup('env', 'BETIF_UNSAFE_TEST')] }}", {});
     process.env.BETIF_UNSAFE_TEST = '{{ x }}';
