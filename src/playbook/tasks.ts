@@ -43,8 +43,6 @@ export interface LoadContext {
 export interface PlayCollector {
   roles: Role[];
   handlers: Handler[];
-  /** Handlers of roles an include_role brings in: Ansible adds them when the role is included, after the play's own. */
-  includedHandlers: Handler[];
   roleKeys: Set<string>;
   /** Role handler files already in `handlers`: a role used several times has its handlers once. */
   handlerRoles: Set<string>;
@@ -361,8 +359,7 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
   if (isTemplateText(reference.name)) return node;
   const role = loadRole(reference, searchPathFor(ctx), ctx.role);
   const tasks = roleTasks(role, { ...ctx, tags: [], when: [] }, tasksFrom, where);
-  ctx.play.includedHandlers.push(...roleHandlers(role, ctx, handlersFrom));
-  return { ...node, preloaded: { role, tasks } };
+  return { ...node, preloaded: { role, tasks, handlers: includedRoleHandlers(role, ctx, handlersFrom) } };
 }
 
 function searchPathFor(ctx: LoadContext): string[] {
@@ -400,12 +397,18 @@ export function roleTasks(role: Role, ctx: LoadContext, tasksFrom: string, posit
 }
 
 /** A role's handlers from one file of its handlers/ (each file once per play). */
-export function roleHandlers(role: Role, ctx: LoadContext, handlersFrom = 'main'): Handler[] {
+function roleHandlers(role: Role, ctx: LoadContext, handlersFrom: string): Handler[] {
   const file = mainFile(join(role.path, 'handlers'), handlersFrom);
   if (!file || ctx.play.handlerRoles.has(file)) return [];
   ctx.play.handlerRoles.add(file);
-  const data = loadYamlFile(file);
-  return parseHandlers(data, { ...ctx, role, baseDir: join(role.path, 'handlers'), tags: [], when: [], collections: role.collections }, role.name);
+  return includedRoleHandlers(role, ctx, handlersFrom);
+}
+
+/** The handlers an include_role brings: Ansible loads them anew each time the include runs, whatever the play has. */
+export function includedRoleHandlers(role: Role, ctx: LoadContext, handlersFrom: string): Handler[] {
+  const file = mainFile(join(role.path, 'handlers'), handlersFrom);
+  if (!file) return [];
+  return parseHandlers(loadYamlFile(file), { ...ctx, role, baseDir: join(role.path, 'handlers'), tags: [], when: [], collections: role.collections }, role.name);
 }
 
 const ROLE_INCLUDES = new Set(['include_role', 'import_role', 'ansible.builtin.include_role', 'ansible.builtin.import_role']);

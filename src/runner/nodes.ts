@@ -5,7 +5,7 @@ import { formatPosition } from '../playbook/source.js';
 import { collectionsOf } from '../playbook/module-defaults.js';
 import { loadRole } from '../playbook/roles.js';
 import { taskSearchPath } from '../playbook/search-path.js';
-import { asTags, loadTaskFile, roleHandlers, roleTasks, type LoadContext } from '../playbook/tasks.js';
+import { asTags, includedRoleHandlers, loadTaskFile, roleTasks, type LoadContext } from '../playbook/tasks.js';
 import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, TaskNode } from '../playbook/types.js';
 import type { Module } from '../modules/contract.js';
 import { withModules, type ModuleRegistry } from '../modules/registry.js';
@@ -239,14 +239,10 @@ export class LinearStrategy {
     // A templated notify may give a list of names.
     const names = written.flatMap((name) => asNames(templar.render(name)));
     for (const name of names) {
-      const { handlers } = this.playRun.play;
-      // As Ansible's: the handler of that name (templated, without host variables), and every one listening. Ansible
-      // searches the handler blocks last loaded first (a role's file, the play's section), each from its top.
-      const files = [...new Set(handlers.map((handler) => handler.position.file))].reverse();
-      const named = files
-        .flatMap((file) => handlers.filter((handler) => handler.position.file === file))
-        .find((handler) => !handler.listens.includes(name) && this.handlerNames(handler).includes(name));
-      const notified = handlers.filter((handler) => handler === named || handler.listens.includes(name));
+      const { handlers } = this.playRun;
+      // As Ansible's: the handler of that name (templated, without host variables), and every one listening.
+      const named = handlers.find((handler) => !handler.listens.includes(name) && this.handlerNames(handler).includes(name));
+      const notified = [...handlers].filter((handler) => handler === named || handler.listens.includes(name));
       if (notified.length === 0) {
         if (this.run.options.errorOnMissingHandler) throw new RunError(`${missingHandlerMessage(name)} (${formatPosition(task.position)})`);
         this.run.reporter.warning(missingHandlerMessage(name));
@@ -269,7 +265,7 @@ export class LinearStrategy {
     const written = handler.answersTo.filter((name) => !handler.listens.includes(name));
     const name = handler.name;
     if (name === undefined || !isTemplateText(name)) return written;
-    const scope: Scope = { blocks: [], role: handler.role, includeParams: {}, frames: [], isHandler: true, appliedTags: [] };
+    const scope: Scope = { blocks: [], role: handler.role, includeParams: handler.includeParams ?? {}, frames: [], isHandler: true, appliedTags: [] };
     const rendered = this.templatedName(handler, scope, name);
     if (rendered === undefined) {
       if (handler.listens.length === 0) this.run.reporter.warning(`Handler '${name}' is unusable because it has no listen topics and the name could not be templated (host-specific variables are not supported in handler names).`);
@@ -352,16 +348,28 @@ export class LinearStrategy {
       when: [],
       play: {
         roles: [],
-        handlers: this.playRun.play.handlers,
-        includedHandlers: this.playRun.play.handlers,
+        handlers: [],
         roleKeys: new Set(),
-        handlerRoles: new Set(this.playRun.play.handlers.flatMap((handler) => (handler.role ? [handler.position.file] : []))),
+        // A role imported by a file included now has its handlers once in the play, as static roles have.
+        handlerRoles: new Set([...this.playRun.handlers].flatMap((handler) => (handler.role ? [handler.position.file] : []))),
       },
       importing: [],
       playDir: this.playRun.play.baseDir,
       moduleDefaults: [play.keywords.module_defaults, ...scope.blocks.map((block) => block.module_defaults)],
       collections: role ? role.collections : collectionsOf(play.keywords.collections),
     };
+  }
+
+  /** Reads task files when an include runs; the handlers of roles they import join the play's then, as Ansible adds them. */
+  private async loadAtRunTime<T>(baseDir: string, scope: Scope, role: Role | undefined, load: (ctx: LoadContext) => T): Promise<T> {
+    let imported: Handler[] = [];
+    const loaded = await withModules(this.registry, () => {
+      const ctx = this.loadContext(baseDir, scope, role);
+      imported = ctx.play.handlers;
+      return load(ctx);
+    });
+    this.playRun.handlers.add(imported, [...new Set(imported.map((handler) => handler.position.file))].join('\u0000'));
+    return loaded;
   }
 
   /**
@@ -421,7 +429,7 @@ export class LinearStrategy {
     const { when: _when, tags: _tags, loop: _loop, apply: _apply, ...inherited } = node.keywords;
     const apply = node.apply ?? {};
     for (const group of groups) {
-      const tasks = node.preloaded && group.target === node.file ? node.preloaded : await withModules(this.registry, () => loadTaskFile(group.path, this.loadContext(node.baseDir, scope, scope.role ?? node.role), node.position));
+      const tasks = node.preloaded && group.target === node.file ? node.preloaded : await this.loadAtRunTime(node.baseDir, scope, scope.role ?? node.role, (ctx) => loadTaskFile(group.path, ctx, node.position));
       await this.runNodes(tasks, group.hosts, {
         ...scope,
         frames: [...scope.frames, includedFrame(tasks)],
@@ -440,7 +448,8 @@ export class LinearStrategy {
     for (const group of this.planIncludes(node, hosts, scope, info)) {
       const preloaded = node.preloaded && group.target === node.roleName ? node.preloaded : undefined;
       const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, position: node.position }, this.roleSearchPath, scope.role ?? node.role);
-      const tasks = preloaded?.tasks ?? (await withModules(this.registry, () => this.loadIncludedRole(role, scope, node)));
+      const { tasks, handlers } = preloaded ?? (await this.loadAtRunTime(join(role.path, 'tasks'), scope, role, (ctx) => loadIncludedRole(role, ctx, node)));
+      this.playRun.handlers.add(handlers, [role.path, node.tasksFrom, node.handlersFrom, JSON.stringify(group.params)].join('\u0000'), group.params);
       await this.runNodes(tasks, group.hosts, {
         ...scope,
         frames: [...scope.frames, includedFrame(tasks)],
@@ -452,12 +461,6 @@ export class LinearStrategy {
     }
   }
 
-  /** A role whose name was templated: its tasks, its handlers joining the play's (as Ansible's include_role adds them). */
-  private loadIncludedRole(role: Role, scope: Scope, node: IncludeRoleNode): TaskNode[] {
-    const ctx = this.loadContext(join(role.path, 'tasks'), scope, role);
-    this.playRun.play.handlers.push(...roleHandlers(role, ctx, node.handlersFrom));
-    return roleTasks(role, ctx, node.tasksFrom, node.position);
-  }
 
   /**
    * meta tasks as ansible-core 2.14 runs them: never counted in the recap; noop, flush_handlers and end_host act
@@ -521,19 +524,24 @@ export class LinearStrategy {
     // The play's force_handlers, when written, wins over --force-handlers and ansible.cfg's.
     const written = this.playRun.play.keywords.force_handlers;
     const force = written === undefined ? this.run.options.forceHandlers : keywordBool(written);
-    for (const handler of this.playRun.play.handlers as Handler[]) {
+    for (const handler of this.playRun.handlers) {
       const targets = this.playRun.batch.filter((host) => host.notified.has(handler) && (isActive(host) || (force && host.failed && !host.unreachable)));
       for (const host of this.playRun.batch) host.notified.delete(handler);
       if (targets.length === 0) continue;
       const wasFailed = targets.filter((host) => host.failed);
       for (const host of wasFailed) host.failed = false;
-      const scope = { blocks: [], role: handler.role, includeParams: {}, frames: [], isHandler: true, appliedTags: [] };
+      const scope = { blocks: [], role: handler.role, includeParams: handler.includeParams ?? {}, frames: [], isHandler: true, appliedTags: [] };
       if (handler.kind === 'include_tasks') await this.runIncludeTasks(handler, targets, scope);
       else if (handler.kind === 'meta') await this.runMeta(handler, targets, scope);
       else await this.runAction(handler, targets, scope);
       for (const host of wasFailed) host.failed = true;
     }
   }
+}
+
+/** A role whose name was templated: its tasks and its handlers. */
+function loadIncludedRole(role: Role, ctx: LoadContext, node: IncludeRoleNode): { tasks: TaskNode[]; handlers: Handler[] } {
+  return { tasks: roleTasks(role, ctx, node.tasksFrom, node.position), handlers: includedRoleHandlers(role, ctx, node.handlersFrom) };
 }
 
 interface IncludeGroup {

@@ -8,6 +8,7 @@ import type { Secrets } from './secrets.js';
 import type { StepAnswer, TaskGate } from './task-gate.js';
 import type { FactCache } from './fact-cache.js';
 import type { Frame, HostPosition } from './block-position.js';
+import type { PlayHandlers } from './play-handlers.js';
 
 export interface RunOptions {
   check: boolean;
@@ -111,6 +112,8 @@ export interface PlayRun {
   run: RunContext;
   play: Play;
   varsFiles: Record<string, unknown>;
+  /** The play's handlers as they stand (include_roles add theirs when they run). */
+  handlers: PlayHandlers;
   /** All hosts of the play, and the current serial batch. */
   playHosts: string[];
   batch: HostState[];
