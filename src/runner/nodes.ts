@@ -22,6 +22,7 @@ import { isActive, type HostState, type PlayRun, type Scope } from './state.js';
 import { renderedTags, selectedByTags } from './tags.js';
 import { noteChange, noteNotification, noteRegistration, planDependency } from './plan-dependency.js';
 import { extendedLoopInfo, TaskExecution, type Outcome } from './task.js';
+import { metaMessage, skippedMetaResult } from './meta-messages.js';
 import { roleLayers, roleVars, taskVars } from './vars.js';
 
 function asNames(value: unknown): string[] {
@@ -242,17 +243,25 @@ export class LinearStrategy {
       const { handlers } = this.playRun;
       // As Ansible's: the handler of that name (templated, without host variables), and every one listening.
       const named = handlers.find((handler) => !handler.listens.includes(name) && this.handlerNames(handler).includes(name));
-      const notified = [...handlers].filter((handler) => handler === named || handler.listens.includes(name));
+      const listening = [...handlers].filter((handler) => handler !== named && handler.listens.includes(name));
+      const notified = named ? [named, ...listening] : listening;
       if (notified.length === 0) {
         if (this.run.options.errorOnMissingHandler) throw new RunError(`${missingHandlerMessage(name)} (${formatPosition(task.position)})`);
         this.run.reporter.warning(missingHandlerMessage(name));
         continue;
       }
       for (const handler of notified) {
+        if (!host.notified.has(handler)) this.run.reporter.notified?.(this.handlerTitle(handler), host.name);
         host.notified.add(handler);
         noteNotification(host, handler, this.nameOf(task, scope));
       }
     }
+  }
+
+  /** A handler's title as its RUNNING HANDLER banner shows it. */
+  private handlerTitle(handler: Handler): string {
+    const fallback = handler.kind === 'action' ? handler.action : handler.kind === 'meta' ? 'meta' : (handler.legacyAction ?? 'include_tasks');
+    return this.taskInfo(handler, handlerScope(handler), fallback).title;
   }
 
   /**
@@ -265,8 +274,7 @@ export class LinearStrategy {
     const written = handler.answersTo.filter((name) => !handler.listens.includes(name));
     const name = handler.name;
     if (name === undefined || !isTemplateText(name)) return written;
-    const scope: Scope = { blocks: [], role: handler.role, includeParams: handler.includeParams ?? {}, frames: [], isHandler: true, appliedTags: [] };
-    const rendered = this.templatedName(handler, scope, name);
+    const rendered = this.templatedName(handler, handlerScope(handler), name);
     if (rendered === undefined) {
       if (handler.listens.length === 0) this.run.reporter.warning(`Handler '${name}' is unusable because it has no listen topics and the name could not be templated (host-specific variables are not supported in handler names).`);
       return [];
@@ -472,16 +480,29 @@ export class LinearStrategy {
       const templar = createTemplar(taskVars(this.playRun, host, scope, node), { searchPaths: taskSearchPath(scope.role ?? node.role, node.baseDir, this.playRun.run.playbookDir) });
       return conditionsOf(node).every((condition) => templar.condition(condition as string));
     };
-    const skipped = (host: HostState) => this.run.reporter.hostResult(info, { host: host.name, status: 'skipped', result: { changed: false, skipped: true }, diff: [], ignored: false, hidden: false }, false);
+    const said = (host: HostState, acted: boolean) => this.run.reporter.meta?.(info, metaMessage(node.action, host.name, acted));
+    const skipped = (host: HostState) => {
+      said(host, false);
+      this.run.reporter.hostResult(info, { host: host.name, status: 'skipped', result: skippedMetaResult(node.action, host.name), diff: [], ignored: false, hidden: false }, false);
+    };
     if (PER_HOST_META.has(node.action)) {
+      const notFlushing = new Set<HostState>();
       for (const host of hosts) {
         this.run.reporter.taskStart(info, 1);
-        if (node.action === 'reset_connection' && holds(host)) await this.run.pool.reset(host.name);
-        if (node.action !== 'end_host') continue;
-        if (holds(host)) host.ended = true;
-        else skipped(host);
+        // noop and reset_connection have no condition in Ansible's eyes.
+        if (node.action === 'noop') said(host, true);
+        else if (node.action === 'reset_connection') {
+          if (holds(host)) await this.run.pool.reset(host.name);
+          said(host, true);
+        } else if (!holds(host)) {
+          skipped(host);
+          notFlushing.add(host);
+        } else {
+          said(host, true);
+          if (node.action === 'end_host') host.ended = true;
+        }
       }
-      if (node.action === 'flush_handlers') await this.flushHandlers();
+      if (node.action === 'flush_handlers') await this.flushHandlers(notFlushing);
       return;
     }
     this.run.reporter.taskStart(info, 1);
@@ -490,6 +511,7 @@ export class LinearStrategy {
       skipped(first);
       return;
     }
+    said(first, true);
     const playHosts = this.playRun.playHosts.flatMap((name) => this.run.hosts.get(name) ?? []);
     switch (node.action) {
       case 'end_play':
@@ -519,24 +541,30 @@ export class LinearStrategy {
     }
   }
 
-  /** Runs notified handlers in the order they are defined, once each, on the hosts that notified them. */
-  async flushHandlers(): Promise<void> {
+  /** Runs notified handlers in the order they are defined, once each, on the hosts that notified them (but those left out). */
+  async flushHandlers(leftOut: ReadonlySet<HostState> = new Set()): Promise<void> {
     // The play's force_handlers, when written, wins over --force-handlers and ansible.cfg's.
     const written = this.playRun.play.keywords.force_handlers;
     const force = written === undefined ? this.run.options.forceHandlers : keywordBool(written);
     for (const handler of this.playRun.handlers) {
-      const targets = this.playRun.batch.filter((host) => host.notified.has(handler) && (isActive(host) || (force && host.failed && !host.unreachable)));
-      for (const host of this.playRun.batch) host.notified.delete(handler);
+      const flushing = this.playRun.batch.filter((host) => !leftOut.has(host));
+      const targets = flushing.filter((host) => host.notified.has(handler) && (isActive(host) || (force && host.failed && !host.unreachable)));
+      for (const host of flushing) host.notified.delete(handler);
       if (targets.length === 0) continue;
       const wasFailed = targets.filter((host) => host.failed);
       for (const host of wasFailed) host.failed = false;
-      const scope = { blocks: [], role: handler.role, includeParams: handler.includeParams ?? {}, frames: [], isHandler: true, appliedTags: [] };
+      const scope = handlerScope(handler);
       if (handler.kind === 'include_tasks') await this.runIncludeTasks(handler, targets, scope);
       else if (handler.kind === 'meta') await this.runMeta(handler, targets, scope);
       else await this.runAction(handler, targets, scope);
       for (const host of wasFailed) host.failed = true;
     }
   }
+}
+
+/** Where a handler runs: in its role, with the parameters of the include_role that brought it, in no block. */
+function handlerScope(handler: Handler): Scope {
+  return { blocks: [], role: handler.role, includeParams: handler.includeParams ?? {}, frames: [], isHandler: true, appliedTags: [] };
 }
 
 /** A role whose name was templated: its tasks and its handlers. */
