@@ -334,7 +334,7 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
     if (kind === 'import_tasks') {
       if (isTemplateText(file)) throw new PlaybookError('import_tasks needs a static file name (use include_tasks for a templated one)', where);
       const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
-      return { kind: 'block', ...base, block: loadTaskFile(includedFilePath(ctx, file), inner, where), rescue: [], always: [] };
+      return { kind: 'block', ...base, block: loadTaskFile(includedFilePath(ctx, file), inner, where), rescue: [], always: [], imported: true };
     }
     const apply = args.apply === undefined ? undefined : asMapping(args.apply, 'apply', where);
     const node = { kind: 'include_tasks' as const, ...base, file, baseDir: relativeTo, parentTags: ctx.tags, ...(apply ? { apply } : {}) };
@@ -422,6 +422,14 @@ export function parseHandlers(list: unknown, ctx: LoadContext, roleName?: string
   return parseTaskList(list, ctx).flatMap((node) => handlersOf(node, roleName, true));
 }
 
+/**
+ * The tasks of a file a handler includes are handlers too: Ansible refuses in them what it refuses in a handlers
+ * section (a block within a block, include_role, flush_handlers) when the handler runs and the file is loaded.
+ */
+export function checkHandlerFileTasks(nodes: readonly TaskNode[]): void {
+  for (const node of nodes) handlersOf(node, undefined, true);
+}
+
 /** Ansible's words come first in these errors (they are what users search for), the place after them. */
 function handlerError(message: string, position: Position | undefined): PlaybookError {
   return new PlaybookError(`${message} (${formatPosition(position)})`);
@@ -429,9 +437,11 @@ function handlerError(message: string, position: Position | undefined): Playbook
 
 /**
  * A handler entry: a task, an include_tasks or a meta task; an import_tasks, or a block written directly in the
- * handlers, stands for its tasks (each one a handler), as Ansible reads it; a block within is refused, as Ansible does.
+ * handlers, stands for its tasks (each one a handler), as Ansible reads it; a block within is refused, as Ansible does
+ * (a block at the top of an imported file is not within one).
  */
 function handlersOf(node: TaskNode, roleName: string | undefined, topLevel: boolean): Handler[] {
+  if (node.kind === 'block' && node.imported) return node.block.flatMap((child) => handlersOf(child, roleName, true));
   if (node.kind === 'block') {
     if (!topLevel) throw handlerError('Using a block as a handler is not supported.', node.position);
     return node.block.flatMap((child) => handlersOf(child, roleName, false));

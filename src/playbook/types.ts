@@ -51,6 +51,8 @@ export interface BlockNode extends NodeBase {
   always: TaskNode[];
   /** The `vars` of a static legacy `include`: include parameters of its tasks (above set_fact), not block vars. */
   includeParams?: Record<string, unknown>;
+  /** An import_tasks: its file's tasks, whose top level is a file's (where handlers may be blocks). */
+  imported?: true;
 }
 
 export interface IncludeTasksNode extends NodeBase {

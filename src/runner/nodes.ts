@@ -5,7 +5,7 @@ import { formatPosition } from '../playbook/source.js';
 import { collectionsOf } from '../playbook/module-defaults.js';
 import { loadRole } from '../playbook/roles.js';
 import { taskSearchPath } from '../playbook/search-path.js';
-import { asTags, includedRoleHandlers, loadTaskFile, roleTasks, type LoadContext } from '../playbook/tasks.js';
+import { asTags, checkHandlerFileTasks, includedRoleHandlers, loadTaskFile, roleTasks, type LoadContext } from '../playbook/tasks.js';
 import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, TaskNode } from '../playbook/types.js';
 import type { Module } from '../modules/contract.js';
 import { withModules, type ModuleRegistry } from '../modules/registry.js';
@@ -433,11 +433,17 @@ export class LinearStrategy {
     const info = this.taskInfo(node, scope, node.legacyAction ?? 'include_tasks');
     this.run.reporter.taskStart(info, hosts.length);
     const groups = this.planIncludes(node, hosts, scope, info).map((group) => ({ ...group, path: isAbsolute(group.target) ? group.target : join(node.baseDir, group.target) }));
-    for (const group of groups) this.run.reporter.included(info, group.path, group.hosts.map((host) => host.name), group.item);
-    const { when: _when, tags: _tags, loop: _loop, apply: _apply, ...inherited } = node.keywords;
-    const apply = node.apply ?? {};
+    // As Ansible's strategy: every file is loaded (and shown as included once loaded) before any of them runs.
+    const loaded: Array<{ group: (typeof groups)[number]; tasks: TaskNode[] }> = [];
     for (const group of groups) {
       const tasks = node.preloaded && group.target === node.file ? node.preloaded : await this.loadAtRunTime(node.baseDir, scope, scope.role ?? node.role, (ctx) => loadTaskFile(group.path, ctx, node.position));
+      if (scope.isHandler) checkHandlerFileTasks(tasks);
+      this.run.reporter.included(info, group.path, group.hosts.map((host) => host.name), group.item);
+      loaded.push({ group, tasks });
+    }
+    const { when: _when, tags: _tags, loop: _loop, apply: _apply, ...inherited } = node.keywords;
+    const apply = node.apply ?? {};
+    for (const { group, tasks } of loaded) {
       await this.runNodes(tasks, group.hosts, {
         ...scope,
         frames: [...scope.frames, includedFrame(tasks)],
