@@ -209,6 +209,7 @@ export class LinearStrategy {
         } else {
           stats.failed += 1;
           host.failed = true;
+          host.failedInHandler = scope.isHandler;
           host.failureVars = { ansible_failed_task: { name: task.name ?? task.action, action: task.action }, ansible_failed_result: outcome.result };
         }
         break;
@@ -328,8 +329,10 @@ export class LinearStrategy {
     if (block.rescue.length > 0 && failedInBlock.length > 0) {
       for (const host of failedInBlock) {
         host.failed = false;
+        const byHandler = host.failedInHandler;
+        host.failedInHandler = false;
         // A host failed by another's run_once task has no failure of its own to count as rescued.
-        if (host.stats.failed === failuresBefore.get(host)) continue;
+        if (host.stats.failed === failuresBefore.get(host) || byHandler) continue;
         host.stats.failed -= 1;
         host.stats.rescued += 1;
       }

@@ -60,6 +60,8 @@ export interface HostState {
   /** ansible_failed_task / ansible_failed_result inside rescue. */
   failureVars: Record<string, unknown>;
   failed: boolean;
+  /** The failure came from a handler a flush ran: a rescue catching it does not count it rescued, as Ansible's does not. */
+  failedInHandler: boolean;
   unreachable: boolean;
   /** How many times meta clear_host_errors ran for the host: an always section it ran in leaves the host going. */
   errorsCleared: number;
@@ -81,6 +83,7 @@ export function newHostState(name: string, inventoryVars: Record<string, unknown
     hostVars: {},
     failureVars: {},
     failed: false,
+    failedInHandler: false,
     unreachable: false,
     errorsCleared: 0,
     ended: false,
