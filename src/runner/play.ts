@@ -110,7 +110,8 @@ export async function runPlay(run: RunContext, written: Play, registry: ModuleRe
   const playRun: PlayRun = { run, play, varsFiles: loadVarsFiles(run, play), handlers: new PlayHandlers(play.handlers), playHosts: names, batch: [], aborted: false, breaksPlaybook: false };
   const strategy = new LinearStrategy(playRun, registry, roleSearchPath(play.baseDir));
   const scope: Scope = { blocks: [], includeParams: {}, frames: [], isHandler: false, appliedTags: [] };
-  const hostsRunFreely = play.keywords.strategy === 'free' || play.keywords.strategy === 'host_pinned';
+  const strategyName = play.keywords.strategy ?? run.options.strategy;
+  const hostsRunFreely = strategyName === 'free' || strategyName === 'host_pinned';
   for (const [index, batch] of serialBatches(eligible, play.keywords.serial).entries()) {
     // Like Ansible, each serial batch starts with the play's banner.
     if (index > 0) run.reporter.playStart(play.name);

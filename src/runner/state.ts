@@ -33,6 +33,8 @@ export interface RunOptions {
   gathering: 'implicit' | 'explicit' | 'smart';
   /** ansible.cfg's gather_subset, gather_timeout and fact_path: the play keywords' defaults, as setup arguments. */
   gatherDefaults?: { gather_subset?: string[]; gather_timeout?: number; fact_path?: string };
+  /** ansible.cfg's strategy (ANSIBLE_STRATEGY): the default of the play keyword. */
+  strategy: string;
   /** ansible.cfg's any_errors_fatal: the default of the play keyword. */
   anyErrorsFatal: boolean;
   /** --start-at-task: tasks before the first one with this name are not run. */
