@@ -66,6 +66,7 @@ export function runOptionsFrom(options: CliOptions, config: AnsibleConfig, passw
     pipelining: values.pipelining as boolean,
     gathering: values.gathering as RunOptions['gathering'],
     gatherDefaults: definedOnly({ gather_subset: values.gatherSubset, gather_timeout: values.gatherTimeout, fact_path: values.factPath }),
+    strategy: values.strategy,
     anyErrorsFatal: values.anyErrorsFatal,
     ...definedOnly({ startAtTask: options.startAtTask, step, factCache: factCache(config) }),
     modulePaths: [...options.modulePath.map((path) => resolve(path)), ...values.library],

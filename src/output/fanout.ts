@@ -10,6 +10,8 @@ export function fanOut(reporters: Reporter[]): Reporter {
     retrying: (...args) => reporters.forEach((reporter) => reporter.retrying(...args)),
     itemResult: (...args) => reporters.forEach((reporter) => reporter.itemResult(...args)),
     hostResult: (...args) => reporters.forEach((reporter) => reporter.hostResult(...args)),
+    notified: (...args) => reporters.forEach((reporter) => reporter.notified?.(...args)),
+    meta: (...args) => reporters.forEach((reporter) => reporter.meta?.(...args)),
     included: (...args) => reporters.forEach((reporter) => reporter.included(...args)),
     pending: (...args) => reporters.forEach((reporter) => reporter.pending(...args)),
     warning: (...args) => reporters.forEach((reporter) => reporter.warning(...args)),

@@ -7,7 +7,7 @@ import { unifiedDiff } from './diff.js';
 import { banner, dumpResult, recapLine } from './format.js';
 import { dumpYamlResult } from './yaml-result.js';
 
-const COLORS = { ok: 32, changed: 33, skipped: 36, failed: 31, unreachable: 31, warning: 35 } as const;
+const COLORS = { ok: 32, changed: 33, skipped: 36, failed: 31, unreachable: 31, warning: 35, verbose: 34 } as const;
 const DEBUG_MODULES = new Set(['debug', 'ansible.builtin.debug']);
 /** Modules whose result Ansible always prints (they set _ansible_verbose_always). */
 const ALWAYS_SHOWN = new Set([...DEBUG_MODULES, 'assert', 'ansible.builtin.assert']);
@@ -95,6 +95,20 @@ export class HumanReporter implements Reporter {
     if (this.warningsShown.has(message)) return;
     this.warningsShown.add(message);
     this.write(`[WARNING]: ${message}`, COLORS.warning);
+  }
+
+  /** As Ansible's default callback at -vv, before the result of the task that notified. */
+  notified(handler: string, host: string): void {
+    if (this.options.verbosity < 2 || !this.currentTask) return;
+    this.ensureBanner(this.currentTask);
+    this.write(`NOTIFIED HANDLER ${handler} for ${host}`, COLORS.verbose);
+  }
+
+  /** As Ansible's strategy at -vv, after the task's banner. */
+  meta(task: TaskInfo, message: string): void {
+    if (this.options.verbosity < 2) return;
+    this.ensureBanner(task);
+    this.write(`META: ${message}`, COLORS.verbose);
   }
 
   included(task: TaskInfo, file: string, hosts: string[], item?: { label: unknown }): void {

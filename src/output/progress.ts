@@ -48,6 +48,14 @@ export class ProgressReporter implements Reporter {
     this.around(() => this.inner.hostResult(task, event, loop));
   }
 
+  notified(handler: string, host: string): void {
+    this.around(() => this.inner.notified?.(handler, host));
+  }
+
+  meta(task: TaskInfo, message: string): void {
+    this.around(() => this.inner.meta?.(task, message));
+  }
+
   included(task: TaskInfo, file: string, hosts: string[], item?: { label: unknown }): void {
     this.around(() => this.inner.included(task, file, hosts, item));
   }

@@ -47,6 +47,14 @@ export class TimingReporter implements Reporter {
     this.inner.hostResult(task, event, loop);
   }
 
+  notified(handler: string, host: string): void {
+    this.inner.notified?.(handler, host);
+  }
+
+  meta(task: TaskInfo, message: string): void {
+    this.inner.meta?.(task, message);
+  }
+
   included(task: TaskInfo, file: string, hosts: string[], item?: { label: unknown }): void {
     this.inner.included(task, file, hosts, item);
   }

@@ -28,7 +28,9 @@ export function checkNotifications(play: Pick<Play, 'preTasks' | 'tasks' | 'post
   for (const node of tasks) {
     if (node.keywords.listen !== undefined) throw new PlaybookError("'listen' is not a valid attribute for a Task (only handlers listen)", keyPositionOf(node.keywords, 'listen'));
   }
-  const handlers: readonly Handler[] = play.handlers;
+  // The handlers include_roles bring join at run time; a notify reaching one before its include ran fails then, as in Ansible.
+  const included = tasks.flatMap((node) => (node.kind === 'include_role' && node.preloaded ? node.preloaded.handlers : []));
+  const handlers: readonly Handler[] = [...play.handlers, ...included];
   const names = handlers.flatMap((handler) => handler.answersTo);
   const dynamic = names.some(isTemplateText) || [...tasks, ...handlers].some((node) => node.kind === 'include_role' && !node.preloaded);
   if (dynamic || !missingHandlerIsError) return;

@@ -50,7 +50,7 @@ function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, i
   if (Array.isArray(play.hosts) && play.hosts.length === 0) throw new PlaybookError('Hosts list cannot be empty. Please check your playbook', keyPositionOf(play, 'hosts'));
   if (Array.isArray(play.hosts) && play.hosts.some((host) => host === null || host === '')) throw new PlaybookError("Hosts list cannot contain values of 'None'. Please check your playbook", keyPositionOf(play, 'hosts'));
   const baseDir = dirname(file);
-  const collector: PlayCollector = { roles: [], handlers: [], includedHandlers: [], roleKeys: new Set(), handlerRoles: new Set() };
+  const collector: PlayCollector = { roles: [], handlers: [], roleKeys: new Set(), handlerRoles: new Set() };
   const ctx: LoadContext = {
     registry,
     roleSearchPath: roleSearchPath(baseDir),
@@ -93,7 +93,7 @@ function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, i
   }
   const tasks = [...roleTasks, ...parseTaskList(play.tasks, ctx)];
   const postTasks = parseTaskList(play.post_tasks, ctx);
-  const handlers = [...collector.handlers, ...parseHandlers(play.handlers, { ...ctx, tags: [], when: [] }), ...collector.includedHandlers];
+  const handlers = [...collector.handlers, ...parseHandlers(play.handlers, { ...ctx, tags: [], when: [] })];
   checkNotifications({ preTasks, tasks, postTasks, handlers }, options.missingHandlerIsError);
   const hosts = Array.isArray(play.hosts) ? play.hosts.map(String).join(',') : String(play.hosts);
   return {

@@ -46,8 +46,6 @@ export interface LoadContext {
 export interface PlayCollector {
   roles: Role[];
   handlers: Handler[];
-  /** Handlers of roles an include_role brings in: Ansible adds them when the role is included, after the play's own. */
-  includedHandlers: Handler[];
   roleKeys: Set<string>;
   /** Role handler files already in `handlers`: a role used several times has its handlers once. */
   handlerRoles: Set<string>;
@@ -339,7 +337,7 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
     if (kind === 'import_tasks') {
       if (isTemplateText(file)) throw new PlaybookError('import_tasks needs a static file name (use include_tasks for a templated one)', where);
       const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
-      return { kind: 'block', ...base, block: loadTaskFile(includedFilePath(ctx, file), inner, where), rescue: [], always: [] };
+      return { kind: 'block', ...base, block: loadTaskFile(includedFilePath(ctx, file), inner, where), rescue: [], always: [], imported: true };
     }
     const apply = args.apply === undefined ? undefined : asMapping(args.apply, 'apply', where);
     const node = { kind: 'include_tasks' as const, ...base, file, baseDir: relativeTo, parentTags: ctx.tags, ...(apply ? { apply } : {}) };
@@ -365,8 +363,7 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
   if (isTemplateText(reference.name)) return node;
   const role = loadRole(reference, searchPathFor(ctx), ctx.role);
   const tasks = roleTasks(role, { ...ctx, tags: [], when: [] }, tasksFrom, where);
-  ctx.play.includedHandlers.push(...roleHandlers(role, ctx, handlersFrom));
-  return { ...node, preloaded: { role, tasks } };
+  return { ...node, preloaded: { role, tasks, handlers: includedRoleHandlers(role, ctx, handlersFrom) } };
 }
 
 function searchPathFor(ctx: LoadContext): string[] {
@@ -404,12 +401,18 @@ export function roleTasks(role: Role, ctx: LoadContext, tasksFrom: string, posit
 }
 
 /** A role's handlers from one file of its handlers/ (each file once per play). */
-export function roleHandlers(role: Role, ctx: LoadContext, handlersFrom = 'main'): Handler[] {
+function roleHandlers(role: Role, ctx: LoadContext, handlersFrom: string): Handler[] {
   const file = mainFile(join(role.path, 'handlers'), handlersFrom);
   if (!file || ctx.play.handlerRoles.has(file)) return [];
   ctx.play.handlerRoles.add(file);
-  const data = loadYamlFile(file);
-  return parseHandlers(data, { ...ctx, role, baseDir: join(role.path, 'handlers'), tags: [], when: [], collections: role.collections }, role.name);
+  return includedRoleHandlers(role, ctx, handlersFrom);
+}
+
+/** The handlers an include_role brings: Ansible loads them anew each time the include runs, whatever the play has. */
+export function includedRoleHandlers(role: Role, ctx: LoadContext, handlersFrom: string): Handler[] {
+  const file = mainFile(join(role.path, 'handlers'), handlersFrom);
+  if (!file) return [];
+  return parseHandlers(loadYamlFile(file), { ...ctx, role, baseDir: join(role.path, 'handlers'), tags: [], when: [], collections: role.collections }, role.name);
 }
 
 const ROLE_INCLUDES = new Set(['include_role', 'import_role', 'ansible.builtin.include_role', 'ansible.builtin.import_role']);
@@ -423,6 +426,14 @@ export function parseHandlers(list: unknown, ctx: LoadContext, roleName?: string
   return parseTaskList(list, ctx).flatMap((node) => handlersOf(node, roleName, true));
 }
 
+/**
+ * The tasks of a file a handler includes are handlers too: Ansible refuses in them what it refuses in a handlers
+ * section (a block within a block, include_role, flush_handlers) when the handler runs and the file is loaded.
+ */
+export function checkHandlerFileTasks(nodes: readonly TaskNode[]): void {
+  for (const node of nodes) handlersOf(node, undefined, true);
+}
+
 /** Ansible's words come first in these errors (they are what users search for), the place after them. */
 function handlerError(message: string, position: Position | undefined): PlaybookError {
   return new PlaybookError(`${message} (${formatPosition(position)})`);
@@ -430,9 +441,11 @@ function handlerError(message: string, position: Position | undefined): Playbook
 
 /**
  * A handler entry: a task, an include_tasks or a meta task; an import_tasks, or a block written directly in the
- * handlers, stands for its tasks (each one a handler), as Ansible reads it; a block within is refused, as Ansible does.
+ * handlers, stands for its tasks (each one a handler), as Ansible reads it; a block within is refused, as Ansible does
+ * (a block at the top of an imported file is not within one).
  */
 function handlersOf(node: TaskNode, roleName: string | undefined, topLevel: boolean): Handler[] {
+  if (node.kind === 'block' && node.imported) return node.block.flatMap((child) => handlersOf(child, roleName, true));
   if (node.kind === 'block') {
     if (!topLevel) throw handlerError('Using a block as a handler is not supported.', node.position);
     return node.block.flatMap((child) => handlersOf(child, roleName, false));

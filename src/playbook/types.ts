@@ -51,6 +51,8 @@ export interface BlockNode extends NodeBase {
   always: TaskNode[];
   /** The `vars` of a static legacy `include`: include parameters of its tasks (above set_fact), not block vars. */
   includeParams?: Record<string, unknown>;
+  /** An import_tasks: its file's tasks, whose top level is a file's (where handlers may be blocks). */
+  imported?: true;
 }
 
 export interface IncludeTasksNode extends NodeBase {
@@ -74,8 +76,8 @@ export interface IncludeRoleNode extends NodeBase {
   handlersFrom: string;
   /** Tags of the play, roles and blocks around the include (not its own): the role's tasks inherit them. */
   parentTags: string[];
-  /** The role loaded ahead of time when its name has no template. */
-  preloaded?: { role: Role; tasks: TaskNode[] };
+  /** The role loaded ahead of time when its name has no template; its handlers join the play's each time the include runs. */
+  preloaded?: { role: Role; tasks: TaskNode[]; handlers: Handler[] };
 }
 
 export interface MetaNode extends NodeBase {
@@ -91,6 +93,8 @@ export type Handler = (ActionTask | IncludeTasksNode | MetaNode) & {
   answersTo: string[];
   /** Its `listen` topics alone: a notify reaches every handler listening, but only the first one of its name. */
   listens: string[];
+  /** Brought by an include_role: the include's parameters (its vars, the loop item), which the handler sees too. */
+  includeParams?: Record<string, unknown>;
 };
 
 export interface Play {

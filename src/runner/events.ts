@@ -63,6 +63,10 @@ export interface Reporter {
   itemResult(task: TaskInfo, event: HostEvent): void;
   /** A host's result for a whole task (for loops: the summary, after its items). */
   hostResult(task: TaskInfo, event: HostEvent, loop: boolean): void;
+  /** A task notified a handler the host had not been notified of yet (its title, as its banner shows it). */
+  notified?(handler: string, host: string): void;
+  /** A meta task acted or was skipped, in Ansible's words ("noop", "triggered running handlers for h1"). */
+  meta?(task: TaskInfo, message: string): void;
   /** include_tasks / include_role: which file now runs for which hosts. */
   included(task: TaskInfo, file: string, hosts: string[], item?: { label: unknown }): void;
   /** An `until` condition failed and the task will run again. */

@@ -5,7 +5,7 @@ import { formatPosition } from '../playbook/source.js';
 import { collectionsOf } from '../playbook/module-defaults.js';
 import { loadRole } from '../playbook/roles.js';
 import { taskSearchPath } from '../playbook/search-path.js';
-import { asTags, loadTaskFile, roleHandlers, roleTasks, type LoadContext } from '../playbook/tasks.js';
+import { asTags, checkHandlerFileTasks, includedRoleHandlers, loadTaskFile, roleTasks, type LoadContext } from '../playbook/tasks.js';
 import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, TaskNode } from '../playbook/types.js';
 import type { Module } from '../modules/contract.js';
 import { withModules, type ModuleRegistry } from '../modules/registry.js';
@@ -23,6 +23,7 @@ import { renderedTags, selectedByTags } from './tags.js';
 import { noteChange, noteNotification, noteRegistration, planDependency } from './plan-dependency.js';
 import { registeredValue } from './registered.js';
 import { extendedLoopInfo, TaskExecution, type Outcome } from './task.js';
+import { metaMessage, skippedMetaResult } from './meta-messages.js';
 import { roleLayers, roleVars, taskVars } from './vars.js';
 
 function asNames(value: unknown): string[] {
@@ -209,6 +210,7 @@ export class LinearStrategy {
         } else {
           stats.failed += 1;
           host.failed = true;
+          host.failedInHandler = scope.isHandler;
           host.failureVars = { ansible_failed_task: { name: task.name ?? task.action, action: task.action }, ansible_failed_result: outcome.result };
         }
         break;
@@ -240,24 +242,28 @@ export class LinearStrategy {
     // A templated notify may give a list of names.
     const names = written.flatMap((name) => asNames(templar.render(name)));
     for (const name of names) {
-      const { handlers } = this.playRun.play;
-      // As Ansible's: the handler of that name (templated, without host variables), and every one listening. Ansible
-      // searches the handler blocks last loaded first (a role's file, the play's section), each from its top.
-      const files = [...new Set(handlers.map((handler) => handler.position.file))].reverse();
-      const named = files
-        .flatMap((file) => handlers.filter((handler) => handler.position.file === file))
-        .find((handler) => !handler.listens.includes(name) && this.handlerNames(handler).includes(name));
-      const notified = handlers.filter((handler) => handler === named || handler.listens.includes(name));
+      const { handlers } = this.playRun;
+      // As Ansible's: the handler of that name (templated, without host variables), and every one listening.
+      const named = handlers.find((handler) => !handler.listens.includes(name) && this.handlerNames(handler).includes(name));
+      const listening = [...handlers].filter((handler) => handler !== named && handler.listens.includes(name));
+      const notified = named ? [named, ...listening] : listening;
       if (notified.length === 0) {
         if (this.run.options.errorOnMissingHandler) throw new RunError(`${missingHandlerMessage(name)} (${formatPosition(task.position)})`);
         this.run.reporter.warning(missingHandlerMessage(name));
         continue;
       }
       for (const handler of notified) {
+        if (!host.notified.has(handler)) this.run.reporter.notified?.(this.handlerTitle(handler), host.name);
         host.notified.add(handler);
         noteNotification(host, handler, this.nameOf(task, scope));
       }
     }
+  }
+
+  /** A handler's title as its RUNNING HANDLER banner shows it. */
+  private handlerTitle(handler: Handler): string {
+    const fallback = handler.kind === 'action' ? handler.action : handler.kind === 'meta' ? 'meta' : (handler.legacyAction ?? 'include_tasks');
+    return this.taskInfo(handler, handlerScope(handler), fallback).title;
   }
 
   /**
@@ -270,8 +276,7 @@ export class LinearStrategy {
     const written = handler.answersTo.filter((name) => !handler.listens.includes(name));
     const name = handler.name;
     if (name === undefined || !isTemplateText(name)) return written;
-    const scope: Scope = { blocks: [], role: handler.role, includeParams: {}, frames: [], isHandler: true, appliedTags: [] };
-    const rendered = this.templatedName(handler, scope, name);
+    const rendered = this.templatedName(handler, handlerScope(handler), name);
     if (rendered === undefined) {
       if (handler.listens.length === 0) this.run.reporter.warning(`Handler '${name}' is unusable because it has no listen topics and the name could not be templated (host-specific variables are not supported in handler names).`);
       return [];
@@ -325,8 +330,10 @@ export class LinearStrategy {
     if (block.rescue.length > 0 && failedInBlock.length > 0) {
       for (const host of failedInBlock) {
         host.failed = false;
+        const byHandler = host.failedInHandler;
+        host.failedInHandler = false;
         // A host failed by another's run_once task has no failure of its own to count as rescued.
-        if (host.stats.failed === failuresBefore.get(host)) continue;
+        if (host.stats.failed === failuresBefore.get(host) || byHandler) continue;
         host.stats.failed -= 1;
         host.stats.rescued += 1;
       }
@@ -353,16 +360,28 @@ export class LinearStrategy {
       when: [],
       play: {
         roles: [],
-        handlers: this.playRun.play.handlers,
-        includedHandlers: this.playRun.play.handlers,
+        handlers: [],
         roleKeys: new Set(),
-        handlerRoles: new Set(this.playRun.play.handlers.flatMap((handler) => (handler.role ? [handler.position.file] : []))),
+        // A role imported by a file included now has its handlers once in the play, as static roles have.
+        handlerRoles: new Set([...this.playRun.handlers].flatMap((handler) => (handler.role ? [handler.position.file] : []))),
       },
       importing: [],
       playDir: this.playRun.play.baseDir,
       moduleDefaults: [play.keywords.module_defaults, ...scope.blocks.map((block) => block.module_defaults)],
       collections: role ? role.collections : collectionsOf(play.keywords.collections),
     };
+  }
+
+  /** Reads task files when an include runs; the handlers of roles they import join the play's then, as Ansible adds them. */
+  private async loadAtRunTime<T>(baseDir: string, scope: Scope, role: Role | undefined, load: (ctx: LoadContext) => T): Promise<T> {
+    let imported: Handler[] = [];
+    const loaded = await withModules(this.registry, () => {
+      const ctx = this.loadContext(baseDir, scope, role);
+      imported = ctx.play.handlers;
+      return load(ctx);
+    });
+    this.playRun.handlers.add(imported, [...new Set(imported.map((handler) => handler.position.file))].join('\u0000'));
+    return loaded;
   }
 
   /**
@@ -418,11 +437,17 @@ export class LinearStrategy {
     const info = this.taskInfo(node, scope, node.legacyAction ?? 'include_tasks');
     this.run.reporter.taskStart(info, hosts.length);
     const groups = this.planIncludes(node, hosts, scope, info).map((group) => ({ ...group, path: isAbsolute(group.target) ? group.target : join(node.baseDir, group.target) }));
-    for (const group of groups) this.run.reporter.included(info, group.path, group.hosts.map((host) => host.name), group.item);
+    // As Ansible's strategy: every file is loaded (and shown as included once loaded) before any of them runs.
+    const loaded: Array<{ group: (typeof groups)[number]; tasks: TaskNode[] }> = [];
+    for (const group of groups) {
+      const tasks = node.preloaded && group.target === node.file ? node.preloaded : await this.loadAtRunTime(node.baseDir, scope, scope.role ?? node.role, (ctx) => loadTaskFile(group.path, ctx, node.position));
+      if (scope.isHandler) checkHandlerFileTasks(tasks);
+      this.run.reporter.included(info, group.path, group.hosts.map((host) => host.name), group.item);
+      loaded.push({ group, tasks });
+    }
     const { when: _when, tags: _tags, loop: _loop, apply: _apply, ...inherited } = node.keywords;
     const apply = node.apply ?? {};
-    for (const group of groups) {
-      const tasks = node.preloaded && group.target === node.file ? node.preloaded : await withModules(this.registry, () => loadTaskFile(group.path, this.loadContext(node.baseDir, scope, scope.role ?? node.role), node.position));
+    for (const { group, tasks } of loaded) {
       await this.runNodes(tasks, group.hosts, {
         ...scope,
         frames: [...scope.frames, includedFrame(tasks)],
@@ -441,7 +466,8 @@ export class LinearStrategy {
     for (const group of this.planIncludes(node, hosts, scope, info)) {
       const preloaded = node.preloaded && group.target === node.roleName ? node.preloaded : undefined;
       const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, position: node.position }, this.roleSearchPath, scope.role ?? node.role);
-      const tasks = preloaded?.tasks ?? (await withModules(this.registry, () => this.loadIncludedRole(role, scope, node)));
+      const { tasks, handlers } = preloaded ?? (await this.loadAtRunTime(join(role.path, 'tasks'), scope, role, (ctx) => loadIncludedRole(role, ctx, node)));
+      this.playRun.handlers.add(handlers, [role.path, node.tasksFrom, node.handlersFrom, JSON.stringify(group.params)].join('\u0000'), group.params);
       await this.runNodes(tasks, group.hosts, {
         ...scope,
         frames: [...scope.frames, includedFrame(tasks)],
@@ -453,12 +479,6 @@ export class LinearStrategy {
     }
   }
 
-  /** A role whose name was templated: its tasks, its handlers joining the play's (as Ansible's include_role adds them). */
-  private loadIncludedRole(role: Role, scope: Scope, node: IncludeRoleNode): TaskNode[] {
-    const ctx = this.loadContext(join(role.path, 'tasks'), scope, role);
-    this.playRun.play.handlers.push(...roleHandlers(role, ctx, node.handlersFrom));
-    return roleTasks(role, ctx, node.tasksFrom, node.position);
-  }
 
   /**
    * meta tasks as ansible-core 2.14 runs them: never counted in the recap; noop, flush_handlers and end_host act
@@ -470,16 +490,29 @@ export class LinearStrategy {
       const templar = createTemplar(taskVars(this.playRun, host, scope, node), { searchPaths: taskSearchPath(scope.role ?? node.role, node.baseDir, this.playRun.run.playbookDir) });
       return conditionsOf(node).every((condition) => templar.condition(condition as string));
     };
-    const skipped = (host: HostState) => this.run.reporter.hostResult(info, { host: host.name, status: 'skipped', result: { changed: false, skipped: true }, diff: [], ignored: false, hidden: false }, false);
+    const said = (host: HostState, acted: boolean) => this.run.reporter.meta?.(info, metaMessage(node.action, host.name, acted));
+    const skipped = (host: HostState) => {
+      said(host, false);
+      this.run.reporter.hostResult(info, { host: host.name, status: 'skipped', result: skippedMetaResult(node.action, host.name), diff: [], ignored: false, hidden: false }, false);
+    };
     if (PER_HOST_META.has(node.action)) {
+      const notFlushing = new Set<HostState>();
       for (const host of hosts) {
         this.run.reporter.taskStart(info, 1);
-        if (node.action === 'reset_connection' && holds(host)) await this.run.pool.reset(host.name);
-        if (node.action !== 'end_host') continue;
-        if (holds(host)) host.ended = true;
-        else skipped(host);
+        // noop and reset_connection have no condition in Ansible's eyes.
+        if (node.action === 'noop') said(host, true);
+        else if (node.action === 'reset_connection') {
+          if (holds(host)) await this.run.pool.reset(host.name);
+          said(host, true);
+        } else if (!holds(host)) {
+          skipped(host);
+          notFlushing.add(host);
+        } else {
+          said(host, true);
+          if (node.action === 'end_host') host.ended = true;
+        }
       }
-      if (node.action === 'flush_handlers') await this.flushHandlers();
+      if (node.action === 'flush_handlers') await this.flushHandlers(notFlushing);
       return;
     }
     this.run.reporter.taskStart(info, 1);
@@ -488,6 +521,7 @@ export class LinearStrategy {
       skipped(first);
       return;
     }
+    said(first, true);
     const playHosts = this.playRun.playHosts.flatMap((name) => this.run.hosts.get(name) ?? []);
     switch (node.action) {
       case 'end_play':
@@ -517,24 +551,35 @@ export class LinearStrategy {
     }
   }
 
-  /** Runs notified handlers in the order they are defined, once each, on the hosts that notified them. */
-  async flushHandlers(): Promise<void> {
+  /** Runs notified handlers in the order they are defined, once each, on the hosts that notified them (but those left out). */
+  async flushHandlers(leftOut: ReadonlySet<HostState> = new Set()): Promise<void> {
     // The play's force_handlers, when written, wins over --force-handlers and ansible.cfg's.
     const written = this.playRun.play.keywords.force_handlers;
     const force = written === undefined ? this.run.options.forceHandlers : keywordBool(written);
-    for (const handler of this.playRun.play.handlers as Handler[]) {
-      const targets = this.playRun.batch.filter((host) => host.notified.has(handler) && (isActive(host) || (force && host.failed && !host.unreachable)));
-      for (const host of this.playRun.batch) host.notified.delete(handler);
+    for (const handler of this.playRun.handlers) {
+      const flushing = this.playRun.batch.filter((host) => !leftOut.has(host));
+      const targets = flushing.filter((host) => host.notified.has(handler) && (isActive(host) || (force && host.failed && !host.unreachable)));
+      for (const host of flushing) host.notified.delete(handler);
       if (targets.length === 0) continue;
       const wasFailed = targets.filter((host) => host.failed);
       for (const host of wasFailed) host.failed = false;
-      const scope = { blocks: [], role: handler.role, includeParams: {}, frames: [], isHandler: true, appliedTags: [] };
+      const scope = handlerScope(handler);
       if (handler.kind === 'include_tasks') await this.runIncludeTasks(handler, targets, scope);
       else if (handler.kind === 'meta') await this.runMeta(handler, targets, scope);
       else await this.runAction(handler, targets, scope);
       for (const host of wasFailed) host.failed = true;
     }
   }
+}
+
+/** Where a handler runs: in its role, with the parameters of the include_role that brought it, in no block. */
+function handlerScope(handler: Handler): Scope {
+  return { blocks: [], role: handler.role, includeParams: handler.includeParams ?? {}, frames: [], isHandler: true, appliedTags: [] };
+}
+
+/** A role whose name was templated: its tasks and its handlers. */
+function loadIncludedRole(role: Role, ctx: LoadContext, node: IncludeRoleNode): { tasks: TaskNode[]; handlers: Handler[] } {
+  return { tasks: roleTasks(role, ctx, node.tasksFrom, node.position), handlers: includedRoleHandlers(role, ctx, node.handlersFrom) };
 }
 
 interface IncludeGroup {

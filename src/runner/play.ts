@@ -8,6 +8,7 @@ import type { ActionTask, Play, TaskNode } from '../playbook/types.js';
 import { createTemplar, markUnsafe } from '../template/templar.js';
 import { keywordBool } from './keywords.js';
 import { LinearStrategy } from './nodes.js';
+import { PlayHandlers } from './play-handlers.js';
 import { serialBatches } from './serial.js';
 import { promptedVars } from './vars-prompt.js';
 import { newHostState, type HostState, type PlayRun, type RunContext, type Scope } from './state.js';
@@ -106,10 +107,11 @@ export async function runPlay(run: RunContext, written: Play, registry: ModuleRe
     run.reporter.noHosts('skipping: no hosts matched');
     return false;
   }
-  const playRun: PlayRun = { run, play, varsFiles: loadVarsFiles(run, play), playHosts: names, batch: [], aborted: false, breaksPlaybook: false };
+  const playRun: PlayRun = { run, play, varsFiles: loadVarsFiles(run, play), handlers: new PlayHandlers(play.handlers), playHosts: names, batch: [], aborted: false, breaksPlaybook: false };
   const strategy = new LinearStrategy(playRun, registry, roleSearchPath(play.baseDir));
   const scope: Scope = { blocks: [], includeParams: {}, frames: [], isHandler: false, appliedTags: [] };
-  const hostsRunFreely = play.keywords.strategy === 'free' || play.keywords.strategy === 'host_pinned';
+  const strategyName = play.keywords.strategy ?? run.options.strategy;
+  const hostsRunFreely = strategyName === 'free' || strategyName === 'host_pinned';
   for (const [index, batch] of serialBatches(eligible, play.keywords.serial).entries()) {
     // Like Ansible, each serial batch starts with the play's banner.
     if (index > 0) run.reporter.playStart(play.name);

@@ -8,6 +8,7 @@ import type { Secrets } from './secrets.js';
 import type { StepAnswer, TaskGate } from './task-gate.js';
 import type { FactCache } from './fact-cache.js';
 import type { Frame, HostPosition } from './block-position.js';
+import type { PlayHandlers } from './play-handlers.js';
 
 export interface RunOptions {
   check: boolean;
@@ -34,6 +35,8 @@ export interface RunOptions {
   gathering: 'implicit' | 'explicit' | 'smart';
   /** ansible.cfg's gather_subset, gather_timeout and fact_path: the play keywords' defaults, as setup arguments. */
   gatherDefaults?: { gather_subset?: string[]; gather_timeout?: number; fact_path?: string };
+  /** ansible.cfg's strategy (ANSIBLE_STRATEGY): the default of the play keyword. */
+  strategy: string;
   /** ansible.cfg's any_errors_fatal: the default of the play keyword. */
   anyErrorsFatal: boolean;
   /** --start-at-task: tasks before the first one with this name are not run. */
@@ -61,6 +64,8 @@ export interface HostState {
   /** ansible_failed_task / ansible_failed_result inside rescue. */
   failureVars: Record<string, unknown>;
   failed: boolean;
+  /** The failure came from a handler a flush ran: a rescue catching it does not count it rescued, as Ansible's does not. */
+  failedInHandler: boolean;
   unreachable: boolean;
   /** How many times meta clear_host_errors ran for the host: an always section it ran in leaves the host going. */
   errorsCleared: number;
@@ -82,6 +87,7 @@ export function newHostState(name: string, inventoryVars: Record<string, unknown
     hostVars: {},
     failureVars: {},
     failed: false,
+    failedInHandler: false,
     unreachable: false,
     errorsCleared: 0,
     ended: false,
@@ -113,6 +119,8 @@ export interface PlayRun {
   run: RunContext;
   play: Play;
   varsFiles: Record<string, unknown>;
+  /** The play's handlers as they stand (include_roles add theirs when they run). */
+  handlers: PlayHandlers;
   /** All hosts of the play, and the current serial batch. */
   playHosts: string[];
   batch: HostState[];

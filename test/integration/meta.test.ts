@@ -81,4 +81,41 @@ describe('meta tasks as ansible-core 2.14 runs them (never counted in the recap)
     assert.equal(bad.code, 4);
     assert.match(bad.stderr, /playbook\.yml:3:7: invalid meta action 'end_hots' \(did you mean 'end_host'\?\)/);
   });
+
+  test('at -vv a notify says NOTIFIED HANDLER and a meta task says what it did per host, in Ansible 2.14\'s words', async () => {
+    const dir = projectWith({
+      'hosts.ini': 'h1 ansible_connection=local\nh2 ansible_connection=local\n',
+      'playbook.yml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - debug: {msg: notifying}
+      changed_when: true
+      notify: noop handler
+    - meta: flush_handlers
+      when: inventory_hostname == 'h1'
+    - meta: clear_facts
+    - meta: end_play
+      when: false
+  handlers:
+    - name: noop handler
+      meta: noop
+`,
+    });
+    const result = await betifPlay(['playbook.yml', '-i', 'hosts.ini', '-vv'], { cwd: dir });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    for (const line of [
+      'NOTIFIED HANDLER noop handler for h1',
+      'META: triggered running handlers for h1',
+      'META: flush_handlers conditional evaluated to False, not running handlers for h2',
+      'skipping: [h2] => {"msg": "flush_handlers", "skip_reason": "flush_handlers conditional evaluated to False, not running handlers for h2"}',
+      'META: noop',
+      'META: facts cleared',
+      'META: end_play conditional evaluated to False, continuing play',
+    ]) {
+      assert.ok(result.stdout.includes(`${line}\n`), `${line}\n${result.stdout}`);
+    }
+    // The handler runs once for h1 at the flush and once for h2 at the end of the play.
+    assert.equal(result.stdout.match(/META: noop/g)?.length, 2);
+  });
 });

@@ -59,6 +59,26 @@ describe('play keywords: vars_prompt, order, throttle, strategy, keywords on a r
     assert.deepEqual(Object.fromEntries(Object.entries(parseRecap(run.stdout)).map(([host, counts]) => [host, counts.ok])), { h1: 3, h2: 3, h3: 2 });
   });
 
+  test('ANSIBLE_STRATEGY=free lets a host go on ahead of a slow one; the play keyword strategy wins over it', async () => {
+    const play = (name: string, keyword: string) => `
+- name: ${name}
+  hosts: h1,h2
+  gather_facts: false${keyword}
+  tasks:
+    - name: slow on h1
+      command: sleep 1
+      when: inventory_hostname == 'h1'
+    - name: next
+      debug: {msg: "next on {{ inventory_hostname }}"}
+`;
+    const dir = projectWith({ 'hosts.ini': HOSTS, 'playbook.yml': `${play('free', '')}${play('linear', '\n  strategy: linear')}` });
+    const run = await betifPlay(['playbook.yml', '-i', 'hosts.ini'], { cwd: dir, env: { ANSIBLE_STRATEGY: 'free' } });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const [free, linear] = run.stdout.split('PLAY [linear]');
+    assert.ok(free.indexOf('next on h2') < free.indexOf('changed: [h1]'), free);
+    assert.ok(linear.indexOf('changed: [h1]') < linear.indexOf('next on h2'), linear);
+  });
+
   test('keywords on a roles entry (environment, become...) apply to the role tasks and are not role parameters', async () => {
     const dir = projectWith({
       'roles/r/tasks/main.yml': '- command: printenv LEVEL\n  register: level\n  changed_when: false\n- debug: {msg: "{{ level.stdout }} {{ environment | default(\'not a parameter\') }}"}\n',
