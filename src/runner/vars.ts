@@ -75,9 +75,62 @@ function inInventoryOrder(playRun: PlayRun): string[] {
   return hosts;
 }
 
+/**
+ * `groups`, made once per inventory and shared by every task, as Ansible's inventory caches it: built per task, a
+ * run's garbage grew with the square of its hosts.
+ */
+const groupsViews = new WeakMap<object, Record<string, string[]>>();
+
 function groupsView(playRun: PlayRun): Record<string, string[]> {
   const { inventory } = playRun.run;
-  return Object.fromEntries(['all', ...inventory.groupNames().filter((name) => name !== 'all')].map((group) => [group, inventory.hostsOf(group)]));
+  let view = groupsViews.get(inventory);
+  if (view === undefined) {
+    view = Object.fromEntries(['all', ...inventory.groupNames().filter((name) => name !== 'all')].map((group) => [group, inventory.hostsOf(group)]));
+    groupsViews.set(inventory, view);
+  }
+  return view;
+}
+
+/** Whether `names` lists exactly the candidates that pass, in their order: checked without building a list. */
+function listsExactly<T>(candidates: readonly T[], passes: (candidate: T) => boolean, nameOf: (candidate: T) => string, names: readonly string[]): boolean {
+  let index = 0;
+  for (const candidate of candidates) {
+    if (!passes(candidate)) continue;
+    if (names[index] !== nameOf(candidate)) return false;
+    index += 1;
+  }
+  return index === names.length;
+}
+
+interface PlayHostLists {
+  batch: readonly HostState[];
+  /** ansible_play_hosts: the play's hosts that have not failed, in inventory order. */
+  active: string[];
+  /** play_hosts and ansible_play_batch: the batch's hosts that have not failed, in the play's order. */
+  batchActive: string[];
+}
+
+/**
+ * The play's host lists, made again only when a host failed or recovered or a new batch started: every task of
+ * every host reads them, and a list per task made a run's garbage grow with the square of its hosts.
+ */
+const playHostLists = new WeakMap<PlayRun, PlayHostLists>();
+
+function hostListsOf(playRun: PlayRun): PlayHostLists {
+  const { run } = playRun;
+  const going = (state: HostState | undefined) => state !== undefined && !state.failed && !state.unreachable;
+  const activeName = (name: string) => going(run.hosts.get(name));
+  const all = inInventoryOrder(playRun);
+  let lists = playHostLists.get(playRun);
+  if (lists === undefined || !listsExactly(all, activeName, (name) => name, lists.active)) {
+    lists = { batch: lists?.batch ?? [], batchActive: lists?.batchActive ?? [], active: all.filter(activeName) };
+    playHostLists.set(playRun, lists);
+  }
+  if (lists.batch !== playRun.batch || !listsExactly(playRun.batch, going, (state) => state.name, lists.batchActive)) {
+    lists.batch = playRun.batch;
+    lists.batchActive = playRun.batch.filter(going).map((state) => state.name);
+  }
+  return lists;
 }
 
 /**
@@ -117,21 +170,18 @@ export function taskVars(playRun: PlayRun, host: HostState, scope: Scope, node?:
   if (node) Object.assign(vars, mappingOf(node.keywords.vars));
   Object.assign(vars, host.includedVars, host.hostVars, host.failureVars, own.params, scope.includeParams, run.options.extraVars);
   // As Ansible's, the batch leaves out the hosts that failed (or became unreachable) in this play.
-  const batchNames = playRun.batch.filter((state) => !state.failed && !state.unreachable).map((state) => state.name);
+  const hostLists = hostListsOf(playRun);
   Object.assign(vars, {
     inventory_hostname: host.name,
     inventory_hostname_short: host.name.split('.')[0],
     group_names: run.inventory.groupsOf(host.name).filter((group) => group !== 'all').sort(),
     groups: groupsView(playRun),
     hostvars: hostvarsView(playRun),
-    play_hosts: batchNames,
+    play_hosts: hostLists.batchActive,
     // Only the batch follows the play's `order`; the play's host lists keep the inventory's.
-    ansible_play_hosts: inInventoryOrder(playRun).filter((name) => {
-      const state = run.hosts.get(name);
-      return state ? !state.failed && !state.unreachable : false;
-    }),
-    ansible_play_hosts_all: [...inInventoryOrder(playRun)],
-    ansible_play_batch: batchNames,
+    ansible_play_hosts: hostLists.active,
+    ansible_play_hosts_all: inInventoryOrder(playRun),
+    ansible_play_batch: hostLists.batchActive,
     ansible_play_name: play.name,
     playbook_dir: run.playbookDir,
     ansible_check_mode: run.options.check,
