@@ -15,15 +15,23 @@ export function applyFacts(module: Module, host: HostState, result: ModuleResult
   }
   if (module.setsHostVars) {
     Object.assign(host.hostVars, facts);
+    // set_fact with cacheable: an actual fact too (ansible_facts.NAME, kept in the fact cache), as Ansible sets both.
+    if (result._ansible_facts_cacheable === true) keepFacts(host, facts);
     return facts;
   }
-  // Ansible's namespace_facts: under ansible_facts without the ansible_ prefix (ansible_local keeps it); a fact
-  // returned without the prefix (module_setup, services, getent_passwd) is a variable under that same name.
+  keepFacts(host, facts);
+  return {};
+}
+
+/**
+ * Ansible's namespace_facts: under ansible_facts without the ansible_ prefix (ansible_local keeps it); a fact
+ * returned without the prefix (module_setup, services, getent_passwd) is a variable under that same name.
+ */
+function keepFacts(host: HostState, facts: Record<string, unknown>): void {
   for (const [name, value] of Object.entries(markUnsafe(facts) as Record<string, unknown>)) {
     const prefixed = name.startsWith('ansible_');
     const key = prefixed && name !== 'ansible_local' ? name.slice('ansible_'.length) : name;
     host.facts[key] = value;
     if (!prefixed) host.ownNamedFacts.add(key);
   }
-  return {};
 }

@@ -15,6 +15,18 @@ function isDefined(ctx: ModuleContext, expression: string): boolean {
   }
 }
 
+/** Ansible's words for an undefined var; from -v on they say why, in its doubled form ("msg. msg"). */
+function notDefined(ctx: ModuleContext, expression: string, verbosity: number): string {
+  if (verbosity === 0) return 'VARIABLE IS NOT DEFINED!';
+  try {
+    ctx.template(`{{ ${expression} }}`);
+    return 'VARIABLE IS NOT DEFINED!';
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return `VARIABLE IS NOT DEFINED!: ${why}. ${why}`;
+  }
+}
+
 export default defineModule<DebugArgs, void>({
   name: 'debug',
   examples: `
@@ -51,7 +63,7 @@ export default defineModule<DebugArgs, void>({
     if (args.verbosity > verbosity) return { changed: false, skip: 'Verbosity threshold not met.' };
     // Like Ansible, a list or mapping msg stays a list or mapping (printed as JSON), not text.
     if (args.var === undefined) return { changed: false, result: { msg: args.msg === undefined ? 'Hello world!' : (args.msg ?? '') } as ModuleResult };
-    if (!isDefined(ctx, args.var)) return { changed: false, result: { [args.var]: 'VARIABLE IS NOT DEFINED!' } };
+    if (!isDefined(ctx, args.var)) return { changed: false, result: { [args.var]: notDefined(ctx, args.var, verbosity) } };
     try {
       // As Ansible's debug: the name or expression is templated (convert_bare), so its value is typed like a variable.
       return { changed: false, result: { [args.var]: ctx.template(`{{ ${args.var} }}`) } };
