@@ -38,20 +38,10 @@ function given(vars: Record<string, unknown>, names: readonly string[]): unknown
 
 /**
  * A delegate's own settings, as Ansible's play context reads them: only the delegate's variables, its name as its
- * address, no port, and the remote user when its variables name none.
+ * address, no port, and the remote user when its variables name none (an empty user too).
  */
 function delegateSettings(delegate: { name: string; vars: Record<string, unknown> }, remoteUser: unknown): Partial<Record<Setting, unknown>> {
-  const { vars } = delegate;
-  return {
-    address: given(vars, SETTING_NAMES.address) ?? delegate.name,
-    user: given(vars, SETTING_NAMES.user) || remoteUser,
-    port: given(vars, SETTING_NAMES.port),
-    pipelining: given(vars, SETTING_NAMES.pipelining),
-    timeout: given(vars, SETTING_NAMES.timeout),
-    privateKeyFile: given(vars, SETTING_NAMES.privateKeyFile),
-    executable: given(vars, SETTING_NAMES.executable),
-    moduleCompression: given(vars, SETTING_NAMES.moduleCompression),
-  };
+  return { ...hostSettings(delegate.vars, delegate.name, remoteUser), user: given(delegate.vars, SETTING_NAMES.user) || remoteUser };
 }
 
 function hostSettings(vars: Record<string, unknown>, address: string, remoteUser: unknown): Partial<Record<Setting, unknown>> {
