@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { collectionsOf } from './module-defaults.js';
-import type { Role } from './types.js';
+import type { Role, RoleFiles } from './types.js';
 import { keyPositionOf, loadYamlFile, PlaybookError, type Position } from './source.js';
 import { checkTemplatesInFile } from './template-check.js';
 
@@ -13,8 +13,11 @@ export interface RoleReference {
   vars?: Record<string, unknown>;
   /** Parameters written on the role entry itself (`- {role: x, port: 80}`): checked against its argument spec. */
   arguments?: Record<string, unknown>;
+  /** import_role/include_role's `vars_from` and `defaults_from`: the files read in place of vars/main and defaults/main. */
+  from?: RoleFiles;
   position: Position | undefined;
 }
+
 
 /** Folders searched for roles, in order: beside the playbook, then BETIF_ROLES_PATH / ANSIBLE_ROLES_PATH. */
 export function roleSearchPath(playbookDir: string): string[] {
@@ -45,8 +48,8 @@ export function findRolePath(name: string, searchPath: readonly string[], positi
 /** A role, loaded where `parent` (the role whose tasks or meta name it) brings it in, if any. */
 export function loadRole(reference: RoleReference, searchPath: readonly string[], parent?: Role): Role {
   const path = findRolePath(reference.name, searchPath, reference.position);
-  const defaults = loadMapping(mainFile(join(path, 'defaults')), `defaults of role ${reference.name}`);
-  const vars = loadMapping(mainFile(join(path, 'vars')), `vars of role ${reference.name}`);
+  const defaults = loadMapping(mainFile(join(path, 'defaults'), reference.from?.defaults), `defaults of role ${reference.name}`);
+  const vars = loadMapping(mainFile(join(path, 'vars'), reference.from?.vars), `vars of role ${reference.name}`);
   checkTemplatesInFile(defaults);
   checkTemplatesInFile(vars);
   return {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import type { ModuleSearch } from '../ansible-modules/lookup.js';
 import { resolveAnsibleModule } from '../ansible-modules/resolve.js';
 import { ArgumentError, argValidatorReady, isTemplateText, validateArgs } from '../modules/args.js';
 import type { Module } from '../modules/contract.js';
@@ -8,14 +9,16 @@ import { closest } from 'fastest-levenshtein';
 import { checkKeywordTypes, didYouMean, suggestion } from './keyword-check.js';
 import { collectionsOf, moduleDefaultArgs } from './module-defaults.js';
 import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, META_ACTIONS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
-import { parseKeyValueArgs } from './kv.js';
+import { parseKeyValueArgs, splitActionText } from './kv.js';
+import { loadedTypeName } from './loaded-type-name.js';
 import { loadTimeName } from './load-time-name.js';
 import { loadRole, mainFile, roleArgumentSpecs, roleDependencies, type RoleReference } from './roles.js';
 import { formatPosition, itemPositionOf, keyPositionOf, loadYamlFile, PlaybookError, positionOf, samePositions, type Position } from './source.js';
-import type { ActionTask, BlockNode, Handler, Role, TaskNode } from './types.js';
+import type { ActionTask, BlockNode, Handler, Role, RoleFiles, TaskNode } from './types.js';
 import { varsMapping } from './vars-keyword.js';
 import { checkControllerFiles, playDirsOf } from './controller-files.js';
 import { checkTemplatesIn } from './template-check.js';
+import { templatedModule } from './templated-module.js';
 
 /** What the loader carries down while it reads a play: where paths resolve, and what is inherited. */
 export interface LoadContext {
@@ -197,9 +200,11 @@ function parseLegacyAction(task: Record<string, unknown>, ctx: LoadContext, posi
   let module: string;
   let args: unknown;
   if (typeof written === 'string') {
-    const [first, ...rest] = written.trim().split(/\s+/);
-    module = first;
-    args = rest.join(' ');
+    try {
+      ({ module, args } = splitActionText(written));
+    } catch (error) {
+      throw new PlaybookError((error as Error).message, where);
+    }
   } else {
     const { module: name, ...rest } = written as Record<string, unknown>;
     module = typeof name === 'string' ? name : '';
@@ -211,12 +216,22 @@ function parseLegacyAction(task: Record<string, unknown>, ctx: LoadContext, posi
   }
   const { [actionKey]: _legacy, ...keywords } = task;
   const rewritten: Record<string, unknown> = samePositions({ ...keywords, [module]: args, ...(actionKey === 'local_action' ? { delegate_to: 'localhost' } : {}) }, task);
+  if (isTemplateText(module)) return templatedModuleTask(rewritten, ctx, position, module);
   if (INCLUDE_ACTIONS.has(module)) {
     // `action: include_role name=x`: key=value words become the include's arguments.
     if (typeof args === 'string' && /^\w+=/.test(args)) rewritten[module] = samePositions(parseKeyValueArgs(args, '_raw_params'), task);
     return parseInclude(rewritten, SHORT_INCLUDE(module), module, ctx, position);
   }
   return parseModuleTask(rewritten, ctx, position, module, where);
+}
+
+/** An `action:` task naming its module with a template: Ansible reads it without its module, which is chosen when it runs. */
+function templatedModuleTask(task: Record<string, unknown>, ctx: LoadContext, position: Position, action: string): ActionTask {
+  const written = task[action];
+  const args = typeof written === 'string' ? parseKeyValueArgs(written, '_raw_params') : { ...asMapping(written, `arguments of '${action}'`, keyPositionOf(task, action)) };
+  const given = task.args !== undefined && typeof task.args === 'object' ? { ...(task.args as Record<string, unknown>), ...args } : args;
+  const module = templatedModule(action, { registry: ctx.registry, search: moduleSearch(task, ctx) });
+  return { kind: 'action', ...nodeBase(task, ctx, position), action, module, args: given };
 }
 
 /** A module by the name a task uses: a short name is looked for in the context's collections first. */
@@ -281,13 +296,18 @@ function blockCollections(raw: Record<string, unknown>, ctx: LoadContext): strin
   return raw.collections === undefined ? ctx.collections : collectionsOf(raw.collections);
 }
 
-/** A module betif-play has no native version of: from the user's Ansible installation, or a load-time error. */
-function ansibleModule(action: string, task: Record<string, unknown>, ctx: LoadContext, where: Position | undefined): Module {
-  const resolved = resolveAnsibleModule(action, {
+/** Where a task's module is looked for in the user's Ansible installation: its roles' and playbooks' library/, its collections. */
+function moduleSearch(task: Record<string, unknown>, ctx: LoadContext): ModuleSearch {
+  return {
     roleDirs: [...new Set([...(ctx.role ? [ctx.role.path] : []), ...ctx.play.roles.map((role) => role.path)])],
     playbookDirs: [...new Set([...(ctx.playDir ? [ctx.playDir] : []), ...ctx.importing.slice(0, 1).map((file) => dirname(file))])],
     collections: blockCollections(task, ctx),
-  });
+  };
+}
+
+/** A module betif-play has no native version of: from the user's Ansible installation, or a load-time error. */
+function ansibleModule(action: string, task: Record<string, unknown>, ctx: LoadContext, where: Position | undefined): Module {
+  const resolved = resolveAnsibleModule(action, moduleSearch(task, ctx));
   if ('module' in resolved) return resolved.module;
   if (!resolved.notFound) throw new PlaybookError(resolved.error, where);
   throw new PlaybookError(`${unresolvedModuleMessage(action, ctx)}: ${resolved.error}`, where);
@@ -350,6 +370,7 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
   const reference: RoleReference = {
     name: String(args.name ?? args.role ?? ''),
     params: varsMapping(task.vars),
+    from: roleFilesFrom(args, where),
     position: where,
   };
   if (!reference.name) throw new PlaybookError(`${kind} needs a role name`, where);
@@ -359,14 +380,37 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
     reference.name = loadTimeName(reference.name, ctx.loadVars, where);
     // As Ansible's, an import's vars are the role's entry vars (seen by the whole play) and its tasks' own vars, not parameters.
     const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
-    return { kind: 'block', ...base, block: expandRole({ ...reference, params: {}, vars: reference.params }, inner, tasksFrom, handlersFrom), rescue: [], always: [] };
+    // Ansible's import_role lets its role run again (allow_duplicates), where a `roles:` entry or a dependency runs once.
+    const handlersBefore = ctx.play.handlers.length;
+    const block = expandRole({ ...reference, params: {}, vars: reference.params }, inner, tasksFrom, handlersFrom, { once: false });
+    inheritKeywords(ctx.play.handlers, handlersBefore, base.keywords);
+    return { kind: 'block', ...base, block, rescue: [], always: [] };
   }
-  const node = { kind: 'include_role' as const, ...base, roleName: reference.name, tasksFrom, handlersFrom, parentTags: ctx.tags };
+  const node = { kind: 'include_role' as const, ...base, roleName: reference.name, tasksFrom, handlersFrom, roleFiles: reference.from, parentTags: ctx.tags };
   if (isTemplateText(reference.name)) return node;
   const role = loadRole(reference, searchPathFor(ctx), ctx.role);
   const tasks = roleTasks(role, { ...ctx, tags: [], when: [] }, tasksFrom, where);
   ctx.play.includedHandlers.push(...roleHandlers(role, ctx, handlersFrom));
   return { ...node, preloaded: { role, tasks } };
+}
+
+/** As Ansible's, the handlers an import_role brings have the import task for parent: its keywords (delegate_to, become ...) are theirs unless they set their own. */
+function inheritKeywords(handlers: Handler[], from: number, keywords: Record<string, unknown>): void {
+  const inherited = Object.fromEntries(Object.entries(keywords).filter(([key]) => ROLE_ENTRY_KEYWORDS.has(key)));
+  if (Object.keys(inherited).length === 0) return;
+  for (const [index, handler] of handlers.entries()) {
+    if (index >= from) handlers[index] = { ...handler, keywords: samePositions({ ...inherited, ...handler.keywords }, handler.keywords) };
+  }
+}
+
+/** Which of a role's vars and defaults files an import_role/include_role reads (`vars_from`, `defaults_from`: file names, folders dropped, as Ansible's). */
+function roleFilesFrom(args: Record<string, unknown>, where: Position | undefined): RoleFiles {
+  for (const key of ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from']) {
+    const value = args[key];
+    if (value !== undefined && typeof value !== 'string') throw new PlaybookError(`Expected a string for ${key} but got ${loadedTypeName(value)} instead`, keyPositionOf(args, key) ?? where);
+  }
+  const fileName = (value: unknown) => (typeof value === 'string' ? basename(value) : undefined);
+  return { vars: fileName(args.vars_from), defaults: fileName(args.defaults_from) };
 }
 
 function searchPathFor(ctx: LoadContext): string[] {
@@ -470,10 +514,10 @@ export function roleEntryKeywords(entry: unknown): Record<string, unknown> {
  * A role used statically (`roles:` or import_role): its dependencies first, then its tasks, each role once per
  * play for the same parameters; its handlers join the play's.
  */
-export function expandRole(reference: RoleReference, ctx: LoadContext, tasksFrom = 'main', handlersFrom = 'main'): TaskNode[] {
+export function expandRole(reference: RoleReference, ctx: LoadContext, tasksFrom = 'main', handlersFrom = 'main', { once } = { once: true }): TaskNode[] {
   const role = loadRole(reference, searchPathFor(ctx), ctx.role);
   const key = `${role.path}|${tasksFrom}|${JSON.stringify(reference.params)}|${JSON.stringify(reference.vars ?? {})}`;
-  if (ctx.play.roleKeys.has(key)) return [];
+  if (once && ctx.play.roleKeys.has(key)) return [];
   ctx.play.roleKeys.add(key);
   const listed = roleDependencies(role);
   const dependencies = listed.flatMap((dependency, index) => expandRole(roleReference(dependency, itemPositionOf(listed, index)), { ...ctx, role }));

@@ -20,6 +20,12 @@ export interface Role {
   parents?: Role[];
 }
 
+/** The vars and defaults files of a role an import_role/include_role reads (`vars_from`, `defaults_from`) in place of main. */
+export interface RoleFiles {
+  vars?: string;
+  defaults?: string;
+}
+
 /** Keywords a task or block carries, as written (templated at run time). */
 export type Keywords = Record<string, unknown>;
 
@@ -72,6 +78,8 @@ export interface IncludeRoleNode extends NodeBase {
   tasksFrom: string;
   /** The role's handlers file (`handlers_from`), main by default. */
   handlersFrom: string;
+  /** The role's vars and defaults files (`vars_from`, `defaults_from`), main by default. */
+  roleFiles?: RoleFiles;
   /** Tags of the play, roles and blocks around the include (not its own): the role's tasks inherit them. */
   parentTags: string[];
   /** The role loaded ahead of time when its name has no template. */

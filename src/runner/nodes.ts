@@ -440,7 +440,7 @@ export class LinearStrategy {
     this.run.reporter.taskStart(info, hosts.length);
     for (const group of this.planIncludes(node, hosts, scope, info)) {
       const preloaded = node.preloaded && group.target === node.roleName ? node.preloaded : undefined;
-      const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, position: node.position }, this.roleSearchPath, scope.role ?? node.role);
+      const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, from: node.roleFiles, position: node.position }, this.roleSearchPath, scope.role ?? node.role);
       const tasks = preloaded?.tasks ?? (await withModules(this.registry, () => this.loadIncludedRole(role, scope, node)));
       await this.runNodes(tasks, group.hosts, {
         ...scope,

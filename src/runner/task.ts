@@ -130,6 +130,8 @@ export class TaskExecution {
         timeoutSeconds: (run.options.connectionDefaults.connectTimeoutMs ?? 10_000) / 1000,
         pipelining: run.options.pipelining ?? false,
       });
+      // As Ansible's, a delegated task sees its delegate's own variables under ansible_delegated_vars.
+      if (target !== undefined) vars.ansible_delegated_vars = { [target]: { ...reachedWith, inventory_hostname: target } };
       const items = this.loopItemsUnlessSkipped(templar);
       const { result, diff } = items === undefined ? await this.runConditional(host, vars, templar, target) : await this.runLoop(host, vars, items, target, delegatedTo, hidden);
       if (items === undefined) applyFacts(this.task.module, host, result);
