@@ -228,7 +228,12 @@ function parseLegacyAction(task: Record<string, unknown>, ctx: LoadContext, posi
 /** An `action:` task naming its module with a template: Ansible reads it without its module, which is chosen when it runs. */
 function templatedModuleTask(task: Record<string, unknown>, ctx: LoadContext, position: Position, action: string): ActionTask {
   const written = task[action];
-  const args = typeof written === 'string' ? parseKeyValueArgs(written, '_raw_params') : { ...asMapping(written, `arguments of '${action}'`, keyPositionOf(task, action)) };
+  const where = keyPositionOf(task, action);
+  const args = typeof written === 'string' ? parseKeyValueArgs(written, '_raw_params') : { ...asMapping(written, `arguments of '${action}'`, where) };
+  // As Ansible's: words that are not key=value need a free-form module, which a template does not name.
+  if (args._raw_params !== undefined && !isTemplateText(String(args._raw_params))) {
+    throw new PlaybookError(`this task '${action}' has extra params, which is only allowed in free-form modules (command, shell, raw, script ...): write its arguments as key=value words or a mapping`, where);
+  }
   const given = task.args !== undefined && typeof task.args === 'object' ? { ...(task.args as Record<string, unknown>), ...args } : args;
   const module = templatedModule(action, { registry: ctx.registry, search: moduleSearch(task, ctx) });
   return { kind: 'action', ...nodeBase(task, ctx, position), action, module, args: given };
