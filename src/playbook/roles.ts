@@ -37,10 +37,18 @@ function loadMapping(path: string | undefined, what: string): Record<string, unk
   return data as Record<string, unknown>;
 }
 
-export function findRolePath(name: string, searchPath: readonly string[], position: Position | undefined): string {
+/** As Ansible's RoleDefinition, the first folder of that name is the role, whatever it holds (defaults only, say). */
+function rolePath(name: string, searchPath: readonly string[]): string | undefined {
   const candidates = isAbsolute(name) ? [name] : searchPath.map((folder) => join(folder, name));
-  // As Ansible's RoleDefinition, the first folder of that name is the role, whatever it holds (defaults only, say).
-  const found = candidates.find((path) => existsSync(path) && statSync(path).isDirectory());
+  return candidates.find((path) => existsSync(path) && statSync(path).isDirectory());
+}
+
+export function roleExists(name: string, searchPath: readonly string[]): boolean {
+  return rolePath(name, searchPath) !== undefined;
+}
+
+export function findRolePath(name: string, searchPath: readonly string[], position: Position | undefined): string {
+  const found = rolePath(name, searchPath);
   if (!found) throw new PlaybookError(`the role '${name}' was not found in ${searchPath.join(':')}`, position);
   return found;
 }

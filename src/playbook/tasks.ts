@@ -12,7 +12,7 @@ import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, META_ACTIONS, TASK_KEYWORDS, UNSUPPORT
 import { parseKeyValueArgs, splitActionText } from './kv.js';
 import { loadedTypeName } from './loaded-type-name.js';
 import { loadTimeName } from './load-time-name.js';
-import { loadRole, mainFile, roleArgumentSpecs, roleDependencies, type RoleReference } from './roles.js';
+import { loadRole, mainFile, roleArgumentSpecs, roleDependencies, roleExists, type RoleReference } from './roles.js';
 import { formatPosition, itemPositionOf, keyPositionOf, loadYamlFile, PlaybookError, positionOf, samePositions, type Position } from './source.js';
 import type { ActionTask, BlockNode, Handler, Role, RoleFiles, TaskNode } from './types.js';
 import { varsMapping } from './vars-keyword.js';
@@ -239,6 +239,14 @@ function templatedModuleTask(task: Record<string, unknown>, ctx: LoadContext, po
   return { kind: 'action', ...nodeBase(task, ctx, position), action, module, args: given };
 }
 
+/**
+ * A task written to survive its own failure (bad arguments it tests, an optional file, a role that may be missing)
+ * is left to fail at run time, as Ansible fails it; any other such task stops the playbook before a host is touched.
+ */
+function toleratesFailure(task: Record<string, unknown>): boolean {
+  return (task.ignore_errors !== undefined && task.ignore_errors !== false) || task.failed_when !== undefined;
+}
+
 /** A module by the name a task uses: a short name is looked for in the context's collections first. */
 function findModule(name: string, ctx: LoadContext): Module | undefined {
   const inCollections = name.includes('.') ? undefined : ctx.collections.map((collection) => ctx.registry.find(`${collection}.${name}`)).find(Boolean);
@@ -278,10 +286,8 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
     args = { ...asMapping(written, `arguments of '${action}'`, where) };
   }
   if (task.args !== undefined && typeof task.args === 'object') args = { ...(task.args as Record<string, unknown>), ...args };
-  // A task written to survive its own failure (bad arguments it tests, an optional file) is left to fail at
-  // run time, as Ansible fails it; any other task with bad arguments stops the playbook before a host is touched.
-  const toleratesFailure = (task.ignore_errors !== undefined && task.ignore_errors !== false) || task.failed_when !== undefined;
-  if (!toleratesFailure && !(typeof task.args === 'string' && isTemplateText(task.args))) {
+  const tolerated = toleratesFailure(task);
+  if (!tolerated && !(typeof task.args === 'string' && isTemplateText(task.args))) {
     try {
       validateArgs(module, { ...moduleDefaultArgs(module, [...ctx.moduleDefaults, task.module_defaults], ctx.collections), ...args }, true);
     } catch (error) {
@@ -289,7 +295,7 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
       throw error;
     }
   }
-  if (!toleratesFailure) {
+  if (!tolerated) {
     const search = { role: ctx.role, baseDir: ctx.baseDir, playDirs: playDirsOf(ctx.playDir, ctx.importing) };
     checkControllerFiles(module, args, written, search, where, ctx.controllerWrites?.seen ?? false);
   }
@@ -392,7 +398,9 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
     return { kind: 'block', ...base, block, rescue: [], always: [] };
   }
   const node = { kind: 'include_role' as const, ...base, roleName: reference.name, tasksFrom, handlersFrom, roleFiles: reference.from, parentTags: ctx.tags };
-  if (isTemplateText(reference.name)) return node;
+  // A role, or one of its files, named by a template is loaded when the include runs.
+  if ([reference.name, tasksFrom, handlersFrom, reference.from?.vars ?? '', reference.from?.defaults ?? ''].some(isTemplateText)) return node;
+  if (toleratesFailure(task) && !roleExists(reference.name, searchPathFor(ctx))) return node;
   const role = loadRole(reference, searchPathFor(ctx), ctx.role);
   const tasks = roleTasks(role, { ...ctx, tags: [], when: [] }, tasksFrom, where);
   ctx.play.includedHandlers.push(...roleHandlers(role, ctx, handlersFrom));

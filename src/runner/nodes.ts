@@ -1,4 +1,4 @@
-import { isAbsolute, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import pLimit from 'p-limit';
 import { isTemplateText } from '../modules/args.js';
 import { formatPosition } from '../playbook/source.js';
@@ -6,10 +6,10 @@ import { collectionsOf } from '../playbook/module-defaults.js';
 import { loadRole } from '../playbook/roles.js';
 import { taskSearchPath } from '../playbook/search-path.js';
 import { asTags, loadTaskFile, roleHandlers, roleTasks, type LoadContext } from '../playbook/tasks.js';
-import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, TaskNode } from '../playbook/types.js';
+import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, RoleFiles, TaskNode } from '../playbook/types.js';
 import type { Module } from '../modules/contract.js';
 import { withModules, type ModuleRegistry } from '../modules/registry.js';
-import { createTemplar, stripUnsafe, TemplateError } from '../template/templar.js';
+import { createTemplar, stripUnsafe, TemplateError, type Templar } from '../template/templar.js';
 import { missingHandlerMessage } from '../playbook/handler-check.js';
 import { censored } from './censor.js';
 import { RunError } from './run-error.js';
@@ -397,20 +397,40 @@ export class LinearStrategy {
           const itemTemplar = createTemplar(itemVars, { searchPaths });
           const target = String(itemTemplar.render(node.kind === 'include_tasks' ? node.file : node.roleName));
           const params = { ...((itemTemplar.render(node.keywords.vars ?? {}) as Record<string, unknown>) ?? {}), ...loopVars };
-          const key = `${target}\u0000${JSON.stringify(params)}\u0000${dependsOn ?? ''}`;
-          const group: IncludeGroup = groups.get(key) ?? { target, params, hosts: [], item: items ? { label: control.label === undefined ? stripUnsafe(item) : itemTemplar.render(control.label) } : undefined, dependsOn };
+          const roleFiles = node.kind === 'include_role' ? renderedRoleFiles(node, itemTemplar) : undefined;
+          const key = `${target}\u0000${JSON.stringify(params)}\u0000${dependsOn ?? ''}\u0000${JSON.stringify(roleFiles ?? {})}`;
+          const group: IncludeGroup = groups.get(key) ?? { target, params, roleFiles, hosts: [], item: items ? { label: control.label === undefined ? stripUnsafe(item) : itemTemplar.render(control.label) } : undefined, dependsOn };
           group.hosts.push(host);
           groups.set(key, group);
           if (node.kind === 'include_tasks') host.stats.ok += 1;
         }
       } catch (error) {
         if (!(error instanceof TemplateError)) throw error;
-        host.stats.failed += 1;
-        host.failed = true;
-        this.run.reporter.hostResult(info, { host: host.name, status: 'failed', result: { failed: true, msg: `${info.where}: ${error.message}` }, diff: [], ignored: false, hidden: false }, false);
+        this.failInclude(node, host, scope, info, templar, `${info.where}: ${error.message}`);
       }
     }
     return [...groups.values()];
+  }
+
+  /** An include that failed for a host (its condition or loop could not be templated): ignore_errors and register hold, as for any task. */
+  private failInclude(node: IncludeTasksNode | IncludeRoleNode, host: HostState, scope: Scope, info: TaskInfo, templar: Templar, msg: string): void {
+    const result = { failed: true, msg };
+    let ignored = false;
+    try {
+      ignored = keywordBool(templar.render(inheritedKeyword(this.playRun, scope, node, 'ignore_errors') ?? false));
+    } catch {
+      ignored = false;
+    }
+    if (ignored) {
+      host.stats.ok += 1;
+      host.stats.ignored += 1;
+    } else {
+      host.stats.failed += 1;
+      host.failed = true;
+    }
+    const register = node.keywords.register;
+    if (typeof register === 'string') host.hostVars[register] = result;
+    this.run.reporter.hostResult(info, { host: host.name, status: 'failed', result, diff: [], ignored, hidden: false }, false);
   }
 
   private async runIncludeTasks(node: IncludeTasksNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
@@ -440,8 +460,9 @@ export class LinearStrategy {
     this.run.reporter.taskStart(info, hosts.length);
     for (const group of this.planIncludes(node, hosts, scope, info)) {
       const preloaded = node.preloaded && group.target === node.roleName ? node.preloaded : undefined;
-      const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, from: node.roleFiles, position: node.position }, this.roleSearchPath, scope.role ?? node.role);
-      const tasks = preloaded?.tasks ?? (await withModules(this.registry, () => this.loadIncludedRole(role, scope, node)));
+      const files = group.roleFiles ?? { tasks: node.tasksFrom, handlers: node.handlersFrom };
+      const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, from: files, position: node.position }, this.roleSearchPath, scope.role ?? node.role);
+      const tasks = preloaded?.tasks ?? (await withModules(this.registry, () => this.loadIncludedRole(role, scope, node, files)));
       await this.runNodes(tasks, group.hosts, {
         ...scope,
         frames: [...scope.frames, includedFrame(tasks)],
@@ -454,10 +475,10 @@ export class LinearStrategy {
   }
 
   /** A role whose name was templated: its tasks, its handlers joining the play's (as Ansible's include_role adds them). */
-  private loadIncludedRole(role: Role, scope: Scope, node: IncludeRoleNode): TaskNode[] {
+  private loadIncludedRole(role: Role, scope: Scope, node: IncludeRoleNode, files: IncludedRoleFiles): TaskNode[] {
     const ctx = this.loadContext(join(role.path, 'tasks'), scope, role);
-    this.playRun.play.handlers.push(...roleHandlers(role, ctx, node.handlersFrom));
-    return roleTasks(role, ctx, node.tasksFrom, node.position);
+    this.playRun.play.handlers.push(...roleHandlers(role, ctx, files.handlers));
+    return roleTasks(role, ctx, files.tasks, node.position);
   }
 
   /**
@@ -537,13 +558,28 @@ export class LinearStrategy {
   }
 }
 
+type IncludedRoleFiles = RoleFiles & { tasks: string; handlers: string };
+
 interface IncludeGroup {
   target: string;
   params: Record<string, unknown>;
+  /** An include_role's tasks_from, handlers_from, vars_from and defaults_from, rendered for these hosts. */
+  roleFiles?: IncludedRoleFiles;
   hosts: HostState[];
   item?: { label: unknown };
   /** In --check: the earlier task the included tasks wait for (see plan-dependency.ts). */
   dependsOn?: string;
+}
+
+/** As Ansible's include_role, its *_from file names are rendered when it runs (a vars or defaults file's folders dropped). */
+function renderedRoleFiles(node: IncludeRoleNode, templar: Templar): IncludedRoleFiles {
+  const rendered = (name: string | undefined) => (name === undefined ? undefined : basename(String(templar.render(name))));
+  return {
+    tasks: String(templar.render(node.tasksFrom)),
+    handlers: String(templar.render(node.handlersFrom)),
+    vars: rendered(node.roleFiles?.vars),
+    defaults: rendered(node.roleFiles?.defaults),
+  };
 }
 
 /** meta actions that act on every host (the others act once, for the whole batch). */
