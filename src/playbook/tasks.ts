@@ -363,6 +363,8 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
     if (!META_ACTIONS.has(action)) throw new PlaybookError(`invalid meta action '${action}'${didYouMean(action, [...META_ACTIONS])}`, where);
     return { kind: 'meta', ...base, action };
   }
+  const apply = args.apply === undefined || args.apply === null ? undefined : asMapping(args.apply, 'apply', where);
+  if (apply && Object.keys(apply).length > 0 && kind.startsWith('import_')) throw ansibleWordedError(`Invalid options for ${actionKey}: apply`, where);
   if (kind === 'import_tasks' || kind === 'include_tasks') {
     const file = String(args.file ?? args._raw_params ?? '');
     if (!file) throw new PlaybookError(`${kind} needs a file name`, where);
@@ -372,7 +374,6 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
       const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
       return { kind: 'block', ...base, block: loadTaskFile(includedFilePath(ctx, file), inner, where), rescue: [], always: [] };
     }
-    const apply = args.apply === undefined ? undefined : asMapping(args.apply, 'apply', where);
     const node = { kind: 'include_tasks' as const, ...base, file, baseDir: relativeTo, parentTags: ctx.tags, ...(apply ? { apply } : {}) };
     if (isTemplateText(file)) return node;
     const inner: LoadContext = { ...ctx, tags: [], when: [] };
@@ -397,7 +398,7 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
     inheritKeywords(ctx.play.handlers, handlersBefore, base.keywords);
     return { kind: 'block', ...base, block, rescue: [], always: [] };
   }
-  const node = { kind: 'include_role' as const, ...base, roleName: reference.name, tasksFrom, handlersFrom, roleFiles: reference.from, parentTags: ctx.tags };
+  const node = { kind: 'include_role' as const, ...base, roleName: reference.name, tasksFrom, handlersFrom, roleFiles: reference.from, parentTags: ctx.tags, ...(apply ? { apply } : {}) };
   // A role, or one of its files, named by a template is loaded when the include runs.
   if ([reference.name, tasksFrom, handlersFrom, reference.from?.vars ?? '', reference.from?.defaults ?? ''].some(isTemplateText)) return node;
   if (toleratesFailure(task) && !roleExists(reference.name, searchPathFor(ctx))) return node;
@@ -478,6 +479,11 @@ export function parseHandlers(list: unknown, ctx: LoadContext, roleName?: string
     if (roleInclude) throw handlerError(`Using '${SHORT_INCLUDE(roleInclude)}' as a handler is not supported.`, itemPositionOf(list as unknown[], index));
   });
   return parseTaskList(list, ctx).flatMap((node) => handlersOf(node, roleName, true));
+}
+
+/** An error users search for by Ansible's words: they come first, the place after them. */
+function ansibleWordedError(message: string, position: Position | undefined): PlaybookError {
+  return new PlaybookError(`${message} (${formatPosition(position)})`);
 }
 
 /** Ansible's words come first in these errors (they are what users search for), the place after them. */

@@ -82,6 +82,8 @@ export interface IncludeRoleNode extends NodeBase {
   roleFiles?: RoleFiles;
   /** Tags of the play, roles and blocks around the include (not its own): the role's tasks inherit them. */
   parentTags: string[];
+  /** `apply:` keywords given to every task of the role (tags, delegate_to, ...). */
+  apply?: Keywords;
   /** The role loaded ahead of time when its name has no template. */
   preloaded?: { role: Role; tasks: TaskNode[] };
 }

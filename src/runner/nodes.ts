@@ -467,8 +467,9 @@ export class LinearStrategy {
         ...scope,
         frames: [...scope.frames, includedFrame(tasks)],
         role: { ...role, params: group.params },
+        blocks: [...scope.blocks, { ...node.apply, tags: undefined }],
         includeParams: { ...scope.includeParams, ...group.params },
-        appliedTags: [...scope.appliedTags, ...node.parentTags],
+        appliedTags: [...scope.appliedTags, ...node.parentTags, ...asTags(node.apply?.tags)],
         dependsOn: group.dependsOn ?? scope.dependsOn,
       });
     }
