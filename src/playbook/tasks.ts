@@ -374,7 +374,7 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
       const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
       return { kind: 'block', ...base, block: loadTaskFile(includedFilePath(ctx, file), inner, where), rescue: [], always: [] };
     }
-    const node = { kind: 'include_tasks' as const, ...base, file, baseDir: relativeTo, parentTags: ctx.tags, ...(apply ? { apply } : {}) };
+    const node = { kind: 'include_tasks' as const, ...base, file, baseDir: relativeTo, parentTags: ctx.tags, ...(apply ? { apply } : {}), ...(args.public === undefined ? {} : { public: args.public }) };
     if (isTemplateText(file)) return node;
     const inner: LoadContext = { ...ctx, tags: [], when: [] };
     return { ...node, preloaded: loadTaskFile(includedFilePath(ctx, file), inner, where) };
@@ -398,7 +398,7 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
     inheritKeywords(ctx.play.handlers, handlersBefore, base.keywords);
     return { kind: 'block', ...base, block, rescue: [], always: [] };
   }
-  const node = { kind: 'include_role' as const, ...base, roleName: reference.name, tasksFrom, handlersFrom, roleFiles: reference.from, parentTags: ctx.tags, ...(apply ? { apply } : {}) };
+  const node = { kind: 'include_role' as const, ...base, roleName: reference.name, tasksFrom, handlersFrom, roleFiles: reference.from, parentTags: ctx.tags, ...(apply ? { apply } : {}), ...(args.public === undefined ? {} : { public: args.public }) };
   // A role, or one of its files, named by a template is loaded when the include runs.
   if ([reference.name, tasksFrom, handlersFrom, reference.from?.vars ?? '', reference.from?.defaults ?? ''].some(isTemplateText)) return node;
   if (toleratesFailure(task) && !roleExists(reference.name, searchPathFor(ctx))) return node;

@@ -463,6 +463,7 @@ export class LinearStrategy {
       const files = group.roleFiles ?? { tasks: node.tasksFrom, handlers: node.handlersFrom };
       const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, from: files, position: node.position }, this.roleSearchPath, scope.role ?? node.role);
       const tasks = preloaded?.tasks ?? (await withModules(this.registry, () => this.loadIncludedRole(role, scope, node, files)));
+      if (this.isPublic(node, group.hosts, scope)) this.playRun.play.roles.push({ ...role, params: group.params });
       await this.runNodes(tasks, group.hosts, {
         ...scope,
         frames: [...scope.frames, includedFrame(tasks)],
@@ -473,6 +474,12 @@ export class LinearStrategy {
         dependsOn: group.dependsOn ?? scope.dependsOn,
       });
     }
+  }
+
+  /** As Ansible's include_role `public`, templated with the first host's variables. */
+  private isPublic(node: IncludeRoleNode, hosts: readonly HostState[], scope: Scope): boolean {
+    if (node.public === undefined || hosts.length === 0) return false;
+    return keywordBool(createTemplar(taskVars(this.playRun, hosts[0], scope, node)).render(node.public));
   }
 
   /** A role whose name was templated: its tasks, its handlers joining the play's (as Ansible's include_role adds them). */
