@@ -88,6 +88,12 @@ export function roleArgumentSpecs(role: Role): Record<string, Record<string, unk
   return specs as Record<string, Record<string, unknown>>;
 }
 
+/** meta/main.yml's `allow_duplicates`: whether the role runs again where it is listed again with the same parameters. */
+export function roleAllowsDuplicates(role: Role): boolean {
+  const value = loadMapping(mainFile(join(role.path, 'meta')), `meta of role ${role.name}`).allow_duplicates;
+  return typeof value === 'string' ? ['yes', 'true', 'on', '1', 'y'].includes(value.toLowerCase()) : value === true;
+}
+
 export function roleDependencies(role: Role): unknown[] {
   const meta = loadMapping(mainFile(join(role.path, 'meta')), `meta of role ${role.name}`);
   const dependencies = meta.dependencies ?? [];

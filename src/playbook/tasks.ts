@@ -11,8 +11,8 @@ import { collectionsOf, moduleDefaultArgs } from './module-defaults.js';
 import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, META_ACTIONS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { parseKeyValueArgs, splitActionText } from './kv.js';
 import { loadedTypeName } from './loaded-type-name.js';
-import { loadTimeName } from './load-time-name.js';
-import { loadRole, mainFile, roleArgumentSpecs, roleDependencies, roleExists, type RoleReference } from './roles.js';
+import { loadTimeFlag, loadTimeName } from './load-time-name.js';
+import { loadRole, mainFile, roleAllowsDuplicates, roleArgumentSpecs, roleDependencies, roleExists, type RoleReference } from './roles.js';
 import { formatPosition, itemPositionOf, keyPositionOf, loadYamlFile, PlaybookError, positionOf, samePositions, type Position } from './source.js';
 import type { ActionTask, BlockNode, Handler, Role, RoleFiles, TaskNode } from './types.js';
 import { varsMapping } from './vars-keyword.js';
@@ -374,7 +374,7 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
       const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
       return { kind: 'block', ...base, block: loadTaskFile(includedFilePath(ctx, file), inner, where), rescue: [], always: [] };
     }
-    const node = { kind: 'include_tasks' as const, ...base, file, baseDir: relativeTo, parentTags: ctx.tags, ...(apply ? { apply } : {}), ...(args.public === undefined ? {} : { public: args.public }) };
+    const node = { kind: 'include_tasks' as const, ...base, file, baseDir: relativeTo, parentTags: ctx.tags, ...(apply ? { apply } : {}) };
     if (isTemplateText(file)) return node;
     const inner: LoadContext = { ...ctx, tags: [], when: [] };
     return { ...node, preloaded: loadTaskFile(includedFilePath(ctx, file), inner, where) };
@@ -388,22 +388,25 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
   if (!reference.name) throw new PlaybookError(`${kind} needs a role name`, where);
   const tasksFrom = String(args.tasks_from ?? 'main');
   const handlersFrom = String(args.handlers_from ?? 'main');
+  // rolespec_validate: false leaves out the task that checks the role's arguments against its argument spec.
+  const validatesArguments = loadTimeFlag(args.rolespec_validate, ctx.loadVars, 'rolespec_validate', where, true);
   if (kind === 'import_role') {
     reference.name = loadTimeName(reference.name, ctx.loadVars, where);
     // As Ansible's, an import's vars are the role's entry vars (seen by the whole play) and its tasks' own vars, not parameters.
     const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
-    // Ansible's import_role lets its role run again (allow_duplicates), where a `roles:` entry or a dependency runs once.
+    // Ansible's import_role lets its role run again unless it says allow_duplicates: false, where a `roles:` entry or a dependency runs once.
+    const once = !loadTimeFlag(args.allow_duplicates, ctx.loadVars, 'allow_duplicates', where, true);
     const handlersBefore = ctx.play.handlers.length;
-    const block = expandRole({ ...reference, params: {}, vars: reference.params }, inner, tasksFrom, handlersFrom, { once: false });
+    const block = expandRole({ ...reference, params: {}, vars: reference.params }, inner, tasksFrom, handlersFrom, { once, validate: validatesArguments });
     inheritKeywords(ctx.play.handlers, handlersBefore, base.keywords);
     return { kind: 'block', ...base, block, rescue: [], always: [] };
   }
-  const node = { kind: 'include_role' as const, ...base, roleName: reference.name, tasksFrom, handlersFrom, roleFiles: reference.from, parentTags: ctx.tags, ...(apply ? { apply } : {}), ...(args.public === undefined ? {} : { public: args.public }) };
+  const node = { kind: 'include_role' as const, ...base, roleName: reference.name, tasksFrom, handlersFrom, roleFiles: reference.from, parentTags: ctx.tags, validatesArguments, ...(apply ? { apply } : {}), ...(args.public === undefined ? {} : { public: args.public }) };
   // A role, or one of its files, named by a template is loaded when the include runs.
   if ([reference.name, tasksFrom, handlersFrom, reference.from?.vars ?? '', reference.from?.defaults ?? ''].some(isTemplateText)) return node;
   if (toleratesFailure(task) && !roleExists(reference.name, searchPathFor(ctx))) return node;
   const role = loadRole(reference, searchPathFor(ctx), ctx.role);
-  const tasks = roleTasks(role, { ...ctx, tags: [], when: [] }, tasksFrom, where);
+  const tasks = roleTasks(role, { ...ctx, tags: [], when: [] }, tasksFrom, where, {}, validatesArguments);
   ctx.play.includedHandlers.push(...roleHandlers(role, ctx, handlersFrom));
   return { ...node, preloaded: { role, tasks } };
 }
@@ -435,7 +438,7 @@ function searchPathFor(ctx: LoadContext): string[] {
  * A role's tasks from one entry point; when the role has an argument spec for it, they start with the task
  * ansible-core generates to validate the role's arguments (tagged always).
  */
-export function roleTasks(role: Role, ctx: LoadContext, tasksFrom: string, position: Position | undefined, provided: Record<string, unknown> = {}): TaskNode[] {
+export function roleTasks(role: Role, ctx: LoadContext, tasksFrom: string, position: Position | undefined, provided: Record<string, unknown> = {}, validate = true): TaskNode[] {
   const file = mainFile(join(role.path, 'tasks'), tasksFrom);
   if (!file) {
     if (tasksFrom !== 'main') throw new PlaybookError(`the role '${role.name}' has no tasks file '${tasksFrom}'`, position);
@@ -443,7 +446,7 @@ export function roleTasks(role: Role, ctx: LoadContext, tasksFrom: string, posit
   }
   const tasks = loadTaskFile(file, { ...ctx, role, baseDir: join(role.path, 'tasks'), collections: role.collections }, position);
   const spec = roleArgumentSpecs(role)[tasksFrom];
-  if (!spec) return tasks;
+  if (!spec || !validate) return tasks;
   const module = ctx.registry.find('ansible.builtin.validate_argument_spec');
   if (!module) throw new Error('the validate_argument_spec module is missing');
   const shortDescription = typeof spec.short_description === 'string' ? ` - ${spec.short_description}` : '';
@@ -533,14 +536,15 @@ export function roleEntryKeywords(entry: unknown): Record<string, unknown> {
  * A role used statically (`roles:` or import_role): its dependencies first, then its tasks, each role once per
  * play for the same parameters; its handlers join the play's.
  */
-export function expandRole(reference: RoleReference, ctx: LoadContext, tasksFrom = 'main', handlersFrom = 'main', { once } = { once: true }): TaskNode[] {
+export function expandRole(reference: RoleReference, ctx: LoadContext, tasksFrom = 'main', handlersFrom = 'main', options: { once?: boolean; validate?: boolean } = {}): TaskNode[] {
   const role = loadRole(reference, searchPathFor(ctx), ctx.role);
   const key = `${role.path}|${tasksFrom}|${JSON.stringify(reference.params)}|${JSON.stringify(reference.vars ?? {})}`;
+  const once = options.once ?? !roleAllowsDuplicates(role);
   if (once && ctx.play.roleKeys.has(key)) return [];
   ctx.play.roleKeys.add(key);
   const listed = roleDependencies(role);
   const dependencies = listed.flatMap((dependency, index) => expandRole(roleReference(dependency, itemPositionOf(listed, index)), { ...ctx, role }));
   ctx.play.roles.push(role);
   ctx.play.handlers.push(...roleHandlers(role, ctx, handlersFrom));
-  return [...dependencies, ...roleTasks(role, ctx, tasksFrom, reference.position, reference.arguments)];
+  return [...dependencies, ...roleTasks(role, ctx, tasksFrom, reference.position, reference.arguments, options.validate)];
 }

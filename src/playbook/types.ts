@@ -84,6 +84,8 @@ export interface IncludeRoleNode extends NodeBase {
   parentTags: string[];
   /** `apply:` keywords given to every task of the role (tags, delegate_to, ...). */
   apply?: Keywords;
+  /** Whether the role's arguments are checked against its argument spec (`rolespec_validate`, rendered while the play loads). */
+  validatesArguments: boolean;
   /** `public:` as written: when it holds, the role's defaults and vars stay visible to the play's later tasks. */
   public?: unknown;
   /** The role loaded ahead of time when its name has no template. */

@@ -9,7 +9,7 @@ import { asTags, loadTaskFile, roleHandlers, roleTasks, type LoadContext } from 
 import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, RoleFiles, TaskNode } from '../playbook/types.js';
 import type { Module } from '../modules/contract.js';
 import { withModules, type ModuleRegistry } from '../modules/registry.js';
-import { createTemplar, stripUnsafe, TemplateError, type Templar } from '../template/templar.js';
+import { createTemplar, OMIT, stripUnsafe, TemplateError, type Templar } from '../template/templar.js';
 import { missingHandlerMessage } from '../playbook/handler-check.js';
 import { censored } from './censor.js';
 import { RunError } from './run-error.js';
@@ -486,7 +486,7 @@ export class LinearStrategy {
   private loadIncludedRole(role: Role, scope: Scope, node: IncludeRoleNode, files: IncludedRoleFiles): TaskNode[] {
     const ctx = this.loadContext(join(role.path, 'tasks'), scope, role);
     this.playRun.play.handlers.push(...roleHandlers(role, ctx, files.handlers));
-    return roleTasks(role, ctx, files.tasks, node.position);
+    return roleTasks(role, ctx, files.tasks, node.position, {}, node.validatesArguments);
   }
 
   /**
@@ -581,10 +581,18 @@ interface IncludeGroup {
 
 /** As Ansible's include_role, its *_from file names are rendered when it runs (a vars or defaults file's folders dropped). */
 function renderedRoleFiles(node: IncludeRoleNode, templar: Templar): IncludedRoleFiles {
-  const rendered = (name: string | undefined) => (name === undefined ? undefined : basename(String(templar.render(name))));
+  // As Ansible's, an option rendered to `omit` is left out: the file is main.
+  const render = (name: string) => {
+    const value = templar.render(name);
+    return value === OMIT ? undefined : String(value);
+  };
+  const rendered = (name: string | undefined) => {
+    const value = name === undefined ? undefined : render(name);
+    return value === undefined ? undefined : basename(value);
+  };
   return {
-    tasks: String(templar.render(node.tasksFrom)),
-    handlers: String(templar.render(node.handlersFrom)),
+    tasks: render(node.tasksFrom) ?? 'main',
+    handlers: render(node.handlersFrom) ?? 'main',
     vars: rendered(node.roleFiles?.vars),
     defaults: rendered(node.roleFiles?.defaults),
   };
