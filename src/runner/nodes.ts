@@ -150,12 +150,15 @@ export class LinearStrategy {
     );
     const [first] = outcomes;
     if (runOnce && !bypass && first) {
-      // As Ansible, a run_once task that fails fails every host (counted once, for the host that ran it).
-      const failed = first.status === 'failed' && !first.ignored;
-      for (const host of hosts.slice(1)) {
+      // As Ansible, a run_once task's facts and registered result reach every reachable host of the play (not only
+      // those running this task list: an include's), and its failure fails every host (counted once, for the host that ran it).
+      for (const host of this.playRun.batch) {
+        if (host === targets[0] || host.unreachable) continue;
         applyFacts(task.module, host, first.result);
         this.remember(task, host, first, scope);
-        if (!failed) continue;
+      }
+      const failed = first.status === 'failed' && !first.ignored;
+      for (const host of failed ? hosts.slice(1) : []) {
         host.failed = true;
         host.position = { frames: scope.frames, failed };
       }
@@ -433,13 +436,19 @@ export class LinearStrategy {
     this.run.reporter.hostResult(info, { host: host.name, status: 'failed', result, diff: [], ignored, hidden: false }, false);
   }
 
-  private async runIncludeTasks(node: IncludeTasksNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
-    if (!this.selected(node, scope, hosts)) return;
+  /** As Ansible's, an include with run_once is included for the first host only (its tasks do not inherit run_once). */
+  private includingHosts(node: IncludeTasksNode | IncludeRoleNode, hosts: readonly HostState[], scope: Scope): readonly HostState[] {
+    return keywordBool(inheritedKeyword(this.playRun, scope, node, 'run_once')) ? hosts.slice(0, 1) : hosts;
+  }
+
+  private async runIncludeTasks(node: IncludeTasksNode, allHosts: readonly HostState[], scope: Scope): Promise<void> {
+    if (!this.selected(node, scope, allHosts)) return;
+    const hosts = this.includingHosts(node, allHosts, scope);
     const info = this.taskInfo(node, scope, node.legacyAction ?? 'include_tasks');
     this.run.reporter.taskStart(info, hosts.length);
     const groups = this.planIncludes(node, hosts, scope, info).map((group) => ({ ...group, path: isAbsolute(group.target) ? group.target : join(node.baseDir, group.target) }));
     for (const group of groups) this.run.reporter.included(info, group.path, group.hosts.map((host) => host.name), group.item);
-    const { when: _when, tags: _tags, loop: _loop, apply: _apply, ...inherited } = node.keywords;
+    const { when: _when, tags: _tags, loop: _loop, apply: _apply, run_once: _runOnce, ...inherited } = node.keywords;
     const apply = node.apply ?? {};
     for (const group of groups) {
       const tasks = node.preloaded && group.target === node.file ? node.preloaded : await withModules(this.registry, () => loadTaskFile(group.path, this.loadContext(node.baseDir, scope, scope.role ?? node.role), node.position));
@@ -454,8 +463,9 @@ export class LinearStrategy {
     }
   }
 
-  private async runIncludeRole(node: IncludeRoleNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
-    if (!this.selected(node, scope, hosts)) return;
+  private async runIncludeRole(node: IncludeRoleNode, allHosts: readonly HostState[], scope: Scope): Promise<void> {
+    if (!this.selected(node, scope, allHosts)) return;
+    const hosts = this.includingHosts(node, allHosts, scope);
     const info = this.taskInfo(node, scope, `include_role : ${node.roleName}`);
     this.run.reporter.taskStart(info, hosts.length);
     for (const group of this.planIncludes(node, hosts, scope, info)) {
