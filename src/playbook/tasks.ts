@@ -82,13 +82,14 @@ function resolvePath(base: string, path: string): string {
 
 /**
  * As Ansible: a task file included in a role is looked for in the role's tasks/ first (a handler including one
- * too), then beside the including file, then in the play's folder.
+ * too), then in the role's own folder (`tasks/x.yml` written from handlers/), then beside the including file, then
+ * in the play's folder.
  */
 function includedFilePath(ctx: LoadContext, file: string): string {
   const besideIncluder = resolvePath(ctx.baseDir, file);
   if (!ctx.role || isAbsolute(file)) return besideIncluder;
   const inRoleTasks = join(ctx.role.path, 'tasks', file);
-  const candidates = [inRoleTasks, besideIncluder, ...(ctx.playDir ? [join(ctx.playDir, file)] : [])];
+  const candidates = [inRoleTasks, join(ctx.role.path, file), besideIncluder, ...(ctx.playDir ? [join(ctx.playDir, file)] : [])];
   return candidates.find((path) => existsSync(path)) ?? inRoleTasks;
 }
 
@@ -377,7 +378,8 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
     const node = { kind: 'include_tasks' as const, ...base, file, baseDir: relativeTo, parentTags: ctx.tags, ...(apply ? { apply } : {}) };
     if (isTemplateText(file)) return node;
     const inner: LoadContext = { ...ctx, tags: [], when: [] };
-    return { ...node, preloaded: loadTaskFile(includedFilePath(ctx, file), inner, where) };
+    const path = includedFilePath(ctx, file);
+    return { ...node, preloaded: loadTaskFile(path, inner, where), preloadedPath: path };
   }
   const reference: RoleReference = {
     name: String(args.name ?? args.role ?? ''),

@@ -70,6 +70,8 @@ export interface IncludeTasksNode extends NodeBase {
   apply?: Keywords;
   /** Files loaded ahead of time when the file name has no template. */
   preloaded?: TaskNode[];
+  /** Where the preloaded file was found (a role's include is looked for in several folders). */
+  preloadedPath?: string;
 }
 
 export interface IncludeRoleNode extends NodeBase {

@@ -446,7 +446,8 @@ export class LinearStrategy {
     const hosts = this.includingHosts(node, allHosts, scope);
     const info = this.taskInfo(node, scope, node.legacyAction ?? 'include_tasks');
     this.run.reporter.taskStart(info, hosts.length);
-    const groups = this.planIncludes(node, hosts, scope, info).map((group) => ({ ...group, path: isAbsolute(group.target) ? group.target : join(node.baseDir, group.target) }));
+    const pathOf = (target: string) => (node.preloadedPath && target === node.file ? node.preloadedPath : isAbsolute(target) ? target : join(node.baseDir, target));
+    const groups = this.planIncludes(node, hosts, scope, info).map((group) => ({ ...group, path: pathOf(group.target) }));
     for (const group of groups) this.run.reporter.included(info, group.path, group.hosts.map((host) => host.name), group.item);
     const { when: _when, tags: _tags, loop: _loop, apply: _apply, run_once: _runOnce, ...inherited } = node.keywords;
     const apply = node.apply ?? {};
