@@ -1,5 +1,6 @@
 import { controllerPython } from '../python/controller-python.js';
 import { resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { InventoryModel } from './model.js';
 import { mergeHostVars } from './host-vars.js';
 import { LOCALHOST_NAMES, selectHosts, unmatchedParts } from './patterns.js';
@@ -91,5 +92,31 @@ class LoadedInventory implements Inventory {
 
   select(pattern: string): string[] {
     return selectHosts(this.model, pattern, (name) => (this.localhost ??= name));
+  }
+
+  addHost(name: string, groups: readonly string[], vars: Record<string, unknown>): boolean {
+    const { model } = this;
+    const known = model.hosts.has(name);
+    // As Ansible's add_dynamic_host: a new host joins 'all' (reconcile then puts it in 'ungrouped' if it has no other group).
+    if (!known) model.addHost(name, 'all', undefined, { file: null, dir: null });
+    const host = model.hosts.get(name)!;
+    let changed = !known;
+    for (const [key, value] of Object.entries(vars)) {
+      if (isDeepStrictEqual(host.vars[key], value)) continue;
+      host.vars[key] = value;
+      changed = true;
+    }
+    for (const group of groups) {
+      if (host.groups.has(group)) continue;
+      model.addGroup(group);
+      model.addHost(name, group, undefined, { file: null, dir: null });
+      changed = true;
+    }
+    if (changed) {
+      model.reconcile();
+      this.mergedVars.clear();
+      this.groupHosts.clear();
+    }
+    return changed;
   }
 }

@@ -78,6 +78,13 @@ export class SlicedInventory implements Inventory {
     return this.isOutside(host) ? {} : this.whole.hostVars(host);
   }
 
+  /** A host add_host brings in belongs to the run that added it. */
+  addHost(name: string, groups: readonly string[], vars: Record<string, unknown>): boolean {
+    this.members.add(name);
+    this.wholeHosts.add(name);
+    return this.whole.addHost(name, groups, vars);
+  }
+
   /** The implicit localhost is in no slice: a play on localhost runs in every slice, as in AWX. */
   select(pattern: string): string[] {
     return this.whole.select(pattern).filter((host) => !this.isOutside(host));

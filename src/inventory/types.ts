@@ -29,6 +29,8 @@ export interface Inventory {
   unmatched(pattern: string): string[];
   /** For a host of the whole inventory that this one leaves out (a --slice run): why, for the message of a play that reaches for it. */
   outsideReason?(host: string): string | undefined;
+  /** add_host: adds the host (or updates it) in these groups with these variables while the run goes on; true when that changed the inventory. */
+  addHost(name: string, groups: readonly string[], vars: Record<string, unknown>): boolean;
   /** Non-fatal problems Ansible also only warns about (unreadable source path, skipped YAML keys ...). */
   readonly warnings: readonly string[];
 }

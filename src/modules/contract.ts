@@ -53,6 +53,8 @@ export interface ModuleContext {
   origin: TaskOrigin;
   /** The task host's own connection settings (never a delegate's) and the delegate, for a module that starts its own ssh (synchronize). */
   hostConnection?: () => { settings: ConnectionSettings; delegateTo?: string };
+  /** add_host: puts a host (in these groups, with these variables) in the run's inventory; true when that changed it. */
+  addHost?: (name: string, groups: readonly string[], vars: Record<string, unknown>) => boolean;
 }
 
 export interface TaskOrigin {

@@ -76,6 +76,12 @@ function joinWords(words: readonly string[]): string {
   return words.reduce((text, word) => (text === '' || text.endsWith('\n') ? text + word : `${text} ${word}`), '');
 }
 
+/** `action: copy src=a`: the module name and its argument text, split as Ansible splits them (a templated name is one word). */
+export function splitActionText(text: string): { module: string; args: string } {
+  const [module = '', ...rest] = splitWords(text.trim());
+  return { module: module.trim(), args: joinWords(rest) };
+}
+
 // No octal escapes: `\1` stays a back-reference for replace and lineinfile (Ansible's splitter leaves it too).
 const ESCAPE = /\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[\\'"abfnrtv])/g;
 const SIMPLE_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };

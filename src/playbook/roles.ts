@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { collectionsOf } from './module-defaults.js';
-import type { Role } from './types.js';
+import type { Role, RoleFiles } from './types.js';
 import { keyPositionOf, loadYamlFile, PlaybookError, type Position } from './source.js';
 import { checkTemplatesInFile } from './template-check.js';
 
@@ -13,8 +13,11 @@ export interface RoleReference {
   vars?: Record<string, unknown>;
   /** Parameters written on the role entry itself (`- {role: x, port: 80}`): checked against its argument spec. */
   arguments?: Record<string, unknown>;
+  /** import_role/include_role's `vars_from` and `defaults_from`: the files read in place of vars/main and defaults/main. */
+  from?: RoleFiles;
   position: Position | undefined;
 }
+
 
 /** Folders searched for roles, in order: beside the playbook, then BETIF_ROLES_PATH / ANSIBLE_ROLES_PATH. */
 export function roleSearchPath(playbookDir: string): string[] {
@@ -34,10 +37,18 @@ function loadMapping(path: string | undefined, what: string): Record<string, unk
   return data as Record<string, unknown>;
 }
 
-export function findRolePath(name: string, searchPath: readonly string[], position: Position | undefined): string {
+/** As Ansible's RoleDefinition, the first folder of that name is the role, whatever it holds (defaults only, say). */
+function rolePath(name: string, searchPath: readonly string[]): string | undefined {
   const candidates = isAbsolute(name) ? [name] : searchPath.map((folder) => join(folder, name));
-  // As Ansible's RoleDefinition, the first folder of that name is the role, whatever it holds (defaults only, say).
-  const found = candidates.find((path) => existsSync(path) && statSync(path).isDirectory());
+  return candidates.find((path) => existsSync(path) && statSync(path).isDirectory());
+}
+
+export function roleExists(name: string, searchPath: readonly string[]): boolean {
+  return rolePath(name, searchPath) !== undefined;
+}
+
+export function findRolePath(name: string, searchPath: readonly string[], position: Position | undefined): string {
+  const found = rolePath(name, searchPath);
   if (!found) throw new PlaybookError(`the role '${name}' was not found in ${searchPath.join(':')}`, position);
   return found;
 }
@@ -45,8 +56,8 @@ export function findRolePath(name: string, searchPath: readonly string[], positi
 /** A role, loaded where `parent` (the role whose tasks or meta name it) brings it in, if any. */
 export function loadRole(reference: RoleReference, searchPath: readonly string[], parent?: Role): Role {
   const path = findRolePath(reference.name, searchPath, reference.position);
-  const defaults = loadMapping(mainFile(join(path, 'defaults')), `defaults of role ${reference.name}`);
-  const vars = loadMapping(mainFile(join(path, 'vars')), `vars of role ${reference.name}`);
+  const defaults = loadMapping(mainFile(join(path, 'defaults'), reference.from?.defaults), `defaults of role ${reference.name}`);
+  const vars = loadMapping(mainFile(join(path, 'vars'), reference.from?.vars), `vars of role ${reference.name}`);
   checkTemplatesInFile(defaults);
   checkTemplatesInFile(vars);
   return {
@@ -75,6 +86,12 @@ export function roleArgumentSpecs(role: Role): Record<string, Record<string, unk
     if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new PlaybookError(`argument spec '${entry}' of role ${role.name} must be a mapping`, where);
   }
   return specs as Record<string, Record<string, unknown>>;
+}
+
+/** meta/main.yml's `allow_duplicates`: whether the role runs again where it is listed again with the same parameters. */
+export function roleAllowsDuplicates(role: Role): boolean {
+  const value = loadMapping(mainFile(join(role.path, 'meta')), `meta of role ${role.name}`).allow_duplicates;
+  return typeof value === 'string' ? ['yes', 'true', 'on', '1', 'y'].includes(value.toLowerCase()) : value === true;
 }
 
 export function roleDependencies(role: Role): unknown[] {

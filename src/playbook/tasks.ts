@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import type { ModuleSearch } from '../ansible-modules/lookup.js';
 import { resolveAnsibleModule } from '../ansible-modules/resolve.js';
 import { ArgumentError, argValidatorReady, isTemplateText, validateArgs } from '../modules/args.js';
 import type { Module } from '../modules/contract.js';
@@ -8,14 +9,16 @@ import { closest } from 'fastest-levenshtein';
 import { checkKeywordTypes, didYouMean, suggestion } from './keyword-check.js';
 import { collectionsOf, moduleDefaultArgs } from './module-defaults.js';
 import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, META_ACTIONS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
-import { parseKeyValueArgs } from './kv.js';
-import { loadTimeName } from './load-time-name.js';
-import { loadRole, mainFile, roleArgumentSpecs, roleDependencies, type RoleReference } from './roles.js';
+import { parseKeyValueArgs, splitActionText } from './kv.js';
+import { loadedTypeName } from './loaded-type-name.js';
+import { loadTimeFlag, loadTimeName } from './load-time-name.js';
+import { loadRole, mainFile, roleAllowsDuplicates, roleArgumentSpecs, roleDependencies, roleExists, type RoleReference } from './roles.js';
 import { formatPosition, itemPositionOf, keyPositionOf, loadYamlFile, PlaybookError, positionOf, samePositions, type Position } from './source.js';
-import type { ActionTask, BlockNode, Handler, Role, TaskNode } from './types.js';
+import type { ActionTask, BlockNode, Handler, Role, RoleFiles, TaskNode } from './types.js';
 import { varsMapping } from './vars-keyword.js';
 import { checkControllerFiles, playDirsOf } from './controller-files.js';
 import { checkTemplatesIn } from './template-check.js';
+import { templatedModule } from './templated-module.js';
 
 /** What the loader carries down while it reads a play: where paths resolve, and what is inherited. */
 export interface LoadContext {
@@ -77,13 +80,14 @@ function resolvePath(base: string, path: string): string {
 
 /**
  * As Ansible: a task file included in a role is looked for in the role's tasks/ first (a handler including one
- * too), then beside the including file, then in the play's folder.
+ * too), then in the role's own folder (`tasks/x.yml` written from handlers/), then beside the including file, then
+ * in the play's folder.
  */
 function includedFilePath(ctx: LoadContext, file: string): string {
   const besideIncluder = resolvePath(ctx.baseDir, file);
   if (!ctx.role || isAbsolute(file)) return besideIncluder;
   const inRoleTasks = join(ctx.role.path, 'tasks', file);
-  const candidates = [inRoleTasks, besideIncluder, ...(ctx.playDir ? [join(ctx.playDir, file)] : [])];
+  const candidates = [inRoleTasks, join(ctx.role.path, file), besideIncluder, ...(ctx.playDir ? [join(ctx.playDir, file)] : [])];
   return candidates.find((path) => existsSync(path)) ?? inRoleTasks;
 }
 
@@ -195,9 +199,11 @@ function parseLegacyAction(task: Record<string, unknown>, ctx: LoadContext, posi
   let module: string;
   let args: unknown;
   if (typeof written === 'string') {
-    const [first, ...rest] = written.trim().split(/\s+/);
-    module = first;
-    args = rest.join(' ');
+    try {
+      ({ module, args } = splitActionText(written));
+    } catch (error) {
+      throw new PlaybookError((error as Error).message, where);
+    }
   } else {
     const { module: name, ...rest } = written as Record<string, unknown>;
     module = typeof name === 'string' ? name : '';
@@ -209,12 +215,35 @@ function parseLegacyAction(task: Record<string, unknown>, ctx: LoadContext, posi
   }
   const { [actionKey]: _legacy, ...keywords } = task;
   const rewritten: Record<string, unknown> = samePositions({ ...keywords, [module]: args, ...(actionKey === 'local_action' ? { delegate_to: 'localhost' } : {}) }, task);
+  if (isTemplateText(module)) return templatedModuleTask(rewritten, ctx, position, module);
   if (INCLUDE_ACTIONS.has(module)) {
     // `action: include_role name=x`: key=value words become the include's arguments.
     if (typeof args === 'string' && /^\w+=/.test(args)) rewritten[module] = samePositions(parseKeyValueArgs(args, '_raw_params'), task);
     return parseInclude(rewritten, SHORT_INCLUDE(module), module, ctx, position);
   }
   return parseModuleTask(rewritten, ctx, position, module, where);
+}
+
+/** An `action:` task naming its module with a template: Ansible reads it without its module, which is chosen when it runs. */
+function templatedModuleTask(task: Record<string, unknown>, ctx: LoadContext, position: Position, action: string): ActionTask {
+  const written = task[action];
+  const where = keyPositionOf(task, action);
+  const args = typeof written === 'string' ? parseKeyValueArgs(written, '_raw_params') : { ...asMapping(written, `arguments of '${action}'`, where) };
+  // As Ansible's: words that are not key=value need a free-form module, which a template does not name.
+  if (args._raw_params !== undefined && !isTemplateText(String(args._raw_params))) {
+    throw new PlaybookError(`this task '${action}' has extra params, which is only allowed in free-form modules (command, shell, raw, script ...): write its arguments as key=value words or a mapping`, where);
+  }
+  const given = task.args !== undefined && typeof task.args === 'object' ? { ...(task.args as Record<string, unknown>), ...args } : args;
+  const module = templatedModule(action, { registry: ctx.registry, search: moduleSearch(task, ctx) });
+  return { kind: 'action', ...nodeBase(task, ctx, position), action, module, args: given };
+}
+
+/**
+ * A task written to survive its own failure (bad arguments it tests, an optional file, a role that may be missing)
+ * is left to fail at run time, as Ansible fails it; any other such task stops the playbook before a host is touched.
+ */
+function toleratesFailure(task: Record<string, unknown>): boolean {
+  return (task.ignore_errors !== undefined && task.ignore_errors !== false) || task.failed_when !== undefined;
 }
 
 /** A module by the name a task uses: a short name is looked for in the context's collections first. */
@@ -256,10 +285,8 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
     args = { ...asMapping(written, `arguments of '${action}'`, where) };
   }
   if (task.args !== undefined && typeof task.args === 'object') args = { ...(task.args as Record<string, unknown>), ...args };
-  // A task written to survive its own failure (bad arguments it tests, an optional file) is left to fail at
-  // run time, as Ansible fails it; any other task with bad arguments stops the playbook before a host is touched.
-  const toleratesFailure = (task.ignore_errors !== undefined && task.ignore_errors !== false) || task.failed_when !== undefined;
-  if (!toleratesFailure && !(typeof task.args === 'string' && isTemplateText(task.args))) {
+  const tolerated = toleratesFailure(task);
+  if (!tolerated && !(typeof task.args === 'string' && isTemplateText(task.args))) {
     try {
       validateArgs(module, { ...moduleDefaultArgs(module, [...ctx.moduleDefaults, task.module_defaults], ctx.collections), ...args }, true);
     } catch (error) {
@@ -267,7 +294,7 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
       throw error;
     }
   }
-  if (!toleratesFailure) {
+  if (!tolerated) {
     const search = { role: ctx.role, baseDir: ctx.baseDir, playDirs: playDirsOf(ctx.playDir, ctx.importing) };
     checkControllerFiles(module, args, written, search, where, ctx.controllerWrites?.seen ?? false);
   }
@@ -279,13 +306,18 @@ function blockCollections(raw: Record<string, unknown>, ctx: LoadContext): strin
   return raw.collections === undefined ? ctx.collections : collectionsOf(raw.collections);
 }
 
-/** A module betif-play has no native version of: from the user's Ansible installation, or a load-time error. */
-function ansibleModule(action: string, task: Record<string, unknown>, ctx: LoadContext, where: Position | undefined): Module {
-  const resolved = resolveAnsibleModule(action, {
+/** Where a task's module is looked for in the user's Ansible installation: its roles' and playbooks' library/, its collections. */
+function moduleSearch(task: Record<string, unknown>, ctx: LoadContext): ModuleSearch {
+  return {
     roleDirs: [...new Set([...(ctx.role ? [ctx.role.path] : []), ...ctx.play.roles.map((role) => role.path)])],
     playbookDirs: [...new Set([...(ctx.playDir ? [ctx.playDir] : []), ...ctx.importing.slice(0, 1).map((file) => dirname(file))])],
     collections: blockCollections(task, ctx),
-  });
+  };
+}
+
+/** A module betif-play has no native version of: from the user's Ansible installation, or a load-time error. */
+function ansibleModule(action: string, task: Record<string, unknown>, ctx: LoadContext, where: Position | undefined): Module {
+  const resolved = resolveAnsibleModule(action, moduleSearch(task, ctx));
   if ('module' in resolved) return resolved.module;
   if (!resolved.notFound) throw new PlaybookError(resolved.error, where);
   throw new PlaybookError(`${unresolvedModuleMessage(action, ctx)}: ${resolved.error}`, where);
@@ -330,6 +362,8 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
     if (!META_ACTIONS.has(action)) throw new PlaybookError(`invalid meta action '${action}'${didYouMean(action, [...META_ACTIONS])}`, where);
     return { kind: 'meta', ...base, action };
   }
+  const apply = args.apply === undefined || args.apply === null ? undefined : asMapping(args.apply, 'apply', where);
+  if (apply && Object.keys(apply).length > 0 && kind.startsWith('import_')) throw ansibleWordedError(`Invalid options for ${actionKey}: apply`, where);
   if (kind === 'import_tasks' || kind === 'include_tasks') {
     const file = String(args.file ?? args._raw_params ?? '');
     if (!file) throw new PlaybookError(`${kind} needs a file name`, where);
@@ -339,31 +373,60 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
       const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
       return { kind: 'block', ...base, block: loadTaskFile(includedFilePath(ctx, file), inner, where), rescue: [], always: [], imported: true };
     }
-    const apply = args.apply === undefined ? undefined : asMapping(args.apply, 'apply', where);
     const node = { kind: 'include_tasks' as const, ...base, file, baseDir: relativeTo, parentTags: ctx.tags, ...(apply ? { apply } : {}) };
     if (isTemplateText(file)) return node;
     const inner: LoadContext = { ...ctx, tags: [], when: [] };
-    return { ...node, preloaded: loadTaskFile(includedFilePath(ctx, file), inner, where) };
+    const path = includedFilePath(ctx, file);
+    return { ...node, preloaded: loadTaskFile(path, inner, where), preloadedPath: path };
   }
   const reference: RoleReference = {
     name: String(args.name ?? args.role ?? ''),
     params: varsMapping(task.vars),
+    from: roleFilesFrom(args, where),
     position: where,
   };
   if (!reference.name) throw new PlaybookError(`${kind} needs a role name`, where);
   const tasksFrom = String(args.tasks_from ?? 'main');
   const handlersFrom = String(args.handlers_from ?? 'main');
+  // rolespec_validate: false leaves out the task that checks the role's arguments against its argument spec.
+  const validatesArguments = loadTimeFlag(args.rolespec_validate, ctx.loadVars, 'rolespec_validate', where, true);
   if (kind === 'import_role') {
     reference.name = loadTimeName(reference.name, ctx.loadVars, where);
     // As Ansible's, an import's vars are the role's entry vars (seen by the whole play) and its tasks' own vars, not parameters.
     const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
-    return { kind: 'block', ...base, block: expandRole({ ...reference, params: {}, vars: reference.params }, inner, tasksFrom, handlersFrom), rescue: [], always: [] };
+    // Ansible's import_role lets its role run again unless it says allow_duplicates: false, where a `roles:` entry or a dependency runs once.
+    const once = !loadTimeFlag(args.allow_duplicates, ctx.loadVars, 'allow_duplicates', where, true);
+    const handlersBefore = ctx.play.handlers.length;
+    const block = expandRole({ ...reference, params: {}, vars: reference.params }, inner, tasksFrom, handlersFrom, { once, validate: validatesArguments });
+    inheritKeywords(ctx.play.handlers, handlersBefore, base.keywords);
+    return { kind: 'block', ...base, block, rescue: [], always: [] };
   }
-  const node = { kind: 'include_role' as const, ...base, roleName: reference.name, tasksFrom, handlersFrom, parentTags: ctx.tags };
-  if (isTemplateText(reference.name)) return node;
+  const node = { kind: 'include_role' as const, ...base, roleName: reference.name, tasksFrom, handlersFrom, roleFiles: reference.from, parentTags: ctx.tags, validatesArguments, ...(apply ? { apply } : {}), ...(args.public === undefined ? {} : { public: args.public }) };
+  // A role, or one of its files, named by a template is loaded when the include runs.
+  if ([reference.name, tasksFrom, handlersFrom, reference.from?.vars ?? '', reference.from?.defaults ?? ''].some(isTemplateText)) return node;
+  if (toleratesFailure(task) && !roleExists(reference.name, searchPathFor(ctx))) return node;
   const role = loadRole(reference, searchPathFor(ctx), ctx.role);
-  const tasks = roleTasks(role, { ...ctx, tags: [], when: [] }, tasksFrom, where);
+  const tasks = roleTasks(role, { ...ctx, tags: [], when: [] }, tasksFrom, where, {}, validatesArguments);
   return { ...node, preloaded: { role, tasks, handlers: includedRoleHandlers(role, ctx, handlersFrom) } };
+}
+
+/** As Ansible's, the handlers an import_role brings have the import task for parent: its keywords (delegate_to, become ...) are theirs unless they set their own. */
+function inheritKeywords(handlers: Handler[], from: number, keywords: Record<string, unknown>): void {
+  const inherited = Object.fromEntries(Object.entries(keywords).filter(([key]) => ROLE_ENTRY_KEYWORDS.has(key)));
+  if (Object.keys(inherited).length === 0) return;
+  for (const [index, handler] of handlers.entries()) {
+    if (index >= from) handlers[index] = { ...handler, keywords: samePositions({ ...inherited, ...handler.keywords }, handler.keywords) };
+  }
+}
+
+/** Which of a role's vars and defaults files an import_role/include_role reads (`vars_from`, `defaults_from`: file names, folders dropped, as Ansible's). */
+function roleFilesFrom(args: Record<string, unknown>, where: Position | undefined): RoleFiles {
+  for (const key of ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from']) {
+    const value = args[key];
+    if (value !== undefined && typeof value !== 'string') throw new PlaybookError(`Expected a string for ${key} but got ${loadedTypeName(value)} instead`, keyPositionOf(args, key) ?? where);
+  }
+  const fileName = (value: unknown) => (typeof value === 'string' ? basename(value) : undefined);
+  return { vars: fileName(args.vars_from), defaults: fileName(args.defaults_from) };
 }
 
 function searchPathFor(ctx: LoadContext): string[] {
@@ -374,7 +437,7 @@ function searchPathFor(ctx: LoadContext): string[] {
  * A role's tasks from one entry point; when the role has an argument spec for it, they start with the task
  * ansible-core generates to validate the role's arguments (tagged always).
  */
-export function roleTasks(role: Role, ctx: LoadContext, tasksFrom: string, position: Position | undefined, provided: Record<string, unknown> = {}): TaskNode[] {
+export function roleTasks(role: Role, ctx: LoadContext, tasksFrom: string, position: Position | undefined, provided: Record<string, unknown> = {}, validate = true): TaskNode[] {
   const file = mainFile(join(role.path, 'tasks'), tasksFrom);
   if (!file) {
     if (tasksFrom !== 'main') throw new PlaybookError(`the role '${role.name}' has no tasks file '${tasksFrom}'`, position);
@@ -382,7 +445,7 @@ export function roleTasks(role: Role, ctx: LoadContext, tasksFrom: string, posit
   }
   const tasks = loadTaskFile(file, { ...ctx, role, baseDir: join(role.path, 'tasks'), collections: role.collections }, position);
   const spec = roleArgumentSpecs(role)[tasksFrom];
-  if (!spec) return tasks;
+  if (!spec || !validate) return tasks;
   const module = ctx.registry.find('ansible.builtin.validate_argument_spec');
   if (!module) throw new Error('the validate_argument_spec module is missing');
   const shortDescription = typeof spec.short_description === 'string' ? ` - ${spec.short_description}` : '';
@@ -421,7 +484,7 @@ export function parseHandlers(list: unknown, ctx: LoadContext, roleName?: string
   // Refused before the role is looked for, as Ansible refuses it whatever the role.
   (Array.isArray(list) ? list : []).forEach((raw, index) => {
     const roleInclude = raw && typeof raw === 'object' ? Object.keys(raw).find((key) => ROLE_INCLUDES.has(key)) : undefined;
-    if (roleInclude) throw handlerError(`Using '${SHORT_INCLUDE(roleInclude)}' as a handler is not supported.`, itemPositionOf(list as unknown[], index));
+    if (roleInclude) throw ansibleWordedError(`Using '${SHORT_INCLUDE(roleInclude)}' as a handler is not supported.`, itemPositionOf(list as unknown[], index));
   });
   return parseTaskList(list, ctx).flatMap((node) => handlersOf(node, roleName, true));
 }
@@ -435,7 +498,7 @@ export function checkHandlerFileTasks(nodes: readonly TaskNode[]): void {
 }
 
 /** Ansible's words come first in these errors (they are what users search for), the place after them. */
-function handlerError(message: string, position: Position | undefined): PlaybookError {
+function ansibleWordedError(message: string, position: Position | undefined): PlaybookError {
   return new PlaybookError(`${message} (${formatPosition(position)})`);
 }
 
@@ -447,11 +510,11 @@ function handlerError(message: string, position: Position | undefined): Playbook
 function handlersOf(node: TaskNode, roleName: string | undefined, topLevel: boolean): Handler[] {
   if (node.kind === 'block' && node.imported) return node.block.flatMap((child) => handlersOf(child, roleName, true));
   if (node.kind === 'block') {
-    if (!topLevel) throw handlerError('Using a block as a handler is not supported.', node.position);
+    if (!topLevel) throw ansibleWordedError('Using a block as a handler is not supported.', node.position);
     return node.block.flatMap((child) => handlersOf(child, roleName, false));
   }
-  if (node.kind === 'meta' && node.action === 'flush_handlers') throw handlerError('flush_handlers cannot be used as a handler', node.position);
-  if (node.kind === 'include_role') throw handlerError("Using 'include_role' as a handler is not supported.", node.position);
+  if (node.kind === 'meta' && node.action === 'flush_handlers') throw ansibleWordedError('flush_handlers cannot be used as a handler', node.position);
+  if (node.kind === 'include_role') throw ansibleWordedError("Using 'include_role' as a handler is not supported.", node.position);
   const name = node.name ?? (node.kind === 'action' ? node.action : node.kind === 'meta' ? 'meta' : `include_tasks ${node.file}`);
   const listen = asTags(node.keywords.listen);
   return [{ ...node, answersTo: [name, ...(roleName ? [`${roleName} : ${name}`] : []), ...listen], listens: listen }];
@@ -483,14 +546,15 @@ export function roleEntryKeywords(entry: unknown): Record<string, unknown> {
  * A role used statically (`roles:` or import_role): its dependencies first, then its tasks, each role once per
  * play for the same parameters; its handlers join the play's.
  */
-export function expandRole(reference: RoleReference, ctx: LoadContext, tasksFrom = 'main', handlersFrom = 'main'): TaskNode[] {
+export function expandRole(reference: RoleReference, ctx: LoadContext, tasksFrom = 'main', handlersFrom = 'main', options: { once?: boolean; validate?: boolean } = {}): TaskNode[] {
   const role = loadRole(reference, searchPathFor(ctx), ctx.role);
   const key = `${role.path}|${tasksFrom}|${JSON.stringify(reference.params)}|${JSON.stringify(reference.vars ?? {})}`;
-  if (ctx.play.roleKeys.has(key)) return [];
+  const once = options.once ?? !roleAllowsDuplicates(role);
+  if (once && ctx.play.roleKeys.has(key)) return [];
   ctx.play.roleKeys.add(key);
   const listed = roleDependencies(role);
   const dependencies = listed.flatMap((dependency, index) => expandRole(roleReference(dependency, itemPositionOf(listed, index)), { ...ctx, role }));
   ctx.play.roles.push(role);
   ctx.play.handlers.push(...roleHandlers(role, ctx, handlersFrom));
-  return [...dependencies, ...roleTasks(role, ctx, tasksFrom, reference.position, reference.arguments)];
+  return [...dependencies, ...roleTasks(role, ctx, tasksFrom, reference.position, reference.arguments, options.validate)];
 }

@@ -20,6 +20,12 @@ export interface Role {
   parents?: Role[];
 }
 
+/** The vars and defaults files of a role an import_role/include_role reads (`vars_from`, `defaults_from`) in place of main. */
+export interface RoleFiles {
+  vars?: string;
+  defaults?: string;
+}
+
 /** Keywords a task or block carries, as written (templated at run time). */
 export type Keywords = Record<string, unknown>;
 
@@ -66,6 +72,8 @@ export interface IncludeTasksNode extends NodeBase {
   apply?: Keywords;
   /** Files loaded ahead of time when the file name has no template. */
   preloaded?: TaskNode[];
+  /** Where the preloaded file was found (a role's include is looked for in several folders). */
+  preloadedPath?: string;
 }
 
 export interface IncludeRoleNode extends NodeBase {
@@ -74,8 +82,16 @@ export interface IncludeRoleNode extends NodeBase {
   tasksFrom: string;
   /** The role's handlers file (`handlers_from`), main by default. */
   handlersFrom: string;
+  /** The role's vars and defaults files (`vars_from`, `defaults_from`), main by default. */
+  roleFiles?: RoleFiles;
   /** Tags of the play, roles and blocks around the include (not its own): the role's tasks inherit them. */
   parentTags: string[];
+  /** `apply:` keywords given to every task of the role (tags, delegate_to, ...). */
+  apply?: Keywords;
+  /** Whether the role's arguments are checked against its argument spec (`rolespec_validate`, rendered while the play loads). */
+  validatesArguments: boolean;
+  /** `public:` as written: when it holds, the role's defaults and vars stay visible to the play's later tasks. */
+  public?: unknown;
   /** The role loaded ahead of time when its name has no template; its handlers join the play's each time the include runs. */
   preloaded?: { role: Role; tasks: TaskNode[]; handlers: Handler[] };
 }

@@ -1,4 +1,4 @@
-import { isAbsolute, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import pLimit from 'p-limit';
 import { isTemplateText } from '../modules/args.js';
 import { formatPosition } from '../playbook/source.js';
@@ -6,10 +6,10 @@ import { collectionsOf } from '../playbook/module-defaults.js';
 import { loadRole } from '../playbook/roles.js';
 import { taskSearchPath } from '../playbook/search-path.js';
 import { asTags, checkHandlerFileTasks, includedRoleHandlers, loadTaskFile, roleTasks, type LoadContext } from '../playbook/tasks.js';
-import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, TaskNode } from '../playbook/types.js';
+import type { ActionTask, BlockNode, Handler, IncludeRoleNode, IncludeTasksNode, MetaNode, Role, RoleFiles, TaskNode } from '../playbook/types.js';
 import type { Module } from '../modules/contract.js';
 import { withModules, type ModuleRegistry } from '../modules/registry.js';
-import { createTemplar, stripUnsafe, TemplateError } from '../template/templar.js';
+import { createTemplar, OMIT, stripUnsafe, TemplateError, type Templar } from '../template/templar.js';
 import { missingHandlerMessage } from '../playbook/handler-check.js';
 import { censored } from './censor.js';
 import { RunError } from './run-error.js';
@@ -151,12 +151,15 @@ export class LinearStrategy {
     );
     const [first] = outcomes;
     if (runOnce && !bypass && first) {
-      // As Ansible, a run_once task that fails fails every host (counted once, for the host that ran it).
-      const failed = first.status === 'failed' && !first.ignored;
-      for (const host of hosts.slice(1)) {
+      // As Ansible, a run_once task's facts and registered result reach every reachable host of the play (not only
+      // those running this task list: an include's), and its failure fails every host (counted once, for the host that ran it).
+      for (const host of this.playRun.batch) {
+        if (host === targets[0] || host.unreachable) continue;
         applyFacts(task.module, host, first.result);
         this.remember(task, host, first, scope);
-        if (!failed) continue;
+      }
+      const failed = first.status === 'failed' && !first.ignored;
+      for (const host of failed ? hosts.slice(1) : []) {
         host.failed = true;
         host.position = { frames: scope.frames, failed };
       }
@@ -416,27 +419,54 @@ export class LinearStrategy {
           const itemTemplar = createTemplar(itemVars, { searchPaths });
           const target = String(itemTemplar.render(node.kind === 'include_tasks' ? node.file : node.roleName));
           const params = { ...((itemTemplar.render(node.keywords.vars ?? {}) as Record<string, unknown>) ?? {}), ...loopVars };
-          const key = `${target}\u0000${JSON.stringify(params)}\u0000${dependsOn ?? ''}`;
-          const group: IncludeGroup = groups.get(key) ?? { target, params, hosts: [], item: items ? { label: control.label === undefined ? stripUnsafe(item) : itemTemplar.render(control.label) } : undefined, dependsOn };
+          const roleFiles = node.kind === 'include_role' ? renderedRoleFiles(node, itemTemplar) : undefined;
+          const key = `${target}\u0000${JSON.stringify(params)}\u0000${dependsOn ?? ''}\u0000${JSON.stringify(roleFiles ?? {})}`;
+          const group: IncludeGroup = groups.get(key) ?? { target, params, roleFiles, hosts: [], item: items ? { label: control.label === undefined ? stripUnsafe(item) : itemTemplar.render(control.label) } : undefined, dependsOn };
           group.hosts.push(host);
           groups.set(key, group);
           if (node.kind === 'include_tasks') host.stats.ok += 1;
         }
       } catch (error) {
         if (!(error instanceof TemplateError)) throw error;
-        host.stats.failed += 1;
-        host.failed = true;
-        this.run.reporter.hostResult(info, { host: host.name, status: 'failed', result: { failed: true, msg: `${info.where}: ${error.message}` }, diff: [], ignored: false, hidden: false }, false);
+        this.failInclude(node, host, scope, info, templar, `${info.where}: ${error.message}`);
       }
     }
     return [...groups.values()];
   }
 
-  private async runIncludeTasks(node: IncludeTasksNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
-    if (!this.selected(node, scope, hosts)) return;
+  /** An include that failed for a host (its condition or loop could not be templated): ignore_errors and register hold, as for any task. */
+  private failInclude(node: IncludeTasksNode | IncludeRoleNode, host: HostState, scope: Scope, info: TaskInfo, templar: Templar, msg: string): void {
+    const result = { failed: true, msg };
+    let ignored = false;
+    try {
+      ignored = keywordBool(templar.render(inheritedKeyword(this.playRun, scope, node, 'ignore_errors') ?? false));
+    } catch {
+      ignored = false;
+    }
+    if (ignored) {
+      host.stats.ok += 1;
+      host.stats.ignored += 1;
+    } else {
+      host.stats.failed += 1;
+      host.failed = true;
+    }
+    const register = node.keywords.register;
+    if (typeof register === 'string') host.hostVars[register] = result;
+    this.run.reporter.hostResult(info, { host: host.name, status: 'failed', result, diff: [], ignored, hidden: false }, false);
+  }
+
+  /** As Ansible's, an include with run_once is included for the first host only (its tasks do not inherit run_once). */
+  private includingHosts(node: IncludeTasksNode | IncludeRoleNode, hosts: readonly HostState[], scope: Scope): readonly HostState[] {
+    return keywordBool(inheritedKeyword(this.playRun, scope, node, 'run_once')) ? hosts.slice(0, 1) : hosts;
+  }
+
+  private async runIncludeTasks(node: IncludeTasksNode, allHosts: readonly HostState[], scope: Scope): Promise<void> {
+    if (!this.selected(node, scope, allHosts)) return;
+    const hosts = this.includingHosts(node, allHosts, scope);
     const info = this.taskInfo(node, scope, node.legacyAction ?? 'include_tasks');
     this.run.reporter.taskStart(info, hosts.length);
-    const groups = this.planIncludes(node, hosts, scope, info).map((group) => ({ ...group, path: isAbsolute(group.target) ? group.target : join(node.baseDir, group.target) }));
+    const pathOf = (target: string) => (node.preloadedPath && target === node.file ? node.preloadedPath : isAbsolute(target) ? target : join(node.baseDir, target));
+    const groups = this.planIncludes(node, hosts, scope, info).map((group) => ({ ...group, path: pathOf(group.target) }));
     // As Ansible's strategy: every file is loaded (and shown as included once loaded) before any of them runs.
     const loaded: Array<{ group: (typeof groups)[number]; tasks: TaskNode[] }> = [];
     for (const group of groups) {
@@ -445,7 +475,7 @@ export class LinearStrategy {
       this.run.reporter.included(info, group.path, group.hosts.map((host) => host.name), group.item);
       loaded.push({ group, tasks });
     }
-    const { when: _when, tags: _tags, loop: _loop, apply: _apply, ...inherited } = node.keywords;
+    const { when: _when, tags: _tags, loop: _loop, apply: _apply, run_once: _runOnce, ...inherited } = node.keywords;
     const apply = node.apply ?? {};
     for (const { group, tasks } of loaded) {
       await this.runNodes(tasks, group.hosts, {
@@ -459,26 +489,35 @@ export class LinearStrategy {
     }
   }
 
-  private async runIncludeRole(node: IncludeRoleNode, hosts: readonly HostState[], scope: Scope): Promise<void> {
-    if (!this.selected(node, scope, hosts)) return;
+  private async runIncludeRole(node: IncludeRoleNode, allHosts: readonly HostState[], scope: Scope): Promise<void> {
+    if (!this.selected(node, scope, allHosts)) return;
+    const hosts = this.includingHosts(node, allHosts, scope);
     const info = this.taskInfo(node, scope, `include_role : ${node.roleName}`);
     this.run.reporter.taskStart(info, hosts.length);
     for (const group of this.planIncludes(node, hosts, scope, info)) {
       const preloaded = node.preloaded && group.target === node.roleName ? node.preloaded : undefined;
-      const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, position: node.position }, this.roleSearchPath, scope.role ?? node.role);
-      const { tasks, handlers } = preloaded ?? (await this.loadAtRunTime(join(role.path, 'tasks'), scope, role, (ctx) => loadIncludedRole(role, ctx, node)));
-      this.playRun.handlers.add(handlers, [role.path, node.tasksFrom, node.handlersFrom, JSON.stringify(group.params)].join('\u0000'), group.params);
+      const files = group.roleFiles ?? { tasks: node.tasksFrom, handlers: node.handlersFrom };
+      const role = preloaded?.role ?? loadRole({ name: group.target, params: group.params, from: files, position: node.position }, this.roleSearchPath, scope.role ?? node.role);
+      const { tasks, handlers } = preloaded ?? (await this.loadAtRunTime(join(role.path, 'tasks'), scope, role, (ctx) => loadIncludedRole(role, ctx, node, files)));
+      this.playRun.handlers.add(handlers, [role.path, files.tasks, files.handlers, JSON.stringify(group.params)].join('\u0000'), group.params);
+      if (this.isPublic(node, group.hosts, scope)) this.playRun.play.roles.push({ ...role, params: group.params });
       await this.runNodes(tasks, group.hosts, {
         ...scope,
         frames: [...scope.frames, includedFrame(tasks)],
         role: { ...role, params: group.params },
+        blocks: [...scope.blocks, { ...node.apply, tags: undefined }],
         includeParams: { ...scope.includeParams, ...group.params },
-        appliedTags: [...scope.appliedTags, ...node.parentTags],
+        appliedTags: [...scope.appliedTags, ...node.parentTags, ...asTags(node.apply?.tags)],
         dependsOn: group.dependsOn ?? scope.dependsOn,
       });
     }
   }
 
+  /** As Ansible's include_role `public`, templated with the first host's variables. */
+  private isPublic(node: IncludeRoleNode, hosts: readonly HostState[], scope: Scope): boolean {
+    if (node.public === undefined || hosts.length === 0) return false;
+    return keywordBool(createTemplar(taskVars(this.playRun, hosts[0], scope, node)).render(node.public));
+  }
 
   /**
    * meta tasks as ansible-core 2.14 runs them: never counted in the recap; noop, flush_handlers and end_host act
@@ -577,18 +616,41 @@ function handlerScope(handler: Handler): Scope {
   return { blocks: [], role: handler.role, includeParams: handler.includeParams ?? {}, frames: [], isHandler: true, appliedTags: [] };
 }
 
-/** A role whose name was templated: its tasks and its handlers. */
-function loadIncludedRole(role: Role, ctx: LoadContext, node: IncludeRoleNode): { tasks: TaskNode[]; handlers: Handler[] } {
-  return { tasks: roleTasks(role, ctx, node.tasksFrom, node.position), handlers: includedRoleHandlers(role, ctx, node.handlersFrom) };
+type IncludedRoleFiles = RoleFiles & { tasks: string; handlers: string };
+
+/** A role included at run time: its tasks (from its tasks_from) and its handlers (from its handlers_from). */
+function loadIncludedRole(role: Role, ctx: LoadContext, node: IncludeRoleNode, files: IncludedRoleFiles): { tasks: TaskNode[]; handlers: Handler[] } {
+  return { tasks: roleTasks(role, ctx, files.tasks, node.position, {}, node.validatesArguments), handlers: includedRoleHandlers(role, ctx, files.handlers) };
 }
 
 interface IncludeGroup {
   target: string;
   params: Record<string, unknown>;
+  /** An include_role's tasks_from, handlers_from, vars_from and defaults_from, rendered for these hosts. */
+  roleFiles?: IncludedRoleFiles;
   hosts: HostState[];
   item?: { label: unknown };
   /** In --check: the earlier task the included tasks wait for (see plan-dependency.ts). */
   dependsOn?: string;
+}
+
+/** As Ansible's include_role, its *_from file names are rendered when it runs (a vars or defaults file's folders dropped). */
+function renderedRoleFiles(node: IncludeRoleNode, templar: Templar): IncludedRoleFiles {
+  // As Ansible's, an option rendered to `omit` is left out: the file is main.
+  const render = (name: string) => {
+    const value = templar.render(name);
+    return value === OMIT ? undefined : String(value);
+  };
+  const rendered = (name: string | undefined) => {
+    const value = name === undefined ? undefined : render(name);
+    return value === undefined ? undefined : basename(value);
+  };
+  return {
+    tasks: render(node.tasksFrom) ?? 'main',
+    handlers: render(node.handlersFrom) ?? 'main',
+    vars: rendered(node.roleFiles?.vars),
+    defaults: rendered(node.roleFiles?.defaults),
+  };
 }
 
 /** meta actions that act on every host (the others act once, for the whole batch). */

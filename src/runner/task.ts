@@ -130,6 +130,8 @@ export class TaskExecution {
         timeoutSeconds: (run.options.connectionDefaults.connectTimeoutMs ?? 10_000) / 1000,
         pipelining: run.options.pipelining ?? false,
       });
+      // As Ansible's, a delegated task sees its delegate's own variables under ansible_delegated_vars.
+      if (target !== undefined) vars.ansible_delegated_vars = { [target]: { ...reachedWith, inventory_hostname: target } };
       const items = this.loopItemsUnlessSkipped(templar);
       const { result, diff } = items === undefined ? await this.runConditional(host, vars, templar, target) : await this.runLoop(host, vars, items, target, delegatedTo, hidden);
       if (items === undefined) applyFacts(this.task.module, host, result);
@@ -352,6 +354,7 @@ export class TaskExecution {
       findFile: (kind, path) => this.findFile(kind, path),
       origin: { rolePath: (this.scope.role ?? this.task.role)?.path, taskDir: this.task.baseDir, playbookDir: run.playbookDir },
       hostConnection: () => ({ settings: delegate === undefined ? settings : settingsFor(run, host.name, vars, templar, become), delegateTo: delegate }),
+      addHost: (name, groups, hostVars) => run.inventory.addHost(name, groups, hostVars),
     };
     for (const key of module.secretArgs ?? []) run.secrets.add(args[key]);
     // set_fact stores its values as they are, as Ansible's: unsafe text stays unsafe (never templated when read).
