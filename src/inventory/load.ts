@@ -40,6 +40,7 @@ export async function loadInventory(sources: string[], options: LoadOptions = {}
 class LoadedInventory implements Inventory {
   private readonly mergedVars = new Map<string, Vars>();
   private readonly groupHosts = new Map<string, string[]>();
+  revision = 0;
   /** Ansible's "localhost": the first localhost-like inventory host, else an implicit one made on first mention. */
   private localhost: string | undefined;
 
@@ -113,6 +114,7 @@ class LoadedInventory implements Inventory {
       changed = true;
     }
     if (changed) {
+      this.revision += 1;
       model.reconcile();
       this.mergedVars.clear();
       this.groupHosts.clear();

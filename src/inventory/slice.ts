@@ -78,6 +78,10 @@ export class SlicedInventory implements Inventory {
     return this.isOutside(host) ? {} : this.whole.hostVars(host);
   }
 
+  get revision(): number {
+    return this.whole.revision;
+  }
+
   /** A host add_host brings in belongs to the run that added it. */
   addHost(name: string, groups: readonly string[], vars: Record<string, unknown>): boolean {
     this.members.add(name);

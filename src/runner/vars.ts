@@ -79,16 +79,17 @@ function inInventoryOrder(playRun: PlayRun): string[] {
  * `groups`, made once per inventory and shared by every task, as Ansible's inventory caches it: built per task, a
  * run's garbage grew with the square of its hosts.
  */
-const groupsViews = new WeakMap<object, Record<string, string[]>>();
+const groupsViews = new WeakMap<object, { revision: number; view: Record<string, string[]> }>();
 
 function groupsView(playRun: PlayRun): Record<string, string[]> {
   const { inventory } = playRun.run;
-  let view = groupsViews.get(inventory);
-  if (view === undefined) {
-    view = Object.fromEntries(['all', ...inventory.groupNames().filter((name) => name !== 'all')].map((group) => [group, inventory.hostsOf(group)]));
-    groupsViews.set(inventory, view);
+  let cached = groupsViews.get(inventory);
+  if (cached === undefined || cached.revision !== inventory.revision) {
+    const view = Object.fromEntries(['all', ...inventory.groupNames().filter((name) => name !== 'all')].map((group) => [group, inventory.hostsOf(group)]));
+    cached = { revision: inventory.revision, view };
+    groupsViews.set(inventory, cached);
   }
-  return view;
+  return cached.view;
 }
 
 /** Whether `names` lists exactly the candidates that pass, in their order: checked without building a list. */
