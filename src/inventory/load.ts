@@ -113,12 +113,38 @@ class LoadedInventory implements Inventory {
       model.addHost(name, group, undefined, { file: null, dir: null });
       changed = true;
     }
-    if (changed) {
-      this.revision += 1;
-      model.reconcile();
-      this.mergedVars.clear();
-      this.groupHosts.clear();
-    }
+    if (changed) this.changed();
     return changed;
+  }
+
+  addToGroup(name: string, group: string, parents: readonly string[]): boolean {
+    const { model } = this;
+    if (!model.hosts.has(name)) throw new Error(`${name} cannot be matched in inventory`);
+    // As Ansible's add_dynamic_group: making the group is no change by itself; new parents, new links and the host joining are.
+    model.addGroup(group);
+    let changed = false;
+    for (const parent of parents) {
+      if (!model.groups.has(parent)) {
+        model.addGroup(parent);
+        changed = true;
+      }
+      if (!model.groups.get(parent)!.children.includes(group)) {
+        model.addChild(parent, group);
+        changed = true;
+      }
+    }
+    if (!model.hosts.get(name)!.groups.has(group)) {
+      model.addHost(name, group, undefined, { file: null, dir: null });
+      changed = true;
+    }
+    if (changed) this.changed();
+    return changed;
+  }
+
+  private changed(): void {
+    this.revision += 1;
+    this.model.reconcile();
+    this.mergedVars.clear();
+    this.groupHosts.clear();
   }
 }

@@ -89,6 +89,10 @@ export class SlicedInventory implements Inventory {
     return this.whole.addHost(name, groups, vars);
   }
 
+  addToGroup(host: string, group: string, parents: readonly string[]): boolean {
+    return this.whole.addToGroup(host, group, parents);
+  }
+
   /** The implicit localhost is in no slice: a play on localhost runs in every slice, as in AWX. */
   select(pattern: string): string[] {
     return this.whole.select(pattern).filter((host) => !this.isOutside(host));

@@ -31,7 +31,9 @@ export interface Inventory {
   outsideReason?(host: string): string | undefined;
   /** add_host: adds the host (or updates it) in these groups with these variables while the run goes on; true when that changed the inventory. */
   addHost(name: string, groups: readonly string[], vars: Record<string, unknown>): boolean;
-  /** Counts the changes add_host made: what is worked out from the inventory is worked out again when it moves. */
+  /** group_by: puts the host in the group, made a child of each parent (all made if new); true when that changed the inventory. */
+  addToGroup(host: string, group: string, parents: readonly string[]): boolean;
+  /** Counts the changes add_host and group_by made: what is worked out from the inventory is worked out again when it moves. */
   readonly revision: number;
   /** Non-fatal problems Ansible also only warns about (unreadable source path, skipped YAML keys ...). */
   readonly warnings: readonly string[];

@@ -55,6 +55,8 @@ export interface ModuleContext {
   hostConnection?: () => { settings: ConnectionSettings; delegateTo?: string };
   /** add_host: puts a host (in these groups, with these variables) in the run's inventory; true when that changed it. */
   addHost?: (name: string, groups: readonly string[], vars: Record<string, unknown>) => boolean;
+  /** group_by: puts the task's host in a group, a child of these parents; true when that changed the inventory. */
+  addToGroup?: (group: string, parents: readonly string[]) => boolean;
 }
 
 export interface TaskOrigin {

@@ -355,6 +355,7 @@ export class TaskExecution {
       origin: { rolePath: (this.scope.role ?? this.task.role)?.path, taskDir: this.task.baseDir, playbookDir: run.playbookDir },
       hostConnection: () => ({ settings: delegate === undefined ? settings : settingsFor(run, host.name, vars, templar, become), delegateTo: delegate }),
       addHost: (name, groups, hostVars) => run.inventory.addHost(name, groups, hostVars),
+      addToGroup: (group, parents) => run.inventory.addToGroup(host.name, group, parents),
     };
     for (const key of module.secretArgs ?? []) run.secrets.add(args[key]);
     // set_fact stores its values as they are, as Ansible's: unsafe text stays unsafe (never templated when read).
