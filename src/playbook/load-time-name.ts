@@ -11,10 +11,15 @@ function renderAtLoad(text: string, vars: Record<string, unknown>, what: string,
   }
 }
 
+/** A name written as a template (a file to import, a role's tasks_from), rendered while the play loads. */
+export function loadTimeText(text: string, vars: Record<string, unknown> | undefined, what: string, where: Position | undefined): string {
+  if (!isTemplateText(text) || vars === undefined) return text;
+  return String(renderAtLoad(text, vars, what, where));
+}
+
 /** A role name written as a template in `roles:` or import_role, rendered while the play loads. */
 export function loadTimeName(name: string, vars: Record<string, unknown> | undefined, where: Position | undefined): string {
-  if (!isTemplateText(name) || vars === undefined) return name;
-  return String(renderAtLoad(name, vars, 'the role name', where));
+  return loadTimeText(name, vars, 'the role name', where);
 }
 
 /** A yes/no option of a role import (allow_duplicates, rolespec_validate), a template rendered while the play loads; absent gives the fallback. */

@@ -10,7 +10,7 @@ import { checkNotifications } from './handler-check.js';
 import { checkTemplatesIn, checkTemplatesInFile } from './template-check.js';
 import { asTags, NESTED_TASK_LISTS, expandRole, nodeBase, parseHandlers, parseTaskList, roleEntryKeywords, roleReference, runsOnController, type LoadContext, type PlayCollector } from './tasks.js';
 import type { Play, Playbook, TaskNode } from './types.js';
-import { loadTimeName } from './load-time-name.js';
+import { loadTimeName, loadTimeText } from './load-time-name.js';
 import { varsMapping } from './vars-keyword.js';
 import { collectionsOf } from './module-defaults.js';
 
@@ -66,6 +66,7 @@ function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, i
     controllerWrites,
     // Role names are templated while the play loads, with the import's vars below the play's, and the extra vars.
     loadVars: { ...imported.vars, ...varsMapping(play.vars), ...options.extraVars },
+    extraVars: options.extraVars,
   };
   if (runsOnController(play, 'hosts')) controllerWrites.seen = true;
   const varsFiles: (string | string[])[] = play.vars_files === undefined ? [] : Array.isArray(play.vars_files) ? play.vars_files : [String(play.vars_files)];
@@ -125,13 +126,15 @@ function parsePlays(file: string, registry: ModuleRegistry, importing: string[],
     const imported = map && typeof map === 'object' ? (map.import_playbook ?? map['ansible.builtin.import_playbook']) : undefined;
     if (imported === undefined) return [parsePlay(entry, itemPositionOf(data, index) ?? { file, line: 1, column: 1 }, registry, [...importing, file], controllerWrites, options, around)];
     const position: Position | undefined = positionOf(entry);
-    // As Ansible's split_args, the first word names the file; words after it are ignored.
-    const name = typeof imported === 'string' ? imported.trim().split(/\s+/)[0] : imported;
+    const own = importOf(map as Record<string, unknown>, position);
+    // As Ansible's split_args, the first word names the file; words after it are ignored. A template in it is
+    // rendered with the import's vars and the extra vars.
+    const written = typeof imported === 'string' ? (/(?:\{\{.*?\}\}|\S)+/.exec(imported)?.[0] ?? '') : imported;
+    const name = typeof written === 'string' ? loadTimeText(written, { ...own.vars, ...options.extraVars }, 'the playbook name', position) : written;
     if (typeof name !== 'string' || name === '' || isTemplateText(name)) throw new PlaybookError('import_playbook needs a static file name', position);
     const path = isAbsolute(name) ? name : join(dirname(file), name);
     const where = map ? keyPositionOf(map, 'import_playbook' in map ? 'import_playbook' : 'ansible.builtin.import_playbook') : position;
     if (!existsSync(path)) throw new PlaybookError(`the playbook ${name} could not be found (${path})`, where);
-    const own = importOf(map as Record<string, unknown>, position);
     // An outer import's vars are applied after an inner one's, and its condition is tested first.
     const scope: PlaybookImport = { vars: { ...own.vars, ...around.vars }, when: [...around.when, ...own.when], tags: [...around.tags, ...own.tags] };
     return parsePlays(path, registry, [...importing, file], controllerWrites, options, where, scope);

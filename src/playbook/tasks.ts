@@ -11,7 +11,7 @@ import { collectionsOf, moduleDefaultArgs } from './module-defaults.js';
 import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, META_ACTIONS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { parseKeyValueArgs, splitActionText } from './kv.js';
 import { loadedTypeName } from './loaded-type-name.js';
-import { loadTimeFlag, loadTimeName } from './load-time-name.js';
+import { loadTimeFlag, loadTimeName, loadTimeText } from './load-time-name.js';
 import { loadRole, mainFile, roleAllowsDuplicates, roleArgumentSpecs, roleDependencies, roleExists, type RoleReference } from './roles.js';
 import { formatPosition, itemPositionOf, keyPositionOf, loadYamlFile, PlaybookError, positionOf, samePositions, type Position } from './source.js';
 import type { ActionTask, BlockNode, Handler, Role, RoleFiles, TaskNode } from './types.js';
@@ -43,6 +43,8 @@ export interface LoadContext {
   controllerWrites?: { seen: boolean };
   /** The variables a role name written as a template is rendered with while the play loads (play vars, extra vars). */
   loadVars?: Record<string, unknown>;
+  /** -e values, over a task's own vars where a static import's name is templated. */
+  extraVars?: Record<string, unknown>;
 }
 
 /** Roles and handlers gathered from every part of one play. */
@@ -369,9 +371,10 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
     if (!file) throw new PlaybookError(`${kind} needs a file name`, where);
     const relativeTo = ctx.role ? join(ctx.role.path, 'tasks') : ctx.baseDir;
     if (kind === 'import_tasks') {
-      if (isTemplateText(file)) throw new PlaybookError('import_tasks needs a static file name (use include_tasks for a templated one)', where);
+      const named = loadTimeText(file, importVars(task, ctx), 'the file name', where);
+      if (isTemplateText(named)) throw new PlaybookError('import_tasks needs a static file name (use include_tasks for a templated one)', where);
       const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
-      return { kind: 'block', ...base, block: loadTaskFile(includedFilePath(ctx, file), inner, where), rescue: [], always: [], imported: true };
+      return { kind: 'block', ...base, block: loadTaskFile(includedFilePath(ctx, named), inner, where), rescue: [], always: [], imported: true };
     }
     const node = { kind: 'include_tasks' as const, ...base, file, baseDir: relativeTo, parentTags: ctx.tags, ...(apply ? { apply } : {}) };
     if (isTemplateText(file)) return node;
@@ -392,12 +395,13 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
   const validatesArguments = loadTimeFlag(args.rolespec_validate, ctx.loadVars, 'rolespec_validate', where, true);
   if (kind === 'import_role') {
     reference.name = loadTimeName(reference.name, ctx.loadVars, where);
+    const tasksFile = loadTimeText(tasksFrom, importVars(task, ctx), 'the tasks_from', where);
     // As Ansible's, an import's vars are the role's entry vars (seen by the whole play) and its tasks' own vars, not parameters.
     const inner: LoadContext = { ...ctx, tags: base.tags, when: task.when === undefined ? ctx.when : [...ctx.when, task.when], moduleDefaults: [...ctx.moduleDefaults, task.module_defaults] };
     // Ansible's import_role lets its role run again unless it says allow_duplicates: false, where a `roles:` entry or a dependency runs once.
     const once = !loadTimeFlag(args.allow_duplicates, ctx.loadVars, 'allow_duplicates', where, true);
     const handlersBefore = ctx.play.handlers.length;
-    const block = expandRole({ ...reference, params: {}, vars: reference.params }, inner, tasksFrom, handlersFrom, { once, validate: validatesArguments });
+    const block = expandRole({ ...reference, params: {}, vars: reference.params }, inner, tasksFile, handlersFrom, { once, validate: validatesArguments });
     inheritKeywords(ctx.play.handlers, handlersBefore, base.keywords);
     return { kind: 'block', ...base, block, rescue: [], always: [] };
   }
@@ -427,6 +431,11 @@ function roleFilesFrom(args: Record<string, unknown>, where: Position | undefine
   }
   const fileName = (value: unknown) => (typeof value === 'string' ? basename(value) : undefined);
   return { vars: fileName(args.vars_from), defaults: fileName(args.defaults_from) };
+}
+
+/** What a static import's names are templated with while the play loads: the play's vars, the task's own, the extra vars. */
+function importVars(task: Record<string, unknown>, ctx: LoadContext): Record<string, unknown> | undefined {
+  return ctx.loadVars && { ...ctx.loadVars, ...varsMapping(task.vars), ...ctx.extraVars };
 }
 
 function searchPathFor(ctx: LoadContext): string[] {
