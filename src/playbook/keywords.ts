@@ -34,8 +34,12 @@ const common = {
   collections: { type: ['array', 'string', 'null'], items: { type: 'string' } },
 };
 
+/** With delegate_to: the facts the task returns are the delegate's, not its host's. */
+const delegateFacts = { delegate_facts: boolish };
+
 export const TASK_KEYWORDS: Record<string, object> = {
   ...common,
+  ...delegateFacts,
   args: mappingOrTemplate,
   register: VARIABLE_NAME_SCHEMA,
   notify: stringOrList,
@@ -66,6 +70,7 @@ export const TASK_KEYWORDS: Record<string, object> = {
 
 export const BLOCK_KEYWORDS: Record<string, object> = {
   ...common,
+  ...delegateFacts,
   // As ansible-core 2.14's, a block notifies for its tasks that have no notify of their own.
   notify: stringOrList,
   block: { type: 'array' },
@@ -120,7 +125,6 @@ export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_
 /** Ansible keywords that exist but that betif-play does not run: named as such instead of "unknown". */
 export const UNSUPPORTED_KEYWORDS = new Set([
   'async', 'poll', 'timeout', 'debugger', 'port',
-  'delegate_facts',
 ]);
 
 /** The keyword tables a playbook is checked against, by the name of their validator (keyword-validators.ts). */

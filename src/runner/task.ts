@@ -20,7 +20,7 @@ import { registeredValue } from './registered.js';
 import { conditionsOf, inheritedEnvironment, inheritedKeyword, keywordBool } from './keywords.js';
 import { LoopError, loopItems } from './loops.js';
 import { dependentResult, mayChange, notifierOf, planDependency } from './plan-dependency.js';
-import type { HostState, PlayRun, Scope } from './state.js';
+import { newHostState, type HostState, type PlayRun, type Scope } from './state.js';
 import { taskVars } from './vars.js';
 
 export interface Outcome {
@@ -113,28 +113,13 @@ export class TaskExecution {
     const templar = createTemplar(vars, { searchPaths: this.searchPaths() });
     let delegatedTo: string | undefined;
     try {
-      const delegate = this.keyword('delegate_to');
-      const target = delegate === undefined ? undefined : String(templar.render(delegate));
-      delegatedTo = target === undefined || target === host.name ? undefined : this.delegateLabel(target, templar);
-      // As Ansible's play context, a task sees the connection it uses and how it reaches its target when no variable says.
-      const { run } = this.playRun;
-      const reachedWith = targetVars(run, vars, target);
-      const connection = connectionName(run, target ?? host.name, templar.render(reachedWith.ansible_connection), this.connectionKeyword(templar));
-      vars.ansible_connection ??= connection;
-      addPlayContextVars(vars, {
-        address: isImplicitLocalhost(run, host.name) ? '127.0.0.1' : host.name,
-        ...(target === undefined ? {} : { delegate: { name: target, vars: reachedWith } }),
-        connection,
-        remoteUser: this.keyword('remote_user') ?? run.options.user,
-        privateKeyFile: run.options.connectionDefaults.privateKeyFile,
-        timeoutSeconds: (run.options.connectionDefaults.connectTimeoutMs ?? 10_000) / 1000,
-        pipelining: run.options.pipelining ?? false,
-      });
-      // As Ansible's, a delegated task sees its delegate's own variables under ansible_delegated_vars.
-      if (target !== undefined) vars.ansible_delegated_vars = { [target]: { ...reachedWith, inventory_hostname: target } };
       const items = this.loopItemsUnlessSkipped(templar);
-      const { result, diff } = items === undefined ? await this.runConditional(host, vars, templar, target) : await this.runLoop(host, vars, items, target, delegatedTo, hidden);
-      if (items === undefined) applyFacts(this.task.module, host, result);
+      // A loop's delegate is worked out for each item (delegate_to: "{{ item }}"), as Ansible's.
+      const delegation = items === undefined ? this.delegation(host, vars, templar) : undefined;
+      delegatedTo = delegation?.label;
+      const target = delegation?.target;
+      const { result, diff } = items === undefined ? await this.runConditional(host, vars, templar, target) : await this.runLoop(host, vars, items, hidden);
+      if (items === undefined) applyFacts(this.task.module, this.factsHost(host, target), result);
       const status = statusOf(result);
       const ignored = status === 'failed' && ignoreErrors(templar);
       const shown = stripUnsafe(result) as ModuleResult;
@@ -166,6 +151,42 @@ export class TaskExecution {
   private connectionKeyword(templar: Templar): string | undefined {
     const keyword = this.keyword('connection');
     return keyword === undefined ? undefined : String(templar.render(keyword));
+  }
+
+  /**
+   * The task's delegate (delegate_to rendered with these variables), and what the task then sees, as Ansible's play
+   * context: the connection it uses and how it reaches its target when no variable says, and the delegate's own
+   * variables under ansible_delegated_vars.
+   */
+  private delegation(host: HostState, vars: Record<string, unknown>, templar: Templar): { target?: string; label?: string } {
+    const delegate = this.keyword('delegate_to');
+    const target = delegate === undefined ? undefined : String(templar.render(delegate));
+    const { run } = this.playRun;
+    const reachedWith = targetVars(run, vars, target);
+    const connection = connectionName(run, target ?? host.name, templar.render(reachedWith.ansible_connection), this.connectionKeyword(templar));
+    vars.ansible_connection ??= connection;
+    addPlayContextVars(vars, {
+      address: isImplicitLocalhost(run, host.name) ? '127.0.0.1' : host.name,
+      ...(target === undefined ? {} : { delegate: { name: target, vars: reachedWith } }),
+      connection,
+      remoteUser: this.keyword('remote_user') ?? run.options.user,
+      privateKeyFile: run.options.connectionDefaults.privateKeyFile,
+      timeoutSeconds: (run.options.connectionDefaults.connectTimeoutMs ?? 10_000) / 1000,
+      pipelining: run.options.pipelining ?? false,
+    });
+    if (target !== undefined) vars.ansible_delegated_vars = { [target]: { ...reachedWith, inventory_hostname: target } };
+    return { target, label: target === undefined || target === host.name ? undefined : this.delegateLabel(target, templar) };
+  }
+
+  /** Whose facts a task's facts are: the delegate's with delegate_facts (a host this run then knows), else the task's host's. */
+  private factsHost(host: HostState, target: string | undefined): HostState {
+    if (target === undefined || target === host.name || !keywordBool(this.keyword('delegate_facts') ?? false)) return host;
+    const { run } = this.playRun;
+    const known = run.hosts.get(target);
+    if (known !== undefined) return known;
+    const delegate = newHostState(target, run.inventory.hostNames().includes(target) ? run.inventory.hostVars(target) : {});
+    run.hosts.set(target, delegate);
+    return delegate;
   }
 
   /** As Ansible shows a delegate: its name, and its address when that differs ("h2(10.0.0.2)"). */
@@ -209,7 +230,7 @@ export class TaskExecution {
     return planDependency(host, conditionsOf(this.task), check.failed ?? '', vars);
   }
 
-  private async runLoop(host: HostState, vars: Record<string, unknown>, items: unknown[], target: string | undefined, delegatedTo: string | undefined, hidden: boolean) {
+  private async runLoop(host: HostState, vars: Record<string, unknown>, items: unknown[], hidden: boolean) {
     const control = (this.task.keywords.loop_control ?? {}) as Record<string, unknown>;
     const controlTemplar = createTemplar(vars);
     const loopVar = String(controlTemplar.render(control.loop_var ?? 'item'));
@@ -227,6 +248,7 @@ export class TaskExecution {
       const loopInfo = extended ? extendedLoopInfo(items, index, keywordBool(control.extended_allitems ?? true)) : undefined;
       if (loopInfo) itemVars.ansible_loop = loopInfo;
       const itemTemplar = createTemplar(itemVars, { searchPaths: this.searchPaths() });
+      const { target, label: delegatedTo } = this.delegation(host, itemVars, itemTemplar);
       const check = this.conditionsHold(itemTemplar);
       const dependsOn = this.waitsFor(host, itemVars, check);
       const outcome =
@@ -236,7 +258,9 @@ export class TaskExecution {
             ? await this.runWithRetries(host, itemVars, itemTemplar, target)
             : { result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: check.failed } as ModuleResult, diff: [] };
       // Each item sees the facts the items before it set (set_fact accumulating over a loop).
-      Object.assign(vars, applyFacts(this.task.module, host, outcome.result));
+      const factsHost = this.factsHost(host, target);
+      const set = applyFacts(this.task.module, factsHost, outcome.result);
+      if (factsHost === host) Object.assign(vars, set);
       const { warnings, deprecations, ...itemResult } = stripUnsafe(outcome.result) as ModuleResult;
       // As Ansible: the items' warnings move to the loop's result and are shown once, after the items.
       notices.warnings.push(...(Array.isArray(warnings) ? warnings : warnings ? [warnings] : []));
