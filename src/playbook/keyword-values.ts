@@ -62,6 +62,8 @@ const CHECKS: Record<string, (value: unknown) => string | undefined> = {
   retries: (value) => wholeNumber(value, 0),
   delay: seconds,
   max_fail_percentage: percentage,
+  // Ansible's debugger stops the run for an interactive session; betif-play has none, so only `never` is taken.
+  debugger: (value) => (value === 'never' ? undefined : `${JSON.stringify(value)} would start Ansible's interactive task debugger, which betif-play does not have (never, or no value, is accepted)`),
 };
 
 const LOOP_CONTROL_CHECKS: Record<string, (value: unknown) => string | undefined> = {

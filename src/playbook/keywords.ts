@@ -32,6 +32,7 @@ const common = {
   throttle: { type: ['integer', 'string'] },
   module_defaults: { type: ['object', 'array', 'null'], items: { type: 'object' }, additionalProperties: { type: ['object', 'null'] } },
   collections: { type: ['array', 'string', 'null'], items: { type: 'string' } },
+  debugger: { enum: ['always', 'never', 'on_failed', 'on_unreachable', 'on_skipped', null] },
 };
 
 /** With delegate_to: the facts the task returns are the delegate's, not its host's. */
@@ -124,7 +125,7 @@ export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_
 
 /** Ansible keywords that exist but that betif-play does not run: named as such instead of "unknown". */
 export const UNSUPPORTED_KEYWORDS = new Set([
-  'async', 'poll', 'timeout', 'debugger', 'port',
+  'async', 'poll', 'timeout', 'port',
 ]);
 
 /** The keyword tables a playbook is checked against, by the name of their validator (keyword-validators.ts). */
