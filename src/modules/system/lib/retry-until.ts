@@ -8,7 +8,7 @@ export class NotYet extends Error {}
 export class TimedOut extends Error {}
 
 /** A session that hangs on a rebooting host counts as unreachable instead of stalling the wait. */
-async function within<T>(work: Promise<T>, ms: number): Promise<T> {
+export async function within<T>(work: Promise<T>, ms: number): Promise<T> {
   const cancel = new AbortController();
   const expiry = sleep(ms, undefined, { signal: cancel.signal }).then(() => {
     throw new UnreachableError(`no answer within ${ms} ms`);
