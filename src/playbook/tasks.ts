@@ -380,6 +380,9 @@ function parseInclude(task: Record<string, unknown>, kind: string, actionKey: st
     if (isTemplateText(file)) return node;
     const inner: LoadContext = { ...ctx, tags: [], when: [] };
     const path = includedFilePath(ctx, file);
+    // A file that is missing now may be made by the run, or never be needed: with a condition or a tolerated
+    // failure, it is looked for when the include runs, as Ansible looks for it.
+    if (!existsSync(path) && (task.when !== undefined || toleratesFailure(task))) return node;
     return { ...node, preloaded: loadTaskFile(path, inner, where), preloadedPath: path };
   }
   const reference: RoleReference = {

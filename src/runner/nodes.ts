@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import pLimit from 'p-limit';
 import { isTemplateText } from '../modules/args.js';
@@ -404,7 +405,9 @@ export class LinearStrategy {
         const dependsOn = failed === undefined ? undefined : planDependency(host, conditions, String(failed), vars);
         if (failed !== undefined && dependsOn === undefined) {
           host.stats.skipped += 1;
-          this.run.reporter.hostResult(info, { host: host.name, status: 'skipped', result: { changed: false, skipped: true }, diff: [], ignored: false, hidden: false }, false);
+          const result = { changed: false, skipped: true, skip_reason: 'Conditional result was False' };
+          if (typeof node.keywords.register === 'string') host.hostVars[node.keywords.register] = result;
+          this.run.reporter.hostResult(info, { host: host.name, status: 'skipped', result, diff: [], ignored: false, hidden: false }, false);
           continue;
         }
         const control = (node.keywords.loop_control ?? {}) as Record<string, unknown>;
@@ -428,15 +431,14 @@ export class LinearStrategy {
         }
       } catch (error) {
         if (!(error instanceof TemplateError)) throw error;
-        this.failInclude(node, host, scope, info, templar, `${info.where}: ${error.message}`);
+        this.failInclude(node, host, scope, info, templar, { failed: true, msg: `${info.where}: ${error.message}` });
       }
     }
     return [...groups.values()];
   }
 
   /** An include that failed for a host (its condition or loop could not be templated): ignore_errors and register hold, as for any task. */
-  private failInclude(node: IncludeTasksNode | IncludeRoleNode, host: HostState, scope: Scope, info: TaskInfo, templar: Templar, msg: string): void {
-    const result = { failed: true, msg };
+  private failInclude(node: IncludeTasksNode | IncludeRoleNode, host: HostState, scope: Scope, info: TaskInfo, templar: Templar, result: Record<string, unknown>): void {
     let ignored = false;
     try {
       ignored = keywordBool(templar.render(inheritedKeyword(this.playRun, scope, node, 'ignore_errors') ?? false));
@@ -470,7 +472,20 @@ export class LinearStrategy {
     // As Ansible's strategy: every file is loaded (and shown as included once loaded) before any of them runs.
     const loaded: Array<{ group: (typeof groups)[number]; tasks: TaskNode[] }> = [];
     for (const group of groups) {
-      const tasks = node.preloaded && group.target === node.file ? node.preloaded : await this.loadAtRunTime(node.baseDir, scope, scope.role ?? node.role, (ctx) => loadTaskFile(group.path, ctx, node.position));
+      const preloaded = node.preloaded && group.target === node.file ? node.preloaded : undefined;
+      if (!preloaded && !existsSync(group.path)) {
+        // As Ansible's, a missing file fails the hosts that include it (ignore_errors or not), not the run.
+        const result = { failed: true, reason: `Could not find or access '${group.path}' on the Ansible Controller.` };
+        for (const host of group.hosts) {
+          // planIncludes counted the file as included (one ok); it was not.
+          host.stats.ok -= 1;
+          host.stats.failed += 1;
+          host.failed = true;
+          this.run.reporter.hostResult(info, { host: host.name, status: 'failed', result, diff: [], ignored: false, hidden: false }, false);
+        }
+        continue;
+      }
+      const tasks = preloaded ?? (await this.loadAtRunTime(node.baseDir, scope, scope.role ?? node.role, (ctx) => loadTaskFile(group.path, ctx, node.position)));
       if (scope.isHandler) checkHandlerFileTasks(tasks);
       this.run.reporter.included(info, group.path, group.hosts.map((host) => host.name), group.item);
       loaded.push({ group, tasks });
