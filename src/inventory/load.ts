@@ -37,6 +37,11 @@ export async function loadInventory(sources: string[], options: LoadOptions = {}
   return new LoadedInventory(model, inventoryDirs, playbookDir, warnings);
 }
 
+/** The variables of Ansible's implicit localhost: a local connection, the controller's Python. */
+function implicitLocalhostVars(): Record<string, unknown> {
+  return { ansible_connection: 'local', ansible_python_interpreter: controllerPython() };
+}
+
 class LoadedInventory implements Inventory {
   private readonly mergedVars = new Map<string, Vars>();
   private readonly groupHosts = new Map<string, string[]>();
@@ -78,7 +83,7 @@ class LoadedInventory implements Inventory {
     let vars = this.mergedVars.get(host);
     if (vars === undefined) {
       // The implicit localhost is in no group but still gets the vars of 'all', as in Ansible.
-      const own = this.model.hosts.get(host)?.vars ?? (LOCALHOST_NAMES.includes(host) ? { ansible_connection: 'local', ansible_python_interpreter: controllerPython() } : undefined);
+      const own = this.model.hosts.get(host)?.vars ?? (LOCALHOST_NAMES.includes(host) ? implicitLocalhostVars() : undefined);
       if (own === undefined) return {};
       vars = mergeHostVars(this.model, host, own, this.inventoryDirs, this.playbookDir);
       this.mergedVars.set(host, vars);
@@ -119,7 +124,12 @@ class LoadedInventory implements Inventory {
 
   addToGroup(name: string, group: string, parents: readonly string[]): boolean {
     const { model } = this;
-    if (!model.hosts.has(name)) throw new Error(`${name} cannot be matched in inventory`);
+    if (!model.hosts.has(name)) {
+      if (!LOCALHOST_NAMES.includes(name)) throw new Error(`${name} cannot be matched in inventory`);
+      // The implicit localhost joins the group as itself, local connection and all (Ansible's inventory.localhost).
+      model.addHost(name, undefined, undefined, { file: null, dir: null });
+      Object.assign(model.hosts.get(name)!.vars, implicitLocalhostVars());
+    }
     // As Ansible's add_dynamic_group: making the group is no change by itself; new parents, new links and the host joining are.
     model.addGroup(group);
     let changed = false;
