@@ -390,7 +390,7 @@ export class LinearStrategy {
 
   /**
    * Evaluates an include for each host: its conditions, its loop, its target; groups the hosts that include the
-   * same thing with the same parameters. Like Ansible, each included file (per item) counts as one ok.
+   * same thing with the same parameters.
    */
   private planIncludes(node: IncludeTasksNode | IncludeRoleNode, hosts: readonly HostState[], scope: Scope, info: TaskInfo): IncludeGroup[] {
     const groups = new Map<string, IncludeGroup>();
@@ -427,7 +427,6 @@ export class LinearStrategy {
           const group: IncludeGroup = groups.get(key) ?? { target, params, roleFiles, hosts: [], item: items ? { label: control.label === undefined ? stripUnsafe(item) : itemTemplar.render(control.label) } : undefined, dependsOn };
           group.hosts.push(host);
           groups.set(key, group);
-          if (node.kind === 'include_tasks') host.stats.ok += 1;
         }
       } catch (error) {
         if (!(error instanceof TemplateError)) throw error;
@@ -477,8 +476,6 @@ export class LinearStrategy {
         // As Ansible's, a missing file fails the hosts that include it (ignore_errors or not), not the run.
         const result = { failed: true, reason: `Could not find or access '${group.path}' on the Ansible Controller.` };
         for (const host of group.hosts) {
-          // planIncludes counted the file as included (one ok); it was not.
-          host.stats.ok -= 1;
           host.stats.failed += 1;
           host.failed = true;
           this.run.reporter.hostResult(info, { host: host.name, status: 'failed', result, diff: [], ignored: false, hidden: false }, false);
@@ -487,6 +484,8 @@ export class LinearStrategy {
       }
       const tasks = preloaded ?? (await this.loadAtRunTime(node.baseDir, scope, scope.role ?? node.role, (ctx) => loadTaskFile(group.path, ctx, node.position)));
       if (scope.isHandler) checkHandlerFileTasks(tasks);
+      // Like Ansible, each included file (per item) counts as one ok.
+      for (const host of group.hosts) host.stats.ok += 1;
       this.run.reporter.included(info, group.path, group.hosts.map((host) => host.name), group.item);
       loaded.push({ group, tasks });
     }
