@@ -45,13 +45,12 @@ function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${body}$`, 'i');
 }
 
-/** A known_hosts host field, read once: "name,[addr]:port,!other" as patterns, or "|1|salt|hash". */
+/** A known_hosts host field with patterns or a hash, read once: "name,[addr]:*,!other" as patterns, or "|1|salt|hash". */
 type HostField = { hashed: { salt: Buffer; hash: string } | undefined; patterns: { negated: boolean; pattern: RegExp }[] };
 
-/** One key line of a file, its host field read. */
+/** One key line of a file. */
 interface KnownLine extends KnownKey {
   fieldText: string;
-  field: HostField;
   /** Its place in the file. */
   index: number;
 }
@@ -91,7 +90,7 @@ function readKnownLines(file: string): KnownLine[] {
     const marker = words[0].startsWith('@') ? words.shift() : undefined;
     if (marker === '@cert-authority' || words.length < 3) return;
     const [field, type, base64] = words;
-    lines.push({ fieldText: field, field: readHostField(field), index, type, blob: Buffer.from(base64, 'base64'), revoked: marker === '@revoked', where: `${file}:${index + 1}` });
+    lines.push({ fieldText: field, index, type, blob: Buffer.from(base64, 'base64'), revoked: marker === '@revoked', where: `${file}:${index + 1}` });
   });
   return lines;
 }
@@ -99,7 +98,8 @@ function readKnownLines(file: string): KnownLine[] {
 /** A file's key lines: those whose host field is plain names, by lower-cased name; the others (patterns, hashes) to try one by one. */
 interface KnownFile {
   byName: Map<string, KnownLine[]>;
-  others: KnownLine[];
+  /** With their host field read once. */
+  others: (KnownLine & { field: HostField })[];
 }
 
 const PLAIN_NAMES = /^[^*?!|,]+(,[^*?!|,]+)*$/;
@@ -108,7 +108,7 @@ function indexKnownLines(file: string): KnownFile {
   const known: KnownFile = { byName: new Map(), others: [] };
   for (const line of readKnownLines(file)) {
     if (!PLAIN_NAMES.test(line.fieldText)) {
-      known.others.push(line);
+      known.others.push({ ...line, field: readHostField(line.fieldText) });
       continue;
     }
     for (const name of new Set(line.fieldText.toLowerCase().split(','))) {
