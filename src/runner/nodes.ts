@@ -609,8 +609,8 @@ export class LinearStrategy {
     // The play's force_handlers, when written, wins over --force-handlers and ansible.cfg's.
     const written = this.playRun.play.keywords.force_handlers;
     const force = written === undefined ? this.run.options.forceHandlers : keywordBool(written);
+    const flushing = this.playRun.batch.filter((host) => !leftOut.has(host));
     for (const handler of this.playRun.handlers) {
-      const flushing = this.playRun.batch.filter((host) => !leftOut.has(host));
       const targets = flushing.filter((host) => host.notified.has(handler) && (isActive(host) || (force && host.failed && !host.unreachable)));
       for (const host of flushing) host.notified.delete(handler);
       if (targets.length === 0) continue;

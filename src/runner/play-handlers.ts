@@ -10,7 +10,13 @@ export class PlayHandlers {
   /** The copies each role's include made, by the role and its parameters: Ansible's role cache gives them back. */
   private readonly included = new Map<string, Handler[]>();
 
-  constructor(private readonly loaded: readonly Handler[]) {}
+  /** The handlers loaded with the play, as the blocks Ansible searches: one per file (a role's handlers file, the play's section). */
+  private readonly loadedBlocks: readonly Handler[][];
+
+  constructor(private readonly loaded: readonly Handler[]) {
+    const files = [...new Set(loaded.map((handler) => handler.position.file))];
+    this.loadedBlocks = files.map((file) => loaded.filter((handler) => handler.position.file === file));
+  }
 
   /**
    * An include_role ran: its role's handlers join the play (again, as the last block). An include of the role with
@@ -29,14 +35,9 @@ export class PlayHandlers {
     for (let index = 0; index < this.blocks.length; index += 1) yield* this.blocks[index];
   }
 
-  /**
-   * As Ansible searches a handler by name: the blocks last loaded first, each from its top; those loaded with the
-   * play are a file each (a role's handlers file, the play's section).
-   */
+  /** As Ansible searches a handler by name: the blocks last loaded first, each from its top. */
   find(answers: (handler: Handler) => boolean): Handler | undefined {
-    const files = [...new Set(this.loaded.map((handler) => handler.position.file))];
-    const loadedBlocks = files.map((file) => this.loaded.filter((handler) => handler.position.file === file));
-    for (const block of [...loadedBlocks, ...this.blocks].reverse()) {
+    for (const block of [...this.loadedBlocks, ...this.blocks].reverse()) {
       const found = block.find(answers);
       if (found) return found;
     }
