@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { loadProgram } from './program-loader.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 const args = process.argv.slice(2);
@@ -13,7 +14,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 if (args.length === 1 && args[0] === '--version') {
   process.stdout.write(`betif-play ${packageJson.version}\n`);
 } else {
-  const { main } = await import('./main.js');
-  const { reportInternalError, wantsStack } = await import('./internal-error.js');
-  process.exitCode = await main(process.argv, packageJson.version).catch((error: unknown) => reportInternalError(error, wantsStack(args)));
+  const program = await loadProgram();
+  process.exitCode = await program.main(process.argv, packageJson.version).catch((error: unknown) => program.reportInternalError(error, program.wantsStack(args)));
+  program.finished();
 }

@@ -2,23 +2,44 @@ import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { closest } from 'fastest-levenshtein';
 import type { Module } from './contract.js';
 
+/**
+ * How module schemas are compiled, here and by the bundle (scripts/bundle.mjs), which compiles every module's
+ * schema at build time into ajv's standalone code. The schemas are checked against JSON Schema's meta-schema by a
+ * test (module-schemas), not on every start: compiling the meta-schema costs more than a run's own schemas.
+ */
+export const ARG_AJV_OPTIONS = { allErrors: true, useDefaults: true, strict: false, validateSchema: false };
+
 let ajv: Ajv | undefined;
 let ajvWanted = false;
 const compiled = new WeakMap<Module, ValidateFunction>();
 
-/** Makes validateArgs ready: its callers await this first (a run that checks no module arguments never loads ajv). */
-export async function loadArgValidator(): Promise<void> {
-  if (ajv) return;
-  // ajv is CommonJS: its module.exports (the Ajv class) is the default export under Node and in the bundle alike.
-  const AjvClass = (await import('ajv')).default as unknown as typeof Ajv;
-  // The schemas are checked against JSON Schema's meta-schema by a test (module-schemas), not on every start: compiling the meta-schema costs more than a run's own schemas.
-  ajv ??= new AjvClass({ allErrors: true, useDefaults: true, strict: false, validateSchema: false });
+/** The module with its validator compiled at build time (the bundle's module index): validating its arguments needs no ajv. */
+export function withBuiltValidator(module: Module, validate: ValidateFunction): Module {
+  compiled.set(module, validate);
+  return module;
 }
 
-/** Whether validateArgs can run now; when not, the next loadWantedArgValidator loads it (a synchronous reader's second reading, see withModules). */
-export function argValidatorReady(): boolean {
-  if (!ajv) ajvWanted = true;
-  return ajv !== undefined;
+/** Whether the module's arguments can be checked without ajv. */
+export function hasBuiltValidator(module: Module): boolean {
+  return compiled.has(module);
+}
+
+/**
+ * Makes validateArgs ready for this module (for every module when none is given): its callers await this first.
+ * ajv is loaded only for a module without a validator compiled at build time.
+ */
+export async function loadArgValidator(module?: Module): Promise<void> {
+  if (ajv || (module && compiled.has(module))) return;
+  // ajv is CommonJS: its module.exports (the Ajv class) is the default export under Node and in the bundle alike.
+  const AjvClass = (await import('ajv')).default as unknown as typeof Ajv;
+  ajv ??= new AjvClass(ARG_AJV_OPTIONS);
+}
+
+/** Whether validateArgs can run now for this module; when not, the next loadWantedArgValidator loads ajv (a synchronous reader's second reading, see withModules). */
+export function argValidatorReady(module: Module): boolean {
+  if (ajv || compiled.has(module)) return true;
+  ajvWanted = true;
+  return false;
 }
 
 /** Loads ajv when argValidatorReady said it was missing; false when nothing was wanted. */

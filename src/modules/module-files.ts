@@ -28,7 +28,7 @@ export function moduleFiles(root: string, extension: string): string[] {
 /**
  * Every module, imported from the family folders next to this file. The bundle (scripts/bundle.mjs) replaces
  * this function with an index of the same files' names, made at build time, whose entries import their
- * module's own chunk only when a run uses it.
+ * module's own code (its argument validator compiled in) only when a run uses it.
  */
 export async function moduleEntries(): Promise<ModuleEntry[]> {
   const root = dirname(fileURLToPath(import.meta.url));

@@ -1,4 +1,4 @@
-import { loadArgValidator, loadWantedArgValidator } from './args.js';
+import { hasBuiltValidator, loadArgValidator, loadWantedArgValidator } from './args.js';
 import type { Module } from './contract.js';
 import { moduleEntries, type ModuleEntry } from './module-files.js';
 
@@ -73,9 +73,9 @@ export function moduleRegistry(entries: ModuleEntry[], imported = new Map<Module
     async importMissed() {
       const wanted = [...missed];
       missed.clear();
-      // A module's arguments are checked as soon as it is imported: ajv comes with the first one.
-      const validator = await (wanted.length > 0 ? loadArgValidator().then(() => true) : loadWantedArgValidator());
-      await Promise.all(wanted.map(async (entry) => imported.set(entry, await entry.load())));
+      const modules = await Promise.all(wanted.map(async (entry) => imported.set(entry, await entry.load()).get(entry) as Module));
+      // A module's arguments are checked as soon as it is imported: ajv comes with the first one that has no validator built in.
+      const validator = modules.some((module) => !hasBuiltValidator(module)) ? await loadArgValidator().then(() => true) : await loadWantedArgValidator();
       return wanted.length > 0 || validator;
     },
   };

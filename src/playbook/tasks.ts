@@ -275,7 +275,7 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
   const where = actionPosition ?? keyPositionOf(task, action);
   const module = findModule(action, ctx) ?? ansibleModule(action, task, ctx, where);
   // A first reading only learns which modules the tasks name (see withModules); the next one checks the arguments.
-  if (isStandIn(module) || !argValidatorReady()) return { kind: 'action', ...nodeBase(task, ctx, position), action, module, args: {} };
+  if (isStandIn(module) || !argValidatorReady(module)) return { kind: 'action', ...nodeBase(task, ctx, position), action, module, args: {} };
   let args: Record<string, unknown>;
   if (typeof written === 'string') {
     try {

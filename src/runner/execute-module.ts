@@ -8,7 +8,7 @@ export interface Execution {
 
 /** The module contract, applied: validate, read, plan, then apply unless this is a check run. */
 export async function executeModule(module: Module, rawArgs: Record<string, unknown>, ctx: ModuleContext): Promise<Execution> {
-  await loadArgValidator();
+  await loadArgValidator(module);
   const args = validateArgs(module, rawArgs);
   try {
     const state = await module.read(ctx, args);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { loadCachedProgram } from '../../src/cli/cached-program.js';
 
 /**
  * The shipped betif-play command kept loaded for many runs (forked by cli.ts with the bundle's bin.js as argument):
@@ -21,22 +22,9 @@ export interface JobResult {
   stderr: string;
 }
 
-type Main = (argv: string[], version: string) => Promise<number>;
-interface InternalError {
-  reportInternalError(error: unknown, showStack: boolean): number;
-  wantsStack(argv: readonly string[]): boolean;
-}
-
 const bin = process.argv[2];
-const binText = readFileSync(bin, 'utf8');
-/** The chunk bin.js imports under `name` (its file name carries a content hash). */
-function chunk(name: string): Promise<unknown> {
-  const file = new RegExp(`import\\("\\./(${name}-\\w+\\.js)"\\)`).exec(binText)?.[1];
-  if (!file) throw new Error(`${bin} imports no ${name} chunk`);
-  return import(pathToFileURL(join(dirname(bin), file)).href);
-}
-const { main } = (await chunk('main')) as { main: Main };
-const { reportInternalError, wantsStack } = (await chunk('internal-error')) as InternalError;
+// The program as bin.js loads it, with its code cache (never rewritten from here: the build's warm-up made it).
+const { main, reportInternalError, wantsStack } = loadCachedProgram(dirname(bin), false);
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', pathToFileURL(bin)), 'utf8')) as { version: string };
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

@@ -15,7 +15,7 @@ export interface Delegated {
  */
 export async function readAs(module: Module, args: Record<string, unknown>, ctx: ModuleContext): Promise<Delegated> {
   let checked: Record<string, unknown>;
-  await loadArgValidator();
+  await loadArgValidator(module);
   try {
     checked = validateArgs(module, args);
   } catch (error) {
