@@ -85,6 +85,13 @@ const buildTimeCode = {
   },
 };
 
+const nativeAddons = {
+  name: 'native-addons',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /[\\/]sshcrypto\.node$/ }, () => ({ path: 'ssh2/lib/protocol/crypto/build/Release/sshcrypto.node', external: true }));
+  },
+};
+
 const outdir = join(root, 'dist', 'bundle', 'cli');
 const shared = { bundle: true, platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, legalComments: 'none', metafile: true, logLevel: 'warning', charset: 'ascii' };
 rmSync(join(root, 'dist', 'bundle'), { recursive: true, force: true });
@@ -104,9 +111,9 @@ const program = await build({
   // The bundle sits where an ES module of it would: paths relative to import.meta.url stay right.
   define: { 'import.meta.url': '__betifModuleUrl' },
   banner: { js: "const __betifModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  // ssh2 loads its optional native crypto binding from its own folder.
-  external: ['ssh2'],
-  plugins: [buildTimeCode],
+  // Native addons stay where npm built them: cpu-features, and ssh2's crypto binding (found from the bundle by its package path).
+  external: ['cpu-features'],
+  plugins: [buildTimeCode, nativeAddons],
 });
 
 // bin.js: `--version` loads nothing else; a run loads the program through its code cache.

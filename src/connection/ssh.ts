@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { constants, homedir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -10,6 +10,7 @@ import type { AnyAuthMethod, Channel } from 'ssh2';
 import { CommandStream, StreamEnded, type DriverChannel } from './command-stream.js';
 import { driverStart, streamCommandText } from './driver.js';
 import { preferredHostKeyAlgorithms, verifyHostKey } from './known-hosts.js';
+import { privateKey, type KeyParser } from './private-keys.js';
 import { quoteArgv, shellScript } from './quote.js';
 import type { ConnectionSettings } from './settings.js';
 import { envAssignments, escalate, escalatedCommand, escalationFailure, withoutPrompt } from './escalation.js';
@@ -316,10 +317,10 @@ export class SshConnection implements Connection {
 
   private async connectOnce(timeoutMs: number): Promise<NodeSSH> {
     const { address, port, user } = this.settings;
-    const authHandler = this.authMethods();
-    const sock = this.jump ? await this.jump.tunnel(address, port) : undefined;
     // node-ssh brings ssh2: loaded by the first ssh connection, never by a run that makes none.
-    const { NodeSSH } = await import('node-ssh');
+    const [{ NodeSSH }, { default: ssh2 }] = await Promise.all([import('node-ssh'), import('ssh2')]);
+    const authHandler = this.authMethods((data) => ssh2.utils.parseKey(data));
+    const sock = this.jump ? await this.jump.tunnel(address, port) : undefined;
     const ssh = new NodeSSH();
     let refusal: string | undefined;
     try {
@@ -361,12 +362,12 @@ export class SshConnection implements Connection {
     return ssh;
   }
 
-  private authMethods(): AnyAuthMethod[] {
+  private authMethods(parse: KeyParser): AnyAuthMethod[] {
     const { user: username, privateKeyFile, password } = this.settings;
     const methods: AnyAuthMethod[] = [];
     if (privateKeyFile) {
       try {
-        methods.push({ type: 'publickey', username, key: readFileSync(privateKeyFile) });
+        methods.push({ type: 'publickey', username, key: privateKey(privateKeyFile, parse) });
       } catch (error) {
         throw new UnreachableError(`${PREFIX}cannot read private key file ${privateKeyFile}: ${errorCode(error) ?? errorText(error)}`);
       }
@@ -374,7 +375,7 @@ export class SshConnection implements Connection {
       if (process.env.SSH_AUTH_SOCK) methods.push({ type: 'agent', username, agent: process.env.SSH_AUTH_SOCK });
       for (const name of DEFAULT_KEY_FILES) {
         const file = join(homedir(), '.ssh', name);
-        if (existsSync(file)) methods.push({ type: 'publickey', username, key: readFileSync(file) });
+        if (existsSync(file)) methods.push({ type: 'publickey', username, key: privateKey(file, parse) });
       }
     }
     if (password !== undefined) {
