@@ -11,10 +11,11 @@ const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 
 function connectionVars(vars: Record<string, unknown>, templar: Templar): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(vars)) {
+  // Keys first: a task's variables hold lazily computed ones (groups, hostvars...) that only their readers should pay for.
+  for (const key of Object.keys(vars)) {
     if (key.startsWith('ansible_') || key.startsWith('betif_')) {
       if (key === 'ansible_facts' || key.startsWith('ansible_play') || key === 'ansible_version' || filledInByPlayContext(vars, key)) continue;
-      out[key] = value;
+      out[key] = vars[key];
     }
   }
   for (const key of Object.keys(out)) out[key] = templar.render(out[key]);

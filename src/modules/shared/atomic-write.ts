@@ -4,6 +4,7 @@ import { ModuleFailure } from '../contract.js';
 import { SET_ATTRIBUTES_SH, type AttributeChange } from './file-attributes.js';
 import { STAT_FORMAT_SH, parseStat, type FileStat } from './file-stat.js';
 import { decodeBase64Text, runHostScript } from './host-script.js';
+import { preloadScript } from '../../connection/driver.js';
 
 export interface WriteRequest {
   path: string;
@@ -79,6 +80,9 @@ mv -f -- "$t" "$p"
 trap - EXIT
 printf 'stat=%s\\n' "$(stat -c "$F" -- "$p")"
 `;
+
+// Every file content written goes through this script: every driver defines it from the start.
+preloadScript(WRITE_SCRIPT);
 
 const NO_SPACE = /No space left on device/i;
 

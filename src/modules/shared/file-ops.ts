@@ -5,6 +5,7 @@ import { attributeFailure } from './attribute-failure.js';
 import { SET_ATTRIBUTES_SH, type AttributeChange } from './file-attributes.js';
 import { STAT_FORMAT_SH, parseStat, type FileStat } from './file-stat.js';
 import { runHostScript } from './host-script.js';
+import { preloadScript } from '../../connection/driver.js';
 
 /** What the file module does to a path, each in one round trip. */
 export type FileOperation =
@@ -74,6 +75,9 @@ esac
 set_times "$p" "$mtime" "$atime"
 printf 'stat=%s\\n' "$(stat -c "$F" -- "$p")"
 `;
+
+// Every file, folder and link change goes through this script: every driver defines it from the start.
+preloadScript(FILE_OPS_SCRIPT);
 
 /** Runs one operation; returns the path's status afterwards. */
 export async function runFileOperation(

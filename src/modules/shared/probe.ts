@@ -3,6 +3,7 @@ import type { Connection } from '../../connection/types.js';
 import { ModuleFailure } from '../contract.js';
 import { STAT_FORMAT_SH, parseStat, type FileStat } from './file-stat.js';
 import { HostRecord, decodeBase64Text, runHostScript } from './host-script.js';
+import { preloadScript } from '../../connection/driver.js';
 
 export type ChecksumAlgorithm = 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 
@@ -150,6 +151,9 @@ known() { [ "$2" != UNKNOWN ] && case "$nl$s$nl" in *"$1"*) ;; *) false ;; esac;
 [ -z "$group" ] || known "|$group$nl" "$group" || echo "group_entry=$(getent group -- "$group" 2>/dev/null)"
 exit 0
 `;
+
+// Nearly every file task reads its paths with this script: every driver defines it from the start (its text never crosses the connection).
+preloadScript(PROBE_SCRIPT);
 
 /** A user or group: its id as given, as looked up on the host, or as seen owning a probed path. */
 function resolvedId(name: string | undefined, lookedUp: string | undefined, seen: number | undefined): number | null | undefined {

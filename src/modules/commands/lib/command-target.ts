@@ -2,6 +2,7 @@ import type { Connection } from '../../../connection/types.js';
 import { shellScript } from '../../../connection/quote.js';
 import { ModuleFailure } from '../../contract.js';
 import { EXPAND_AWK } from '../../shared/expand-host-paths.js';
+import { preloadScript } from '../../../connection/driver.js';
 
 /** What a command task needs to know from its target before running (or not running) the command. */
 export interface CommandTarget {
@@ -58,6 +59,9 @@ expand_words=
 for word do if needs_expansion "$word"; then expand_words=yes; fi; done
 if [ -n "$expand_words" ]; then awk "$expand_program" "$@"; elif [ $# -gt 0 ]; then printf '%s\\0' "$@"; fi
 `;
+
+// Every command task reads its target with this script: every driver defines it from the start.
+preloadScript(READ_SCRIPT);
 
 /** Anything the target must be asked: a path to check or a word that Ansible would expand. */
 export function needsTargetRead(query: CommandTargetQuery): boolean {
