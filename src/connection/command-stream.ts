@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
-import { DRIVER_HELLO, encodeRequest, type ScriptDefinitions } from './driver.js';
+import { DRIVER_HELLO, encodeRequest, type ScriptDefinitions, type StreamRequest } from './driver.js';
 import { FrameReader } from './frame-reader.js';
 import type { ExecResult } from './types.js';
 
@@ -114,13 +114,13 @@ export class CommandStream {
     return !this.ended;
   }
 
-  /** Runs one command (shell text from driver.ts) and resolves with its exit code and output. */
-  run(text: string, stdin?: Buffer): Promise<ExecResult> {
+  /** Runs one command (a request from driver.ts) and resolves with its exit code and output. */
+  run(request: StreamRequest, stdin?: Buffer): Promise<ExecResult> {
     if (this.ended) return Promise.reject(new StreamEnded('the command stream has ended'));
     const token = `${TOKEN_PREFIX}${(tokenCount += 1)}`;
     return new Promise((resolve, reject) => {
       this.pending = { out: new FrameReader(token, true), err: new FrameReader(token, false), resolve, reject };
-      this.channel.write(encodeRequest(token, text, stdin));
+      this.channel.write(encodeRequest(token, request, stdin));
     });
   }
 

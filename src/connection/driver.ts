@@ -8,7 +8,7 @@ import type { ExecOptions } from './types.js';
  * one command per request, with no program started besides the command itself (and `head` for a
  * large command text or a command's stdin).
  *
- * Request: a line "TOKEN KIND COUNT STDIN_BYTES", then the command's shell text (KIND L: COUNT lines,
+ * Request: a line "TOKEN KIND COUNT STDIN_BYTES [c]", then the command's shell text (KIND L: COUNT lines,
  * read by the shell's own `read`; KIND B: COUNT bytes, read by `head -c`, then a line TOKEN), then
  * STDIN_BYTES bytes of input and a line TOKEN (-1: no input). A request cut short (the controller
  * stopped or the connection broke while sending it) lacks a line, and the driver exits without
@@ -16,6 +16,14 @@ import type { ExecOptions } from './types.js';
  * command, and removed with its folder when the driver ends (also on SIGPIPE). Answer: TOKEN"a" on stdout and stderr, the command's own output on each, then
  * TOKEN"z"RC on stdout and TOKEN"z" on stderr. The token is random per request, so no output of a
  * command can end its frame, and bytes outside a frame (a background job writing late) are dropped.
+ *
+ * With "c" (a command that prints lines of text, see ExecOptions.linesOnly) the driver collects the output and
+ * answers with one write per stream once the command is done: otherwise every line a script echoes may cross the
+ * connection as an SSH packet of its own (about ten per file probe), each costing the host's sshd and the
+ * controller a wake-up, a read and a decryption. Its stdout comes from a command substitution (trailing empty
+ * lines dropped, one newline added), its stderr through a file in the driver's folder, read back only when not
+ * empty. Where that folder cannot be made, the command is answered as any other, in a subshell of its own (its
+ * text, made for the collecting subshell, may exit).
  *
  * With a positional argument (become with a password), lines are skipped up to that marker first:
  * sudo -S and su read the password line only when they need one.
@@ -26,7 +34,7 @@ trap 'exit 1' HUP INT TERM PIPE
 if [ $# -gt 0 ]; then IFS= read -r l; [ "$l" = "$1" ] || IFS= read -r l; fi
 head -c 0 </dev/null || exit 97
 echo betif-driver-1
-while IFS=' ' read -r t k n s; do
+while IFS=' ' read -r t k n s m; do
   case $k in
     L) c=; while [ "$n" -gt 0 ]; do IFS= read -r l || exit 1; c="$c$l
 "; n=$((n - 1)); done ;;
@@ -39,8 +47,17 @@ while IFS=' ' read -r t k n s; do
     i=$d/in; head -c "$s" >"$i" || exit 1
     IFS= read -r e && [ "$e" = "$t" ] || exit 1
   fi
+  if [ "$m" = c ] && { [ -n "$d" ] || d=$(mktemp -d 2>/dev/null); }; then
+    o=$(eval "$c" <"$i" 2>"$d/e")
+    r=$?
+    [ "$i" = /dev/null ] || : >"$i"
+    printf '%sa\n%s%sz%s\n' "$t" "\${o:+$o
+}" "$t" "$r"
+    if [ -s "$d/e" ]; then printf '%sa\n' "$t" >&2; cat -- "$d/e" >&2; printf '%sz\n' "$t" >&2; else printf '%sa\n%sz\n' "$t" "$t" >&2; fi
+    continue
+  fi
   echo "$t"a; echo "$t"a >&2
-  { eval "$c"; } <"$i"
+  if [ "$m" = c ]; then (eval "$c") <"$i"; else { eval "$c"; } <"$i"; fi
   r=$?
   [ "$i" = /dev/null ] || : >"$i"
   echo "$t"z"$r"; echo "$t"z >&2
@@ -88,7 +105,7 @@ const DEFINE_FROM = 256;
 /** Scripts one driver keeps track of at most: a script built per call would otherwise grow it without end. */
 const MAX_SCRIPTS = 64;
 /** The driver's own variables, unset in the subshell that runs a defined script (sh -c would not see them). */
-const DRIVER_VARIABLES = 'c d e i k l n r s t';
+const DRIVER_VARIABLES = 'c d e i k l m n o r s t';
 
 /** What one driver knows of the fixed scripts it ran: by function name, whether it holds the definition. */
 export type ScriptDefinitions = Map<string, boolean>;
@@ -104,9 +121,12 @@ function functionName(script: string): string {
   return name;
 }
 
-/** The function a defined script becomes: a subshell, like sh -c, without the driver's own variables. */
+/**
+ * The function a defined script becomes, without the driver's own variables. It is always called in a subshell,
+ * like sh -c: `(name ...)`, or the command substitution that collects a command's output (no second fork there).
+ */
 function functionText(name: string, body: string): string {
-  return `${name}() (\nunset ${DRIVER_VARIABLES}\n${body}\n)`;
+  return `${name}() {\nunset ${DRIVER_VARIABLES}\n${body}\n}`;
 }
 
 /** Fixed scripts every driver started from now on defines when it starts (preloadScript). */
@@ -144,7 +164,7 @@ type ScriptRun = { eval: string; args: readonly string[] } | { call: string; def
  * `/bin/sh -c SCRIPT sh ARGS...` (quote.ts's shellScript: a fixed script, user data only in ARGS) runs in
  * a subshell of the driver, which costs one fork instead of starting sh. The first time, the subshell
  * evaluates the script's text (a syntax error ends the subshell only, with sh's message and exit code).
- * Run a second time on a stream, the script becomes a shell function the driver defines, whose body is a
+ * Run a second time on a stream, the script becomes a shell function the driver defines, always called in a
  * subshell: from there on its text neither crosses the connection nor is parsed again. The definition is
  * parsed in a subshell first: a script sh cannot parse leaves a function that runs it with sh -c, so it
  * fails as it would have, and the driver lives on.
@@ -169,39 +189,49 @@ function scriptRun(argv: readonly string[], definitions: ScriptDefinitions): Scr
   return { call, definition };
 }
 
+/** What the driver is sent for one command: shell text, and whether the driver collects its output (see DRIVER_SCRIPT). */
+export interface StreamRequest {
+  text: string;
+  collected: boolean;
+}
+
 /**
  * The shell text the driver evaluates for one command, argv quoted in quote.ts. A plain program runs
  * right from the driver (one process: the command); with cwd or env, or a word that would change the
  * driver's shell, it runs in a subshell that applies them and then execs the program. `definitions`
- * (the stream's own) enables running fixed scripts without sh (scriptRun).
+ * (the stream's own) enables running fixed scripts without sh (scriptRun). A defined script whose output is lines
+ * of text (options.linesOnly) is collected by the driver, whose command substitution is then its only subshell.
  */
-export function streamCommandText(argv: readonly string[], options: ExecOptions = {}, definitions?: ScriptDefinitions): string {
+export function streamRequest(argv: readonly string[], options: ExecOptions = {}, definitions?: ScriptDefinitions): StreamRequest {
   if (argv.length === 0) throw new Error('cannot run an empty command');
   const env = options.env && Object.keys(options.env).length > 0 ? options.env : undefined;
   const run = definitions ? scriptRun(argv, definitions) : undefined;
   const head = run && 'definition' in run && run.definition ? `${run.definition}\n` : '';
-  if (options.cwd === undefined && !env && run && 'call' in run) return head + run.call;
-  if (options.cwd === undefined && !env && !run && runsInPlace(argv[0])) return quoteArgv(argv);
   const lines: string[] = [];
   if (run && 'eval' in run) lines.push(`unset ${DRIVER_VARIABLES}`);
   // -P: the folder's real path becomes $PWD, as for a program started in it (Ansible's chdir), not the path with its symlinks.
   if (options.cwd !== undefined) lines.push(`${quoteArgv(['cd', '-P', '--', options.cwd])} || exit 1`);
   if (env) lines.push(quoteArgv(['export', ...envAssignments(env)]));
+  // A definition must be made in the driver's own shell, not in the subshell that collects the output.
+  if (options.linesOnly && run && 'call' in run && !head) return { text: [...lines, run.call].join('\n'), collected: true };
+  if (options.cwd === undefined && !env && !run && runsInPlace(argv[0])) return { text: quoteArgv(argv), collected: false };
   if (run && 'eval' in run) lines.push(`set -- ${quoteArgv(run.args)}`, `eval ${quoteArgv([run.eval])}`);
   else if (run) lines.push(run.call);
   else lines.push((runsInPlace(argv[0]) && !HARMLESS_BUILTINS.has(argv[0])) || SHADOWED_PROGRAMS.has(argv[0]) ? `exec ${quoteArgv(argv)}` : quoteArgv(argv));
-  return `${head}(\n${lines.join('\n')}\n)`;
+  return { text: `${head}(\n${lines.join('\n')}\n)`, collected: false };
 }
 
 /** One framed request for the driver. */
-export function encodeRequest(token: string, text: string, stdin?: Buffer): Buffer {
+export function encodeRequest(token: string, request: StreamRequest, stdin?: Buffer): Buffer {
+  const { text } = request;
   const body = Buffer.from(text, 'utf8');
   const input = stdin && stdin.length > 0 ? stdin : undefined;
   const size = input ? input.length : -1;
+  const mode = request.collected ? ' c' : '';
   const header =
     body.length <= LINE_READ_LIMIT
-      ? `${token} L ${text.split('\n').length} ${size}\n${text}\n`
-      : `${token} B ${body.length} ${size}\n`;
+      ? `${token} L ${text.split('\n').length} ${size}${mode}\n${text}\n`
+      : `${token} B ${body.length} ${size}${mode}\n`;
   const trailer = Buffer.from(`${token}\n`, 'utf8');
   const parts: Buffer[] = [Buffer.from(header, 'utf8')];
   if (body.length > LINE_READ_LIMIT) parts.push(body, trailer);

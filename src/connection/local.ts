@@ -1,5 +1,5 @@
 import { CommandStream, StreamEnded } from './command-stream.js';
-import { driverStart, streamCommandText } from './driver.js';
+import { driverStart, streamRequest } from './driver.js';
 import { escalatedCommand, escalationFailure, withoutPrompt } from './escalation.js';
 import { ProcessChannel } from './local-channel.js';
 import { shellScript } from './quote.js';
@@ -33,7 +33,7 @@ export class LocalConnection implements Connection {
     local.channel.hold(true);
     try {
       const stdin = options.stdin === undefined ? undefined : Buffer.from(options.stdin);
-      return await local.stream.run(streamCommandText(argv, options, local.stream.definitions), stdin);
+      return await local.stream.run(streamRequest(argv, options, local.stream.definitions), stdin);
     } catch (error) {
       if (error instanceof StreamEnded) throw new UnreachableError(`the local command stream ended while running ${argv[0]}`);
       throw error;

@@ -8,7 +8,7 @@ import type { NodeSSH } from 'node-ssh';
 import pLimit from 'p-limit';
 import type { AnyAuthMethod, Channel } from 'ssh2';
 import { CommandStream, StreamEnded, type DriverChannel } from './command-stream.js';
-import { driverStart, streamCommandText } from './driver.js';
+import { driverStart, streamRequest } from './driver.js';
 import { preferredHostKeyAlgorithms, verifyHostKey } from './known-hosts.js';
 import { privateKey, type KeyParser } from './private-keys.js';
 import { quoteArgv, shellScript } from './quote.js';
@@ -148,7 +148,7 @@ export class SshConnection implements Connection {
       const stream = await this.acquire(ssh, key, become);
       if (stream) {
         try {
-          return await stream.run(streamCommandText(argv, options, stream.definitions), stdin);
+          return await stream.run(streamRequest(argv, options, stream.definitions), stdin);
         } catch (error) {
           if (error instanceof StreamEnded) throw this.dropped(ssh.isConnected() ? 'the command stream ended mid-command' : undefined);
           throw error;

@@ -14,6 +14,11 @@ export interface ExecOptions {
   env?: Record<string, string>;
   /** Run as this user (through sudo or su) instead of the login user. */
   become?: BecomeOptions;
+  /**
+   * The command prints lines of text only (no NUL bytes; trailing empty lines mean nothing): a command stream may
+   * collect its output on the host and send it at once (driver.ts).
+   */
+  linesOnly?: boolean;
 }
 
 export interface ExecResult {

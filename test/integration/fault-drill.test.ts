@@ -320,7 +320,7 @@ describe('fault drill over real SSH', () => {
 
     test('its input cut short: the command does not run, the input file is removed', async () => {
       clearSrv();
-      const request = encodeRequest('c0ffee', quoteArgv(['sh', '-c', 'cat > /srv/cut']), Buffer.alloc(200_000, 'a'));
+      const request = encodeRequest('c0ffee', { text: quoteArgv(['sh', '-c', 'cat > /srv/cut']), collected: false }, Buffer.alloc(200_000, 'a'));
       await sendCut(request, request.length - 1_000);
       await settled(lab.hosts[0]);
       assert.ok(!existsSync(join(lab.hosts[0].root, 'srv/cut')));
@@ -334,7 +334,7 @@ describe('fault drill over real SSH', () => {
     test('its command text (over 4 KiB) cut short: nothing of it runs', async () => {
       clearSrv();
       const text = `touch /srv/cut-text\n: ${'x'.repeat(8_000)}`;
-      const request = encodeRequest('c0ffee', text);
+      const request = encodeRequest('c0ffee', { text, collected: false });
       await sendCut(request, request.length - 3);
       await settled(lab.hosts[0]);
       assert.ok(!existsSync(join(lab.hosts[0].root, 'srv/cut-text')));
