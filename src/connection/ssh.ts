@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
 import { constants, homedir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -322,15 +323,17 @@ export class SshConnection implements Connection {
     // node-ssh brings ssh2: loaded by the first ssh connection, never by a run that makes none.
     const [{ NodeSSH }, { default: ssh2 }] = await Promise.all([import('node-ssh'), import('ssh2')]);
     const authHandler = this.authMethods((data) => ssh2.utils.parseKey(data));
-    const sock = this.jump ? await this.jump.tunnel(address, port) : undefined;
+    const tunnel = this.jump ? await this.jump.tunnel(address, port) : undefined;
     const ssh = new NodeSSH();
     let refusal: string | undefined;
+    let sock: Readable | undefined = tunnel;
     try {
       await pacedHandshake(address, port, () => ssh.connect({
         host: address,
         port,
         username: user,
-        sock,
+        // Without TCP_NODELAY from the start, each small handshake packet waited for the host's delayed ACK (40 ms, twice per login).
+        sock: (sock ??= netConnect({ host: address, port, noDelay: true })),
         readyTimeout: timeoutMs,
         keepaliveInterval: this.settings.keepaliveIntervalMs ?? KEEPALIVE_INTERVAL_MS,
         keepaliveCountMax: this.settings.keepaliveCountMax ?? KEEPALIVE_COUNT_MAX,
