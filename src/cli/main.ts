@@ -6,7 +6,6 @@ import { loadConfig, type AnsibleConfig } from '../config/load.js';
 import { ConnectionPool } from '../connection/pool.js';
 import { InventoryError } from '../inventory/errors.js';
 import { type Inventory, loadInventory } from '../inventory/load.js';
-import { isTemplateText } from '../modules/args.js';
 import type { Playbook } from '../playbook/types.js';
 import { reportInternalError } from './internal-error.js';
 import { hostsInSlice, SlicedInventory } from '../inventory/slice.js';
@@ -41,10 +40,18 @@ function inventorySources(options: CliOptions, config: AnsibleConfig): string[] 
   return existsSync('/etc/ansible/hosts') ? ['/etc/ansible/hosts'] : [];
 }
 
-/** The parts of the plays' static host patterns that match nothing in the inventory, each once. */
-function unmatchedPlayPatterns(playbooks: Playbook[], inventory: Inventory): string[] {
-  const patterns = playbooks.flatMap((playbook) => playbook.plays.map((play) => play.hosts)).filter((hosts) => !isTemplateText(hosts));
-  return [...new Set(patterns.flatMap((pattern) => inventory.unmatched(pattern)))];
+/**
+ * What ansible-playbook checks of the inventory before anything else (its CLI.get_host_list, --syntax-check
+ * included): an empty inventory is worth a warning; a --limit that leaves no host of a non-empty inventory ends the
+ * run (exit 1), after a warning for each part of it that matched nothing.
+ */
+function checkHostList(inventory: Inventory, limit: string | undefined, localhostWarning: boolean): void {
+  const empty = inventory.hostNames().length === 0;
+  // Ansible's display wraps its warnings at 80 columns where the output is not a terminal.
+  if (empty && localhostWarning) process.stderr.write("[WARNING]: provided hosts list is empty, only localhost is available. Note that\nthe implicit localhost does not match 'all'\n");
+  if (limit === undefined) return;
+  for (const part of inventory.unmatched(limit)) process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${part}\n`);
+  if (!empty && inventory.select(limit).length === 0) throw new RunError('Specified inventory, host pattern and/or --limit leaves us with no hosts to target.');
 }
 
 /** A subcommand's own errors: one ERROR! line and the given exit code; anything else is a bug and propagates. */
@@ -116,11 +123,7 @@ export async function main(argv: string[], version: string): Promise<number> {
     });
     const inventory = options.slice ? new SlicedInventory(whole, hostsInSlice(whole.select(options.limit ?? 'all'), options.slice), options.slice) : whole;
     for (const warning of inventory.warnings) process.stderr.write(`[WARNING]: ${warning}\n`);
-    // As Ansible, before any play starts; --syntax-check never looks at the hosts.
-    if (!options.syntaxCheck) for (const part of unmatchedPlayPatterns(playbooks, whole)) process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${part}\n`);
-    if (options.limit && inventory.select(options.limit).length === 0) {
-      process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${options.limit}\n`);
-    }
+    checkHostList(whole, options.limit, config.values.localhostWarning !== false);
     if (options.flushCache) run.factCache?.flush(inventory.hostNames());
     if (options.syntaxCheck || options.listHosts || options.listTasks || options.listTags) {
       const context: RunContext = { options: run, inventory, pool: new ConnectionPool(), reporter: await reporterFor(options, config, secrets, paths[0]), hosts: new Map(), playbookDir: playbooks[0]?.dir ?? '.', secrets };

@@ -18,6 +18,7 @@ const defaults = (key: string): [string, string] => ['defaults', key];
 export const SETTINGS = {
   inventory: { ansibleName: 'DEFAULT_HOST_LIST', type: 'pathlist', ini: [defaults('inventory')], env: ['ANSIBLE_INVENTORY'] },
   rolesPath: { ansibleName: 'DEFAULT_ROLES_PATH', type: 'pathspec', ini: [defaults('roles_path')], env: ['ANSIBLE_ROLES_PATH'] },
+  localhostWarning: { ansibleName: 'LOCALHOST_WARNING', type: 'boolean', ini: [defaults('localhost_warning')], env: ['ANSIBLE_LOCALHOST_WARNING'], default: true },
   hostKeyChecking: { ansibleName: 'HOST_KEY_CHECKING', type: 'boolean', ini: [defaults('host_key_checking')], env: ['ANSIBLE_HOST_KEY_CHECKING'], default: true },
   remoteUser: { ansibleName: 'DEFAULT_REMOTE_USER', type: 'string', ini: [defaults('remote_user')], env: ['ANSIBLE_REMOTE_USER'] },
   privateKeyFile: { ansibleName: 'DEFAULT_PRIVATE_KEY_FILE', type: 'path', ini: [defaults('private_key_file')], env: ['ANSIBLE_PRIVATE_KEY_FILE'] },

@@ -15,6 +15,7 @@ export function fanOut(reporters: Reporter[]): Reporter {
     included: (...args) => reporters.forEach((reporter) => reporter.included(...args)),
     pending: (...args) => reporters.forEach((reporter) => reporter.pending(...args)),
     warning: (...args) => reporters.forEach((reporter) => reporter.warning(...args)),
+    unmatchedPattern: (...args) => reporters.forEach((reporter) => reporter.unmatchedPattern?.(...args)),
     command: (...args) => reporters.forEach((reporter) => reporter.command(...args)),
     recap: (...args) => reporters.forEach((reporter) => reporter.recap(...args)),
   };

@@ -44,7 +44,12 @@ export class HumanReporter implements Reporter {
   private readonly warningsShown = new Set<string>();
   private readonly noticesShown = new Set<string>();
 
-  constructor(private readonly out: Writable, private readonly options: HumanOptions) {}
+  constructor(
+    private readonly out: Writable,
+    private readonly options: HumanOptions,
+    /** Where Ansible's display writes what it writes on stderr. */
+    private readonly errors: Writable = process.stderr,
+  ) {}
 
   private write(line: string, color?: number): void {
     this.out.write(color !== undefined && this.options.color ? `\u001b[0;${color}m${line}\u001b[0m\n` : `${line}\n`);
@@ -95,6 +100,13 @@ export class HumanReporter implements Reporter {
     if (this.warningsShown.has(message)) return;
     this.warningsShown.add(message);
     this.write(`[WARNING]: ${message}`, COLORS.warning);
+  }
+
+  unmatchedPattern(part: string): void {
+    const message = `Could not match supplied host pattern, ignoring: ${part}`;
+    if (this.warningsShown.has(message)) return;
+    this.warningsShown.add(message);
+    this.errors.write(this.options.color ? `\u001b[0;${COLORS.warning}m[WARNING]: ${message}\u001b[0m\n` : `[WARNING]: ${message}\n`);
   }
 
   /** As Ansible's default callback at -vv, before the result of the task that notified. */

@@ -58,6 +58,11 @@ export class JsonReporter implements Reporter {
     this.warnings.push(message);
   }
 
+  /** On stderr, as with the default output: stdout holds the JSON document only. */
+  unmatchedPattern(part: string): void {
+    process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${part}\n`);
+  }
+
   command(): void {}
 
   recap(stats: Map<string, HostStats>): void {

@@ -60,6 +60,10 @@ export class LogReporter implements Reporter {
     this.logger.warn({ event: 'warning', message });
   }
 
+  unmatchedPattern(part: string): void {
+    this.warning(`Could not match supplied host pattern, ignoring: ${part}`);
+  }
+
   command(task: TaskInfo, event: CommandEvent): void {
     this.logger.info({ event: 'command', task: task.title, host: event.host, argv: event.argv ?? '(hidden: no_log)', rc: event.rc, durationMs: event.durationMs });
   }

@@ -64,6 +64,10 @@ export class ProgressReporter implements Reporter {
     this.around(() => this.inner.warning(message));
   }
 
+  unmatchedPattern(part: string): void {
+    this.around(() => this.inner.unmatchedPattern?.(part));
+  }
+
   command(task: TaskInfo, event: CommandEvent): void {
     this.inner.command(task, event);
   }

@@ -57,6 +57,10 @@ export class RedactingReporter implements Reporter {
     this.inner.warning(this.secrets.maskText(message));
   }
 
+  unmatchedPattern(part: string): void {
+    this.inner.unmatchedPattern?.(this.secrets.maskText(part));
+  }
+
   command(task: TaskInfo, event: CommandEvent): void {
     this.inner.command(task, { ...event, ...(event.argv ? { argv: this.secrets.mask([...event.argv]) } : {}) });
   }

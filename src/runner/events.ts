@@ -74,6 +74,8 @@ export interface Reporter {
   /** How many hosts are still running the current task (for a progress display). */
   pending(task: TaskInfo, pending: number): void;
   warning(message: string): void;
+  /** A part of a play's host pattern matched no host when the play started (Ansible warns on stderr, before the play's banner). */
+  unmatchedPattern?(part: string): void;
   command(task: TaskInfo, event: CommandEvent): void;
   recap(stats: Map<string, HostStats>): void;
 }

@@ -15,10 +15,15 @@ import { newHostState, type HostState, type PlayRun, type RunContext, type Scope
 
 /** The hosts a play targets: its `hosts` pattern, narrowed by --limit. */
 export function playHosts(run: RunContext, play: Play): string[] {
-  const pattern = String(createTemplar({ ...play.vars, ...run.options.extraVars }).render(play.hosts));
+  const pattern = playPattern(run, play);
   const selected = run.inventory.select(pattern);
   const allowed = run.options.limit ? new Set(run.inventory.select(run.options.limit)) : undefined;
   return inOrder(allowed ? selected.filter((host) => allowed.has(host)) : selected, play.keywords.order);
+}
+
+/** The play's host pattern, its templates rendered with the play's vars and the extra vars. */
+function playPattern(run: RunContext, play: Play): string {
+  return String(createTemplar({ ...play.vars, ...run.options.extraVars }).render(play.hosts));
 }
 
 /** The play's `order`: the inventory's, reversed, by name, or shuffled. */
@@ -100,6 +105,8 @@ function hostState(run: RunContext, name: string): HostState {
  */
 export async function runPlay(run: RunContext, written: Play, registry: ModuleRegistry): Promise<boolean> {
   const play: Play = written.keywords.vars_prompt ? { ...written, vars: { ...written.vars, ...(await promptedVars(run, written)) } } : written;
+  // As Ansible's, when the play starts: hosts that add_host or group_by made in an earlier play count.
+  for (const part of run.inventory.unmatched(playPattern(run, play))) run.reporter.unmatchedPattern?.(part);
   run.reporter.playStart(play.name);
   const names = playHosts(run, play);
   const eligible = names.map((name) => hostState(run, name)).filter((host) => !host.failed && !host.unreachable);

@@ -84,7 +84,11 @@ export default defineModule<PauseArgs, Paused>({
     const startMicros = nowMicros();
     const warnings: string[] = [];
     let userInput = '';
-    if (seconds !== undefined) await sleep(Math.max(1, seconds) * 1000);
+    if (seconds !== undefined) {
+      // A timer may fire a little before the wall clock has moved on as far (delta would then say 0 for 1 s): wait until it has.
+      const until = startMicros + Math.max(1, seconds) * 1_000_000;
+      for (let left = until - startMicros; left > 0; left = until - nowMicros()) await sleep(Math.ceil(left / 1000));
+    }
     else if (process.stdin.isTTY) userInput = await askTerminal(`${args.prompt || 'Press enter to continue, Ctrl+C to interrupt'}${args.echo ? '' : ' (output is hidden)'}:`, args.echo);
     else warnings.push('Not waiting for response to prompt as stdin is not interactive');
     return { startMicros, stopMicros: nowMicros(), userInput, warnings };
