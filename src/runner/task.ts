@@ -38,16 +38,27 @@ export interface Outcome {
 
 /** Drops arguments equal to `omit`; a list or dict with none keeps its identity (and so its unsafe mark). */
 function dropOmitted(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || value instanceof String) return value;
+  // Every task's arguments pass here: nothing is copied (or allocated) until something is left out or changes.
   if (Array.isArray(value)) {
-    const kept = value.filter((item) => item !== OMIT).map(dropOmitted);
-    return kept.length === value.length && kept.every((item, index) => item === value[index]) ? value : kept;
+    let kept: unknown[] | undefined;
+    for (let index = 0; index < value.length; index += 1) {
+      const item = value[index] === OMIT ? OMIT : dropOmitted(value[index]);
+      if (item !== value[index] || item === OMIT) kept ??= value.slice(0, index);
+      if (kept && item !== OMIT) kept.push(item);
+    }
+    return kept ?? value;
   }
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value);
-    const kept = entries.filter(([, item]) => item !== OMIT).map(([key, item]) => [key, dropOmitted(item)] as const);
-    return kept.length === entries.length && kept.every(([key, item]) => item === (value as Record<string, unknown>)[key]) ? value : Object.fromEntries(kept);
+  const record = value as Record<string, unknown>;
+  let kept: Record<string, unknown> | undefined;
+  const keys = Object.keys(record);
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index];
+    const item = record[key] === OMIT ? OMIT : dropOmitted(record[key]);
+    if (!kept && (item !== record[key] || item === OMIT)) kept = Object.fromEntries(keys.slice(0, index).map((earlier) => [earlier, record[earlier]]));
+    if (kept && item !== OMIT) kept[key] = item;
   }
-  return value;
+  return kept ?? value;
 }
 
 function statusOf(result: ModuleResult): HostStatus {

@@ -44,16 +44,24 @@ export function wrapUnsafe(value: unknown): unknown {
  * Lists and dicts are copied only where something changed, keeping their unsafe mark.
  */
 export function stripUnsafe(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
   if (value instanceof UnsafeText) return value.toString();
+  // Every task's arguments and result pass here: nothing is copied (or allocated) until something changes.
   if (Array.isArray(value)) {
-    const items = value.map(stripUnsafe);
-    if (items.every((item, index) => item === value[index])) return value;
-    return copyMark(value, isTuple(value) ? tuple(items) : items);
+    let items: unknown[] | undefined;
+    for (let index = 0; index < value.length; index += 1) {
+      const item = stripUnsafe(value[index]);
+      if (item !== value[index]) (items ??= value.slice())[index] = item;
+    }
+    return items === undefined ? value : copyMark(value, isTuple(value) ? tuple(items) : items);
   }
   if (isDict(value)) {
-    const entries = Object.entries(value).map(([key, item]) => [key, stripUnsafe(item)] as const);
-    if (entries.every(([key, item]) => item === value[key])) return value;
-    return copyMark(value, Object.fromEntries(entries));
+    let copy: Record<string, unknown> | undefined;
+    for (const key of Object.keys(value)) {
+      const item = stripUnsafe(value[key]);
+      if (item !== value[key]) (copy ??= { ...value })[key] = item;
+    }
+    return copy === undefined ? value : copyMark(value, copy);
   }
   return value;
 }
