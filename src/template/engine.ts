@@ -14,6 +14,7 @@ import { pythonStr } from './python-repr.js';
 import { plain } from './python-types.js';
 import { buildTests } from './tests.js';
 import { textToValue } from './text-value.js';
+import type { Tags } from './text-options.js';
 
 /** Whether a string needs templating at all; most strings in a playbook do not. */
 export function isTemplate(text: string): boolean {
@@ -198,15 +199,7 @@ class Engine {
   }
 }
 
-/** nunjucks' names for Jinja's block/variable/comment start and end strings. */
-export interface Tags {
-  blockStart?: string;
-  blockEnd?: string;
-  variableStart?: string;
-  variableEnd?: string;
-  commentStart?: string;
-  commentEnd?: string;
-}
+export type { Tags };
 
 /** Jinja environment settings a template file may change (the template module's options, `#jinja2:` lines). */
 export interface Syntax {

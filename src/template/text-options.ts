@@ -1,4 +1,12 @@
-import type { Tags } from './engine.js';
+/** nunjucks' names for Jinja's block/variable/comment start and end strings. */
+export interface Tags {
+  blockStart?: string;
+  blockEnd?: string;
+  variableStart?: string;
+  variableEnd?: string;
+  commentStart?: string;
+  commentEnd?: string;
+}
 
 /** How the template module renders a file: its own variables, folders and Jinja settings. */
 export interface TextOptions {
