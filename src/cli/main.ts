@@ -29,6 +29,7 @@ import { writeRetryFile } from './retry-file.js';
 import { runOptionsFrom } from './run-options.js';
 import { askPasswords, setUpVault } from './secrets-setup.js';
 import { askStep } from './step.js';
+import { unmatchedPatternWarning } from '../output/format.js';
 
 export const EXIT = { ok: 0, error: 1, hostFailed: 2, unreachableOrInvalid: 4, badOptions: 5, interrupted: 99, unexpected: 250 } as const;
 
@@ -50,7 +51,7 @@ function checkHostList(inventory: Inventory, limit: string | undefined, localhos
   // Ansible's display wraps its warnings at 80 columns where the output is not a terminal.
   if (empty && localhostWarning) process.stderr.write("[WARNING]: provided hosts list is empty, only localhost is available. Note that\nthe implicit localhost does not match 'all'\n");
   if (limit === undefined) return;
-  for (const part of inventory.unmatched(limit)) process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${part}\n`);
+  for (const part of inventory.unmatched(limit)) process.stderr.write(`[WARNING]: ${unmatchedPatternWarning(part)}\n`);
   if (!empty && inventory.select(limit).length === 0) throw new RunError('Specified inventory, host pattern and/or --limit leaves us with no hosts to target.');
 }
 

@@ -73,7 +73,13 @@ export function moduleRegistry(entries: ModuleEntry[], imported = new Map<Module
     async importMissed() {
       const wanted = [...missed];
       missed.clear();
-      const modules = await Promise.all(wanted.map(async (entry) => imported.set(entry, await entry.load()).get(entry) as Module));
+      const modules = await Promise.all(
+        wanted.map(async (entry) => {
+          const module = await entry.load();
+          imported.set(entry, module);
+          return module;
+        }),
+      );
       // A module's arguments are checked as soon as it is imported: ajv comes with the first one that has no validator built in.
       const validator = modules.some((module) => !hasBuiltValidator(module)) ? await loadArgValidator().then(() => true) : await loadWantedArgValidator();
       return wanted.length > 0 || validator;

@@ -38,3 +38,8 @@ export function recapLine(host: string, stats: HostStats): string {
     field('ignored', stats.ignored),
   ].join(' ')}`;
 }
+
+/** Ansible's warning for a part of a host pattern (a play's, or --limit) that matches no host. */
+export function unmatchedPatternWarning(part: string): string {
+  return `Could not match supplied host pattern, ignoring: ${part}`;
+}

@@ -4,7 +4,7 @@ import type { ModuleResult } from '../modules/contract.js';
 import type { HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
 import { pythonStr } from '../template/python-repr.js';
 import { unifiedDiff } from './diff.js';
-import { banner, dumpResult, recapLine } from './format.js';
+import { banner, dumpResult, recapLine, unmatchedPatternWarning } from './format.js';
 import { dumpYamlResult } from './yaml-result.js';
 
 const COLORS = { ok: 32, changed: 33, skipped: 36, failed: 31, unreachable: 31, warning: 35, verbose: 34 } as const;
@@ -51,8 +51,19 @@ export class HumanReporter implements Reporter {
     private readonly errors: Writable = process.stderr,
   ) {}
 
+  private colored(line: string, color?: number): string {
+    return color !== undefined && this.options.color ? `\u001b[0;${color}m${line}\u001b[0m\n` : `${line}\n`;
+  }
+
   private write(line: string, color?: number): void {
-    this.out.write(color !== undefined && this.options.color ? `\u001b[0;${color}m${line}\u001b[0m\n` : `${line}\n`);
+    this.out.write(this.colored(line, color));
+  }
+
+  /** Whether this warning text is new to the run (each is printed once, see warningsShown). */
+  private firstTime(message: string): boolean {
+    if (this.warningsShown.has(message)) return false;
+    this.warningsShown.add(message);
+    return true;
   }
 
   private ensureBanner(task: TaskInfo): void {
@@ -97,16 +108,12 @@ export class HumanReporter implements Reporter {
   }
 
   warning(message: string): void {
-    if (this.warningsShown.has(message)) return;
-    this.warningsShown.add(message);
-    this.write(`[WARNING]: ${message}`, COLORS.warning);
+    if (this.firstTime(message)) this.write(`[WARNING]: ${message}`, COLORS.warning);
   }
 
   unmatchedPattern(part: string): void {
-    const message = `Could not match supplied host pattern, ignoring: ${part}`;
-    if (this.warningsShown.has(message)) return;
-    this.warningsShown.add(message);
-    this.errors.write(this.options.color ? `\u001b[0;${COLORS.warning}m[WARNING]: ${message}\u001b[0m\n` : `[WARNING]: ${message}\n`);
+    const message = unmatchedPatternWarning(part);
+    if (this.firstTime(message)) this.errors.write(this.colored(`[WARNING]: ${message}`, COLORS.warning));
   }
 
   /** As Ansible's default callback at -vv, before the result of the task that notified. */

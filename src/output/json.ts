@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
+import { unmatchedPatternWarning } from './format.js';
 
 interface JsonTask {
   task: { name: string; path: string };
@@ -60,7 +61,7 @@ export class JsonReporter implements Reporter {
 
   /** On stderr, as with the default output: stdout holds the JSON document only. */
   unmatchedPattern(part: string): void {
-    process.stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${part}\n`);
+    process.stderr.write(`[WARNING]: ${unmatchedPatternWarning(part)}\n`);
   }
 
   command(): void {}

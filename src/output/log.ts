@@ -1,6 +1,7 @@
 import { pino, type Logger } from 'pino';
 import { openPrivateFile } from './private-file.js';
 import type { CommandEvent, HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
+import { unmatchedPatternWarning } from './format.js';
 
 /** A JSON-lines log of the run (pino): every task, every host result with its duration, the recap. */
 export class LogReporter implements Reporter {
@@ -61,7 +62,7 @@ export class LogReporter implements Reporter {
   }
 
   unmatchedPattern(part: string): void {
-    this.warning(`Could not match supplied host pattern, ignoring: ${part}`);
+    this.warning(unmatchedPatternWarning(part));
   }
 
   command(task: TaskInfo, event: CommandEvent): void {
