@@ -33,9 +33,12 @@ async function compiledModule(file) {
   return (await import(pathToFileURL(join(root, 'dist', relative(root, file)).replace(/\.ts$/, '.js')).href)).default;
 }
 
+/** How the module index names a module for the plugin below: this prefix and the module file's path under src/modules. */
+const MODULE_PREFIX = 'betif-module:';
+
 /**
- * The module index: every module's names, read from tsc's output of the same files, and an import of the
- * module's own chunk (the module with its argument validator built in) that runs only when a task names the module.
+ * The module index: every module's names, read from tsc's output of the same files, and an import of the module
+ * (with its argument validator built in) whose code runs only when a task names the module.
  */
 async function moduleIndexSource() {
   const entries = await Promise.all(moduleSources().map(async (file) => {
@@ -46,7 +49,7 @@ async function moduleIndexSource() {
   return `export async function moduleEntries() { return [\n${entries.join(',\n')}\n]; }\n`;
 }
 
-/** A module's chunk: the module file and its argument schema compiled now into ajv's standalone code (a run loads no ajv for it). */
+/** What the index imports for a module: the module file and its argument schema compiled now into ajv's standalone code (a run loads no ajv for it). */
 async function moduleWithValidatorSource(file) {
   const { ARG_AJV_OPTIONS } = await import(pathToFileURL(join(root, 'dist', 'src', 'modules', 'args.js')).href);
   const ajv = new Ajv({ ...ARG_AJV_OPTIONS, code: { source: true, esm: true } });
@@ -58,8 +61,6 @@ async function moduleWithValidatorSource(file) {
     'export default withBuiltValidator(module, validate);',
   ].join('\n');
 }
-
-const MODULE_PREFIX = 'betif-module:';
 
 /** The keyword validators of src/playbook/keyword-validators.ts, compiled now into ajv's standalone code. */
 async function keywordValidatorsSource() {
