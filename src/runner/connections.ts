@@ -11,7 +11,6 @@ const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 
 function connectionVars(vars: Record<string, unknown>, templar: Templar): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  // Keys first: a task's variables hold lazily computed ones (groups, hostvars...) that only their readers should pay for.
   for (const key of Object.keys(vars)) {
     if (key.startsWith('ansible_') || key.startsWith('betif_')) {
       if (key === 'ansible_facts' || key.startsWith('ansible_play') || key === 'ansible_version' || filledInByPlayContext(vars, key)) continue;

@@ -44,7 +44,7 @@ export interface HostOutput {
 /** Runs a fixed sh script with user values as "$1" "$2" ...; a non-zero exit becomes a ModuleFailure. */
 export async function runHostScript(connection: Connection, script: string, args: readonly string[], stdin?: string): Promise<HostOutput> {
   // Its output is parsed as key=value lines: the host may send it at once.
-  const result = await connection.exec(shellScript(script, args), stdin === undefined ? { linesOnly: true } : { stdin, linesOnly: true });
+  const result = await connection.exec(shellScript(script, args), { stdin, linesOnly: true });
   if (result.rc !== 0) {
     const detail = result.stderr.trim() || result.stdout.trim() || `exit code ${result.rc}`;
     throw new ModuleFailure(detail, { rc: result.rc, stderr: result.stderr });
