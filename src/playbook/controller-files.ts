@@ -92,7 +92,8 @@ export function checkControllerFiles(module: Module, args: Record<string, unknow
     const src = staticText(args.src);
     if (src && !truthy(args.remote_src) && args.content === undefined) find('files', src, 'the copy source', search, argPosition('src'), mayBeMade);
   } else if (isBuiltin(module, 'include_vars')) {
-    const file = staticText(args.file ?? args._raw_params);
+    // As the module reads it when it runs: `include_vars: >` free-form text ends with a newline that is not part of the name.
+    const file = staticText(args.file ?? args._raw_params)?.replace(/\n+$/, '');
     if (file && args.dir === undefined) find('vars', file, 'the vars file', search, argPosition('file'), mayBeMade);
   }
 }

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseRecap } from '../helpers/cli.js';
+import { join } from 'node:path';
+import { betifPlay, parseRecap } from '../helpers/cli.js';
 import { debugValues, projectWith, runLocal } from '../helpers/local-play.js';
 
 const PROJECT = {
@@ -98,5 +99,17 @@ describe('include_vars loads variables on the controller at their own precedence
     const run = await runLocal(dir);
     assert.equal(run.code, 4);
     assert.match(run.stderr, /playbook\.yml:3:7: unsupported argument 'nmae' for module 'include_vars' \(did you mean 'name'\?\)/);
+  });
+
+  test('a folded free-form file name (include_vars: >) is found when the play is checked before a run on remote hosts', async () => {
+    const dir = projectWith({
+      'inventory.ini': 'remote ansible_host=127.0.0.1 ansible_port=1\n',
+      'roles/r/tasks/main.yml': '- include_vars: >\n    services/folded.yml\n\n- debug: {msg: "{{ folded }}"}\n',
+      'roles/r/vars/services/folded.yml': 'folded: raw\n',
+      'playbook.yml': '- hosts: remote\n  gather_facts: false\n  roles: [r]\n',
+    });
+    const run = await betifPlay([join(dir, 'playbook.yml'), '-i', join(dir, 'inventory.ini'), '--syntax-check'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /playbook: .*playbook\.yml/);
   });
 });
