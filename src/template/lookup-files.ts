@@ -50,6 +50,14 @@ export const file: Lookup = (terms, options) =>
     return content;
   });
 
+/** unvault: a file's content as it is, decrypted when it is vaulted (files/ folder first, as the file lookup). */
+export const unvault: Lookup = (terms) =>
+  strings(terms).map((term) => {
+    const found = findInSearchPath(term, 'files');
+    if (!found || !isFile(found)) throw new TemplateError(`Unable to find file matching "${term}" `);
+    return readTextDecrypted(found);
+  });
+
 /** The template lookup: rendered as the template module renders (template_* variables, the file's folder for includes). */
 export const template: Lookup = (terms, options) =>
   strings(terms).map((term) => {

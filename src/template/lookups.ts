@@ -1,7 +1,8 @@
 import { splitArgs } from './args.js';
 import type { Callable } from './callable.js';
 import { TemplateError } from './errors.js';
-import { fileglob, file, firstFound, template } from './lookup-files.js';
+import { fileglob, file, firstFound, template, unvault } from './lookup-files.js';
+import { inventoryHostnames } from './lookup-inventory.js';
 import { LIST_LOOKUPS } from './lookup-lists.js';
 import { PASSWORD_LOOKUPS } from './lookup-password.js';
 import { SYSTEM_LOOKUPS } from './lookup-system.js';
@@ -14,6 +15,8 @@ const LOOKUPS: Record<string, Lookup> = {
   template,
   first_found: firstFound,
   fileglob,
+  unvault,
+  inventory_hostnames: inventoryHostnames,
   ...LIST_LOOKUPS,
   ...SYSTEM_LOOKUPS,
   ...PASSWORD_LOOKUPS,

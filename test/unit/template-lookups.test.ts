@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { TemplateError, createTemplar } from '../../src/template/templar.js';
+import { useVault } from '../../src/vault/active.js';
+import { encryptText, VaultKeyring } from '../../src/vault/keyring.js';
 
 /** A playbook-like folder: files/, templates/ and a loose file at the top. */
 function layout(files: Record<string, string>): string {
@@ -125,5 +127,34 @@ describe('template files with includes (renderText)', () => {
     const text = '{% include "templates/partial.j2" %}|{% from "templates/macros.j2" import shout %}{{ shout(name) }}';
     const dir = layout({ 'templates/partial.j2': 'p={{ name }}', 'templates/macros.j2': '{% macro shout(v) %}{{ v | upper }}!{% endmacro %}' });
     assert.equal(createTemplar({ name: 'web' }, { searchPaths: [dir] }).renderText(text), 'p=web|WEB!');
+  });
+});
+
+describe('unvault and inventory_hostnames lookups', () => {
+  test("unvault reads a file as it is (nothing stripped, unlike the file lookup), a vaulted one decrypted", () => {
+    const folder = layout({ 'files/plain.txt': '  the text \n\n' });
+    const keyring = new VaultKeyring([{ label: 'default', password: Buffer.from('pw') }]);
+    writeFileSync(join(folder, 'files', 'vaulted.txt'), encryptText(Buffer.from('  the text \n\n'), keyring.secrets[0]));
+    useVault(keyring, () => undefined);
+    try {
+      const render = (expression: string) => createTemplar({}, { searchPaths: [folder] }).render(expression);
+      assert.equal(render("{{ lookup('unvault', 'plain.txt') }}"), '  the text \n\n');
+      assert.equal(render("{{ lookup('ansible.builtin.unvault', 'vaulted.txt') == lookup('unvault', 'plain.txt') }}"), true);
+      assert.equal(render("{{ lookup('file', 'plain.txt') }}"), '  the text');
+      assert.throws(() => render("{{ lookup('unvault', 'missing.txt') }}"), /Unable to find file matching "missing\.txt"/);
+    } finally {
+      useVault(new VaultKeyring([]), () => undefined);
+    }
+  });
+
+  test('inventory_hostnames selects hosts from the groups variable with Ansible host patterns', () => {
+    const groups = { all: ['a1', 'a2', 'b1', 'lone'], ungrouped: ['lone'], web: ['a1', 'a2'], db: ['a2', 'b1'] };
+    const render = (expression: string) => createTemplar({ groups }).render(expression);
+    assert.deepEqual(render("{{ query('inventory_hostnames', 'web') }}"), ['a1', 'a2']);
+    assert.deepEqual(render("{{ lookup('inventory_hostnames', 'web:&db', wantlist=true) }}"), ['a2']);
+    assert.deepEqual(render("{{ query('inventory_hostnames', 'all:!db') }}"), ['a1', 'lone']);
+    assert.deepEqual(render("{{ query('inventory_hostnames', 'b?', 'lone') }}"), ['b1', 'lone']);
+    assert.deepEqual(render("{{ query('inventory_hostnames', 'nowhere') }}"), []);
+    assert.equal(render("{{ lookup('inventory_hostnames', 'db') }}"), 'a2,b1');
   });
 });
