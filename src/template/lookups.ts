@@ -2,6 +2,7 @@ import { splitArgs } from './args.js';
 import type { Callable } from './callable.js';
 import { TemplateError } from './errors.js';
 import { fileglob, file, firstFound, template, unvault } from './lookup-files.js';
+import { ini } from './lookup-ini.js';
 import { inventoryHostnames } from './lookup-inventory.js';
 import { LIST_LOOKUPS } from './lookup-lists.js';
 import { PASSWORD_LOOKUPS } from './lookup-password.js';
@@ -17,6 +18,7 @@ const LOOKUPS: Record<string, Lookup> = {
   fileglob,
   unvault,
   inventory_hostnames: inventoryHostnames,
+  ini,
   ...LIST_LOOKUPS,
   ...SYSTEM_LOOKUPS,
   ...PASSWORD_LOOKUPS,
@@ -33,31 +35,40 @@ export function hasLookup(name: string): boolean {
   return Object.hasOwn(LOOKUPS, pluginName(name));
 }
 
-/** Runs a lookup plugin; `errors='ignore'`/`'warn'` turn a failure into no values. */
-export function runLookup(name: unknown, terms: unknown[], keywords: Keywords, context: LookupContext = { subdir: 'files' }): unknown[] {
+/** Runs a lookup plugin; `errors='ignore'`/`'warn'` turn a failure into no values (and a call of `ignored`). */
+export function runLookup(name: unknown, terms: unknown[], keywords: Keywords, context: LookupContext = { subdir: 'files' }, ignored?: () => void): unknown[] {
   const plugin = pluginName(name);
   if (!Object.hasOwn(LOOKUPS, plugin)) throw new TemplateError(`lookup plugin (${plugin}) not found`);
   const { wantlist: _wantlist, errors = 'strict', ...options } = keywords;
   try {
     return LOOKUPS[plugin](terms, options, context);
   } catch (error) {
-    if (errors === 'ignore' || errors === 'warn') return [];
-    throw error;
+    if (errors !== 'ignore' && errors !== 'warn') throw error;
+    ignored?.();
+    return [];
   }
 }
 
 /** A lookup's result in a template, which is unsafe when it has anything (Ansible's allow_unsafe=False). */
-function templateLookup(name: unknown, args: unknown[]): { values: unknown[]; keywords: Keywords } {
+function templateLookup(name: unknown, args: unknown[]): { values: unknown[]; keywords: Keywords; failed: boolean } {
   const { positional, keywords } = splitArgs(args);
-  const values = runLookup(name, positional, keywords);
+  let failed = false;
+  const values = runLookup(name, positional, keywords, undefined, () => {
+    failed = true;
+  });
   if (values.length > 0) currentScope().noteUnsafe();
-  return { values, keywords };
+  return { values, keywords, failed };
 }
 
-/** lookup(): a comma-joined string for text results, the item itself for one non-text result. */
+/**
+ * lookup(): a comma-joined string for text results, the item itself for one non-text result; as Ansible's, an empty
+ * result is the empty list itself, and a failure that errors='ignore' or 'warn' let pass is None.
+ */
 function lookup(name: unknown, ...args: unknown[]): unknown {
-  const { values, keywords } = templateLookup(name, args);
+  const { values, keywords, failed } = templateLookup(name, args);
   if (keywords.wantlist) return values;
+  if (failed) return null;
+  if (values.length === 0) return values;
   if (values.every((value) => typeof value === 'string')) return values.join(',');
   return values.length === 1 ? values[0] : values;
 }

@@ -77,7 +77,9 @@ describe('first_found', () => {
     assert.equal(failure("lookup('first_found', ['a.nope', 'b.nope'])"), 'No file was found when using first_found.');
     assert.deepEqual(value("query('first_found', 'a.nope', skip=true)"), []);
     assert.deepEqual(value("query('first_found', {'files': ['a.nope'], 'skip': true})"), []);
-    assert.equal(value("lookup('first_found', 'a.nope', errors='ignore')"), '');
+    // As Ansible's: a failure let pass is None, an empty result the empty list itself.
+    assert.equal(value("lookup('first_found', 'a.nope', errors='ignore')"), null);
+    assert.deepEqual(value("lookup('first_found', 'a.nope', skip=true)"), []);
   });
 });
 

@@ -158,3 +158,37 @@ describe('unvault and inventory_hostnames lookups', () => {
     assert.equal(render("{{ lookup('inventory_hostnames', 'db') }}"), 'a2,b1');
   });
 });
+
+describe('the ini lookup, as Python configparser reads the file', () => {
+  const folder = layout({
+    'files/app.ini': '[DEFAULT]\nbase = /srv\n[web]\npath = %(base)s/web\nName = Mixed\nflag\n',
+    'files/dup.ini': '[s]\nkey = a\nKEY = b\n',
+    'files/app.properties': 'one=1\ntwo = 2\n',
+  });
+  const render = (expression: string) => createTemplar({}, { searchPaths: [folder] }).render(expression);
+  const failing = (expression: string) => {
+    try {
+      render(expression);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return assert.fail(`${expression} did not fail`);
+  };
+
+  test('values with DEFAULT and interpolation, keys without case unless case_sensitive, regex keys, properties', () => {
+    assert.equal(render("{{ lookup('ini', 'path', section='web', file='app.ini', allow_no_value=true) }}"), '/srv/web');
+    assert.equal(render("{{ lookup('ini', 'NAME', section='web', file='app.ini', allow_none=true) }}"), 'Mixed');
+    assert.equal(render("{{ lookup('ini', 'name', section='web', file='app.ini', case_sensitive=true, allow_no_value=true, default='none') }}"), 'none');
+    assert.deepEqual(render("{{ query('ini', 'flag', section='web', file='app.ini', allow_no_value=true) }}"), []);
+    assert.deepEqual(render("{{ query('ini', 'p.*', section='web', file='app.ini', re=true, allow_no_value=true) }}"), ['/srv/web']);
+    assert.equal(render("{{ lookup('ini', 'two type=properties file=app.properties') }}"), '2');
+  });
+
+  test("configparser's refusals: a duplicate option, a missing section, a line without a value, bad inline options", () => {
+    assert.match(failing("{{ lookup('ini', 'key', section='s', file='dup.ini') }}"), /Duplicate option in 'dup\.ini': .*option 'key' in section 's' already exists/);
+    assert.match(failing("{{ lookup('ini', 'key', section='nope', file='app.ini', allow_no_value=true) }}"), /No section 'nope' in app\.ini/);
+    assert.match(failing("{{ lookup('ini', 'flag', section='web', file='app.ini') }}"), /Source contains parsing errors/);
+    assert.match(failing("{{ lookup('ini', 'file=app.ini', 'path', section='web') }}"), /No key to lookup was provided as first term with in string inline options: file=app\.ini/);
+    assert.match(failing("{{ lookup('ini', 'path colour=red file=app.ini') }}"), /colour is not a valid option\./);
+  });
+});

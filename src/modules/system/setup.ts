@@ -78,7 +78,7 @@ export default defineModule<SetupArgs, GatheredFacts>({
   },
   read: async (ctx, args) => {
     try {
-      return await gatherFacts(ctx.connection, { gatherSubset: subsetEntries(args.gather_subset), factPath: args.fact_path ?? DEFAULT_FACT_PATH, pythonInterpreter: ctx.vars.ansible_python_interpreter });
+      return await gatherFacts(ctx.connection, { gatherSubset: subsetEntries(args.gather_subset), factPath: args.fact_path ?? DEFAULT_FACT_PATH, pythonInterpreter: ctx.template(ctx.vars.ansible_python_interpreter) });
     } catch (error) {
       // Like Ansible's setup module, an unknown subset fails the task on the host.
       if (error instanceof GatherSubsetError) throw new ModuleFailure(error.message);
