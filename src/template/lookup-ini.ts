@@ -1,3 +1,4 @@
+import { bufferEncoding } from '../python/codecs.js';
 import { readFileDecrypted } from '../vault/active.js';
 import { TemplateError } from './errors.js';
 import { findInSearchPath } from './lookup-files.js';
@@ -95,14 +96,9 @@ function inlineParams(term: string): string[] {
 }
 
 function decode(bytes: Buffer, encoding: string): string {
-  const name = encoding.toLowerCase().replace(/_/g, '-');
-  if (name === 'utf-8' || name === 'utf8') return bytes.toString('utf8');
-  if (/^(latin-?1|iso-?8859-1)$/.test(name)) return bytes.toString('latin1');
-  try {
-    return new TextDecoder(name).decode(bytes);
-  } catch {
-    throw new TemplateError(`unknown encoding: ${encoding}`);
-  }
+  const known = bufferEncoding(encoding);
+  if (!known) throw new TemplateError(`unknown encoding: ${encoding}`);
+  return bytes.toString(known);
 }
 
 /**

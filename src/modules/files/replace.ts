@@ -4,6 +4,7 @@ import type { AttributeArgs } from '../shared/file-attributes.js';
 import { compilePythonRegex, expandTemplate } from '../shared/python-regex.js';
 import { validateCommand, VALIDATE_PROPERTY } from '../shared/validate-command.js';
 import { planTextEdit, readTextFile, type TextFile } from './lib/text-edit.js';
+import { bufferEncoding } from '../../python/codecs.js';
 
 interface ReplaceArgs extends AttributeArgs {
   path: string;
@@ -18,13 +19,8 @@ interface ReplaceArgs extends AttributeArgs {
 
 const ALIASES = { path: ['dest', 'destfile', 'name'] };
 
-/** Python codec names Node can both decode and encode. */
-const ENCODINGS: Record<string, BufferEncoding> = {
-  'utf-8': 'utf8', utf8: 'utf8', 'latin-1': 'latin1', latin1: 'latin1', 'iso-8859-1': 'latin1', 'iso8859-1': 'latin1', ascii: 'ascii', 'utf-16-le': 'utf16le', 'utf-16le': 'utf16le',
-};
-
-function bufferEncoding(encoding: string): BufferEncoding {
-  const known = ENCODINGS[encoding.toLowerCase().replace(/_/g, '-')];
+function knownEncoding(encoding: string): BufferEncoding {
+  const known = bufferEncoding(encoding);
   if (!known) throw new ModuleFailure(`unsupported encoding: ${encoding} (supported: utf-8, latin-1, ascii, utf-16-le)`);
   return known;
 }
@@ -116,7 +112,7 @@ export default defineModule<Record<string, unknown>, TextFile>({
 
   async read(ctx, raw) {
     const args = foldAliases<ReplaceArgs>(raw, ALIASES);
-    bufferEncoding(args.encoding);
+    knownEncoding(args.encoding);
     const file = await readTextFile(ctx, args.path, args);
     if (!file.exists) throw new ModuleFailure(`Path ${args.path} does not exist !`, { rc: 257 });
     return file;
@@ -124,7 +120,7 @@ export default defineModule<Record<string, unknown>, TextFile>({
 
   plan(raw, file, ctx) {
     const args = foldAliases<ReplaceArgs>(raw, ALIASES);
-    const encoding = bufferEncoding(args.encoding);
+    const encoding = knownEncoding(args.encoding);
     const contents = decode(file, encoding);
     const { section, pattern } = sectionOf(args, contents);
     if (!section) {
