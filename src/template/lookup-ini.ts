@@ -27,7 +27,7 @@ const PROPERTIES_SECTION = 'java_properties';
 type Sections = Map<string, Map<string, string | null>>;
 
 /** Python's configparser: `[section]`, `key = value` or `key: value`, comments, indented continuation lines. */
-function readIni(text: string, file: string, caseSensitive: boolean, allowNoValue: boolean): Sections {
+function readIni(text: string, file: string, optionxform: (name: string) => string, allowNoValue: boolean): Sections {
   const sections: Sections = new Map([['DEFAULT', new Map()]]);
   let section: Map<string, string | null> | undefined;
   let sectionName = '';
@@ -56,7 +56,7 @@ function readIni(text: string, file: string, caseSensitive: boolean, allowNoValu
     if (!section) throw new TemplateError(`File contains no section headers.\nfile: '${file}', line: ${index + 1}\n${JSON.stringify(line)}`);
     const option = /^(.*?)\s*[=:]\s*(.*)$/.exec(stripped);
     if (!option && !allowNoValue) throw new TemplateError(`Source contains parsing errors: '${file}'\n\t[line ${String(index + 1).padStart(2)}]: ${JSON.stringify(line)}`);
-    const key = caseSensitive ? (option ? option[1] : stripped) : (option ? option[1] : stripped).toLowerCase();
+    const key = optionxform(option ? option[1] : stripped);
     if (section.has(key)) {
       throw new TemplateError(`Duplicate option in '${file}': While reading from '<???>' [line ${String(index + 1).padStart(2)}]: option '${key}' in section '${sectionName}' already exists`);
     }
@@ -66,13 +66,13 @@ function readIni(text: string, file: string, caseSensitive: boolean, allowNoValu
   return sections;
 }
 
-/** configparser's BasicInterpolation: %(name)s from the section (and DEFAULT), %% for a percent sign. */
+/** configparser's BasicInterpolation: %(name)s from the section (and DEFAULT, `lookup` applying optionxform), %% for a percent sign. */
 function interpolate(value: string | null, lookup: (name: string) => string | null | undefined): string | null {
   if (value === null) return null;
   return value.replace(/%(%|\(([^)]*)\)s|.?)/g, (whole, what: string, name: string | undefined) => {
     if (what === '%') return '%';
     if (name === undefined) throw new TemplateError(`'%' must be followed by '%' or '(', found: ${JSON.stringify(whole)}`);
-    const found = lookup(name.toLowerCase());
+    const found = lookup(name);
     if (found === undefined || found === null) throw new TemplateError(`Bad value substitution: option '${name}' references missing option '${name}'`);
     return found;
   });
@@ -134,13 +134,14 @@ export const ini: Lookup = (terms, keywords: Keywords) => {
     const properties = pythonStr(options.type) === 'properties';
     const section = properties ? PROPERTIES_SECTION : pythonStr(options.section);
     const text = `${properties ? `[${PROPERTIES_SECTION}]\n` : ''}${decode(readFileDecrypted(path), pythonStr(options.encoding))}`;
-    const caseSensitive = truthy(options.case_sensitive);
+    // configparser's optionxform: keys are lower-cased unless case_sensitive.
+    const optionxform = truthy(options.case_sensitive) ? (name: string) => name : (name: string) => name.toLowerCase();
     // allow_none is allow_no_value's other name.
-    const sections = readIni(text, file, caseSensitive, truthy(options.allow_no_value) || truthy(options.allow_none));
+    const sections = readIni(text, file, optionxform, truthy(options.allow_no_value) || truthy(options.allow_none));
     const own = sections.get(section);
     if (!own) throw new TemplateError(`No section '${section}' in ${file}`);
     const merged = new Map([...(sections.get('DEFAULT') ?? []), ...own]);
-    const resolve = (name: string) => merged.get(caseSensitive ? name : name.toLowerCase());
+    const resolve = (name: string) => merged.get(optionxform(name));
     if (truthy(options.re)) {
       // Python's re.match: a match at the start of the key only.
       const pattern = pyRegex(key, {}, 'y');
@@ -150,8 +151,7 @@ export const ini: Lookup = (terms, keywords: Keywords) => {
       }
       continue;
     }
-    const lookupKey = caseSensitive ? key : key.toLowerCase();
-    const value = merged.has(lookupKey) ? interpolate(merged.get(lookupKey) ?? null, resolve) : options.default;
+    const value = merged.has(optionxform(key)) ? interpolate(resolve(key) ?? null, resolve) : options.default;
     if (value !== null && value !== undefined) values.push(value);
   }
   return values;

@@ -161,7 +161,7 @@ describe('unvault and inventory_hostnames lookups', () => {
 
 describe('the ini lookup, as Python configparser reads the file', () => {
   const folder = layout({
-    'files/app.ini': '[DEFAULT]\nbase = /srv\n[web]\npath = %(base)s/web\nName = Mixed\nflag\n',
+    'files/app.ini': '[DEFAULT]\nbase = /srv\n[web]\npath = %(base)s/web\nName = Mixed\nflag\nwho = %(Name)s\n',
     'files/dup.ini': '[s]\nkey = a\nKEY = b\n',
     'files/app.properties': 'one=1\ntwo = 2\n',
   });
@@ -179,8 +179,11 @@ describe('the ini lookup, as Python configparser reads the file', () => {
     assert.equal(render("{{ lookup('ini', 'path', section='web', file='app.ini', allow_no_value=true) }}"), '/srv/web');
     assert.equal(render("{{ lookup('ini', 'NAME', section='web', file='app.ini', allow_none=true) }}"), 'Mixed');
     assert.equal(render("{{ lookup('ini', 'name', section='web', file='app.ini', case_sensitive=true, allow_no_value=true, default='none') }}"), 'none');
+    assert.equal(render("{{ lookup('ini', 'who', section='web', file='app.ini', allow_no_value=true) }}"), 'Mixed');
+    assert.equal(render("{{ lookup('ini', 'who', section='web', file='app.ini', case_sensitive=true, allow_no_value=true) }}"), 'Mixed');
     assert.deepEqual(render("{{ query('ini', 'flag', section='web', file='app.ini', allow_no_value=true) }}"), []);
     assert.deepEqual(render("{{ query('ini', 'p.*', section='web', file='app.ini', re=true, allow_no_value=true) }}"), ['/srv/web']);
+    assert.deepEqual(render("{{ query('ini', 'w', section='web', file='app.ini', re=true, allow_no_value=true) }}"), ['Mixed']);
     assert.equal(render("{{ lookup('ini', 'two type=properties file=app.properties') }}"), '2');
   });
 
