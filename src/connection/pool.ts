@@ -18,12 +18,19 @@ export class ConnectionPool {
     return settings.kind === 'local' ? this.local(settings) : this.ssh(settings);
   }
 
-  /** Closes every connection, hosts before the jump hosts they are reached through. */
+  /**
+   * Closes every connection, hosts before the jump hosts they are reached through: those a jump host carries at
+   * once, then the jump hosts (each waits for its host's goodbye, so one at a time would add up the waits).
+   */
   async closeAll(): Promise<void> {
-    const connections = [...this.sshConnections.values()].reverse();
+    const byDepth = new Map<number, SshConnection[]>();
+    for (const [key, connection] of this.sshConnections) {
+      const depth = key.split(' via ').length;
+      byDepth.set(depth, [...(byDepth.get(depth) ?? []), connection]);
+    }
     this.sshConnections.clear();
     this.localConnections.clear();
-    for (const connection of connections) await connection.close();
+    for (const [, level] of [...byDepth].sort(([a], [b]) => b - a)) await Promise.all(level.map((connection) => connection.close()));
   }
 
   /**

@@ -1,6 +1,8 @@
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'shell-quote';
+import type { KexAlgorithm } from 'ssh2';
+import { kexAlgorithms } from './key-exchange.js';
 import type { BecomeOptions } from './types.js';
 
 export type HostKeyChecking = 'strict' | 'accept-new' | 'off';
@@ -25,6 +27,8 @@ export interface ConnectionSettings {
   keepaliveIntervalMs?: number;
   /** ... ServerAliveCountMax: and the host is UNREACHABLE after this many go unanswered. */
   keepaliveCountMax?: number;
+  /** KexAlgorithms from the ssh options; else key-exchange.ts's PREFERRED_KEX. */
+  kexAlgorithms?: KexAlgorithm[];
   become?: BecomeOptions;
   /** false (betif_command_stream: false): one channel per command instead of the command stream. */
   commandStream?: boolean;
@@ -92,7 +96,8 @@ function expandHome(path: string): string {
 
 /** The `-o Key=Value` / `-J` options of ansible_ssh_common_args and ansible_ssh_extra_args, keys lower-cased. */
 function sshOptions(args: string): Map<string, string> {
-  const words = parse(args).filter((word): word is string => typeof word === 'string');
+  // A word with * or ? (KexAlgorithms=-diffie-hellman*) is a glob to shell-quote: ssh takes it as it is.
+  const words = parse(args).flatMap((word) => (typeof word === 'string' ? [word] : 'pattern' in word ? [word.pattern] : []));
   const options = new Map<string, string>();
   for (let i = 0; i < words.length; i += 1) {
     const word = words[i];
@@ -214,6 +219,8 @@ export function settingsFromVars(
   if (aliveInterval !== undefined) settings.keepaliveIntervalMs = positiveCount(host, 'ServerAliveInterval', aliveInterval) * 1000;
   const aliveCount = options.get('serveralivecountmax');
   if (aliveCount !== undefined) settings.keepaliveCountMax = positiveCount(host, 'ServerAliveCountMax', aliveCount);
+  const kex = options.get('kexalgorithms');
+  if (kex !== undefined) settings.kexAlgorithms = kexAlgorithms(kex);
   if (keyFile !== undefined) settings.privateKeyFile = expandHome(keyFile);
   if (password !== undefined) settings.password = password;
   const become = becomeSettings(host, vars, defaults);

@@ -11,6 +11,7 @@ import type { AnyAuthMethod, Channel } from 'ssh2';
 import { CommandStream, StreamEnded, type DriverChannel } from './command-stream.js';
 import { driverStart, streamRequest } from './driver.js';
 import { preferredHostKeyAlgorithms, verifyHostKey } from './known-hosts.js';
+import { PREFERRED_KEX } from './key-exchange.js';
 import { privateKey, type KeyParser } from './private-keys.js';
 import { quoteArgv, shellScript } from './quote.js';
 import type { ConnectionSettings } from './settings.js';
@@ -338,7 +339,10 @@ export class SshConnection implements Connection {
         keepaliveInterval: this.settings.keepaliveIntervalMs ?? KEEPALIVE_INTERVAL_MS,
         keepaliveCountMax: this.settings.keepaliveCountMax ?? KEEPALIVE_COUNT_MAX,
         authHandler,
-        algorithms: { serverHostKey: preferredHostKeyAlgorithms(this.settings.knownHostsFiles, address, port) },
+        algorithms: {
+          serverHostKey: preferredHostKeyAlgorithms(this.settings.knownHostsFiles, address, port),
+          kex: [...(this.settings.kexAlgorithms ?? PREFERRED_KEX)],
+        },
         hostVerifier: (key: Buffer) => {
           const verdict = verifyHostKey(key, this.settings, this.settings.hostKeyChecking, this.settings.knownHostsFiles);
           if (!verdict.ok) refusal = verdict.reason;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BecomeError, withBecome } from '../../src/connection/become.js';
+import { PREFERRED_KEX } from '../../src/connection/key-exchange.js';
 import { ConnectionPool } from '../../src/connection/pool.js';
 import { settingsFromVars, type ConnectionSettings, type SettingsDefaults } from '../../src/connection/settings.js';
 import { SshConnection } from '../../src/connection/ssh.js';
@@ -71,6 +72,15 @@ describe('commands over ssh', () => {
       const result = await conn.exec(['printf', '[%s]', ...tricky]);
       assert.equal(result.stdout, tricky.map((word) => `[${word}]`).join(''));
       assert.equal(existsSync(join(lab.hosts[0].root, 'tmp/pwned')), false);
+    });
+  });
+
+  test('the key exchange follows KexAlgorithms: one the host does not offer fails the login, naming the reason', async () => {
+    await using(new SshConnection(settings(lab.hosts[0], { kexAlgorithms: ['curve25519-sha256'] })), async (conn) => {
+      assert.equal((await conn.exec(['true'])).rc, 0);
+    });
+    await using(new SshConnection(settings(lab.hosts[0], { kexAlgorithms: ['diffie-hellman-group1-sha1'] })), async (conn) => {
+      await assert.rejects(conn.exec(['true']), (error: unknown) => error instanceof UnreachableError && /no matching key exchange/i.test(error.message));
     });
   });
 
@@ -351,6 +361,17 @@ describe('settings from Ansible variables', () => {
     const fromHost = settingsFromVars('db', { ansible_ssh_common_args: '-o ServerAliveInterval=2 -o ServerAliveCountMax=4' }, direct, { ...defaults, sshArgs: '-o ServerAliveInterval=5' });
     assert.deepEqual([fromHost.keepaliveIntervalMs, fromHost.keepaliveCountMax], [2_000, 4]);
     assert.throws(() => settingsFromVars('db', { ansible_ssh_extra_args: '-o ServerAliveCountMax=none' }, direct, defaults), /ServerAliveCountMax must be a positive whole number, got 'none'/);
+  });
+
+  test('KexAlgorithms as OpenSSH reads it: a list, +appended, -removed (wildcards) and ^first; P-256 leads by default', () => {
+    const kex = (option?: string) => settingsFromVars('db', option === undefined ? {} : { ansible_ssh_extra_args: `-o KexAlgorithms=${option}` }, direct, defaults).kexAlgorithms;
+    assert.equal(kex(), undefined);
+    assert.equal(PREFERRED_KEX[0], 'ecdh-sha2-nistp256');
+    assert.deepEqual(kex('curve25519-sha256,diffie-hellman-group14-sha256'), ['curve25519-sha256', 'diffie-hellman-group14-sha256']);
+    assert.deepEqual(kex('+diffie-hellman-group14-sha1'), [...PREFERRED_KEX, 'diffie-hellman-group14-sha1']);
+    assert.deepEqual(kex('-ecdh-sha2-*,diffie-hellman*'), ['curve25519-sha256', 'curve25519-sha256@libssh.org']);
+    assert.deepEqual(kex('^curve25519-sha256')?.slice(0, 2), ['curve25519-sha256', 'ecdh-sha2-nistp256']);
+    assert.equal(kex('^curve25519-sha256')?.length, PREFERRED_KEX.length);
   });
 
   test('a jump host loop is an error naming the loop', () => {

@@ -47,3 +47,25 @@ test('a key the parser cannot use as it is (a passphrase) is given as its bytes,
     rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test('a parsed key signs as ssh2 would (ed25519, ECDSA, RSA with its SHA-2 hashes), through one decoded key', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'betif-keys-'));
+  try {
+    const data = Buffer.from('session identifier and user auth request');
+    for (const [type, options] of [['ed25519', {}], ['ecdsa', { bits: 384 }], ['rsa', { bits: 2048 }]] as const) {
+      const file = join(folder, `id_${type}`);
+      const { private: text } = utils.generateKeyPairSync(type, options);
+      writeFileSync(file, text);
+      const key = privateKey(file, (bytes) => utils.parseKey(bytes)) as ParsedKey;
+      const reference = utils.parseKey(text) as ParsedKey;
+      for (const algorithm of type === 'rsa' ? [undefined, 'sha256', 'sha512'] : [undefined]) {
+        const signature = key.sign(data, algorithm);
+        assert.ok(Buffer.isBuffer(signature), `${type} ${algorithm ?? 'default'}`);
+        assert.equal(reference.verify(data, signature, algorithm), true, `${type} ${algorithm ?? 'default'}`);
+        if (type === 'ed25519') assert.deepEqual(signature, reference.sign(data));
+      }
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
