@@ -2,8 +2,8 @@
  * npm run bench [-- --hosts N --forks N --reps N --tools ansible,mitogen,betif,floor --keep]
  *
  * The same 20-task playbook on the same lab hosts with ansible-playbook (pipelining, ControlPersist),
- * ansible-playbook with Mitogen (strategy mitogen_linear), betif-play (the shipped bundle) and the
- * floor (the same work as one ssh command per task over an open ControlMaster): seconds for the first
+ * ansible-playbook with Mitogen (strategy mitogen_linear), betif-play (the shipped bundle, started as the
+ * betif-play command) and the floor (the same work as one ssh command per task over an open ControlMaster): seconds for the first
  * run (changes) and the second (no change), ratios, ms per task per host, the controller's peak
  * resident memory (its process tree, sampled from /proc) and CPU time (from GNU time, with the children it
  * waited for: Ansible's ssh processes), and betif-play's fact gathering per host (the setup task's time over
@@ -194,7 +194,8 @@ async function main(): Promise<void> {
     writeFileSync(join(work, 'ansible.cfg'), ansibleCfg(false));
     writeFileSync(join(work, 'mitogen.cfg'), ansibleCfg(true));
     const ansibleEnv = (config: string) => ({ ANSIBLE_CONFIG: join(work, config), ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: join(work, 'tmp') });
-    const betif = (playbook: string, ...extra: string[]) => [BIN, join(work, playbook), '-i', inventory, '--known-hosts', join(LAB_DIR, 'known_hosts'), '-f', String(FORKS), ...extra];
+    // Started as the betif-play command is (bin.js as a program), not as `node bin.js`.
+    const betif = (playbook: string, ...extra: string[]) => [join(work, playbook), '-i', inventory, '--known-hosts', join(LAB_DIR, 'known_hosts'), '-f', String(FORKS), ...extra];
     const { stdout: version } = await execa('ansible-playbook', ['--version']);
     console.log(`${version.split('\n')[0]} vs betif-play: ${HOSTS} hosts x ${TASK_COUNT} tasks, forks ${FORKS} (ansible forks ${ANSIBLE_FORKS}), ${TOOLS.size} tools\n`);
 
@@ -215,8 +216,8 @@ async function main(): Promise<void> {
       let peakBytes = 0;
       for (let rep = 1; rep <= REPS; rep += 1) {
         resetHosts();
-        const one = await timed(`betif-play run 1 (${rep}/${REPS})`, process.execPath, betif('bench.yml'), work, {}, true);
-        const two = await timed(`betif-play run 2 (${rep}/${REPS})`, process.execPath, betif('bench.yml'), work, {}, false);
+        const one = await timed(`betif-play run 1 (${rep}/${REPS})`, BIN, betif('bench.yml'), work, {}, true);
+        const two = await timed(`betif-play run 2 (${rep}/${REPS})`, BIN, betif('bench.yml'), work, {}, false);
         first.push(one.seconds);
         second.push(two.seconds);
         if (one.cpuSeconds !== undefined) firstCpu.push(one.cpuSeconds);
@@ -243,8 +244,8 @@ async function main(): Promise<void> {
     if (TOOLS.has('betif')) {
       // The ping task opens every connection (handshakes paced, see ssh.ts), so the setup task runs on open ones.
       const log = join(work, 'facts.log');
-      const withFacts = await timed('betif-play ping + setup', process.execPath, betif('facts.yml', '--log-file', log), work, {}, undefined);
-      const pingOnly = await timed('betif-play ping', process.execPath, betif('ping.yml', '--log-file', join(work, 'ping.log')), work, {}, undefined);
+      const withFacts = await timed('betif-play ping + setup', BIN, betif('facts.yml', '--log-file', log), work, {}, undefined);
+      const pingOnly = await timed('betif-play ping', BIN, betif('ping.yml', '--log-file', join(work, 'ping.log')), work, {}, undefined);
       const cpuMs = withFacts.cpuSeconds === undefined || pingOnly.cpuSeconds === undefined ? undefined : ((withFacts.cpuSeconds - pingOnly.cpuSeconds) * 1000) / HOSTS;
       facts = { ...factsLog(log), amortizedMs: (Math.max(0, withFacts.seconds - pingOnly.seconds) * 1000) / HOSTS, cpuMs };
     }

@@ -12,7 +12,7 @@ import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -132,6 +132,21 @@ const cachedLoader = {
   },
 };
 const bin = await build({ ...shared, entryPoints: [join(root, 'src', 'cli', 'bin.ts')], outdir, format: 'esm', plugins: [cachedLoader] });
+
+/*
+ * The shipped bin.js is also a sh script: run as a command, sh starts node on it without NODE_EXTRA_CA_CERTS. Node
+ * reads that CA file (and its own CA store) before any code runs, 50 ms of every start where it is set, and
+ * betif-play makes no TLS connection of its own; bin.ts gives the variable back to the commands it runs. To node the
+ * line is a string and a comment.
+ */
+const LAUNCHER = [
+  '#!/bin/sh',
+  '":" //; if [ -n "${NODE_EXTRA_CA_CERTS+set}" ]; then BETIF_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export BETIF_NODE_EXTRA_CA_CERTS; unset NODE_EXTRA_CA_CERTS; fi; exec node "$0" "$@"',
+].join('\n');
+const binFile = join(outdir, 'bin.js');
+const binSource = readFileSync(binFile, 'utf8');
+if (!binSource.startsWith('#!/usr/bin/env node\n')) throw new Error('bin.js no longer starts with its node hashbang');
+writeFileSync(binFile, LAUNCHER + binSource.slice('#!/usr/bin/env node'.length));
 
 // The warm-up: a run in check mode on localhost leaves the code it compiled in the cache (and proves the bundle runs).
 const warmUp = spawnSync(process.execPath, [join(outdir, 'bin.js'), '--check', join(root, 'scripts', 'warm-up.yml')], { cwd: root, encoding: 'utf8' });

@@ -2,6 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { loadProgram } from './program-loader.js';
 
+// Started by the launcher line of the shipped bin.js (scripts/bundle.mjs), node went without NODE_EXTRA_CA_CERTS: the commands it runs get it back.
+const extraCaCerts = process.env.BETIF_NODE_EXTRA_CA_CERTS;
+if (extraCaCerts !== undefined) {
+  process.env.NODE_EXTRA_CA_CERTS = extraCaCerts;
+  delete process.env.BETIF_NODE_EXTRA_CA_CERTS;
+}
+
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 const args = process.argv.slice(2);
 

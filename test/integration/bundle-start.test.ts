@@ -53,3 +53,30 @@ describe('the shipped bundle starts from its code cache', () => {
     }
   });
 });
+
+describe('the shipped bin.js as a command', () => {
+  test('node starts without NODE_EXTRA_CA_CERTS (no CA file read), and the commands a run starts get it back', () => {
+    const work = mkdtempSync(join(tmpdir(), 'betif-launcher-'));
+    try {
+      writeFileSync(join(work, 'env.yml'), [
+        '- hosts: localhost',
+        '  gather_facts: false',
+        '  tasks:',
+        '    - command: printenv NODE_EXTRA_CA_CERTS',
+        '      register: seen',
+        '    - debug: {msg: "seen {{ seen.stdout }}"}',
+        '',
+      ].join('\n'));
+      const env = { ...process.env, NODE_EXTRA_CA_CERTS: join(work, 'no-such-ca.pem') };
+      const asCommand = spawnSync(BIN, [join(work, 'env.yml')], { cwd: work, encoding: 'utf8', env });
+      assert.equal(asCommand.status, 0, asCommand.stdout + asCommand.stderr);
+      assert.match(asCommand.stdout, new RegExp(`"msg": "seen ${join(work, 'no-such-ca.pem')}"`));
+      assert.doesNotMatch(asCommand.stderr, /extra certs/);
+      // Node itself reads the file when it is started with the variable, and says so when there is none.
+      const withNode = spawnSync(process.execPath, [BIN, '--version'], { cwd: work, encoding: 'utf8', env });
+      assert.match(withNode.stderr, /Ignoring extra certs from .*no-such-ca\.pem/);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
