@@ -107,13 +107,17 @@ export class HumanReporter implements Reporter {
     this.write(`FAILED - RETRYING: [${host}]: ${task.title} (${retriesLeft} retries left).`, COLORS.failed);
   }
 
+  /** On stderr, as Ansible's display prints warnings and deprecations. */
+  private notice(line: string): void {
+    this.errors.write(this.colored(line, COLORS.warning));
+  }
+
   warning(message: string): void {
-    if (this.firstTime(message)) this.write(`[WARNING]: ${message}`, COLORS.warning);
+    if (this.firstTime(message)) this.notice(`[WARNING]: ${message}`);
   }
 
   unmatchedPattern(part: string): void {
-    const message = unmatchedPatternWarning(part);
-    if (this.firstTime(message)) this.errors.write(this.colored(`[WARNING]: ${message}`, COLORS.warning));
+    this.warning(unmatchedPatternWarning(part));
   }
 
   /** As Ansible's default callback at -vv, before the result of the task that notified. */
@@ -187,7 +191,7 @@ export class HumanReporter implements Reporter {
       show();
     };
     if (Array.isArray(warnings)) for (const warning of warnings) this.warning(String(warning));
-    if (Array.isArray(deprecations)) for (const deprecation of deprecations) once(deprecationText(deprecation), () => this.write(deprecationText(deprecation), COLORS.warning));
+    if (Array.isArray(deprecations)) for (const deprecation of deprecations) once(deprecationText(deprecation), () => this.notice(deprecationText(deprecation)));
     if (event.status === 'failed' && typeof exception === 'string') {
       const text = this.options.verbosity < 3
         ? `An exception occurred during task execution. To see the full traceback, use -vvv. The error was: ${exception.trim().split('\n').at(-1)}`

@@ -42,7 +42,7 @@ describe('pause', () => {
     writeFileSync(join(work, 'site.yml'), `- hosts: all\n  gather_facts: false\n  tasks:\n    - pause: {prompt: 'Deploy now?'}\n      register: answer\n    - debug: {msg: "{{ answer.user_input | default('not registered') }}"}\n`);
     const run = await betifPlay([join(work, 'site.yml'), '-i', join(work, 'hosts.ini')]);
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, /\[WARNING\]: Not waiting for response to prompt as stdin is not interactive/);
+    assert.match(run.stderr, /\[WARNING\]: Not waiting for response to prompt as stdin is not interactive/);
     assert.deepEqual(parseRecap(run.stdout).h1, { ok: 2, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 });
     assert.equal(parseRecap(run.stdout).h2.ok, 1);
     assert.match(run.stdout, /ok: \[h2\] => \{\n\s+"msg": "not registered"/);
