@@ -68,6 +68,7 @@ export function runOptionsFrom(options: CliOptions, config: AnsibleConfig, passw
     gatherDefaults: definedOnly({ gather_subset: values.gatherSubset, gather_timeout: values.gatherTimeout, fact_path: values.factPath }),
     strategy: values.strategy,
     anyErrorsFatal: values.anyErrorsFatal,
+    taskTimeout: values.taskTimeout,
     ...definedOnly({ startAtTask: options.startAtTask, step, factCache: factCache(config) }),
     modulePaths: [...options.modulePath.map((path) => resolve(path)), ...values.library],
     collectionsPaths: values.collectionsPaths,

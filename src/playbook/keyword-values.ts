@@ -59,6 +59,7 @@ const CHECKS: Record<string, (value: unknown) => string | undefined> = {
   ...Object.fromEntries(BOOLEAN_KEYWORDS.map((name) => [name, (value: unknown) => (isBoolean(value) ? undefined : `must be a boolean (yes/no, true/false), not ${JSON.stringify(value)}`)])),
   serial: (value) => (Array.isArray(value) ? value.map(batch).find(Boolean) : batch(value)),
   throttle: (value) => wholeNumber(value, 0),
+  timeout: (value) => wholeNumber(value, 0),
   retries: (value) => wholeNumber(value, 0),
   delay: seconds,
   max_fail_percentage: percentage,

@@ -30,6 +30,7 @@ const common = {
   remote_user: { type: 'string' },
   connection: { type: 'string' },
   throttle: { type: ['integer', 'string'] },
+  timeout: { type: ['integer', 'string', 'null'] },
   module_defaults: { type: ['object', 'array', 'null'], items: { type: 'object' }, additionalProperties: { type: ['object', 'null'] } },
   collections: { type: ['array', 'string', 'null'], items: { type: 'string' } },
   debugger: { enum: ['always', 'never', 'on_failed', 'on_unreachable', 'on_skipped', null] },
@@ -125,7 +126,7 @@ export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_
 
 /** Ansible keywords that exist but that betif-play does not run: named as such instead of "unknown". */
 export const UNSUPPORTED_KEYWORDS = new Set([
-  'async', 'poll', 'timeout', 'port',
+  'async', 'poll', 'port',
 ]);
 
 /** The keyword tables a playbook is checked against, by the name of their validator (keyword-validators.ts). */

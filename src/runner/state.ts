@@ -39,6 +39,8 @@ export interface RunOptions {
   strategy: string;
   /** ansible.cfg's any_errors_fatal: the default of the play keyword. */
   anyErrorsFatal: boolean;
+  /** ansible.cfg's task_timeout (ANSIBLE_TASK_TIMEOUT): the default of the `timeout` keyword, 0 for none. */
+  taskTimeout?: number;
   /** --start-at-task: tasks before the first one with this name are not run. */
   startAtTask?: string;
   /** --step: ask before each task. */

@@ -21,6 +21,7 @@ import { conditionsOf, inheritedEnvironment, inheritedKeyword, keywordBool } fro
 import { LoopError, loopItems } from './loops.js';
 import { dependentResult, mayChange, notifierOf, planDependency } from './plan-dependency.js';
 import { newHostState, type HostState, type PlayRun, type Scope } from './state.js';
+import { stoppable, timedOutResult, timeoutSeconds, withinTime } from './task-timeout.js';
 import { taskVars } from './vars.js';
 
 export interface Outcome {
@@ -325,7 +326,7 @@ export class TaskExecution {
     for (;;) {
       attempt += 1;
       const outcome = await this.runModule(host, vars, templar, target);
-      if (until === undefined) return outcome;
+      if (until === undefined || outcome.timedOut) return outcome;
       const withResult = this.resultTemplar(vars, outcome.result);
       if (withResult.condition(until as string)) {
         outcome.result.attempts = attempt;
@@ -374,11 +375,19 @@ export class TaskExecution {
     const settings = settingsFor(run, target, reachedWith, templar, become, this.connectionKeyword(templar), remoteUser === undefined ? undefined : String(templar.render(remoteUser)));
     let connected: Templar | undefined;
     const connectedTemplar = () => (connected ??= createTemplar(connectedVars(vars), { searchPaths: this.searchPaths() }));
+    let seconds: number;
+    try {
+      seconds = timeoutSeconds(templar.render(this.keyword('timeout') ?? run.options.taskTimeout));
+    } catch (error) {
+      return { result: { failed: true, changed: false, msg: (error as Error).message } as ModuleResult, diff: [] };
+    }
+    const connection = connectionFor(run, settings, environment, ({ argv, ...record }) =>
+      run.reporter.command(this.info, { ...record, ...(keywordBool(this.keyword('no_log')) ? {} : { argv }) }),
+    );
+    const limited = seconds > 0 ? stoppable(connection, this.task.action) : undefined;
     const ctx: ModuleContext = {
       host: host.name,
-      connection: connectionFor(run, settings, environment, ({ argv, ...record }) =>
-        run.reporter.command(this.info, { ...record, ...(keywordBool(this.keyword('no_log')) ? {} : { argv }) }),
-      ),
+      connection: limited?.connection ?? connection,
       check: checkKeyword === undefined ? run.options.check : keywordBool(templar.render(checkKeyword)),
       diff: diffKeyword === undefined ? run.options.diff : keywordBool(templar.render(diffKeyword)),
       noLog: keywordBool(this.keyword('no_log')),
@@ -394,7 +403,9 @@ export class TaskExecution {
     };
     for (const key of module.secretArgs ?? []) run.secrets.add(args[key]);
     // set_fact stores its values as they are, as Ansible's: unsafe text stays unsafe (never templated when read).
-    const execution = await executeModule(module, module.setsHostVars ? givenArgs : args, ctx);
+    const execution = await withinTime(executeModule(module, module.setsHostVars ? givenArgs : args, ctx), seconds, () => limited?.stop());
+    // As Ansible's: no changed_when, failed_when or until for a task that ran out of time.
+    if (execution === undefined) return { result: timedOutResult(this.task.action, seconds), diff: [], timedOut: true };
     if (!ctx.diff) execution.diff = [];
     for (const key of module.secretResults ?? []) run.secrets.add(execution.result[key]);
     if (ctx.noLog) run.secrets.add(noLogSecrets(rawArgs, args, execution.result));
