@@ -69,6 +69,7 @@ export function runOptionsFrom(options: CliOptions, config: AnsibleConfig, passw
     strategy: values.strategy,
     anyErrorsFatal: values.anyErrorsFatal,
     taskTimeout: values.taskTimeout,
+    pollInterval: values.pollInterval,
     ...definedOnly({ startAtTask: options.startAtTask, step, factCache: factCache(config) }),
     modulePaths: [...options.modulePath.map((path) => resolve(path)), ...values.library],
     collectionsPaths: values.collectionsPaths,

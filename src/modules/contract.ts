@@ -57,6 +57,20 @@ export interface ModuleContext {
   addHost?: (name: string, groups: readonly string[], vars: Record<string, unknown>) => boolean;
   /** group_by: puts the task's host in a group, a child of these parents; true when that changed the inventory. */
   addToGroup?: (group: string, parents: readonly string[]) => boolean;
+  /** async_status: the run's background jobs (tasks with `async` and `poll: 0`), by job id. */
+  asyncJobs?: Map<string, AsyncJob>;
+}
+
+/**
+ * A task started in the background (`async` with `poll: 0`). Ansible's job writes its result to a file on the host
+ * that async_status reads; betif-play's runs on the controller for as long as the run lasts, and async_status reads it here.
+ */
+export interface AsyncJob {
+  host: string;
+  /** Where Ansible would keep the job's result on the host (results_file). */
+  resultsFile: string;
+  /** The module's result, once the job ended. */
+  result?: ModuleResult;
 }
 
 export interface TaskOrigin {
@@ -113,6 +127,8 @@ export interface Module<Args = any, State = any> {
   freeForm?: string;
   /** Runs on the controller only (debug, set_fact, assert, fail): no connection is opened. */
   controllerOnly?: boolean;
+  /** Ansible's action plugin for it runs no background job: `async` fails the task ("async is not supported for this task."). */
+  noAsync?: boolean;
   /** Only reads the host (stat, ping, wait_for): never changes it, so a --check plan never counts it as a change. */
   readOnly?: boolean;
   /** Runs once for all the task's hosts, as if run_once were set (Ansible's BYPASS_HOST_LOOP: pause). */

@@ -12,6 +12,7 @@ export function fanOut(reporters: Reporter[]): Reporter {
     hostResult: (...args) => reporters.forEach((reporter) => reporter.hostResult(...args)),
     notified: (...args) => reporters.forEach((reporter) => reporter.notified?.(...args)),
     meta: (...args) => reporters.forEach((reporter) => reporter.meta?.(...args)),
+    asyncJob: (...args) => reporters.forEach((reporter) => reporter.asyncJob?.(...args)),
     included: (...args) => reporters.forEach((reporter) => reporter.included(...args)),
     pending: (...args) => reporters.forEach((reporter) => reporter.pending(...args)),
     warning: (...args) => reporters.forEach((reporter) => reporter.warning(...args)),

@@ -1,13 +1,13 @@
 import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { ModuleResult } from '../modules/contract.js';
-import type { HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
+import type { AsyncEvent, HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
 import { pythonStr } from '../template/python-repr.js';
 import { unifiedDiff } from './diff.js';
 import { banner, dumpResult, recapLine, unmatchedPatternWarning } from './format.js';
 import { dumpYamlResult } from './yaml-result.js';
 
-const COLORS = { ok: 32, changed: 33, skipped: 36, failed: 31, unreachable: 31, warning: 35, verbose: 34 } as const;
+const COLORS = { ok: 32, changed: 33, skipped: 36, failed: 31, unreachable: 31, warning: 35, verbose: 34, debug: '1;30' } as const;
 const DEBUG_MODULES = new Set(['debug', 'ansible.builtin.debug']);
 /** Modules whose result Ansible always prints (they set _ansible_verbose_always). */
 const ALWAYS_SHOWN = new Set([...DEBUG_MODULES, 'assert', 'ansible.builtin.assert']);
@@ -51,11 +51,13 @@ export class HumanReporter implements Reporter {
     private readonly errors: Writable = process.stderr,
   ) {}
 
-  private colored(line: string, color?: number): string {
-    return color !== undefined && this.options.color ? `\u001b[0;${color}m${line}\u001b[0m\n` : `${line}\n`;
+  /** A colour as Ansible's display codes it: a number is plain (0;N), a string the whole code (dark gray is 1;30). */
+  private colored(line: string, color?: number | string): string {
+    if (color === undefined || !this.options.color) return `${line}\n`;
+    return `\u001b[${typeof color === 'number' ? `0;${color}` : color}m${line}\u001b[0m\n`;
   }
 
-  private write(line: string, color?: number): void {
+  private write(line: string, color?: number | string): void {
     this.out.write(this.colored(line, color));
   }
 
@@ -101,6 +103,13 @@ export class HumanReporter implements Reporter {
   }
 
   pending(): void {}
+
+  /** As Ansible's default callback (v2_runner_on_async_poll, _ok, _failed). */
+  asyncJob(task: TaskInfo, host: string, event: AsyncEvent, jobId: string): void {
+    this.ensureBanner(task);
+    const line = { poll: `ASYNC POLL on ${host}: jid=${jobId} started=1 finished=0`, ok: `ASYNC OK on ${host}: jid=${jobId}`, failed: `ASYNC FAILED on ${host}: jid=${jobId}` }[event];
+    this.write(line, COLORS.debug);
+  }
 
   retrying(task: TaskInfo, host: string, retriesLeft: number): void {
     this.ensureBanner(task);

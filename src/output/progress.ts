@@ -1,5 +1,5 @@
 import ora, { type Ora } from 'ora';
-import type { CommandEvent, HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
+import type { AsyncEvent, CommandEvent, HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
 
 /** On a terminal: a spinner under the output naming the running task and how many hosts are still on it. */
 export class ProgressReporter implements Reporter {
@@ -50,6 +50,10 @@ export class ProgressReporter implements Reporter {
 
   notified(handler: string, host: string): void {
     this.around(() => this.inner.notified?.(handler, host));
+  }
+
+  asyncJob(task: TaskInfo, host: string, event: AsyncEvent, jobId: string): void {
+    this.around(() => this.inner.asyncJob?.(task, host, event, jobId));
   }
 
   meta(task: TaskInfo, message: string): void {

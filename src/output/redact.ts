@@ -1,4 +1,4 @@
-import type { CommandEvent, HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
+import type { AsyncEvent, CommandEvent, HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
 import type { Secrets } from '../runner/secrets.js';
 
 /** Masks the run's secret values in every event before any reporter (screen, JSON, log) sees it. */
@@ -39,6 +39,10 @@ export class RedactingReporter implements Reporter {
 
   notified(handler: string, host: string): void {
     this.inner.notified?.(handler, host);
+  }
+
+  asyncJob(task: TaskInfo, host: string, event: AsyncEvent, jobId: string): void {
+    this.inner.asyncJob?.(task, host, event, jobId);
   }
 
   meta(task: TaskInfo, message: string): void {

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { CommandEvent, HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
+import type { AsyncEvent, CommandEvent, HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)}s`;
@@ -49,6 +49,10 @@ export class TimingReporter implements Reporter {
 
   notified(handler: string, host: string): void {
     this.inner.notified?.(handler, host);
+  }
+
+  asyncJob(task: TaskInfo, host: string, event: AsyncEvent, jobId: string): void {
+    this.inner.asyncJob?.(task, host, event, jobId);
   }
 
   meta(task: TaskInfo, message: string): void {

@@ -49,6 +49,8 @@ export const TASK_KEYWORDS: Record<string, object> = {
   changed_when: condition,
   failed_when: condition,
   until: condition,
+  async: { type: ['integer', 'string'] },
+  poll: { type: ['integer', 'string'] },
   retries: { type: ['integer', 'string'] },
   delay: { type: ['number', 'string'] },
   loop: { type: ['array', 'string'] },
@@ -126,7 +128,7 @@ export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_
 
 /** Ansible keywords that exist but that betif-play does not run: named as such instead of "unknown". */
 export const UNSUPPORTED_KEYWORDS = new Set([
-  'async', 'poll', 'port',
+  'port',
 ]);
 
 /** The keyword tables a playbook is checked against, by the name of their validator (keyword-validators.ts). */

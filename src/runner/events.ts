@@ -53,6 +53,9 @@ export interface CommandEvent {
 }
 
 /** What the runner tells the outside world; the output layer implements it. */
+/** What a check of a background job found (see Reporter.asyncJob). */
+export type AsyncEvent = 'poll' | 'ok' | 'failed';
+
 export interface Reporter {
   /** A playbook starts: its path as given on the command line, and how many plays it holds (imports included). */
   playbookStart?(path: string, playCount: number): void;
@@ -69,6 +72,8 @@ export interface Reporter {
   meta?(task: TaskInfo, message: string): void;
   /** include_tasks / include_role: which file now runs for which hosts. */
   included(task: TaskInfo, file: string, hosts: string[], item?: { label: unknown }): void;
+  /** A task with `async` and `poll` checked its job: still running (Ansible's ASYNC POLL), ended well (ASYNC OK) or not (ASYNC FAILED). */
+  asyncJob?(task: TaskInfo, host: string, event: AsyncEvent, jobId: string): void;
   /** An `until` condition failed and the task will run again. */
   retrying(task: TaskInfo, host: string, retriesLeft: number): void;
   /** How many hosts are still running the current task (for a progress display). */

@@ -1,7 +1,7 @@
 import type { Inventory } from '../inventory/types.js';
 import type { ConnectionPool } from '../connection/pool.js';
 import type { SettingsDefaults } from '../connection/settings.js';
-import type { ModuleResult } from '../modules/contract.js';
+import type { AsyncJob, ModuleResult } from '../modules/contract.js';
 import type { Handler, Keywords, Play, Role } from '../playbook/types.js';
 import { emptyStats, type HostStats, type Reporter } from './events.js';
 import type { Secrets } from './secrets.js';
@@ -41,6 +41,8 @@ export interface RunOptions {
   anyErrorsFatal: boolean;
   /** ansible.cfg's task_timeout (ANSIBLE_TASK_TIMEOUT): the default of the `timeout` keyword, 0 for none. */
   taskTimeout?: number;
+  /** ansible.cfg's poll_interval (ANSIBLE_POLL_INTERVAL): the default `poll` of a task with `async` (15). */
+  pollInterval?: number;
   /** --start-at-task: tasks before the first one with this name are not run. */
   startAtTask?: string;
   /** --step: ask before each task. */
@@ -114,6 +116,8 @@ export interface RunContext {
   secrets: Secrets;
   /** --start-at-task / --step. */
   gate?: TaskGate;
+  /** The jobs tasks with `async` and `poll: 0` started, for async_status (made on first use). */
+  asyncJobs?: Map<string, AsyncJob>;
 }
 
 /** One play being run: its hosts and its loaded variables. */

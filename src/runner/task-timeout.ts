@@ -7,14 +7,14 @@ export function timedOutResult(action: string, seconds: number): ModuleResult {
 }
 
 /**
- * The `timeout` keyword (task, block or play; ansible.cfg task_timeout) as a whole number of seconds, 0 for none.
- * Throws Ansible's message for a value that is not one.
+ * A keyword of seconds (`timeout`: task, block or play, ansible.cfg task_timeout; `async`, `poll`) as a whole number,
+ * 0 for none. Throws Ansible's message for a value that is not one.
  */
-export function timeoutSeconds(value: unknown): number {
+export function wholeSeconds(value: unknown, field = 'timeout'): number {
   if (value === undefined || value === null || value === '') return 0;
   const seconds = typeof value === 'number' ? value : Number(String(value).trim());
   if (!Number.isInteger(seconds)) {
-    throw new Error(`the field 'timeout' has an invalid value (${String(value)}), and could not be converted to an int.The error was: invalid literal for int() with base 10: '${String(value)}'`);
+    throw new Error(`the field '${field}' has an invalid value (${String(value)}), and could not be converted to an int.The error was: invalid literal for int() with base 10: '${String(value)}'`);
   }
   return Math.max(0, seconds);
 }

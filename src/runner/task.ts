@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BecomeError } from '../connection/become.js';
 import { UnreachableError } from '../connection/types.js';
 import { ArgumentError } from '../modules/args.js';
-import type { FileDiff, ModuleContext, ModuleResult } from '../modules/contract.js';
+import type { AsyncJob, FileDiff, ModuleContext, ModuleResult } from '../modules/contract.js';
 import { collectionsOf, moduleDefaultArgs } from '../playbook/module-defaults.js';
 import { formatPosition } from '../playbook/source.js';
 import { taskSearchPath } from '../playbook/search-path.js';
@@ -13,7 +13,7 @@ import { createTemplar, OMIT, stripUnsafe, TemplateError, type Templar } from '.
 import { connectionFor, connectionName, isImplicitLocalhost, settingsFor, targetVars } from './connections.js';
 import type { HostEvent, HostStatus, TaskInfo } from './events.js';
 import { censored, noLogSecrets } from './censor.js';
-import { executeModule } from './execute-module.js';
+import { executeModule, type Execution } from './execute-module.js';
 import { applyFacts } from './facts.js';
 import { addPlayContextVars, connectedVars } from './play-context-vars.js';
 import { registeredValue } from './registered.js';
@@ -21,7 +21,8 @@ import { conditionsOf, inheritedEnvironment, inheritedKeyword, keywordBool } fro
 import { LoopError, loopItems } from './loops.js';
 import { dependentResult, mayChange, notifierOf, planDependency } from './plan-dependency.js';
 import { newHostState, type HostState, type PlayRun, type Scope } from './state.js';
-import { stoppable, timedOutResult, timeoutSeconds, withinTime } from './task-timeout.js';
+import { stoppable, timedOutResult, wholeSeconds, withinTime } from './task-timeout.js';
+import { asyncRefusal, newJobId, pollJob, runJob, startedResult, type AsyncSettings } from './async-task.js';
 import { taskVars } from './vars.js';
 
 export interface Outcome {
@@ -343,6 +344,36 @@ export class TaskExecution {
     }
   }
 
+  /** `async` and `poll` (ansible.cfg poll_interval), or undefined for a task that runs in the foreground. */
+  private asyncSettings(templar: Templar): AsyncSettings | undefined {
+    const seconds = wholeSeconds(templar.render(this.task.keywords.async), 'async');
+    if (seconds === 0) return undefined;
+    return { seconds, poll: wholeSeconds(templar.render(this.task.keywords.poll ?? this.playRun.run.options.pollInterval ?? 15), 'poll') };
+  }
+
+  /**
+   * A task with `async`: poll 0 leaves the job running (async_status finds it) and returns at once; else it is
+   * polled as Ansible polls it (see async-task.ts). Refused as Ansible's action plugins refuse it.
+   */
+  private async asyncExecution(host: string, module: ActionTask['module'], ctx: ModuleContext, settings: AsyncSettings, start: () => Promise<Execution>, stop: () => void): Promise<Execution> {
+    const refusal = asyncRefusal(!module.controllerOnly && !module.noAsync, ctx.check);
+    if (refusal) return { result: refusal, diff: [] };
+    const jid = newJobId();
+    const job: AsyncJob = { host, resultsFile: `~/.ansible_async/${jid}` };
+    // A polled job is stopped by the polling; one left running has its own time limit (Ansible's async_wrapper watcher).
+    const ended = runJob(start(), settings.poll === 0 ? settings.seconds : 0, stop).then((execution) => {
+      job.result = execution.result;
+      return execution;
+    });
+    if (settings.poll === 0) {
+      ctx.asyncJobs?.set(jid, job);
+      return { result: startedResult(jid, job.resultsFile), diff: [] };
+    }
+    const polled = await pollJob(jid, job, ended, settings, (event) => this.playRun.run.reporter.asyncJob?.(this.info, host, event, jid));
+    if (job.result === undefined) stop();
+    return polled;
+  }
+
   private resultTemplar(vars: Record<string, unknown>, result: ModuleResult): Templar {
     const register = this.task.keywords.register;
     const connected = connectedVars(vars);
@@ -376,15 +407,17 @@ export class TaskExecution {
     let connected: Templar | undefined;
     const connectedTemplar = () => (connected ??= createTemplar(connectedVars(vars), { searchPaths: this.searchPaths() }));
     let seconds: number;
+    let background: AsyncSettings | undefined;
     try {
-      seconds = timeoutSeconds(templar.render(this.keyword('timeout') ?? run.options.taskTimeout));
+      seconds = wholeSeconds(templar.render(this.keyword('timeout') ?? run.options.taskTimeout));
+      background = this.asyncSettings(templar);
     } catch (error) {
       return { result: { failed: true, changed: false, msg: (error as Error).message } as ModuleResult, diff: [] };
     }
     const connection = connectionFor(run, settings, environment, ({ argv, ...record }) =>
       run.reporter.command(this.info, { ...record, ...(keywordBool(this.keyword('no_log')) ? {} : { argv }) }),
     );
-    const limited = seconds > 0 ? stoppable(connection, this.task.action) : undefined;
+    const limited = seconds > 0 || background ? stoppable(connection, this.task.action) : undefined;
     const ctx: ModuleContext = {
       host: host.name,
       connection: limited?.connection ?? connection,
@@ -400,10 +433,15 @@ export class TaskExecution {
       hostConnection: () => ({ settings: delegate === undefined ? settings : settingsFor(run, host.name, vars, templar, become), delegateTo: delegate }),
       addHost: (name, groups, hostVars) => run.inventory.addHost(name, groups, hostVars),
       addToGroup: (group, parents) => run.inventory.addToGroup(host.name, group, parents),
+      asyncJobs: (run.asyncJobs ??= new Map()),
     };
     for (const key of module.secretArgs ?? []) run.secrets.add(args[key]);
     // set_fact stores its values as they are, as Ansible's: unsafe text stays unsafe (never templated when read).
-    const execution = await withinTime(executeModule(module, module.setsHostVars ? givenArgs : args, ctx), seconds, () => limited?.stop());
+    const moduleArgs = module.setsHostVars ? givenArgs : args;
+    // A job in the background: the task's own timeout covers starting it, which takes no time here (as in Ansible).
+    const execution = background
+      ? await this.asyncExecution(host.name, module, ctx, background, () => executeModule(module, moduleArgs, ctx), () => limited?.stop())
+      : await withinTime(executeModule(module, moduleArgs, ctx), seconds, () => limited?.stop());
     // As Ansible's: no changed_when, failed_when or until for a task that ran out of time.
     if (execution === undefined) return { result: timedOutResult(this.task.action, seconds), diff: [], timedOut: true };
     if (!ctx.diff) execution.diff = [];

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from '../../src/connection/types.js';
-import { stoppable, timedOutResult, timeoutSeconds, withinTime } from '../../src/runner/task-timeout.js';
+import { stoppable, timedOutResult, wholeSeconds, withinTime } from '../../src/runner/task-timeout.js';
 
 test('a task past its time gets Ansible\'s result; the module sends no command after that', async () => {
   const sent: string[] = [];
@@ -34,8 +34,8 @@ test('a task past its time gets Ansible\'s result; the module sends no command a
 });
 
 test('the timeout keyword is a whole number of seconds, as Ansible converts it', () => {
-  assert.equal(timeoutSeconds(undefined), 0);
-  assert.equal(timeoutSeconds(' 12 '), 12);
-  assert.equal(timeoutSeconds(3), 3);
-  assert.throws(() => timeoutSeconds('abc'), { message: "the field 'timeout' has an invalid value (abc), and could not be converted to an int.The error was: invalid literal for int() with base 10: 'abc'" });
+  assert.equal(wholeSeconds(undefined), 0);
+  assert.equal(wholeSeconds(' 12 '), 12);
+  assert.equal(wholeSeconds(3), 3);
+  assert.throws(() => wholeSeconds('abc'), { message: "the field 'timeout' has an invalid value (abc), and could not be converted to an int.The error was: invalid literal for int() with base 10: 'abc'" });
 });

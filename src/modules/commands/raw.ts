@@ -9,6 +9,7 @@ interface RawArgs {
 /** Shell text run as is, with nothing read first and the output unstripped, as Ansible's raw. */
 export default defineModule<RawArgs, void>({
   name: 'raw',
+  noAsync: true,
   examples: `
 - name: Install Python on a bare host
   ansible.builtin.raw: test -e /usr/bin/python3 || (apt-get update && apt-get install -y python3)

@@ -64,6 +64,7 @@ function readScript(path: string, source: string): Buffer {
 /** Copies a controller script to the target and runs it there: its arguments are shell text, as in Ansible. */
 export default defineModule<ScriptArgs, ScriptState>({
   name: 'script',
+  noAsync: true,
   examples: `
 - name: Run a local script with arguments
   ansible.builtin.script: files/setup.sh --quiet

@@ -25,6 +25,7 @@ interface AssembleState {
 
 export default defineModule<AssembleArgs, AssembleState | undefined>({
   name: 'assemble',
+  noAsync: true,
   examples: `
 - name: Build sshd_config from its fragments, checked by sshd
   ansible.builtin.assemble:

@@ -60,6 +60,7 @@ async function remoteFolder(ctx: ModuleContext, args: CopyArgs): Promise<RemoteF
 
 export default defineModule<CopyArgs, CopyState>({
   name: 'copy',
+  noAsync: true,
   examples: `
 - name: Install a configuration file with owner and mode
   ansible.builtin.copy:

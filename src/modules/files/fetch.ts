@@ -51,6 +51,7 @@ function missing(args: FetchArgs, msg: string): Plan {
 /** An action on the controller: the target's file is read in one round trip and written under dest here. */
 export default defineModule<FetchArgs, FetchState>({
   name: 'fetch',
+  noAsync: true,
   examples: `
 - name: Collect every host's sshd_config
   ansible.builtin.fetch:

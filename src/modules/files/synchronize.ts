@@ -97,6 +97,7 @@ const flag = (description: string, value?: boolean) => ({ type: 'boolean', ...(v
  */
 export default defineModule<SynchronizeArgs, { outcome: RsyncOutcome; transfer: Transfer }>({
   name: 'synchronize',
+  noAsync: true,
   namespace: 'ansible.posix',
   examples: `
 - name: Push a folder's contents to the host

@@ -71,6 +71,7 @@ function render(ctx: ModuleContext, args: TemplateArgs): PutRequest {
 
 export default defineModule<TemplateArgs, PutState>({
   name: 'template',
+  noAsync: true,
   examples: `
 - name: Render the nginx site
   ansible.builtin.template:

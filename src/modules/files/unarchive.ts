@@ -99,6 +99,7 @@ function planAttributeChange(args: UnarchiveArgs, archive: Archive, extracting: 
 
 export default defineModule<Record<string, unknown>, UnarchiveState>({
   name: 'unarchive',
+  noAsync: true,
   examples: `
 - name: Unpack a release shipped with the role
   ansible.builtin.unarchive:

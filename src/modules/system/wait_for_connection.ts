@@ -41,6 +41,7 @@ const SECONDS = { type: 'integer', minimum: 0 } as const;
 /** The seconds until the host answered; undefined in check mode, where nothing is tried. */
 export default defineModule<WaitForConnectionArgs, number | undefined>({
   name: 'wait_for_connection',
+  noAsync: true,
   examples: `
 - name: Wait for the new VMs to answer over SSH
   ansible.builtin.wait_for_connection:
