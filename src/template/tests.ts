@@ -62,6 +62,13 @@ function result(test: string): (value: unknown) => Dict {
 const failed = (value: unknown) => truthy(result('failed')(value).failed ?? false);
 const succeeded = (value: unknown) => !truthy(result('succeeded')(value).failed ?? false);
 const skipped = (value: unknown) => truthy(result('skipped')(value).skipped ?? false);
+/** An async job's `started` or `finished` (0 or 1); a result without it counts as yes, as Ansible's test says. */
+function jobState(test: 'started' | 'finished'): (value: unknown) => boolean {
+  return (value) => {
+    const registered = result(test)(value);
+    return Object.hasOwn(registered, test) ? pyEquals(registered[test], 1) : true;
+  };
+}
 function changed(value: unknown): boolean {
   const registered = result('changed')(value);
   if (Object.hasOwn(registered, 'changed')) return truthy(registered.changed);
@@ -133,6 +140,8 @@ const TESTS: Record<string, Callable> = {
   change: changed,
   skipped,
   skip: skipped,
+  started: jobState('started'),
+  finished: jobState('finished'),
   reachable: (value: unknown) => !truthy(result('reachable')(value).unreachable ?? false),
   unreachable: (value: unknown) => truthy(result('unreachable')(value).unreachable ?? false),
 };

@@ -103,6 +103,10 @@ const CASES: [string, boolean][] = [
   ['res_ok is reachable', true],
   ['res_ok is failed or res_ok is changed', true],
   ['res_skip is not skipped', false],
+  ["{'started': 1, 'finished': 0} is started", true],
+  ["{'started': 1, 'finished': 0} is finished", false],
+  ["{'started': 1, 'finished': 1} is finished", true],
+  ['res_ok is finished', true],
   ['x is not string and x is number', true],
   ['nope is string', false],
 ];
