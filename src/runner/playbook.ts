@@ -25,6 +25,14 @@ export function exitCodeOf(hosts: readonly HostState[]): number {
   return 0;
 }
 
+/**
+ * Ansible's background job lives on the host (its async_wrapper) and outlives the playbook; betif-play's is the module
+ * run by the controller, so the run says which ones it leaves unfinished.
+ */
+export function unfinishedJobsWarning(jobs: string[]): string {
+  return `${jobs.length === 1 ? 'a background job (async with poll: 0) was' : `${jobs.length} background jobs (async with poll: 0) were`} still running when the run ended (${jobs.join(', ')}): betif-play runs them from the controller and does not wait for them, so a command of theirs may be cut off when its connection closes`;
+}
+
 export async function runPlaybooks(
   playbooks: Playbook[],
   inventory: Inventory,
@@ -45,6 +53,8 @@ export async function runPlaybooks(
       for (const play of playbook.plays) if (await runPlay(run, play, registry)) break playbooks;
     }
   } finally {
+    const running = [...(run.asyncJobs ?? [])].filter(([, job]) => job.result === undefined);
+    if (running.length > 0) reporter.warning(unfinishedJobsWarning(running.map(([jid, job]) => `${job.host}: ${jid}`)));
     await run.pool.closeAll();
     for (const host of run.hosts.values()) {
       // A fact holding a secret (a cacheable set_fact of a vault value) is not cached: the next run derives it again.

@@ -67,4 +67,17 @@ describe('async_status', () => {
     assert.match(run.stdout, /"msg": "1 0"/);
     assert.ok(existsSync(join(work, 'never')));
   });
+
+  test('a job still running when the run ends is named in a warning (betif-play does not wait for it)', async () => {
+    const work = project(`- hosts: all
+  gather_facts: false
+  tasks:
+    - command: sleep 3
+      async: 10
+      poll: 0
+`);
+    const run = await betifPlay([join(work, 'site.yml'), '-i', join(work, 'hosts.ini')]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stderr, /\[WARNING\]: a background job \(async with poll: 0\) was still running when the run ended \(h1: j\d+\.\d+\)/);
+  });
 });
