@@ -17,11 +17,11 @@ const TIMING_CALLBACKS = { tasks: ['profile_tasks', 'ansible.posix.profile_tasks
  * (ora) and the log (pino) are loaded only when used, to keep start-up fast.
  */
 export async function reporterFor(options: CliOptions, config: AnsibleConfig, secrets: Secrets, playbook: string): Promise<Reporter> {
-  const { stdoutCallback, callbacksEnabled, displaySkippedHosts, displayOkHosts, logPath } = config.values;
+  const { stdoutCallback, callbacksEnabled, displaySkippedHosts, displayOkHosts, showCustomStats, logPath } = config.values;
   if (!STDOUT_CALLBACKS.has(stdoutCallback)) throw new OptionError(`Invalid callback for stdout specified: ${stdoutCallback} (betif-play knows default, yaml and json)`);
   const reporters: Reporter[] = [];
   if (options.json || stdoutCallback.endsWith('json')) {
-    reporters.push(new JsonReporter(process.stdout));
+    reporters.push(new JsonReporter(process.stdout, showCustomStats));
   } else {
     const human = new HumanReporter(process.stdout, {
       verbosity: options.verbose,
@@ -30,6 +30,7 @@ export async function reporterFor(options: CliOptions, config: AnsibleConfig, se
       displaySkipped: displaySkippedHosts,
       displayOk: displayOkHosts,
       yamlResults: stdoutCallback.endsWith('yaml'),
+      showCustomStats,
     });
     // A terminal that reports no width (some pseudo-terminals) cannot host a spinner that erases its own line.
     if (process.stderr.isTTY && process.stdout.isTTY && (process.stderr.columns ?? 0) > 0) {

@@ -60,6 +60,7 @@ export const SETTINGS = {
   errorOnMissingHandler: { ansibleName: 'ERROR_ON_MISSING_HANDLER', type: 'boolean', ini: [defaults('error_on_missing_handler')], env: ['ANSIBLE_ERROR_ON_MISSING_HANDLER'], default: true },
   forceHandlers: { ansibleName: 'DEFAULT_FORCE_HANDLERS', type: 'boolean', ini: [defaults('force_handlers')], env: ['ANSIBLE_FORCE_HANDLERS'], default: false },
   strategy: { ansibleName: 'DEFAULT_STRATEGY', type: 'string', ini: [defaults('strategy')], env: ['ANSIBLE_STRATEGY'], default: 'linear', choices: ['linear', 'free', 'host_pinned'] },
+  showCustomStats: { ansibleName: 'show_custom_stats', type: 'boolean', ini: [defaults('show_custom_stats')], env: ['ANSIBLE_SHOW_CUSTOM_STATS'], default: false },
   pollInterval: { ansibleName: 'DEFAULT_POLL_INTERVAL', type: 'integer', ini: [defaults('poll_interval')], env: ['ANSIBLE_POLL_INTERVAL'], default: 15 },
   taskTimeout: { ansibleName: 'TASK_TIMEOUT', type: 'integer', ini: [defaults('task_timeout')], env: ['ANSIBLE_TASK_TIMEOUT'], default: 0 },
   anyErrorsFatal: { ansibleName: 'ANY_ERRORS_FATAL', type: 'boolean', ini: [defaults('any_errors_fatal')], env: ['ANSIBLE_ANY_ERRORS_FATAL'], default: false },

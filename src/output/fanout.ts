@@ -13,6 +13,7 @@ export function fanOut(reporters: Reporter[]): Reporter {
     notified: (...args) => reporters.forEach((reporter) => reporter.notified?.(...args)),
     meta: (...args) => reporters.forEach((reporter) => reporter.meta?.(...args)),
     asyncJob: (...args) => reporters.forEach((reporter) => reporter.asyncJob?.(...args)),
+    customStats: (...args) => reporters.forEach((reporter) => reporter.customStats?.(...args)),
     included: (...args) => reporters.forEach((reporter) => reporter.included(...args)),
     pending: (...args) => reporters.forEach((reporter) => reporter.pending(...args)),
     warning: (...args) => reporters.forEach((reporter) => reporter.warning(...args)),

@@ -6,17 +6,18 @@ export function banner(title: string, columns: number): string {
   return `\n${title} ${'*'.repeat(stars)}`;
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
+/** A value with every mapping's keys in order, as Python's json.dumps(sort_keys=True) writes them. */
+export function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
+    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]));
   }
   return value;
 }
 
 /** JSON like Python's json.dumps(sort_keys=True): `{"a": 1, "b": [1, 2]}` on one line, or indented by 4. */
 export function dumpResult(result: Record<string, unknown>, indent: boolean): string {
-  const sorted = sortKeys(result);
+  const sorted = sortedKeys(result);
   if (indent) return JSON.stringify(sorted, null, 4);
   return JSON.stringify(sorted, null, 1).replace(/\n\s*/g, (match, offset: number, text: string) => {
     const previous = text[offset - 1];

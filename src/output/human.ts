@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { ModuleResult } from '../modules/contract.js';
+import { RUN_STATS, type CustomStats } from '../runner/custom-stats.js';
 import type { AsyncEvent, HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
 import { pythonStr } from '../template/python-repr.js';
 import { unifiedDiff } from './diff.js';
-import { banner, dumpResult, recapLine, unmatchedPatternWarning } from './format.js';
+import { banner, dumpResult, recapLine, sortedKeys, unmatchedPatternWarning } from './format.js';
 import { dumpYamlResult } from './yaml-result.js';
 
 const COLORS = { ok: 32, changed: 33, skipped: 36, failed: 31, unreachable: 31, warning: 35, verbose: 34, debug: '1;30' } as const;
@@ -22,6 +23,8 @@ export interface HumanOptions {
   displayOk?: boolean;
   /** stdout_callback = yaml: results printed as YAML instead of JSON. */
   yamlResults?: boolean;
+  /** ansible.cfg's show_custom_stats: set_stats' statistics after the recap. */
+  showCustomStats?: boolean;
 }
 
 /** As Ansible's Display.get_deprecation_message words a module's deprecation. */
@@ -43,6 +46,7 @@ export class HumanReporter implements Reporter {
   /** As Ansible's display: each distinct warning and deprecation text is printed once per run. */
   private readonly warningsShown = new Set<string>();
   private readonly noticesShown = new Set<string>();
+  private custom: CustomStats | undefined;
 
   constructor(
     private readonly out: Writable,
@@ -265,9 +269,24 @@ export class HumanReporter implements Reporter {
 
   command(): void {}
 
+  customStats(stats: CustomStats): void {
+    if (this.options.showCustomStats) this.custom = stats;
+  }
+
   recap(stats: Map<string, HostStats>): void {
     this.write(banner('PLAY RECAP', this.options.columns));
     for (const host of [...stats.keys()].sort()) this.write(recapLine(host, stats.get(host) as HostStats));
+    this.write('');
+    if (this.custom) this.writeCustomStats(this.custom);
+  }
+
+  /** As Ansible's default callback: each host's statistics, then the run's, each mapping on one line. */
+  private writeCustomStats(stats: CustomStats): void {
+    this.write(banner('CUSTOM STATS:', this.options.columns));
+    const oneLine = (value: Record<string, unknown>) => JSON.stringify(sortedKeys(value), null, 1).replace(/\n/g, '');
+    for (const host of [...stats.keys()].sort()) if (host !== RUN_STATS) this.write(`\t${host}: ${oneLine(stats.get(host) as Record<string, unknown>)}`);
+    const run = stats.get(RUN_STATS);
+    if (run) this.write(`\n\tRUN: ${oneLine(run)}`);
     this.write('');
   }
 }

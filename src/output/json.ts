@@ -1,3 +1,4 @@
+import { RUN_STATS, type CustomStats } from '../runner/custom-stats.js';
 import type { Writable } from 'node:stream';
 import type { HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
 import { unmatchedPatternWarning } from './format.js';
@@ -17,7 +18,17 @@ export class JsonReporter implements Reporter {
   private readonly plays: JsonPlay[] = [];
   private readonly warnings: string[] = [];
 
-  constructor(private readonly out: Writable) {}
+  private custom: CustomStats = new Map();
+
+  /** showCustomStats: ansible.cfg's show_custom_stats, as Ansible's json callback reads it. */
+  constructor(
+    private readonly out: Writable,
+    private readonly showCustomStats = false,
+  ) {}
+
+  customStats(stats: CustomStats): void {
+    this.custom = stats;
+  }
 
   private currentTask(task: TaskInfo): JsonTask {
     const play = this.plays.at(-1);
@@ -73,6 +84,9 @@ export class JsonReporter implements Reporter {
         { ok: value.ok, changed: value.changed, failures: value.failed, unreachable: value.unreachable, skipped: value.skipped, rescued: value.rescued, ignored: value.ignored },
       ]),
     );
-    this.out.write(`${JSON.stringify({ plays: this.plays, stats: summary, warnings: this.warnings }, null, 4)}\n`);
+    // As Ansible's json callback: set_stats' statistics only with show_custom_stats, the run's apart from the hosts'.
+    const custom = this.showCustomStats ? Object.fromEntries(this.custom) : {};
+    const { [RUN_STATS]: global = {}, ...perHost } = custom;
+    this.out.write(`${JSON.stringify({ plays: this.plays, stats: summary, custom_stats: perHost, global_custom_stats: global, warnings: this.warnings }, null, 4)}\n`);
   }
 }

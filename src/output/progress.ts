@@ -1,4 +1,5 @@
 import ora, { type Ora } from 'ora';
+import type { CustomStats } from '../runner/custom-stats.js';
 import type { AsyncEvent, CommandEvent, HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
 
 /** On a terminal: a spinner under the output naming the running task and how many hosts are still on it. */
@@ -74,6 +75,10 @@ export class ProgressReporter implements Reporter {
 
   command(task: TaskInfo, event: CommandEvent): void {
     this.inner.command(task, event);
+  }
+
+  customStats(stats: CustomStats): void {
+    this.around(() => this.inner.customStats?.(stats));
   }
 
   recap(stats: Map<string, HostStats>): void {

@@ -1,3 +1,4 @@
+import type { CustomStats } from '../runner/custom-stats.js';
 import type { AsyncEvent, CommandEvent, HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
 import type { Secrets } from '../runner/secrets.js';
 
@@ -67,6 +68,10 @@ export class RedactingReporter implements Reporter {
 
   command(task: TaskInfo, event: CommandEvent): void {
     this.inner.command(task, { ...event, ...(event.argv ? { argv: this.secrets.mask([...event.argv]) } : {}) });
+  }
+
+  customStats(stats: CustomStats): void {
+    this.inner.customStats?.(new Map([...stats].map(([owner, values]) => [owner, this.secrets.mask(values)])));
   }
 
   recap(stats: Map<string, HostStats>): void {

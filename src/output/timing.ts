@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { CustomStats } from '../runner/custom-stats.js';
 import type { AsyncEvent, CommandEvent, HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
 
 function seconds(ms: number): string {
@@ -77,6 +78,10 @@ export class TimingReporter implements Reporter {
 
   command(task: TaskInfo, event: CommandEvent): void {
     this.inner.command(task, event);
+  }
+
+  customStats(stats: CustomStats): void {
+    this.inner.customStats?.(stats);
   }
 
   recap(stats: Map<string, HostStats>): void {

@@ -1,3 +1,4 @@
+import type { CustomStats } from './custom-stats.js';
 import type { FileDiff, ModuleResult } from '../modules/contract.js';
 
 export type HostStatus = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable';
@@ -82,5 +83,7 @@ export interface Reporter {
   /** A part of a play's host pattern matched no host when the play started (Ansible warns on stderr, before the play's banner). */
   unmatchedPattern?(part: string): void;
   command(task: TaskInfo, event: CommandEvent): void;
+  /** set_stats' statistics, per host and for the run ('_run'), just before the recap (when there are any). */
+  customStats?(stats: CustomStats): void;
   recap(stats: Map<string, HostStats>): void;
 }

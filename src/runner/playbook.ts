@@ -65,6 +65,7 @@ export async function runPlaybooks(
   if (run.gate?.startNotFound !== undefined) reporter.warning(`No matching task "${run.gate.startNotFound}" found. Note: --start-at-task can only follow static includes.`);
   // As Ansible's recap, a host no task counted anything for is not shown.
   const stats = new Map([...run.hosts.values()].filter((host) => Object.values(host.stats).some((count) => count > 0)).map((host) => [host.name, host.stats]));
+  if (run.customStats?.size) reporter.customStats?.(run.customStats);
   reporter.recap(stats);
   return { stats, exitCode: exitCodeOf([...run.hosts.values()]) };
 }

@@ -3,6 +3,7 @@ import type { ConnectionPool } from '../connection/pool.js';
 import type { SettingsDefaults } from '../connection/settings.js';
 import type { AsyncJob, ModuleResult } from '../modules/contract.js';
 import type { Handler, Keywords, Play, Role } from '../playbook/types.js';
+import type { CustomStats } from './custom-stats.js';
 import { emptyStats, type HostStats, type Reporter } from './events.js';
 import type { Secrets } from './secrets.js';
 import type { StepAnswer, TaskGate } from './task-gate.js';
@@ -118,6 +119,8 @@ export interface RunContext {
   gate?: TaskGate;
   /** The jobs tasks with `async` and `poll: 0` started, for async_status (made on first use). */
   asyncJobs?: Map<string, AsyncJob>;
+  /** set_stats' statistics (made on first use). */
+  customStats?: CustomStats;
 }
 
 /** One play being run: its hosts and its loaded variables. */

@@ -14,6 +14,7 @@ import { connectionFor, connectionName, isImplicitLocalhost, settingsFor, target
 import type { HostEvent, HostStatus, TaskInfo } from './events.js';
 import { censored, noLogSecrets } from './censor.js';
 import { executeModule, type Execution } from './execute-module.js';
+import { keepCustomStats } from './custom-stats.js';
 import { applyFacts } from './facts.js';
 import { addPlayContextVars, connectedVars } from './play-context-vars.js';
 import { registeredValue } from './registered.js';
@@ -132,7 +133,10 @@ export class TaskExecution {
       delegatedTo = delegation?.label;
       const target = delegation?.target;
       const { result, diff } = items === undefined ? await this.runConditional(host, vars, templar, target) : await this.runLoop(host, vars, items, hidden);
-      if (items === undefined) applyFacts(this.task.module, this.factsHost(host, target), result);
+      if (items === undefined) {
+        applyFacts(this.task.module, this.factsHost(host, target), result);
+        keepCustomStats((this.playRun.run.customStats ??= new Map()), host.name, result);
+      }
       const status = statusOf(result);
       const ignored = status === 'failed' && ignoreErrors(templar);
       const shown = stripUnsafe(result) as ModuleResult;
@@ -274,6 +278,7 @@ export class TaskExecution {
       const factsHost = this.factsHost(host, target);
       const set = applyFacts(this.task.module, factsHost, outcome.result);
       if (factsHost === host) Object.assign(vars, set);
+      keepCustomStats((this.playRun.run.customStats ??= new Map()), host.name, outcome.result);
       const { warnings, deprecations, ...itemResult } = stripUnsafe(outcome.result) as ModuleResult;
       // As Ansible: the items' warnings move to the loop's result and are shown once, after the items.
       notices.warnings.push(...(Array.isArray(warnings) ? warnings : warnings ? [warnings] : []));
