@@ -55,6 +55,7 @@ export function runOptionsFrom(options: CliOptions, config: AnsibleConfig, passw
       ...definedOnly({
         connection: options.connection ?? (values.transport === 'smart' ? undefined : values.transport),
         privateKeyFile: options.privateKey ?? values.privateKeyFile,
+        port: values.remotePort,
         password: passwords.connection,
         becomeMethod: options.becomeMethod ?? values.becomeMethod,
         becomePassword: passwords.become,

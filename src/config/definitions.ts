@@ -21,6 +21,7 @@ export const SETTINGS = {
   localhostWarning: { ansibleName: 'LOCALHOST_WARNING', type: 'boolean', ini: [defaults('localhost_warning')], env: ['ANSIBLE_LOCALHOST_WARNING'], default: true },
   hostKeyChecking: { ansibleName: 'HOST_KEY_CHECKING', type: 'boolean', ini: [defaults('host_key_checking')], env: ['ANSIBLE_HOST_KEY_CHECKING'], default: true },
   remoteUser: { ansibleName: 'DEFAULT_REMOTE_USER', type: 'string', ini: [defaults('remote_user')], env: ['ANSIBLE_REMOTE_USER'] },
+  remotePort: { ansibleName: 'DEFAULT_REMOTE_PORT', type: 'integer', ini: [defaults('remote_port')], env: ['ANSIBLE_REMOTE_PORT'] },
   privateKeyFile: { ansibleName: 'DEFAULT_PRIVATE_KEY_FILE', type: 'path', ini: [defaults('private_key_file')], env: ['ANSIBLE_PRIVATE_KEY_FILE'] },
   forks: { ansibleName: 'DEFAULT_FORKS', type: 'integer', ini: [defaults('forks')], env: ['ANSIBLE_FORKS'] },
   timeout: { ansibleName: 'DEFAULT_TIMEOUT', type: 'integer', ini: [defaults('timeout')], env: ['ANSIBLE_TIMEOUT'], default: 10 },

@@ -47,6 +47,8 @@ export interface SettingsDefaults {
   password?: string;
   becomeMethod?: string;
   becomePassword?: string;
+  /** The `port` keyword, else ansible.cfg's remote_port: below the host's ansible_port and an ssh `-o Port`. */
+  port?: number | string;
   /** ansible.cfg's [ssh_connection] ssh_args (only the options betif-play understands are read). */
   sshArgs?: string;
   sshCommonArgs?: string;
@@ -208,7 +210,7 @@ export function settingsFromVars(
     host,
     kind: connection === 'local' ? 'local' : 'ssh',
     address: text(vars, 'ansible_host', 'ansible_ssh_host') ?? host,
-    port: portNumber(host, text(vars, 'ansible_port', 'ansible_ssh_port') ?? options.get('port'), 22),
+    port: portNumber(host, text(vars, 'ansible_port', 'ansible_ssh_port') ?? options.get('port') ?? (defaults.port === undefined ? undefined : String(defaults.port)), 22),
     user: text(vars, 'ansible_user', 'ansible_ssh_user') ?? options.get('user') ?? defaults.user ?? userInfo().username,
     hostKeyChecking: hostKeyChecking(host, vars, options, defaults.hostKeyChecking),
     knownHostsFiles,

@@ -60,6 +60,7 @@ const CHECKS: Record<string, (value: unknown) => string | undefined> = {
   serial: (value) => (Array.isArray(value) ? value.map(batch).find(Boolean) : batch(value)),
   throttle: (value) => wholeNumber(value, 0),
   timeout: (value) => wholeNumber(value, 0),
+  port: (value) => wholeNumber(value, 1),
   async: (value) => wholeNumber(value, 0),
   poll: (value) => wholeNumber(value, 0),
   retries: (value) => wholeNumber(value, 0),

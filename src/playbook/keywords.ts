@@ -30,6 +30,7 @@ const common = {
   remote_user: { type: 'string' },
   connection: { type: 'string' },
   throttle: { type: ['integer', 'string'] },
+  port: { type: ['integer', 'string'] },
   timeout: { type: ['integer', 'string', 'null'] },
   module_defaults: { type: ['object', 'array', 'null'], items: { type: 'object' }, additionalProperties: { type: ['object', 'null'] } },
   collections: { type: ['array', 'string', 'null'], items: { type: 'string' } },
@@ -125,11 +126,6 @@ export const INCLUDE_ACTIONS = new Set([
 ]);
 
 export const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_host', 'end_batch', 'clear_facts', 'clear_host_errors', 'refresh_inventory', 'reset_connection']);
-
-/** Ansible keywords that exist but that betif-play does not run: named as such instead of "unknown". */
-export const UNSUPPORTED_KEYWORDS = new Set([
-  'port',
-]);
 
 /** The keyword tables a playbook is checked against, by the name of their validator (keyword-validators.ts). */
 export const KEYWORD_TABLES = { play: PLAY_KEYWORDS, block: BLOCK_KEYWORDS, task: TASK_KEYWORDS };

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isTemplateText } from '../modules/args.js';
 import { withModules, type ModuleRegistry } from '../modules/registry.js';
 import { checkKeywordTypes, didYouMean } from './keyword-check.js';
-import { PLAY_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
+import { PLAY_KEYWORDS } from './keywords.js';
 import { roleSearchPath } from './roles.js';
 import { itemPositionOf, keyPositionOf, loadYamlFile, PlaybookError, positionOf, type Position } from './source.js';
 import { checkNotifications } from './handler-check.js';
@@ -41,7 +41,6 @@ function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, i
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new PlaybookError('a play must be a mapping', position);
   const play = raw as Record<string, unknown>;
   for (const key of Object.keys(play)) {
-    if (UNSUPPORTED_KEYWORDS.has(key)) throw new PlaybookError(`the keyword '${key}' is not supported by betif-play`, keyPositionOf(play, key));
     if (!(key in PLAY_KEYWORDS)) throw new PlaybookError(`'${key}' is not a valid attribute for a play${didYouMean(key, Object.keys(PLAY_KEYWORDS))}`, keyPositionOf(play, key));
   }
   checkKeywordTypes(play, PLAY_KEYWORDS, 'play');

@@ -8,7 +8,7 @@ import { isStandIn, type ModuleRegistry } from '../modules/registry.js';
 import { closest } from 'fastest-levenshtein';
 import { checkKeywordTypes, didYouMean, suggestion } from './keyword-check.js';
 import { collectionsOf, moduleDefaultArgs } from './module-defaults.js';
-import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, META_ACTIONS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
+import { BLOCK_KEYWORDS, INCLUDE_ACTIONS, META_ACTIONS, TASK_KEYWORDS } from './keywords.js';
 import { parseKeyValueArgs, splitActionText } from './kv.js';
 import { loadedTypeName } from './loaded-type-name.js';
 import { loadTimeFlag, loadTimeName, loadTimeText } from './load-time-name.js';
@@ -111,9 +111,6 @@ export function parseTaskList(list: unknown, ctx: LoadContext): TaskNode[] {
 
 function findAction(raw: Record<string, unknown>, ctx: LoadContext, position: Position | undefined): string {
   const candidates = Object.keys(raw).filter((key) => !(key in TASK_KEYWORDS) || LEGACY_ACTION_KEYS.has(key));
-  for (const key of candidates) {
-    if (UNSUPPORTED_KEYWORDS.has(key)) throw new PlaybookError(`the keyword '${key}' is not supported by betif-play`, keyPositionOf(raw, key));
-  }
   if (candidates.length === 1) return candidates[0];
   if (candidates.length === 0) throw new PlaybookError('no module/action detected in task', position);
   const misspelt = candidates.find((key) => !ctx.registry.find(key) && !INCLUDE_ACTIONS.has(key) && suggestion(key, Object.keys(TASK_KEYWORDS)));

@@ -53,24 +53,32 @@ export function targetVars(run: RunContext, vars: Record<string, unknown>, deleg
  * keyword (task, block, role or play) stands between the two, as in Ansible: ansible_connection (an implicit
  * localhost's included) beats it, and it beats -c and ansible.cfg's transport.
  */
-export function settingsFor(run: RunContext, host: string, vars: Record<string, unknown>, templar: Templar, become: BecomeWish, connectionKeyword?: string, remoteUser?: string): ConnectionSettings {
+/** The play, block and task keywords that say how to connect: `connection`, `remote_user` and `port`, rendered. */
+export interface ConnectionKeywords {
+  connection?: string;
+  remoteUser?: string;
+  port?: string;
+}
+
+export function settingsFor(run: RunContext, host: string, vars: Record<string, unknown>, templar: Templar, become: BecomeWish, keywords: ConnectionKeywords = {}): ConnectionSettings {
   const resolveJump = (nameOrAddress: string): ConnectionSettings => {
     const known = run.hosts.get(nameOrAddress)?.inventoryVars ?? (run.inventory.hostNames().includes(nameOrAddress) ? run.inventory.hostVars(nameOrAddress) : undefined);
     const jumpVars = known ?? { ansible_host: nameOrAddress, ansible_user: vars.ansible_user, ansible_ssh_private_key_file: vars.ansible_ssh_private_key_file };
     return settingsFor(run, nameOrAddress, jumpVars, templar, { become: false });
   };
   const own = connectionVars(vars, templar);
-  own.ansible_connection = connectionName(run, host, own.ansible_connection, connectionKeyword);
+  own.ansible_connection = connectionName(run, host, own.ansible_connection, keywords.connection);
   try {
     const settings = settingsFromVars(host, own, resolveJump, {
-      // The remote_user keyword stands between the host's ansible_user and -u, as in Ansible.
-      user: remoteUser ?? run.options.user,
+      // The remote_user keyword stands between the host's ansible_user and -u, as in Ansible; `port` likewise.
+      user: keywords.remoteUser ?? run.options.user,
       hostKeyChecking: run.options.hostKeyChecking,
       knownHostsFiles: run.options.knownHostsFiles,
       become: become.become,
       becomeUser: become.becomeUser,
       ...run.options.connectionDefaults,
       becomeMethod: become.becomeMethod ?? run.options.connectionDefaults.becomeMethod,
+      port: keywords.port ?? run.options.connectionDefaults.port,
     });
     // Passwords never reach the output or the log, even inside a module's result or a failing command's text.
     run.secrets.add([settings.password, settings.become?.password]);

@@ -408,7 +408,12 @@ export class TaskExecution {
     if (become.becomeUser !== undefined) become.becomeUser = String(templar.render(become.becomeUser));
     if (become.becomeMethod !== undefined) become.becomeMethod = String(templar.render(become.becomeMethod));
     const remoteUser = this.keyword('remote_user');
-    const settings = settingsFor(run, target, reachedWith, templar, become, this.connectionKeyword(templar), remoteUser === undefined ? undefined : String(templar.render(remoteUser)));
+    const port = this.keyword('port');
+    const settings = settingsFor(run, target, reachedWith, templar, become, {
+      connection: this.connectionKeyword(templar),
+      remoteUser: remoteUser === undefined ? undefined : String(templar.render(remoteUser)),
+      port: port === undefined ? undefined : String(templar.render(port)),
+    });
     let connected: Templar | undefined;
     const connectedTemplar = () => (connected ??= createTemplar(connectedVars(vars), { searchPaths: this.searchPaths() }));
     let seconds: number;

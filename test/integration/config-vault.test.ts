@@ -259,4 +259,31 @@ describe('ansible.cfg over real SSH with a vault-encrypted group_vars file', () 
     assert.doesNotMatch(everything, new RegExp(SECRET));
     assert.ok(!existsSync(join(dir, '.ssh', 'known_hosts')) || !readFileSync(join(dir, '.ssh', 'known_hosts'), 'utf8').includes(SECRET));
   });
+
+  test('remote_port in ansible.cfg, and the port keyword over it, give the port of a host without ansible_port', async () => {
+    const [host] = lab.hosts;
+    const cfg = `[defaults]\ninventory = inventory/hosts.ini\nremote_user = root\nprivate_key_file = ${lab.keyPath}\nhost_key_checking = False\nvault_password_file = .vault-pass\nremote_port = ${host.port}\n`;
+    const playbook = `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - command: hostname
+      register: name
+    - debug: {msg: "{{ name.stdout }}"}
+- hosts: all
+  gather_facts: false
+  port: 1
+  tasks:
+    - command: hostname
+      ignore_unreachable: true
+    - command: hostname
+      port: "{{ ${host.port} }}"
+`;
+    const dir = project(cfg, 'h1 ansible_host=127.0.0.1\n', playbook);
+    const result = await betifPlay(['site.yml'], { cwd: dir, env: { HOME: dir } });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /"msg": "h1"/);
+    assert.match(result.stdout, /fatal: \[h1\]: UNREACHABLE! => .*port 1: Connection refused/);
+    assert.deepEqual(parseRecap(result.stdout).h1, { ok: 4, changed: 2, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 1 });
+  });
 });
