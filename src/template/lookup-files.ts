@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, normalize } from 'node:path';
+import { bufferEncoding } from '../python/codecs.js';
 import { readTextDecrypted } from '../vault/active.js';
 import { TemplateError } from './errors.js';
 import { glob, isFile } from './glob.js';
@@ -14,6 +15,13 @@ import { truthy } from './python-ops.js';
 
 function expandHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
+}
+
+/** A controller file's bytes as text in a Python codec's name (the ini and csvfile lookups' `encoding`). */
+export function decodedText(bytes: Buffer, encoding: string): string {
+  const known = bufferEncoding(encoding);
+  if (!known) throw new TemplateError(`unknown encoding: ${encoding}`);
+  return bytes.toString(known);
 }
 
 /** The folders relative paths are found in: the task's search path, its last entry being the playbook's folder. */

@@ -1,7 +1,6 @@
-import { bufferEncoding } from '../python/codecs.js';
 import { readFileDecrypted } from '../vault/active.js';
 import { TemplateError } from './errors.js';
-import { findInSearchPath } from './lookup-files.js';
+import { decodedText, findInSearchPath } from './lookup-files.js';
 import type { Keywords, Lookup } from './lookup-types.js';
 import { truthy } from './python-ops.js';
 import { pythonStr } from './python-repr.js';
@@ -95,12 +94,6 @@ function inlineParams(term: string): string[] {
   return order.map((name) => params.get(name) ?? '');
 }
 
-function decode(bytes: Buffer, encoding: string): string {
-  const known = bufferEncoding(encoding);
-  if (!known) throw new TemplateError(`unknown encoding: ${encoding}`);
-  return bytes.toString(known);
-}
-
 /**
  * ini: values of an INI file's section (or a Java properties file), as Ansible's ini lookup reads them with Python's
  * configparser. A term is a key, or a key followed by inline options (`value1 section=s file=f.ini re=true`).
@@ -133,7 +126,7 @@ export const ini: Lookup = (terms, keywords: Keywords) => {
     if (path === undefined) throw new TemplateError("Invalid filename: 'None'");
     const properties = pythonStr(options.type) === 'properties';
     const section = properties ? PROPERTIES_SECTION : pythonStr(options.section);
-    const text = `${properties ? `[${PROPERTIES_SECTION}]\n` : ''}${decode(readFileDecrypted(path), pythonStr(options.encoding))}`;
+    const text = `${properties ? `[${PROPERTIES_SECTION}]\n` : ''}${decodedText(readFileDecrypted(path), pythonStr(options.encoding))}`;
     // configparser's optionxform: keys are lower-cased unless case_sensitive.
     const optionxform = truthy(options.case_sensitive) ? (name: string) => name : (name: string) => name.toLowerCase();
     // allow_none is allow_no_value's other name.

@@ -2,6 +2,7 @@ import { splitArgs } from './args.js';
 import type { Callable } from './callable.js';
 import { TemplateError } from './errors.js';
 import { fileglob, file, firstFound, template, unvault } from './lookup-files.js';
+import { csvfile } from './lookup-csvfile.js';
 import { ini } from './lookup-ini.js';
 import { inventoryHostnames } from './lookup-inventory.js';
 import { LIST_LOOKUPS } from './lookup-lists.js';
@@ -19,6 +20,7 @@ const LOOKUPS: Record<string, Lookup> = {
   unvault,
   inventory_hostnames: inventoryHostnames,
   ini,
+  csvfile,
   ...LIST_LOOKUPS,
   ...SYSTEM_LOOKUPS,
   ...PASSWORD_LOOKUPS,

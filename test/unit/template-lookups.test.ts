@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
+import { readCsv } from '../../src/template/lookup-csvfile.js';
 import { TemplateError, createTemplar } from '../../src/template/templar.js';
 import { useVault } from '../../src/vault/active.js';
 import { encryptText, VaultKeyring } from '../../src/vault/keyring.js';
@@ -193,5 +194,12 @@ describe('the ini lookup, as Python configparser reads the file', () => {
     assert.match(failing("{{ lookup('ini', 'flag', section='web', file='app.ini') }}"), /Source contains parsing errors/);
     assert.match(failing("{{ lookup('ini', 'file=app.ini', 'path', section='web') }}"), /No key to lookup was provided as first term with in string inline options: file=app\.ini/);
     assert.match(failing("{{ lookup('ini', 'path colour=red file=app.ini') }}"), /colour is not a valid option\./);
+  });
+});
+
+describe('the csvfile lookup, as Python csv reads the file', () => {
+  test('quoted fields keep delimiters, line breaks and doubled quotes; a quote inside a field is a character; blank lines are empty rows', () => {
+    assert.deepEqual(readCsv('a,"b, c",d\r\n\n"x""y",z"w\n"multi\nline",end', ','), [['a', 'b, c', 'd'], [], ['x"y', 'z"w'], ['multi\nline', 'end']]);
+    assert.deepEqual(readCsv('k\tv\t\n', '\t'), [['k', 'v', '']]);
   });
 });
