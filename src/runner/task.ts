@@ -9,6 +9,8 @@ import { formatPosition } from '../playbook/source.js';
 import { taskSearchPath } from '../playbook/search-path.js';
 import type { ActionTask, Handler } from '../playbook/types.js';
 import { findInSearchPath } from '../template/lookup-files.js';
+import { UndefinedVariableError } from '../template/errors.js';
+import { pythonStr } from '../template/python-repr.js';
 import { createTemplar, OMIT, stripUnsafe, TemplateError, type Templar } from '../template/templar.js';
 import { connectionFor, connectionName, isImplicitLocalhost, settingsFor, targetVars } from './connections.js';
 import type { HostEvent, HostStatus, TaskInfo } from './events.js';
@@ -64,9 +66,20 @@ function dropOmitted(value: unknown): unknown {
   return kept ?? value;
 }
 
+/**
+ * As Ansible's TaskResult.is_failed: where failed_when gave a verdict (on the result, or on its loop items) that
+ * verdict counts, even against a `failed` the retries of `until` set; else `failed`.
+ */
+function isFailed(result: ModuleResult): boolean {
+  const items = Array.isArray(result.results) ? (result.results as unknown[]).filter((item): item is ModuleResult => typeof item === 'object' && item !== null) : [];
+  if ('failed_when_result' in result) return Boolean(result.failed_when_result);
+  if (items.some((item) => 'failed_when_result' in item)) return items.some((item) => Boolean(item.failed_when_result));
+  return Boolean(result.failed);
+}
+
 function statusOf(result: ModuleResult): HostStatus {
   if (result.unreachable) return 'unreachable';
-  if (result.failed) return 'failed';
+  if (isFailed(result)) return 'failed';
   if (result.skipped) return 'skipped';
   return result.changed ? 'changed' : 'ok';
 }
@@ -331,7 +344,7 @@ export class TaskExecution {
     let attempt = 0;
     for (;;) {
       attempt += 1;
-      const outcome = await this.runModule(host, vars, templar, target);
+      const outcome = await this.runModule(host, vars, templar, target, until === undefined ? undefined : attempt);
       if (until === undefined || outcome.timedOut) return outcome;
       const withResult = this.resultTemplar(vars, outcome.result);
       if (withResult.condition(until as string)) {
@@ -385,7 +398,8 @@ export class TaskExecution {
     return createTemplar(typeof register === 'string' ? { ...connected, [register]: registeredValue(this.task.module, result) } : connected, { searchPaths: this.searchPaths() });
   }
 
-  private async runModule(host: HostState, vars: Record<string, unknown>, templar: Templar, delegate: string | undefined) {
+  /** attempt: which run of an `until` task this is (changed_when and failed_when see it as the result's attempts). */
+  private async runModule(host: HostState, vars: Record<string, unknown>, templar: Templar, delegate: string | undefined, attempt?: number) {
     const { run } = this.playRun;
     const module = this.task.module;
     const rawArgs = { ...this.moduleDefaults(), ...this.task.args };
@@ -467,19 +481,48 @@ export class TaskExecution {
       if ('stderr' in result && !('stderr_lines' in result)) result.stderr_lines = linesOf(result.stderr);
     }
     if (result.failed === undefined && !result.skipped) result.failed = false;
+    if (attempt !== undefined) result.attempts = attempt;
     const changedWhen = this.task.keywords.changed_when;
     const failedWhen = this.task.keywords.failed_when;
-    if (changedWhen !== undefined || failedWhen !== undefined) {
+    // As Ansible's task executor: a skipped result is left as it is.
+    if ((changedWhen !== undefined || failedWhen !== undefined) && !result.skipped) {
       const withResult = this.resultTemplar(vars, result);
-      if (changedWhen !== undefined) result.changed = withResult.condition(changedWhen as string);
-      if (failedWhen !== undefined) {
-        const failed = withResult.condition(failedWhen as string);
-        result.failed_when_result = failed;
-        result.failed = failed;
+      // As Ansible's task executor: a condition that cannot be evaluated fails the task, the module's result kept.
+      let evaluating = 'changed';
+      try {
+        if (changedWhen !== undefined) result.changed = resultCondition(withResult, changedWhen);
+        evaluating = 'failed';
+        if (failedWhen !== undefined) {
+          const failed = resultCondition(withResult, failedWhen);
+          result.failed_when_result = failed;
+          result.failed = failed;
+        }
+      } catch (error) {
+        if (!(error instanceof TemplateError)) throw error;
+        result.failed = true;
+        result[`${evaluating}_when_result`] = error.message;
       }
     }
     return { result, diff: execution.diff };
   }
+}
+
+/**
+ * changed_when or failed_when (one condition or a list, all of which must hold), as Ansible's Conditional evaluates
+ * them: one that cannot be evaluated is an error in its words, which name the condition.
+ */
+function resultCondition(templar: Templar, conditions: unknown): boolean {
+  for (const condition of Array.isArray(conditions) ? conditions : [conditions]) {
+    try {
+      if (!templar.condition(condition as string)) return false;
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      // Ansible's message of an undefined variable repeats its cause.
+      const why = error instanceof UndefinedVariableError ? `${error.message}. ${error.message}` : error.message;
+      throw new TemplateError(`The conditional check '${pythonStr(condition)}' failed. The error was: error while evaluating conditional (${pythonStr(condition)}): ${why}`);
+    }
+  }
+  return true;
 }
 
 /** loop_control.extended: ansible_loop as Ansible's task executor fills it for one item. */
