@@ -86,7 +86,10 @@ function parsePlay(raw: unknown, position: Position, registry: ModuleRegistry, i
     const map = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : {};
     const keywords = roleEntryKeywords(entry);
     const inner: LoadContext = { ...ctx, tags: [...ctx.tags, ...asTags(map.tags)], when: map.when === undefined ? ctx.when : [...ctx.when, map.when], moduleDefaults: [...ctx.moduleDefaults, keywords.module_defaults] };
+    const handlersBefore = collector.handlers.length;
     const expanded = expandRole(reference, inner);
+    // The entry's keywords (become, remote_user ...) hold for the role's handlers too; a handler's own win.
+    for (const handler of collector.handlers.slice(handlersBefore)) handler.keywords = { ...keywords, ...handler.keywords };
     if (Object.keys(keywords).length === 0) roleTasks.push(...expanded);
     // Keywords on the entry (become, environment, ...) wrap the role's tasks like a block's.
     else roleTasks.push({ kind: 'block', ...nodeBase(keywords, inner, reference.position ?? position), block: expanded, rescue: [], always: [] });

@@ -2,12 +2,13 @@ import type { TaskNode } from '../playbook/types.js';
 import type { PlayRun, Scope } from './state.js';
 
 /** A keyword as it applies to a task: the task's own value, else the nearest block's, else the play's. */
-export function inheritedKeyword(playRun: PlayRun, scope: Scope, node: TaskNode, name: string): unknown {
-  if (node.keywords[name] !== undefined) return node.keywords[name];
+export function inheritedKeyword(playRun: PlayRun, scope: Scope, node: TaskNode, name: string, omitted: (value: unknown) => boolean = () => false): unknown {
+  const given = (value: unknown) => value !== undefined && !omitted(value);
+  if (given(node.keywords[name])) return node.keywords[name];
   for (let index = scope.blocks.length - 1; index >= 0; index -= 1) {
-    if (scope.blocks[index][name] !== undefined) return scope.blocks[index][name];
+    if (given(scope.blocks[index][name])) return scope.blocks[index][name];
   }
-  return playRun.play.keywords[name];
+  return given(playRun.play.keywords[name]) ? playRun.play.keywords[name] : undefined;
 }
 
 /** `environment` merges from the play down to the task, inner values winning. */

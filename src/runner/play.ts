@@ -5,7 +5,7 @@ import { roleSearchPath } from '../playbook/roles.js';
 import { loadYamlFile, PlaybookError } from '../playbook/source.js';
 import pLimit from 'p-limit';
 import type { ActionTask, Play, TaskNode } from '../playbook/types.js';
-import { createTemplar, markUnsafe } from '../template/templar.js';
+import { createTemplar, markUnsafe, OMIT } from '../template/templar.js';
 import { keywordBool } from './keywords.js';
 import { LinearStrategy } from './nodes.js';
 import { PlayHandlers } from './play-handlers.js';
@@ -89,6 +89,14 @@ function hostsToGather(run: RunContext, play: Play, batch: HostState[]): HostSta
   return gathering === 'smart' ? batch.filter((host) => Object.keys(host.facts).length === 0) : batch;
 }
 
+/** `serial`, rendered with the play's and the extra variables as Ansible renders play keywords (omit: no batches). */
+function playSerial(run: RunContext, play: Play): unknown {
+  const serial = play.keywords.serial;
+  if (serial === undefined) return undefined;
+  const rendered = createTemplar({ ...play.vars, ...run.options.extraVars }).render(serial);
+  return rendered === OMIT ? undefined : rendered;
+}
+
 function hostState(run: RunContext, name: string): HostState {
   let state = run.hosts.get(name);
   if (!state) {
@@ -119,7 +127,7 @@ export async function runPlay(run: RunContext, written: Play, registry: ModuleRe
   const scope: Scope = { blocks: [], includeParams: {}, frames: [], isHandler: false, appliedTags: [] };
   const strategyName = play.keywords.strategy ?? run.options.strategy;
   const hostsRunFreely = strategyName === 'free' || strategyName === 'host_pinned';
-  for (const [index, batch] of serialBatches(eligible, play.keywords.serial).entries()) {
+  for (const [index, batch] of serialBatches(eligible, playSerial(run, play)).entries()) {
     // Like Ansible, each serial batch starts with the play's banner.
     if (index > 0) run.reporter.playStart(play.name);
     playRun.batch = batch;

@@ -107,6 +107,13 @@ export class TaskExecution {
     return inheritedKeyword(this.playRun, this.scope, this.task, name);
   }
 
+  /** A keyword rendered for this host; where it renders to omit, the level above gives it, as in Ansible. */
+  private renderedKeyword(name: string, templar: Templar): unknown {
+    const omitted = (value: unknown) => typeof value === 'string' && value.includes('omit') && templar.render(value) === OMIT;
+    const written = inheritedKeyword(this.playRun, this.scope, this.task, name, omitted);
+    return written === undefined ? undefined : templar.render(written);
+  }
+
   /** What `module_defaults` of the play, the blocks and imports around, and the task give this task's module. */
   private moduleDefaults(): Record<string, unknown> {
     const { play } = this.playRun;
@@ -405,8 +412,8 @@ export class TaskExecution {
     const rawArgs = { ...this.moduleDefaults(), ...this.task.args };
     const givenArgs = dropOmitted(templar.renderKeepingUnsafe(rawArgs)) as Record<string, unknown>;
     const args = stripUnsafe(givenArgs) as Record<string, unknown>;
-    const checkKeyword = this.keyword('check_mode');
-    const diffKeyword = this.keyword('diff');
+    const checkKeyword = this.renderedKeyword('check_mode', templar);
+    const diffKeyword = this.renderedKeyword('diff', templar);
     const environment: Record<string, string> = {};
     for (const layer of inheritedEnvironment(this.playRun, this.scope, this.task)) {
       const rendered = templar.render(layer);
@@ -415,25 +422,25 @@ export class TaskExecution {
     const target = delegate ?? host.name;
     const reachedWith = targetVars(run, vars, delegate);
     const become = {
-      become: keywordBool(templar.render(this.keyword('become') ?? vars.ansible_become ?? run.options.become)),
-      becomeUser: (this.keyword('become_user') ?? vars.ansible_become_user ?? run.options.becomeUser) as string | undefined,
-      becomeMethod: this.keyword('become_method') as string | undefined,
+      become: keywordBool(this.renderedKeyword('become', templar) ?? templar.render(vars.ansible_become ?? run.options.become)),
+      becomeUser: (this.renderedKeyword('become_user', templar) ?? vars.ansible_become_user ?? run.options.becomeUser) as string | undefined,
+      becomeMethod: this.renderedKeyword('become_method', templar) as string | undefined,
     };
     if (become.becomeUser !== undefined) become.becomeUser = String(templar.render(become.becomeUser));
     if (become.becomeMethod !== undefined) become.becomeMethod = String(templar.render(become.becomeMethod));
-    const remoteUser = this.keyword('remote_user');
-    const port = this.keyword('port');
+    const remoteUser = this.renderedKeyword('remote_user', templar);
+    const port = this.renderedKeyword('port', templar);
     const settings = settingsFor(run, target, reachedWith, templar, become, {
       connection: this.connectionKeyword(templar),
-      remoteUser: remoteUser === undefined ? undefined : String(templar.render(remoteUser)),
-      port: port === undefined ? undefined : String(templar.render(port)),
+      remoteUser: remoteUser === undefined ? undefined : String(remoteUser),
+      port: port === undefined ? undefined : String(port),
     });
     let connected: Templar | undefined;
     const connectedTemplar = () => (connected ??= createTemplar(connectedVars(vars), { searchPaths: this.searchPaths() }));
     let seconds: number;
     let background: AsyncSettings | undefined;
     try {
-      seconds = wholeSeconds(templar.render(this.keyword('timeout') ?? run.options.taskTimeout));
+      seconds = wholeSeconds(this.renderedKeyword('timeout', templar) ?? run.options.taskTimeout);
       background = this.asyncSettings(templar);
     } catch (error) {
       return { result: { failed: true, changed: false, msg: (error as Error).message } as ModuleResult, diff: [] };
@@ -445,8 +452,8 @@ export class TaskExecution {
     const ctx: ModuleContext = {
       host: host.name,
       connection: limited?.connection ?? connection,
-      check: checkKeyword === undefined ? run.options.check : keywordBool(templar.render(checkKeyword)),
-      diff: diffKeyword === undefined ? run.options.diff : keywordBool(templar.render(diffKeyword)),
+      check: checkKeyword === undefined ? run.options.check : keywordBool(checkKeyword),
+      diff: diffKeyword === undefined ? run.options.diff : keywordBool(diffKeyword),
       noLog: keywordBool(this.keyword('no_log')),
       vars,
       evaluate: (expression) => connectedTemplar().evaluate(expression),
