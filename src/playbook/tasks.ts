@@ -274,18 +274,26 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
   // A first reading only learns which modules the tasks name (see withModules); the next one checks the arguments.
   if (isStandIn(module) || !argValidatorReady(module)) return { kind: 'action', ...nodeBase(task, ctx, position), action, module, args: {} };
   let args: Record<string, unknown>;
+  let variableArgs = typeof task.args === 'string' && isTemplateText(task.args) ? task.args : undefined;
   if (typeof written === 'string') {
     try {
-      args = parseKeyValueArgs(written, module.freeForm, module.freeForm === 'cmd' ? RAW_COMMAND_OPTIONS : Object.keys((module.schema.properties ?? {}) as object));
+      args = parseKeyValueArgs(written, module.freeForm ?? VARIABLE_ARGS, module.freeForm === 'cmd' ? RAW_COMMAND_OPTIONS : Object.keys((module.schema.properties ?? {}) as object));
     } catch (error) {
       throw new PlaybookError((error as Error).message, where);
+    }
+    // As Ansible's module argument parser: a template among the words of a module without free-form text is its arguments' mapping.
+    if (!module.freeForm && args[VARIABLE_ARGS] !== undefined) {
+      const text = String(args[VARIABLE_ARGS]);
+      if (!isTemplateText(text)) throw new PlaybookError(`cannot parse '${text}': this module takes key=value arguments`, where);
+      variableArgs = text;
+      delete args[VARIABLE_ARGS];
     }
   } else {
     args = { ...asMapping(written, `arguments of '${action}'`, where) };
   }
   if (task.args !== undefined && typeof task.args === 'object') args = { ...(task.args as Record<string, unknown>), ...args };
   const tolerated = toleratesFailure(task);
-  if (!tolerated && !(typeof task.args === 'string' && isTemplateText(task.args))) {
+  if (!tolerated && variableArgs === undefined) {
     try {
       validateArgs(module, { ...moduleDefaultArgs(module, [...ctx.moduleDefaults, task.module_defaults], ctx.collections), ...args }, true);
     } catch (error) {
@@ -297,8 +305,11 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
     const search = { role: ctx.role, baseDir: ctx.baseDir, playDirs: playDirsOf(ctx.playDir, ctx.importing) };
     checkControllerFiles(module, args, written, search, where, ctx.controllerWrites?.seen ?? false);
   }
-  return { kind: 'action', ...nodeBase(task, ctx, position), action, module, args };
+  return { kind: 'action', ...nodeBase(task, ctx, position), action, module, args, ...(variableArgs === undefined ? {} : { variableArgs }) };
 }
+
+/** Where the words of a module's text that are not key=value go, for a module without free-form text. */
+const VARIABLE_ARGS = '_variable_params';
 
 /** A block's or task's own `collections:`, else the ones around it. */
 function blockCollections(raw: Record<string, unknown>, ctx: LoadContext): string[] {

@@ -48,6 +48,11 @@ export interface ActionTask extends NodeBase {
   action: string;
   module: Module;
   args: Record<string, unknown>;
+  /**
+   * Arguments given as one template (`add_host: "{{ host_spec }}"`, `args: "{{ spec }}"`): rendered when the task runs,
+   * a mapping under the arguments written out (Ansible's _variable_params).
+   */
+  variableArgs?: string;
 }
 
 export interface BlockNode extends NodeBase {

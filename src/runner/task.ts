@@ -66,6 +66,12 @@ function dropOmitted(value: unknown): unknown {
   return kept ?? value;
 }
 
+/** A task Ansible's task executor fails before its module runs (arguments from a variable that are not a mapping): its message alone. */
+class ExecutorError extends Error {}
+
+/** Ansible's warning for a task whose arguments come from a variable. */
+const VARIABLE_ARGS_WARNING = "Using a variable for a task's 'args' is unsafe in some situations (see https://docs.ansible.com/ansible/devel/reference_appendices/faq.html#argsplat-unsafe)";
+
 /**
  * As Ansible's TaskResult.is_failed: where failed_when gave a verdict (on the result, or on its loop items) that
  * verdict counts, even against a `failed` the retries of `until` set; else `failed`.
@@ -169,10 +175,10 @@ export class TaskExecution {
       if (error instanceof BecomeError) {
         return { status: 'failed', result: { changed: false, failed: true, msg: error.message }, diff: [], ignored: false, hidden: false, delegatedTo };
       }
-      if (error instanceof TemplateError || error instanceof LoopError || error instanceof ArgumentError) {
+      if (error instanceof TemplateError || error instanceof LoopError || error instanceof ArgumentError || error instanceof ExecutorError) {
         // An argument problem fails the task as Ansible's module does, and a loop's own error as Ansible's lookup
-        // does (their message alone); the others name the task.
-        const msg = error instanceof ArgumentError ? error.ansibleMessage : error instanceof LoopError ? error.message : `${this.where}: task '${this.info.title}': ${error.message}`;
+        // does (their message alone), as does the executor's own; the others name the task.
+        const msg = error instanceof ArgumentError ? error.ansibleMessage : error instanceof TemplateError ? `${this.where}: task '${this.info.title}': ${error.message}` : error.message;
         let ignored = false;
         try {
           ignored = ignoreErrors(templar);
@@ -409,7 +415,14 @@ export class TaskExecution {
   private async runModule(host: HostState, vars: Record<string, unknown>, templar: Templar, delegate: string | undefined, attempt?: number) {
     const { run } = this.playRun;
     const module = this.task.module;
-    const rawArgs = { ...this.moduleDefaults(), ...this.task.args };
+    let variableArgs: Record<string, unknown> = {};
+    if (this.task.variableArgs !== undefined) {
+      const rendered = templar.renderKeepingUnsafe(this.task.variableArgs);
+      if (rendered === null || typeof rendered !== 'object' || Array.isArray(rendered)) throw new ExecutorError(`invalid or malformed argument: '${pythonStr(rendered)}'`);
+      run.reporter.warning(VARIABLE_ARGS_WARNING);
+      variableArgs = rendered as Record<string, unknown>;
+    }
+    const rawArgs = { ...this.moduleDefaults(), ...variableArgs, ...this.task.args };
     const givenArgs = dropOmitted(templar.renderKeepingUnsafe(rawArgs)) as Record<string, unknown>;
     const args = stripUnsafe(givenArgs) as Record<string, unknown>;
     const checkKeyword = this.renderedKeyword('check_mode', templar);
