@@ -277,7 +277,8 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
   let variableArgs = typeof task.args === 'string' && isTemplateText(task.args) ? task.args : undefined;
   if (typeof written === 'string') {
     try {
-      args = parseKeyValueArgs(written, module.freeForm ?? VARIABLE_ARGS, module.freeForm === 'cmd' ? RAW_COMMAND_OPTIONS : Object.keys((module.schema.properties ?? {}) as object));
+      const freeFormKeys = module.freeForm === 'cmd' ? RAW_COMMAND_OPTIONS : Object.keys((module.schema.properties ?? {}) as object);
+      args = parseKeyValueArgs(written, module.freeForm ?? VARIABLE_ARGS, module.freeForm ? freeFormKeys : undefined);
     } catch (error) {
       throw new PlaybookError((error as Error).message, where);
     }

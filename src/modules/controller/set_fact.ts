@@ -5,6 +5,12 @@ type SetFactArgs = Record<string, unknown> & { cacheable: boolean };
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+function booleanWord(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const word = value.toLowerCase();
+  return word === 'true' || word === 'yes' ? true : word === 'false' || word === 'no' ? false : value;
+}
+
 export default defineModule<SetFactArgs, void>({
   name: 'set_fact',
   examples: `
@@ -30,7 +36,8 @@ export default defineModule<SetFactArgs, void>({
   plan(args, _state, ctx) {
     const { cacheable, ...given } = args;
     // As Ansible's set_fact action, the names are templated too.
-    const facts = Object.fromEntries(Object.entries(given).map(([name, value]) => [isTemplateText(name) ? String(ctx.template(name)) : name, value]));
+    // As Ansible's set_fact (without jinja2_native): a text value that spells a boolean is one.
+    const facts = Object.fromEntries(Object.entries(given).map(([name, value]) => [isTemplateText(name) ? String(ctx.template(name)) : name, booleanWord(value)]));
     const names = Object.keys(facts);
     if (names.length === 0) throw new ModuleFailure('No key/value pairs provided, at least one is required for this action to succeed');
     const invalid = names.find((name) => !VARIABLE_NAME.test(name));
