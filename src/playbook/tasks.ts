@@ -285,9 +285,11 @@ function parseModuleTask(task: Record<string, unknown>, ctx: LoadContext, positi
     // As Ansible's module argument parser: a template among the words of a module without free-form text is its arguments' mapping.
     if (!module.freeForm && args[VARIABLE_ARGS] !== undefined) {
       const text = String(args[VARIABLE_ARGS]);
-      if (!isTemplateText(text)) throw new PlaybookError(`cannot parse '${text}': this module takes key=value arguments`, where);
-      variableArgs = text;
       delete args[VARIABLE_ARGS];
+      if (isTemplateText(text)) variableArgs = text;
+      // A task that tolerates failure fails when it runs, as Ansible's module does with the words it cannot use.
+      else if (toleratesFailure(task)) args._raw_params = text;
+      else throw new PlaybookError(`cannot parse '${text}': this module takes key=value arguments`, where);
     }
   } else {
     args = { ...asMapping(written, `arguments of '${action}'`, where) };

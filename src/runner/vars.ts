@@ -45,9 +45,11 @@ function hostvarsView(playRun: PlayRun): Record<string, unknown> {
         const outside = run.inventory.outsideReason?.(name);
         return outside === undefined ? undefined : new StrictUndefined(outside, name);
       }
+      // As Ansible's hostvars: the host's own magic variables too.
+      const magic = { inventory_hostname: name, inventory_hostname_short: name.split('.')[0], group_names: run.inventory.groupsOf(name).filter((group) => group !== 'all').sort() };
       const own: Record<string, unknown> = host
-        ? { ...host.inventoryVars, ...factVars(host), ...host.includedVars, ...host.hostVars, ...run.options.extraVars, inventory_hostname: name }
-        : { ...run.inventory.hostVars(name), ...run.options.extraVars, inventory_hostname: name };
+        ? { ...host.inventoryVars, ...factVars(host), ...host.includedVars, ...host.hostVars, ...run.options.extraVars, ...magic }
+        : { ...run.inventory.hostVars(name), ...run.options.extraVars, ...magic };
       const templar = createTemplar(own);
       return leaveUntemplated(
         new Proxy(own, {
