@@ -66,6 +66,25 @@ function dropOmitted(value: unknown): unknown {
   return kept ?? value;
 }
 
+/**
+ * One `environment` layer, rendered key by key as Ansible's Task renders it: a value that needs the host's
+ * ansible_env before the facts have it (PATH: "{{ ansible_env.PATH }}:/opt/bin" at fact gathering) is left out.
+ */
+function environmentLayer(templar: Templar, layer: unknown): Record<string, string> {
+  const mapping = layer !== null && typeof layer === 'object' && !Array.isArray(layer) ? (layer as Record<string, unknown>) : templar.render(layer);
+  const environment: Record<string, string> = {};
+  if (mapping === null || typeof mapping !== 'object') return environment;
+  for (const [key, value] of Object.entries(mapping as Record<string, unknown>)) {
+    try {
+      environment[key] = String(templar.render(value));
+    } catch (error) {
+      if (error instanceof UndefinedVariableError && /ansible_env|ansible_facts\.env/.test(error.message)) continue;
+      throw error;
+    }
+  }
+  return environment;
+}
+
 /** A task Ansible's task executor fails before its module runs (arguments from a variable that are not a mapping): its message alone. */
 class ExecutorError extends Error {}
 
@@ -428,10 +447,7 @@ export class TaskExecution {
     const checkKeyword = this.renderedKeyword('check_mode', templar);
     const diffKeyword = this.renderedKeyword('diff', templar);
     const environment: Record<string, string> = {};
-    for (const layer of inheritedEnvironment(this.playRun, this.scope, this.task)) {
-      const rendered = templar.render(layer);
-      if (rendered && typeof rendered === 'object') for (const [key, value] of Object.entries(rendered)) environment[key] = String(value);
-    }
+    for (const layer of inheritedEnvironment(this.playRun, this.scope, this.task)) Object.assign(environment, environmentLayer(templar, layer));
     const target = delegate ?? host.name;
     const reachedWith = targetVars(run, vars, delegate);
     const become = {
