@@ -25,7 +25,7 @@ export async function loadInventory(sources: string[], options: LoadOptions = {}
   const hostNames = [...model.hosts.keys(), ...LOCALHOST_NAMES];
   const dirs = new Map<string, VarsDir>();
   const varsDir = async (base: string) => {
-    if (!dirs.has(base)) dirs.set(base, await loadVarsDir(base, model.groups.keys(), hostNames, warnings));
+    if (!dirs.has(base)) dirs.set(base, loadVarsDir(base, model.groups.keys(), hostNames, warnings));
     return dirs.get(base)!;
   };
   const inventoryDirs: VarsDir[] = [];

@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { decryptedText } from '../vault/active.js';
 import { extname, join } from 'node:path';
 import { InventoryError } from './errors.js';
@@ -17,51 +17,59 @@ export interface VarsDir {
 /**
  * Reads BASE/group_vars/NAME and BASE/host_vars/NAME like Ansible's host_group_vars plugin: the first of NAME,
  * NAME.yml, NAME.yaml, NAME.json that exists; when it is a folder, every YAML/JSON file in it (recursively, sorted,
- * hidden and backup~ files skipped) merged in order. Warnings collects what Ansible only warns about.
+ * hidden and backup~ files skipped) merged in order. The names known now are read now (a broken file stops the load);
+ * a group or host made later (group_by, add_host) is read when first asked for, as Ansible's plugin reads it for the
+ * host's groups each time. Warnings collects what Ansible only warns about.
  */
-export async function loadVarsDir(base: string, groups: Iterable<string>, hosts: Iterable<string>, warnings: string[]): Promise<VarsDir> {
-  const groupVars = await loadEntityVars(join(base, 'group_vars'), groups, warnings);
-  const hostVars = await loadEntityVars(join(base, 'host_vars'), hosts, warnings);
-  return { group: (name) => groupVars.get(name), host: (name) => hostVars.get(name) };
+export function loadVarsDir(base: string, groups: Iterable<string>, hosts: Iterable<string>, warnings: string[]): VarsDir {
+  const group = entityVars(join(base, 'group_vars'), warnings);
+  const host = entityVars(join(base, 'host_vars'), warnings);
+  for (const name of groups) group(name);
+  for (const name of hosts) host(name);
+  return { group, host };
 }
 
-async function loadEntityVars(dir: string, names: Iterable<string>, warnings: string[]): Promise<Map<string, Vars>> {
-  const found = new Map<string, Vars>();
-  const info = await stat(dir).catch(() => undefined);
-  if (!info) return found;
+function entityVars(dir: string, warnings: string[]): (name: string) => Vars | undefined {
+  const info = statSync(dir, { throwIfNoEntry: false });
+  if (!info) return () => undefined;
   if (!info.isDirectory()) {
     warnings.push(`Found ${dir} that is not a directory, skipping`);
-    return found;
+    return () => undefined;
   }
-  const entries = new Set(await readdir(dir));
-  for (const name of names) {
-    const candidate = ['', ...VARS_EXTENSIONS].map((ext) => name + ext).find((file) => entries.has(file));
-    if (candidate === undefined || name.startsWith('/')) continue;
-    const path = join(dir, candidate);
-    const files = (await stat(path)).isDirectory() ? await varsFilesIn(path) : [path];
-    const vars: Vars = {};
-    for (const file of files) Object.assign(vars, await loadVarsFile(file));
-    found.set(name, vars);
-  }
-  return found;
+  const entries = new Set(readdirSync(dir));
+  const found = new Map<string, Vars | undefined>();
+  return (name) => {
+    if (!found.has(name)) found.set(name, entityFile(dir, entries, name));
+    return found.get(name);
+  };
 }
 
-async function varsFilesIn(dir: string): Promise<string[]> {
+function entityFile(dir: string, entries: Set<string>, name: string): Vars | undefined {
+  const candidate = ['', ...VARS_EXTENSIONS].map((ext) => name + ext).find((file) => entries.has(file));
+  if (candidate === undefined || name.startsWith('/')) return undefined;
+  const path = join(dir, candidate);
+  const files = statSync(path).isDirectory() ? varsFilesIn(path) : [path];
+  const vars: Vars = {};
+  for (const file of files) Object.assign(vars, loadVarsFile(file));
+  return vars;
+}
+
+function varsFilesIn(dir: string): string[] {
   const files: string[] = [];
-  for (const name of (await readdir(dir)).sort()) {
+  for (const name of readdirSync(dir).sort()) {
     if (name.startsWith('.') || name.endsWith('~')) continue;
     const path = join(dir, name);
     const ext = extname(name);
-    const info = await stat(path);
-    if (info.isDirectory() && !ext) files.push(...(await varsFilesIn(path)));
+    const info = statSync(path);
+    if (info.isDirectory() && !ext) files.push(...varsFilesIn(path));
     else if (info.isFile() && (!ext || VARS_EXTENSIONS.includes(ext))) files.push(path);
   }
   return files;
 }
 
 /** A YAML/JSON file of variables; an empty file has none. */
-export async function loadVarsFile(file: string): Promise<Vars> {
-  const yaml = loadYaml(decryptedText(await readFile(file, 'utf8'), file), file);
+export function loadVarsFile(file: string): Vars {
+  const yaml = loadYaml(decryptedText(readFileSync(file, 'utf8'), file), file);
   if (yaml.data === null || yaml.data === undefined) return {};
   if (!(yaml.data instanceof Map)) throw new InventoryError('a vars file must hold a mapping of variable names to values', file, yaml.lineOf([]));
   return toPlain(yaml.data) as Vars;

@@ -58,7 +58,9 @@ export interface RunOptions {
 /** Everything the run knows about one host; it outlives plays (facts, set_fact and registered results persist). */
 export interface HostState {
   name: string;
+  /** The inventory's variables of the host, as of inventoryRevision (see vars.ts inventoryVarsOf). */
   inventoryVars: Record<string, unknown>;
+  inventoryRevision?: number;
   facts: Record<string, unknown>;
   /** Variables loaded by include_vars (below set_fact and register). */
   includedVars: Record<string, unknown>;

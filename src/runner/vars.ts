@@ -31,6 +31,19 @@ function renderedWhenTemplate(templar: ReturnType<typeof createTemplar>, value: 
   return plain;
 }
 
+/**
+ * The host's inventory variables as the inventory has them now: group_by and add_host change the groups and the
+ * variables during the run (a new group's group_vars file included), so they are read again after a change.
+ */
+function inventoryVarsOf(run: PlayRun['run'], host: HostState): Record<string, unknown> {
+  const { inventory } = run;
+  if (host.inventoryRevision !== inventory.revision) {
+    if (inventory.hostNames().includes(host.name)) host.inventoryVars = inventory.hostVars(host.name);
+    host.inventoryRevision = inventory.revision;
+  }
+  return host.inventoryVars;
+}
+
 /** What `hostvars[NAME]` shows: another host's inventory variables, facts and set_fact values. */
 function hostvarsView(playRun: PlayRun): Record<string, unknown> {
   const { run } = playRun;
@@ -48,7 +61,7 @@ function hostvarsView(playRun: PlayRun): Record<string, unknown> {
       // As Ansible's hostvars: the host's own magic variables too.
       const magic = { inventory_hostname: name, inventory_hostname_short: name.split('.')[0], group_names: run.inventory.groupsOf(name).filter((group) => group !== 'all').sort() };
       const own: Record<string, unknown> = host
-        ? { ...host.inventoryVars, ...factVars(host), ...host.includedVars, ...host.hostVars, ...run.options.extraVars, ...magic }
+        ? { ...inventoryVarsOf(run, host), ...factVars(host), ...host.includedVars, ...host.hostVars, ...run.options.extraVars, ...magic }
         : { ...run.inventory.hostVars(name), ...run.options.extraVars, ...magic };
       const templar = createTemplar(own);
       return leaveUntemplated(
@@ -166,7 +179,7 @@ export function taskVars(playRun: PlayRun, host: HostState, scope: Scope, node?:
   const own = roleLayers(ownRole);
   for (const role of play.roles) Object.assign(vars, role.defaults);
   Object.assign(vars, own.defaults);
-  Object.assign(vars, host.inventoryVars, factVars(host), play.vars, playRun.varsFiles);
+  Object.assign(vars, inventoryVarsOf(run, host), factVars(host), play.vars, playRun.varsFiles);
   for (const role of play.roles) Object.assign(vars, roleVars(role));
   Object.assign(vars, own.vars);
   for (const block of scope.blocks) Object.assign(vars, mappingOf(block.vars));
