@@ -569,14 +569,16 @@ export function roleEntryKeywords(entry: unknown): Record<string, unknown> {
  * A role used statically (`roles:` or import_role): its dependencies first, then its tasks, each role once per
  * play for the same parameters; its handlers join the play's.
  */
-export function expandRole(reference: RoleReference, ctx: LoadContext, tasksFrom = 'main', handlersFrom = 'main', options: { once?: boolean; validate?: boolean } = {}): TaskNode[] {
+export function expandRole(reference: RoleReference, ctx: LoadContext, tasksFrom = 'main', handlersFrom = 'main', options: { once?: boolean; validate?: boolean; loaded?: (role: Role) => void } = {}): TaskNode[] {
   const role = loadRole(reference, searchPathFor(ctx), ctx.role);
+  options.loaded?.(role);
   const key = `${role.path}|${tasksFrom}|${JSON.stringify(reference.params)}|${JSON.stringify(reference.vars ?? {})}`;
   const once = options.once ?? !roleAllowsDuplicates(role);
   if (once && ctx.play.roleKeys.has(key)) return [];
   ctx.play.roleKeys.add(key);
   const listed = roleDependencies(role);
-  const dependencies = listed.flatMap((dependency, index) => expandRole(roleReference(dependency, itemPositionOf(listed, index)), { ...ctx, role }));
+  const loaded = (dependency: Role) => (role.dependencies ??= []).push(dependency);
+  const dependencies = listed.flatMap((dependency, index) => expandRole(roleReference(dependency, itemPositionOf(listed, index)), { ...ctx, role }, 'main', 'main', { loaded }));
   ctx.play.roles.push(role);
   ctx.play.handlers.push(...roleHandlers(role, ctx, handlersFrom));
   return [...dependencies, ...roleTasks(role, ctx, tasksFrom, reference.position, reference.arguments, options.validate)];

@@ -18,6 +18,8 @@ export interface Role {
    * dependency chain, whose defaults, vars and parameters the role inherits below its own.
    */
   parents?: Role[];
+  /** The roles its meta/main.yml depends on, as loaded for it (also those the play had already run). */
+  dependencies?: Role[];
 }
 
 /** The vars and defaults files of a role an import_role/include_role reads (`vars_from`, `defaults_from`) in place of main. */

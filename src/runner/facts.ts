@@ -9,6 +9,9 @@ import type { HostState } from './state.js';
 export function applyFacts(module: Module, host: HostState, result: ModuleResult): Record<string, unknown> {
   const facts = result.ansible_facts;
   if (!facts || typeof facts !== 'object' || result.failed) return {};
+  // A controller-side action sets facts only when it is made to (set_fact, include_vars): `debug: var=ansible_facts`
+  // shows them, it does not set them (Ansible's _ACTION_DEBUG).
+  if (module.controllerOnly && !module.setsHostVars && !module.includesVars) return {};
   if (module.includesVars) {
     Object.assign(host.includedVars, facts);
     return facts;

@@ -153,11 +153,18 @@ function hostListsOf(playRun: PlayRun): PlayHostLists {
  * A role's defaults, vars and parameters as its tasks see them: those of the roles that brought it in (its
  * dependency chain, outermost first) below its own, as Ansible's Role.get_default_vars/get_vars/get_role_params.
  */
+/** Ansible's Role.get_all_dependencies: each dependency's own dependencies, then the dependency. */
+function allDependencies(role: Role): Role[] {
+  return (role.dependencies ?? []).flatMap((dependency) => [...allDependencies(dependency), dependency]);
+}
+
 export function roleLayers(role: Role | undefined): { defaults: Record<string, unknown>; vars: Record<string, unknown>; params: Record<string, unknown> } {
   const chain = role ? [...(role.parents ?? []), role] : [];
+  // As Ansible's Role.get_vars: the vars of the roles that brought this one in, then of its own dependencies, then its own.
+  const dependencies = role ? allDependencies(role) : [];
   return {
     defaults: Object.assign({}, ...chain.map((link) => link.defaults)),
-    vars: Object.assign({}, ...chain.map(roleVars)),
+    vars: Object.assign({}, ...chain.slice(0, -1).map(roleVars), ...dependencies.map((dependency) => dependency.vars), ...chain.slice(-1).map(roleVars)),
     params: Object.assign({}, ...chain.map((link) => link.params)),
   };
 }
