@@ -22,10 +22,10 @@ function knownHostsFiles(options: CliOptions): string[] {
 }
 
 function factCache(config: AnsibleConfig): RunOptions['factCache'] {
-  const { factCaching, factCachingConnection, factCachingTimeout } = config.values;
+  const { factCaching, factCachingConnection, factCachingTimeout, factCachingPrefix } = config.values;
   if (!factCaching.endsWith('jsonfile')) return undefined;
   if (!factCachingConnection) throw new OptionError('fact_caching = jsonfile needs fact_caching_connection (the folder of the cache files)');
-  return new JsonFileFactCache(resolve(factCachingConnection), factCachingTimeout);
+  return new JsonFileFactCache(resolve(factCachingConnection), factCachingTimeout, factCachingPrefix ?? '');
 }
 
 /** The run's options: command-line flags over ANSIBLE_* variables over ansible.cfg over the defaults. */

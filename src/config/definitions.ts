@@ -32,6 +32,7 @@ export const SETTINGS = {
   factPath: { ansibleName: 'DEFAULT_FACT_PATH', type: 'string', ini: [defaults('fact_path')], env: ['ANSIBLE_FACT_PATH'] },
   factCaching: { ansibleName: 'CACHE_PLUGIN', type: 'string', ini: [defaults('fact_caching')], env: ['ANSIBLE_CACHE_PLUGIN'], default: 'memory', choices: ['memory', 'jsonfile', 'ansible.builtin.memory', 'ansible.builtin.jsonfile'] },
   factCachingConnection: { ansibleName: 'CACHE_PLUGIN_CONNECTION', type: 'path', ini: [defaults('fact_caching_connection')], env: ['ANSIBLE_CACHE_PLUGIN_CONNECTION'] },
+  factCachingPrefix: { ansibleName: 'CACHE_PLUGIN_PREFIX', type: 'string', ini: [defaults('fact_caching_prefix')], env: ['ANSIBLE_CACHE_PLUGIN_PREFIX'] },
   factCachingTimeout: { ansibleName: 'CACHE_PLUGIN_TIMEOUT', type: 'integer', ini: [defaults('fact_caching_timeout')], env: ['ANSIBLE_CACHE_PLUGIN_TIMEOUT'], default: 86400 },
   askPass: { ansibleName: 'DEFAULT_ASK_PASS', type: 'boolean', ini: [defaults('ask_pass')], env: ['ANSIBLE_ASK_PASS'], default: false },
   become: { ansibleName: 'DEFAULT_BECOME', type: 'boolean', ini: [['privilege_escalation', 'become']], env: ['ANSIBLE_BECOME'], default: false },

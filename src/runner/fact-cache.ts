@@ -26,14 +26,18 @@ function fromCached(cached: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
- * Ansible's jsonfile cache, in its file format (so both tools share a cache folder): FOLDER/HOST holds the facts; a
- * file older than the timeout (seconds, 0 = never) is stale.
+ * Ansible's jsonfile cache, in its file format (so both tools share a cache folder): FOLDER/PREFIXHOST holds the
+ * facts (fact_caching_prefix); a file older than the timeout (seconds, 0 = never) is stale.
  */
 export class JsonFileFactCache implements FactCache {
-  constructor(private readonly folder: string, private readonly timeoutSeconds: number) {}
+  constructor(
+    private readonly folder: string,
+    private readonly timeoutSeconds: number,
+    private readonly prefix = '',
+  ) {}
 
   private file(host: string): string {
-    return join(this.folder, host);
+    return join(this.folder, `${this.prefix}${host}`);
   }
 
   load(host: string): Record<string, unknown> | undefined {

@@ -190,6 +190,13 @@ describe('ansible.cfg, vault and ansible-playbook options (local connection)', (
     assert.doesNotMatch(ansible, /Gathering Facts/);
     const flushed = await betifPlay(['site.yml', '--flush-cache'], { cwd: dir });
     assert.match(flushed.stdout, /Gathering Facts/);
+
+    // fact_caching_prefix names the files, as for Ansible's jsonfile plugin; both tools read them.
+    const prefixed = await betifPlay(['site.yml', '--flush-cache'], { cwd: dir, env: { ANSIBLE_CACHE_PLUGIN_PREFIX: 'prefix_' } });
+    assert.equal(prefixed.code, 0, prefixed.stderr);
+    assert.ok(existsSync(join(dir, 'facts', 'prefix_w1')));
+    const withPrefix = execFileSync('ansible-playbook', ['site.yml'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ANSIBLE_CACHE_PLUGIN_PREFIX: 'prefix_' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    assert.doesNotMatch(withPrefix, /Gathering Facts/);
   });
 
   test('stdout_callback = yaml prints results as YAML, json as one JSON document; display_ok_hosts = False hides ok lines', async () => {
