@@ -450,13 +450,13 @@ export class TaskExecution {
     for (const layer of inheritedEnvironment(this.playRun, this.scope, this.task)) Object.assign(environment, environmentLayer(templar, layer));
     const target = delegate ?? host.name;
     const reachedWith = targetVars(run, vars, delegate);
+    const becomeUser = this.renderedKeyword('become_user', templar) ?? templar.render(vars.ansible_become_user ?? run.options.becomeUser);
+    const becomeMethod = this.renderedKeyword('become_method', templar);
     const become = {
       become: keywordBool(this.renderedKeyword('become', templar) ?? templar.render(vars.ansible_become ?? run.options.become)),
-      becomeUser: (this.renderedKeyword('become_user', templar) ?? vars.ansible_become_user ?? run.options.becomeUser) as string | undefined,
-      becomeMethod: this.renderedKeyword('become_method', templar) as string | undefined,
+      becomeUser: becomeUser === undefined ? undefined : String(becomeUser),
+      becomeMethod: becomeMethod === undefined ? undefined : String(becomeMethod),
     };
-    if (become.becomeUser !== undefined) become.becomeUser = String(templar.render(become.becomeUser));
-    if (become.becomeMethod !== undefined) become.becomeMethod = String(templar.render(become.becomeMethod));
     const remoteUser = this.renderedKeyword('remote_user', templar);
     const port = this.renderedKeyword('port', templar);
     const settings = settingsFor(run, target, reachedWith, templar, become, {
