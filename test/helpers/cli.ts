@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { HostStats } from '../../src/runner/events.js';
 import { BIN, runInWorker } from './cli-workers.js';
 
@@ -59,4 +62,12 @@ export function changedTasks(output: string): string[] {
     if (changed) pairs.add(`${task}\t${changed[1]}`);
   }
   return [...pairs].sort();
+}
+
+/** A folder holding `site.yml` and a `hosts.ini` whose hosts (h1 by default) are reached with the local connection. */
+export function localProject(playbook: string, hosts: readonly string[] = ['h1']): string {
+  const work = mkdtempSync(join(tmpdir(), 'betif-local-'));
+  writeFileSync(join(work, 'hosts.ini'), hosts.map((host) => `${host} ansible_connection=local\n`).join(''));
+  writeFileSync(join(work, 'site.yml'), playbook);
+  return work;
 }

@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { betifPlay, parseRecap } from '../helpers/cli.js';
-
-function project(playbook: string): string {
-  const work = mkdtempSync(join(tmpdir(), 'betif-async-'));
-  writeFileSync(join(work, 'hosts.ini'), 'h1 ansible_connection=local\n');
-  writeFileSync(join(work, 'site.yml'), playbook);
-  return work;
-}
+import { betifPlay, localProject, parseRecap } from '../helpers/cli.js';
 
 describe('async_status', () => {
   test('finds a job left running, reports it finished with its result once it ended, and forgets it on cleanup', async () => {
-    const work = project(`- hosts: all
+    const work = localProject(`- hosts: all
   gather_facts: false
   tasks:
     - shell: sleep 1; echo written > {{ folder }}/marker; echo background
@@ -43,7 +35,7 @@ describe('async_status', () => {
   });
 
   test('a task with async and poll: ASYNC POLL lines while it runs, its result once it ended; in check mode it is refused', async () => {
-    const work = project(`- hosts: all
+    const work = localProject(`- hosts: all
   gather_facts: false
   tasks:
     - command: sleep 2
@@ -69,7 +61,7 @@ describe('async_status', () => {
   });
 
   test('a job still running when the run ends is named in a warning (betif-play does not wait for it)', async () => {
-    const work = project(`- hosts: all
+    const work = localProject(`- hosts: all
   gather_facts: false
   tasks:
     - command: sleep 3

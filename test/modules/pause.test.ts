@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import pause from '../../src/modules/system/pause.js';
-import { betifPlay, parseRecap } from '../helpers/cli.js';
+import { betifPlay, localProject, parseRecap } from '../helpers/cli.js';
 import { runModule } from '../helpers/module-harness.js';
 
 describe('pause', () => {
@@ -37,9 +35,7 @@ describe('pause', () => {
   });
 
   test('in a playbook it runs once for all hosts, for the first host only, and never blocks on stdin', async () => {
-    const work = mkdtempSync(join(tmpdir(), 'betif-pause-'));
-    writeFileSync(join(work, 'hosts.ini'), 'h1 ansible_connection=local\nh2 ansible_connection=local\n');
-    writeFileSync(join(work, 'site.yml'), `- hosts: all\n  gather_facts: false\n  tasks:\n    - pause: {prompt: 'Deploy now?'}\n      register: answer\n    - debug: {msg: "{{ answer.user_input | default('not registered') }}"}\n`);
+    const work = localProject(`- hosts: all\n  gather_facts: false\n  tasks:\n    - pause: {prompt: 'Deploy now?'}\n      register: answer\n    - debug: {msg: "{{ answer.user_input | default('not registered') }}"}\n`, ['h1', 'h2']);
     const run = await betifPlay([join(work, 'site.yml'), '-i', join(work, 'hosts.ini')]);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.match(run.stderr, /\[WARNING\]: Not waiting for response to prompt as stdin is not interactive/);

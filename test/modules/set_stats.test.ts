@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { betifPlay } from '../helpers/cli.js';
+import { betifPlay, localProject } from '../helpers/cli.js';
 
 const PLAYBOOK = `- hosts: all
   gather_facts: false
@@ -16,16 +14,9 @@ const PLAYBOOK = `- hosts: all
     - set_stats: {data: {replaced: 10}, aggregate: false}
 `;
 
-function project(): string {
-  const work = mkdtempSync(join(tmpdir(), 'betif-stats-'));
-  writeFileSync(join(work, 'hosts.ini'), 'h1 ansible_connection=local\n');
-  writeFileSync(join(work, 'site.yml'), PLAYBOOK);
-  return work;
-}
-
 describe('set_stats', () => {
   test('with show_custom_stats, the statistics follow the recap as Ansible prints them (added up, per host, replaced)', async () => {
-    const work = project();
+    const work = localProject(PLAYBOOK);
     const run = await betifPlay([join(work, 'site.yml'), '-i', join(work, 'hosts.ini')], { env: { ANSIBLE_SHOW_CUSTOM_STATS: 'true' } });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const tail = run.stdout.slice(run.stdout.indexOf('\n\nCUSTOM STATS:'));
@@ -44,7 +35,7 @@ describe('set_stats', () => {
   });
 
   test('the --json document carries them as Ansible\'s json callback does', async () => {
-    const work = project();
+    const work = localProject(PLAYBOOK);
     const run = await betifPlay([join(work, 'site.yml'), '-i', join(work, 'hosts.ini'), '--json'], { env: { ANSIBLE_SHOW_CUSTOM_STATS: 'true' } });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const document = JSON.parse(run.stdout) as Record<string, unknown>;
