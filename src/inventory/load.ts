@@ -17,6 +17,18 @@ export type { Inventory, LoadOptions } from './types.js';
  * and host_vars/ beside each source and beside options.playbookDir are read too.
  */
 export async function loadInventory(sources: string[], options: LoadOptions = {}): Promise<Inventory> {
+  return new LoadedInventory(await readInventory(sources, options), () => readInventory(sources, options));
+}
+
+/** What the sources and the vars folders beside them hold. */
+interface InventoryRead {
+  model: InventoryModel;
+  inventoryDirs: readonly VarsDir[];
+  playbookDir: VarsDir | undefined;
+  warnings: readonly string[];
+}
+
+async function readInventory(sources: string[], options: LoadOptions): Promise<InventoryRead> {
   const model = new InventoryModel();
   const warnings: string[] = [];
   await readSources(model, sources, warnings);
@@ -34,8 +46,11 @@ export async function loadInventory(sources: string[], options: LoadOptions = {}
     if (base !== undefined) inventoryDirs.push(await varsDir(base));
   }
   const playbookDir = options.playbookDir === undefined ? undefined : await varsDir(resolve(options.playbookDir));
-  return new LoadedInventory(model, inventoryDirs, playbookDir, warnings);
+  return { model, inventoryDirs, playbookDir, warnings };
 }
+
+/** A change add_host or group_by made, kept to be made again after a refresh. */
+type DynamicChange = { kind: 'host'; name: string; groups: readonly string[]; vars: Record<string, unknown> } | { kind: 'group'; host: string; group: string; parents: readonly string[] };
 
 /** The variables of Ansible's implicit localhost: a local connection, the controller's Python. */
 function implicitLocalhostVars(): Record<string, unknown> {
@@ -48,14 +63,31 @@ class LoadedInventory implements Inventory {
   revision = 0;
   /** Ansible's "localhost": the first localhost-like inventory host, else an implicit one made on first mention. */
   private localhost: string | undefined;
+  private model: InventoryModel;
+  private inventoryDirs: readonly VarsDir[];
+  private playbookDir: VarsDir | undefined;
+  warnings: readonly string[];
+  /** What add_host and group_by changed, in order: a refresh makes it again on the sources as they are then. */
+  private readonly dynamic: DynamicChange[] = [];
 
   constructor(
-    private readonly model: InventoryModel,
-    private readonly inventoryDirs: readonly VarsDir[],
-    private readonly playbookDir: VarsDir | undefined,
-    readonly warnings: readonly string[],
+    read: InventoryRead,
+    private readonly reread: () => Promise<InventoryRead>,
   ) {
-    this.localhost = [...model.hosts.keys()].find((host) => LOCALHOST_NAMES.includes(host));
+    ({ model: this.model, inventoryDirs: this.inventoryDirs, playbookDir: this.playbookDir, warnings: this.warnings } = read);
+    this.localhost = [...this.model.hosts.keys()].find((host) => LOCALHOST_NAMES.includes(host));
+  }
+
+  async refresh(): Promise<void> {
+    ({ model: this.model, inventoryDirs: this.inventoryDirs, playbookDir: this.playbookDir, warnings: this.warnings } = await this.reread());
+    this.localhost = [...this.model.hosts.keys()].find((host) => LOCALHOST_NAMES.includes(host));
+    const changes = this.dynamic.splice(0);
+    for (const change of changes) {
+      if (change.kind === 'host') this.addHost(change.name, change.groups, change.vars);
+      // A host the sources no longer have leaves its dynamic groups too.
+      else if (this.model.hosts.has(change.host) || LOCALHOST_NAMES.includes(change.host)) this.addToGroup(change.host, change.group, change.parents);
+    }
+    this.changed();
   }
 
   hostNames(): string[] {
@@ -101,6 +133,7 @@ class LoadedInventory implements Inventory {
   }
 
   addHost(name: string, groups: readonly string[], vars: Record<string, unknown>): boolean {
+    this.dynamic.push({ kind: 'host', name, groups, vars });
     const { model } = this;
     const known = model.hosts.has(name);
     // As Ansible's add_dynamic_host: a new host joins 'all' (reconcile then puts it in 'ungrouped' if it has no other group).
@@ -123,6 +156,7 @@ class LoadedInventory implements Inventory {
   }
 
   addToGroup(name: string, group: string, parents: readonly string[]): boolean {
+    this.dynamic.push({ kind: 'group', host: name, group, parents });
     const { model } = this;
     if (!model.hosts.has(name)) {
       if (!LOCALHOST_NAMES.includes(name)) throw new Error(`${name} cannot be matched in inventory`);

@@ -93,6 +93,12 @@ export class SlicedInventory implements Inventory {
     return this.whole.addToGroup(host, group, parents);
   }
 
+  /** The slice keeps its hosts: one the sources bring in anew belongs to no run of this slicing. */
+  async refresh(): Promise<void> {
+    await this.whole.refresh();
+    for (const host of this.whole.hostNames()) this.wholeHosts.add(host);
+  }
+
   /** The implicit localhost is in no slice: a play on localhost runs in every slice, as in AWX. */
   select(pattern: string): string[] {
     return this.whole.select(pattern).filter((host) => !this.isOutside(host));

@@ -33,7 +33,12 @@ export interface Inventory {
   addHost(name: string, groups: readonly string[], vars: Record<string, unknown>): boolean;
   /** group_by: puts the host in the group, made a child of each parent (all made if new); true when that changed the inventory. */
   addToGroup(host: string, group: string, parents: readonly string[]): boolean;
-  /** Counts the changes add_host and group_by made: what is worked out from the inventory is worked out again when it moves. */
+  /**
+   * meta: refresh_inventory: reads the sources (and the group_vars/ and host_vars/ beside them) again, then makes once
+   * more what add_host and group_by made, as Ansible keeps its dynamic hosts and groups.
+   */
+  refresh(): Promise<void>;
+  /** Counts the changes add_host, group_by and refresh made: what is worked out from the inventory is worked out again when it moves. */
   readonly revision: number;
   /** Non-fatal problems Ansible also only warns about (unreadable source path, skipped YAML keys ...). */
   readonly warnings: readonly string[];

@@ -13,6 +13,7 @@ import { withModules, type ModuleRegistry } from '../modules/registry.js';
 import { createTemplar, OMIT, stripUnsafe, TemplateError, type Templar } from '../template/templar.js';
 import { missingHandlerMessage } from '../playbook/handler-check.js';
 import { censored } from './censor.js';
+import { isImplicitLocalhost } from './connections.js';
 import { RunError } from './run-error.js';
 import type { TaskInfo } from './events.js';
 import { atIndex, failureEscapes, nextInRescueOrAlways, type Frame } from './block-position.js';
@@ -598,9 +599,13 @@ export class LinearStrategy {
           host.unreachable = false;
         }
         break;
-      default:
-        // refresh_inventory: the inventory is read once, before the run.
+      case 'refresh_inventory': {
+        await this.run.inventory.refresh();
+        // As Ansible's strategy, which asks the inventory for the play's hosts at each task: a host the sources no longer have leaves the play.
+        const kept = new Set(this.run.inventory.hostNames());
+        for (const host of this.playRun.batch) if (!kept.has(host.name) && !isImplicitLocalhost(this.run, host.name)) host.ended = true;
         break;
+      }
     }
   }
 
