@@ -1,20 +1,10 @@
 import type { ModuleResult } from '../modules/contract.js';
+import { isMapping, mergeHashes } from '../modules/shared/merge-hash.js';
 
 /** set_stats' statistics: per host, and for the whole run under '_run' (as Ansible's AggregateStats.custom). */
 export type CustomStats = Map<string, Record<string, unknown>>;
 
 export const RUN_STATS = '_run';
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Ansible's merge_hash (recursive, lists replaced): how aggregated mappings are combined. */
-function mergeHash(base: Record<string, unknown>, added: Record<string, unknown>): Record<string, unknown> {
-  const merged = { ...base };
-  for (const [key, value] of Object.entries(added)) merged[key] = isMapping(merged[key]) && isMapping(value) ? mergeHash(merged[key], value) : value;
-  return merged;
-}
 
 /**
  * AggregateStats.update_custom_stats: a value is added only to one of its type (Python's isinstance: a bool counts as
@@ -25,7 +15,7 @@ function aggregated(current: unknown, added: unknown): unknown {
   if (typeof current === 'number') return typeof added === 'number' || typeof added === 'boolean' ? current + Number(added) : current;
   if (typeof current === 'string') return typeof added === 'string' ? current + added : current;
   if (Array.isArray(current)) return Array.isArray(added) ? [...current, ...added] : current;
-  if (isMapping(current)) return isMapping(added) ? mergeHash(current, added) : current;
+  if (isMapping(current)) return isMapping(added) ? mergeHashes(current, added) : current;
   return current;
 }
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { defineModule, ModuleFailure, type ModuleContext, type ModuleResult } from '../contract.js';
+import { mergeHashes } from '../shared/merge-hash.js';
 import { compilePythonRegex } from '../shared/python-regex.js';
 import { hasExtension, isDirectory, loadVarsFile, varsDirectory, varsFileCandidates, VarsFileError, walkSorted } from './lib/vars-files.js';
 
@@ -63,18 +64,6 @@ function loadDirectory(ctx: ModuleContext, args: IncludeVarsArgs): Loaded {
     Object.assign(loaded.vars, fromFolder);
   }
   return loaded;
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Ansible's recursive dictionary merge (hash_behaviour=merge): the new value wins except where both are mappings. */
-function mergeHashes(old: unknown, value: unknown): unknown {
-  if (!isMapping(old) || !isMapping(value)) return value;
-  const merged: Record<string, unknown> = { ...old };
-  for (const [key, item] of Object.entries(value)) merged[key] = mergeHashes(old[key], item);
-  return merged;
 }
 
 export default defineModule<IncludeVarsArgs, Loaded>({

@@ -1,9 +1,8 @@
 import { isTemplateText } from '../args.js';
 import { defineModule, ModuleFailure } from '../contract.js';
+import { checkVariableNames } from './lib/variable-names.js';
 
 type SetFactArgs = Record<string, unknown> & { cacheable: boolean };
-
-const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function booleanWord(value: unknown): unknown {
   if (typeof value !== 'string') return value;
@@ -40,10 +39,7 @@ export default defineModule<SetFactArgs, void>({
     const facts = Object.fromEntries(Object.entries(given).map(([name, value]) => [isTemplateText(name) ? String(ctx.template(name)) : name, booleanWord(value)]));
     const names = Object.keys(facts);
     if (names.length === 0) throw new ModuleFailure('No key/value pairs provided, at least one is required for this action to succeed');
-    const invalid = names.find((name) => !VARIABLE_NAME.test(name));
-    if (invalid !== undefined) {
-      throw new ModuleFailure(`The variable name '${invalid}' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.`);
-    }
+    checkVariableNames(names);
     // Ansible's marker for facts that also belong in the fact cache.
     return { changed: false, result: { ansible_facts: facts, ...(cacheable ? { _ansible_facts_cacheable: true } : {}) } };
   },

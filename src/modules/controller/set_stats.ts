@@ -1,13 +1,12 @@
 import { isTemplateText } from '../args.js';
 import { defineModule, ModuleFailure } from '../contract.js';
+import { checkVariableNames } from './lib/variable-names.js';
 
 interface SetStatsArgs {
   data: Record<string, unknown>;
   per_host: boolean;
   aggregate: boolean;
 }
-
-const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Custom statistics for the run (or per host), shown after the recap with show_custom_stats, as Ansible's set_stats. */
 export default defineModule<SetStatsArgs, void>({
@@ -40,10 +39,7 @@ export default defineModule<SetStatsArgs, void>({
     // As Ansible's set_stats action: data may be a template of a mapping, and its values are templated.
     const data = isTemplateText(args.data) ? ctx.template(args.data) : args.data;
     if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ModuleFailure("The 'data' option needs to be a dictionary/hash");
-    const invalid = Object.keys(data).find((name) => !VARIABLE_NAME.test(name));
-    if (invalid !== undefined) {
-      throw new ModuleFailure(`The variable name '${invalid}' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.`);
-    }
+    checkVariableNames(Object.keys(data));
     return { changed: false, result: { ansible_stats: { data, per_host: args.per_host, aggregate: args.aggregate } } };
   },
 });
