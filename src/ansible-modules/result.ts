@@ -1,3 +1,4 @@
+import { sortedKeys } from '../python/sorted-keys.js';
 import type { ExecResult } from '../connection/types.js';
 import type { FileDiff, ModuleResult } from '../modules/contract.js';
 
@@ -15,13 +16,7 @@ function jsonPart(stdout: string): string | undefined {
 function diffText(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
-  return `${JSON.stringify(sortKeys(value), null, 4)}\n`;
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
-  return value;
+  return `${JSON.stringify(sortedKeys(value), null, 4)}\n`;
 }
 
 /** A module's `diff` (one mapping or a list) as betif-play's before/after pairs. */

@@ -1,18 +1,10 @@
+import { sortedKeys } from '../python/sorted-keys.js';
 import type { HostStats } from '../runner/events.js';
 
 /** Ansible's banner: the title, a space, then stars up to the terminal width (79 columns when not a terminal). */
 export function banner(title: string, columns: number): string {
   const stars = Math.max(3, columns - title.length);
   return `\n${title} ${'*'.repeat(stars)}`;
-}
-
-/** A value with every mapping's keys in order, as Python's json.dumps(sort_keys=True) writes them. */
-export function sortedKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]));
-  }
-  return value;
 }
 
 /** JSON like Python's json.dumps(sort_keys=True): `{"a": 1, "b": [1, 2]}` on one line, or indented by 4. */

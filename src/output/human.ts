@@ -5,7 +5,8 @@ import { RUN_STATS, type CustomStats } from '../runner/custom-stats.js';
 import type { AsyncEvent, HostEvent, HostStats, Reporter, TaskInfo } from '../runner/events.js';
 import { pythonStr } from '../template/python-repr.js';
 import { unifiedDiff } from './diff.js';
-import { banner, dumpResult, recapLine, sortedKeys, unmatchedPatternWarning } from './format.js';
+import { sortedKeys } from '../python/sorted-keys.js';
+import { banner, dumpResult, recapLine, unmatchedPatternWarning } from './format.js';
 import { dumpYamlResult } from './yaml-result.js';
 
 const COLORS = { ok: 32, changed: 33, skipped: 36, failed: 31, unreachable: 31, warning: 35, verbose: 34, debug: '1;30' } as const;

@@ -1,3 +1,4 @@
+import { sortedKeys } from '../python/sorted-keys.js';
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { writePrivateFile } from '../output/private-file.js';
 import { join } from 'node:path';
@@ -53,16 +54,10 @@ export class JsonFileFactCache implements FactCache {
 
   save(host: string, facts: Record<string, unknown>): void {
     mkdirSync(this.folder, { recursive: true });
-    writePrivateFile(this.file(host), `${JSON.stringify(sortKeys(toCached(facts)), null, 4)}`);
+    writePrivateFile(this.file(host), `${JSON.stringify(sortedKeys(toCached(facts)), null, 4)}`);
   }
 
   flush(hosts: Iterable<string>): void {
     for (const host of hosts) rmSync(this.file(host), { force: true });
   }
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
-  return value;
 }

@@ -4,7 +4,8 @@ import { defineModule, ModuleFailure, type FileDiff, type ModuleResult } from '.
 import { foldAliases, withAliases } from '../shared/arg-schema.js';
 import { completeDefinitions, definitionsFrom } from './lib/k8s-definitions.js';
 import { Kubectl, pluralOf } from './lib/k8s-kubectl.js';
-import { annotated, applyPatch, compareObjects, sortKeys, type KubeObject } from './lib/k8s-object-diff.js';
+import { sortedKeys } from '../../python/sorted-keys.js';
+import { annotated, applyPatch, compareObjects, type KubeObject } from './lib/k8s-object-diff.js';
 import { ready } from './lib/k8s-ready.js';
 
 interface WaitCondition {
@@ -173,7 +174,7 @@ function moduleResult(outcomes: ObjectResult[], showDiff: boolean): ModuleResult
   return { changed: shown.some((outcome) => outcome.changed === true), result: { results: shown } };
 }
 
-const asJson = (value: KubeObject): string => `${JSON.stringify(sortKeys(value), null, 4)}\n`;
+const asJson = (value: KubeObject): string => `${JSON.stringify(sortedKeys(value), null, 4)}\n`;
 const diffsOf = (outcomes: ObjectResult[]): FileDiff[] =>
   outcomes.flatMap(({ diff }) => (diff === undefined || !('before' in diff) ? [] : [{ before: asJson(diff.before), after: asJson(diff.after) }]));
 

@@ -1,16 +1,12 @@
+import { sortedKeys } from '../../../python/sorted-keys.js';
+
 /** Kubernetes objects as JSON values, compared and merged the way kubernetes.core.k8s does it. */
 export type KubeObject = Record<string, unknown>;
 
 const isMap = (value: unknown): value is KubeObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function equal(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
-}
-
-export function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (isMap(value)) return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys(value[key])]));
-  return value;
+  return JSON.stringify(sortedKeys(a)) === JSON.stringify(sortedKeys(b));
 }
 
 /** The parts of two objects that differ: [what only the first has or has otherwise, the same of the second]. */
@@ -63,7 +59,7 @@ export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** The definition with the annotation client-side apply keeps: the definition itself as compact JSON, keys sorted. */
 export function annotated(definition: KubeObject): KubeObject {
-  return dictMerge(definition, { metadata: { annotations: { [LAST_APPLIED]: JSON.stringify(sortKeys(definition)) } } }) as KubeObject;
+  return dictMerge(definition, { metadata: { annotations: { [LAST_APPLIED]: JSON.stringify(sortedKeys(definition)) } } }) as KubeObject;
 }
 
 /** Keys the last applied configuration had that the desired one drops (set to null) or changes. */
